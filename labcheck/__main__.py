@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from labcheck.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,64 @@
+"""The hash chain that makes an edited evidence file evident.
+
+genesis = H(format, lab id, spec hash, student id, sorted engine IDs)
+link_i  = H(link_{i-1}, canonical(step_i without its own link))
+head    = H(link_n, canonical(images, summary))
+The head, optionally signed with HMAC-SHA256, is what a printed report shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+SIGNING_KEY_ENV = "LABCHECK_SIGNING_KEY"
+
+
+def canonical(value: Any) -> bytes:
+    """One byte string per JSON value: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _hash(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        # Length-prefix each part so that no two different sequences hash alike.
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def genesis(
+    lab_id: str, spec_sha256: str, student_id: str | None, engine_ids: Iterable[str]
+) -> str:
+    return _hash(
+        b"labcheck-evidence/1",
+        canonical(
+            {
+                "lab": lab_id,
+                "spec": spec_sha256,
+                "student": student_id,
+                "engines": sorted(engine_ids),
+            }
+        ),
+    )
+
+
+def link(previous: str, step: Mapping[str, Any]) -> str:
+    body = {key: value for key, value in step.items() if key != "chain"}
+    return _hash(previous.encode(), canonical(body))
+
+
+def head(previous: str, images: Any, summary: Any) -> str:
+    return _hash(previous.encode(), canonical({"images": images, "summary": summary}))
+
+
+def sign(head_hex: str, key: bytes) -> str:
+    return hmac.new(key, head_hex.encode(), hashlib.sha256).hexdigest()
+
+
+def signature_matches(head_hex: str, key: bytes, signature_hex: str) -> bool:
+    return hmac.compare_digest(sign(head_hex, key), signature_hex)

@@ -1,0 +1,7 @@
+"""What a terminal shows for a byte stream: escapes resolved, nothing raw left."""
+
+from __future__ import annotations
+
+from labcheck.terminal.text import to_text
+
+__all__ = ["to_text"]

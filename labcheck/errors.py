@@ -29,3 +29,11 @@ class SpecError(LabcheckError):
 
 class EvidenceError(LabcheckError):
     """An evidence file is unreadable or does not follow the evidence format."""
+
+
+class SpecInvalid(LabcheckError):
+    """Every problem found in one spec file, in file order."""
+
+    def __init__(self, problems: list[SpecError]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))

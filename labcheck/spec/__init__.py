@@ -1,0 +1,3 @@
+"""Lab specs: YAML files, validated by a JSON Schema shipped with the package."""
+
+from __future__ import annotations

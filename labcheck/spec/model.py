@@ -1,0 +1,149 @@
+"""The typed, immutable model of a lab spec. The runner reads only this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT_S = 60.0
+DEFAULT_PROMPT = r"[#$] ?(\x1b\[[0-9;?]*[A-Za-z])*\s*$"
+STREAMS = ("output", "stdout", "stderr")
+
+
+@dataclass(frozen=True)
+class Eventually:
+    timeout_s: float
+    interval_s: float = 1.0
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """One rule on a stream of a step's output: exactly one of its kinds."""
+
+    stream: str
+    kind: str  # contains, not_contains, matches, not_matches, equals, lines, distinct_matches
+    value: Any
+    ignore_case: bool
+    description: str | None
+    location: str
+
+    def rule(self) -> dict[str, Any]:
+        rule: dict[str, Any] = {"stream": self.stream, self.kind: self.value}
+        if self.ignore_case:
+            rule["ignore_case"] = True
+        return rule
+
+
+@dataclass(frozen=True)
+class StateCheck:
+    """A fact about an engine, asked through the docker SDK."""
+
+    kind: str  # image, container, containers, swarm, stack, service
+    params: dict[str, Any]
+    on: str | None
+    description: str | None
+    eventually: Eventually | None
+    requires: tuple[str, ...]
+    location: str
+
+
+@dataclass(frozen=True)
+class Capture:
+    name: str
+    source: str  # created_container, output, image_id, swarm_join_token
+    placeholder: str | None = None
+    pattern: str | None = None
+    group: int = 1
+    ref: str | None = None
+    role: str | None = None
+    short: bool = False
+
+
+@dataclass(frozen=True)
+class TypedLine:
+    send: str
+    wait_for: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    number: str
+    section: str
+    title: str
+    explanation: str | None
+    hint: str | None
+    run: str
+    node: str
+    workdir: str
+    tty: bool
+    input: tuple[TypedLine, ...]
+    prompt: str
+    timeout_s: float
+    needs: tuple[str, ...]
+    requires: tuple[str, ...]
+    eventually: Eventually | None
+    captures: tuple[Capture, ...]
+    exit_code: int | None
+    matchers: tuple[Matcher, ...]
+    state_checks: tuple[StateCheck, ...]
+    location: str
+
+    @property
+    def uses_pty(self) -> bool:
+        return self.tty or bool(self.input)
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    explanation: str | None
+    steps: tuple[Step, ...]
+
+    @property
+    def level(self) -> int:
+        return self.number.count(".") + 1
+
+
+@dataclass(frozen=True)
+class LabFile:
+    path: str
+    node: str
+    source: Path
+    student_may_replace: bool
+
+
+@dataclass(frozen=True)
+class StudentValue:
+    name: str
+    template: str
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: str
+    title: str
+    language: str
+    version: str
+    source_url: str | None
+    description: str | None
+    nodes: tuple[str, ...]
+    files: tuple[LabFile, ...]
+    student_values: tuple[StudentValue, ...]
+    sections: tuple[Section, ...]
+    path: Path
+    sha256: str
+    default_workdir: str = "~"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for section in self.sections for step in section.steps)
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)

@@ -1,0 +1,218 @@
+"""The kit's public API: bring it up or down, inspect it, and hand out fresh nodes."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+
+import docker
+import docker.errors
+
+from labcheck.errors import KitError
+from labcheck.kit import daemon_config, gitmirror, paths, registry, standins, state
+from labcheck.kit import nodes as node_ops
+from labcheck.kit.capabilities import Capability, host_capabilities
+from labcheck.kit.engine import client_at, host_client
+from labcheck.kit.nodes import KitNode
+from labcheck.kit.status import KitStatus, gather
+
+__all__ = [
+    "Capability",
+    "KitNode",
+    "KitStatus",
+    "capabilities",
+    "existing_nodes",
+    "fresh_nodes",
+    "is_standin_setup",
+    "kit_down",
+    "kit_status",
+    "kit_up",
+]
+
+Progress = Callable[[str], None]
+
+_ONLINE_PROBES = ("https://registry-1.docker.io/v2/", "https://github.com/")
+
+
+def _stderr_progress(message: str) -> None:
+    print(f"kit: {message}", file=sys.stderr, flush=True)
+
+
+def _check_online() -> None:
+    for url in _ONLINE_PROBES:
+        try:
+            urllib.request.urlopen(url, timeout=8).close()
+        except urllib.error.HTTPError:
+            continue  # an HTTP answer (Docker Hub says 401) proves the host is reachable
+        except (urllib.error.URLError, OSError) as exc:
+            raise KitError(
+                f"{url} is not reachable from this machine ({exc}), so `kit up --online` "
+                "cannot feed the nodes from Docker Hub and GitHub; run `labcheck kit up` "
+                "(offline, with stand-ins) instead"
+            ) from exc
+
+
+def _node_ok(client: docker.DockerClient, name: str, image_id: str | None) -> bool:
+    container = node_ops.running_nodes(client).get(name)
+    if container is None or container.status != "running" or container.image is None:
+        return False
+    if container.image.id != image_id:
+        return False
+    try:
+        client_at(node_ops.docker_host(name), timeout=5).close()
+    except Exception:
+        return False
+    return True
+
+
+def _bring_up_nodes(client: docker.DockerClient, names: Sequence[str], online: bool,
+                    progress: Progress, rebuilt: bool) -> list[str]:
+    image_id = node_ops.node_image_id(client)
+    recreated = []
+    for name in names:
+        if not rebuilt and _node_ok(client, name, image_id):
+            continue
+        progress(f"starting node {name}")
+        node_ops.create_node(client, name, online)
+        recreated.append(name)
+    for name in recreated:
+        node_ops.wait_engine(client, name)
+    return recreated
+
+
+def kit_up(*, online: bool = False, nodes: Sequence[str] = paths.DEFAULT_NODES,
+           progress: Callable[[str], None] | None = None) -> KitStatus:
+    """Bring the kit up, reusing whatever is already built; idempotent."""
+    say = progress or _stderr_progress
+    names = _validate_names(nodes)
+    started = time.monotonic()
+    client = host_client()
+    mode = "online" if online else "offline"
+    with state.locked():
+        previous = state.load()
+        if previous is not None and previous.mode != mode:
+            raise KitError(
+                f"the kit is up in {previous.mode} mode; run `labcheck kit down` before "
+                f"bringing it up {mode}"
+            )
+        built: list[str] = []
+        reused: list[str] = []
+        if online:
+            _check_online()
+        node_ops.ensure_network(client)
+        if not online:
+            for listener in registry.listeners():
+                if registry.start(listener):
+                    say(f"registry started on {listener.address}")
+            daemon_config.set_mirror(client)
+            made, kept = standins.ensure(say)
+            built += made
+            reused += kept
+            _, rewritten = gitmirror.ensure()
+            (built if rewritten else reused).append("git mirror")
+        rebuilt = node_ops.ensure_node_image(client, online, say)
+        (built if rebuilt else reused).append("node image")
+        all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
+        state.save(state.KitState(mode=mode, nodes=all_nodes))
+        recreated = _bring_up_nodes(client, names, online, say, rebuilt)
+        reused += [f"node {n}" for n in names if n not in recreated]
+        built += [f"node {n}" for n in recreated]
+        last = state.LastUp(tuple(built), tuple(reused), round(time.monotonic() - started, 2))
+        state.save(state.KitState(mode=mode, nodes=all_nodes, last_up=last))
+        return gather(client)
+
+
+def _validate_names(names: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(names, str):
+        names = [n for n in names.split(",") if n]
+    result = tuple(names)
+    for name in result:
+        if not name or not all(c.isalnum() or c in "-_" for c in name) or len(name) > 40:
+            raise KitError(f"bad node name {name!r}: use letters, digits, '-' or '_'")
+    if not result:
+        raise KitError("at least one node name is needed")
+    return result
+
+
+def kit_down(*, purge: bool = False) -> None:
+    """Remove exactly what the kit made; with purge, its data dir too."""
+    client = host_client()
+    with state.locked():
+        kit_filter = {"label": f"{paths.KIT_LABEL}=true"}
+        for container in client.containers.list(all=True, filters=kit_filter):
+            container.remove(force=True, v=True)
+        for volume in client.volumes.list(filters=kit_filter):
+            volume.remove(force=True)
+        for network in client.networks.list(filters=kit_filter):
+            network.remove()
+        for image in client.images.list(filters=kit_filter):
+            try:
+                client.images.remove(image.id, force=True)
+            except docker.errors.NotFound:
+                pass
+        for listener in registry.listeners():
+            registry.stop(listener)
+        daemon_config.restore(client)
+        shutil.rmtree(paths.kit_home() / "nodes", ignore_errors=True)
+        state.clear()
+        if purge:
+            shutil.rmtree(paths.kit_home(), ignore_errors=True)
+
+
+def kit_status() -> KitStatus:
+    return gather(host_client())
+
+
+def _require_up(client: docker.DockerClient) -> state.KitState:
+    record = state.load()
+    if record is None or node_ops.node_image_id(client) is None:
+        raise KitError("the offline classroom kit is not up: run `labcheck kit up` first")
+    try:
+        client.networks.get(paths.NETWORK_NAME)
+    except docker.errors.NotFound as exc:
+        raise KitError("the kit's network is gone: run `labcheck kit up` again") from exc
+    return record
+
+
+def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
+    """Recreate these nodes with empty engines (no images, no swarm) and wait until they answer."""
+    wanted = _validate_names(names)
+    client = host_client()
+    with state.locked():
+        record = _require_up(client)
+        online = record.mode == "online"
+        for name in wanted:
+            node_ops.create_node(client, name, online)
+        for name in wanted:
+            node_ops.wait_engine(client, name)
+        if any(n not in record.nodes for n in wanted):
+            all_nodes = tuple(dict.fromkeys([*record.nodes, *wanted]))
+            state.save(state.KitState(record.mode, all_nodes, record.last_up))
+        return {name: node_ops.describe(client, name) for name in wanted}
+
+
+def existing_nodes(names: Sequence[str]) -> dict[str, KitNode]:
+    """The running nodes, as they are; raises KitError if one is missing."""
+    wanted = _validate_names(names)
+    client = host_client()
+    _require_up(client)
+    result = {}
+    for name in wanted:
+        node = node_ops.describe(client, name)
+        if not paths.node_socket(name).exists():
+            raise KitError(f"kit node {name} has no engine socket: run `labcheck kit up`")
+        result[name] = node
+    return result
+
+
+def capabilities() -> dict[str, Capability]:
+    return host_capabilities(is_standin_setup())
+
+
+def is_standin_setup() -> bool:
+    """True when the host engine pulls through the kit's registry, i.e. images are stand-ins."""
+    return daemon_config.mirror_in_use(host_client())

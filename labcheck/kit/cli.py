@@ -1,0 +1,68 @@
+"""`labcheck kit up|down|status`: the offline classroom kit from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from labcheck.kit import api, paths
+from labcheck.kit.status import render_table
+
+
+def _nodes_arg(text: str) -> tuple[str, ...]:
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one node name, e.g. node1,node2")
+    return names
+
+
+def _up(args: argparse.Namespace) -> int:
+    status = api.kit_up(online=args.online, nodes=args.nodes)
+    print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
+    return 0 if status.up else 1
+
+
+def _down(args: argparse.Namespace) -> int:
+    api.kit_down(purge=args.purge)
+    kept = "" if args.purge else " (data kept for a fast next `kit up`; --purge deletes it)"
+    print(f"kit is down{kept}")
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    status = api.kit_status()
+    print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
+    return 0 if status.up else 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    kit = subparsers.add_parser(
+        "kit", help="the offline classroom kit: local registry, stand-in images, Swarm nodes"
+    )
+    actions = kit.add_subparsers(dest="kit_command", required=True, metavar="{up,down,status}")
+
+    up = actions.add_parser("up", help="bring the kit up (idempotent, reuses what is built)")
+    up.add_argument("--online", action="store_true",
+                    help="feed the nodes from Docker Hub and GitHub instead of stand-ins")
+    up.add_argument("--nodes", type=_nodes_arg, default=paths.DEFAULT_NODES,
+                    help="comma-separated node names (default: node1,node2)")
+    up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
+    up.set_defaults(handler=_up)
+
+    down = actions.add_parser("down", help="remove what the kit made and restore the engine")
+    down.add_argument("--purge", action="store_true",
+                      help="also delete the kit's data dir (registry data, root filesystem)")
+    down.set_defaults(handler=_down)
+
+    status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")
+    status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status.set_defaults(handler=_status)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run only the kit command (`python -m labcheck.kit.cli up`); labcheck's CLI embeds it."""
+    parser = argparse.ArgumentParser(prog="labcheck")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["kit", *(sys.argv[1:] if argv is None else argv)])
+    return int(args.handler(args))

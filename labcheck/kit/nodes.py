@@ -1,0 +1,248 @@
+"""Docker-in-Docker nodes on a private bridge, each engine reachable from the host by a socket."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+from docker.models.containers import Container
+
+from labcheck.dockercli import classic_build_env, docker_cli, run_docker
+from labcheck.errors import EngineUnreachable, KitError
+from labcheck.kit import gitmirror, paths, rootfs
+from labcheck.kit.assets_dir import asset_dir, dir_digest
+from labcheck.kit.engine import client_at
+
+Progress = Callable[[str], None]
+
+ONLINE_BASE_IMAGE = "debian:bookworm"
+_RECIPE_LABEL = "io.labcheck.kit.recipe"
+_MODE_LABEL = "io.labcheck.kit.mode"
+ENGINE_WAIT_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class KitNode:
+    name: str
+    container: str
+    docker_host: str
+    ip: str
+
+
+def kit_labels(**extra: str) -> dict[str, str]:
+    return {paths.KIT_LABEL: "true", **extra}
+
+
+def ensure_network(client: docker.DockerClient) -> bool:
+    """Create the kit's bridge network unless it exists. True if created now."""
+    try:
+        network = client.networks.get(paths.NETWORK_NAME)
+    except docker.errors.NotFound:
+        pass
+    else:
+        if (network.attrs.get("Labels") or {}).get(paths.KIT_LABEL) != "true":
+            raise KitError(
+                f"a network named {paths.NETWORK_NAME} exists but the kit did not make it; "
+                "remove or rename it first"
+            )
+        return False
+    ipam = docker.types.IPAMConfig(
+        pool_configs=[docker.types.IPAMPool(subnet=paths.NETWORK_SUBNET,
+                                            gateway=paths.NETWORK_GATEWAY)]
+    )
+    try:
+        client.networks.create(paths.NETWORK_NAME, driver="bridge", ipam=ipam,
+                               labels=kit_labels())
+    except docker.errors.APIError as exc:
+        raise KitError(
+            f"cannot create the kit network {paths.NETWORK_NAME} ({paths.NETWORK_SUBNET}): "
+            f"{exc.explanation or exc}"
+        ) from exc
+    return True
+
+
+def _image_labels(client: docker.DockerClient, ref: str) -> dict[str, str] | None:
+    try:
+        image = client.images.get(ref)
+    except docker.errors.ImageNotFound:
+        return None
+    return dict(image.labels or {})
+
+
+def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str:
+    if _image_labels(client, paths.BASE_IMAGE) is None:
+        root = rootfs.debian_rootfs(progress)
+        progress(f"importing the Debian root filesystem as {paths.BASE_IMAGE}")
+        tar = subprocess.Popen(rootfs.tar_stream_command(root), stdout=subprocess.PIPE)
+        proc = subprocess.run(
+            [docker_cli(), "import", "--change", f"LABEL {paths.KIT_LABEL}=true",
+             "--change", 'CMD ["bash"]', "-", paths.BASE_IMAGE],
+            stdin=tar.stdout, capture_output=True, text=True, check=False,
+        )
+        if tar.stdout is not None:
+            tar.stdout.close()
+        tar.wait()
+        if proc.returncode != 0 or tar.returncode != 0:
+            raise KitError(f"importing {paths.BASE_IMAGE} failed: {proc.stderr.strip()}")
+    return paths.BASE_IMAGE
+
+
+def _node_recipe(client: docker.DockerClient, base: str, online: bool) -> str:
+    base_id = client.images.get(base).id
+    text = f"{dir_digest(asset_dir('node'))}\n{base_id}\n{online}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def node_image_id(client: docker.DockerClient) -> str | None:
+    try:
+        return str(client.images.get(paths.NODE_IMAGE).id)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progress) -> bool:
+    """Build the node image unless an identical one exists. True if built now."""
+    if online:
+        if _image_labels(client, ONLINE_BASE_IMAGE) is None:
+            progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
+            run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
+        base = ONLINE_BASE_IMAGE
+    else:
+        base = _ensure_offline_base(client, progress)
+    recipe = _node_recipe(client, base, online)
+    labels = _image_labels(client, paths.NODE_IMAGE)
+    if labels is not None and labels.get(_RECIPE_LABEL) == recipe:
+        return False
+    progress(f"building the node image {paths.NODE_IMAGE} (docker.io, git; about 20 s)")
+    with tempfile.TemporaryDirectory(prefix="labcheck-node-") as tmp:
+        context = Path(tmp)
+        for asset in asset_dir("node").iterdir():
+            (context / asset.name).write_bytes(asset.read_bytes())
+        (context / "entrypoint.sh").chmod(0o755)
+        run_docker(
+            ["build", "-q", "--pull=false", "-t", paths.NODE_IMAGE, "--build-arg", f"BASE={base}",
+             "--label", f"{paths.KIT_LABEL}=true", "--label", f"{_RECIPE_LABEL}={recipe}",
+             "--label", f"{_MODE_LABEL}={'online' if online else 'offline'}", str(context)],
+            env=classic_build_env(),
+            timeout=900,
+        )
+    # The superseded image, now untagged, would linger as a dangling kit image.
+    run_docker(["image", "prune", "-f", "--filter", f"label={paths.KIT_LABEL}=true"], check=False)
+    return True
+
+
+def _container(client: docker.DockerClient, name: str) -> Container | None:
+    try:
+        return client.containers.get(paths.node_container(name))
+    except docker.errors.NotFound:
+        return None
+
+
+def remove_node(client: docker.DockerClient, name: str) -> None:
+    container = _container(client, name)
+    if container is not None:
+        container.remove(force=True, v=True)
+    try:
+        client.volumes.get(paths.node_volume(name)).remove(force=True)
+    except docker.errors.NotFound:
+        pass
+    paths.node_socket(name).unlink(missing_ok=True)
+
+
+def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
+    """(Re)create one node: an empty engine, no swarm, its socket exposed on the host."""
+    remove_node(client, name)
+    socket_dir = paths.node_socket_dir(name)
+    socket_dir.mkdir(parents=True, exist_ok=True)
+    volume = client.volumes.create(paths.node_volume(name),
+                                   labels=kit_labels(**{paths.NODE_LABEL: name}))
+    mounts: dict[str, dict[str, str]] = {
+        str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"},
+        str(socket_dir): {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"},
+    }
+    environment: dict[str, str] = {"LABCHECK_HOST_SOCKET_DIR": paths.NODE_HOST_SOCKET_DIR}
+    if not online:
+        mounts[str(paths.git_root())] = {"bind": paths.NODE_GIT_DIR, "mode": "ro"}
+        environment.update(gitmirror.insteadof_env(paths.NODE_GIT_DIR))
+        environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
+    client.containers.run(
+        paths.NODE_IMAGE,
+        name=paths.node_container(name),
+        hostname=name,
+        detach=True,
+        init=True,
+        # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE.
+        cap_add=["ALL"],
+        cap_drop=["SYS_RESOURCE"],
+        security_opt=["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
+        volumes=mounts,
+        environment=environment,
+        labels=kit_labels(**{paths.NODE_LABEL: name}),
+        network=paths.NETWORK_NAME,
+    )
+
+
+def docker_host(name: str) -> str:
+    return f"unix://{paths.node_socket(name)}"
+
+
+def _ip(container: Container) -> str:
+    networks: dict[str, Any] = container.attrs["NetworkSettings"]["Networks"]
+    return str((networks.get(paths.NETWORK_NAME) or {}).get("IPAddress") or "")
+
+
+def wait_engine(client: docker.DockerClient, name: str,
+                timeout: float = ENGINE_WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        container = _container(client, name)
+        if container is None or container.status == "exited":
+            logs = container.logs(tail=15).decode(errors="replace") if container else ""
+            raise KitError(f"node {name} stopped while its engine was starting:\n{logs}")
+        if paths.node_socket(name).exists():
+            try:
+                client_at(docker_host(name), timeout=5).close()
+                return
+            except EngineUnreachable:
+                pass
+        if time.monotonic() > deadline:
+            raise KitError(f"the engine of node {name} did not answer within {timeout:.0f} s")
+        time.sleep(0.2)
+
+
+def running_nodes(client: docker.DockerClient) -> dict[str, Container]:
+    found = client.containers.list(all=True, filters={"label": f"{paths.NODE_LABEL}"})
+    result: dict[str, Container] = {}
+    for container in found:
+        labels = container.labels or {}
+        if labels.get(paths.KIT_LABEL) == "true":
+            result[labels[paths.NODE_LABEL]] = container
+    return result
+
+
+def describe(client: docker.DockerClient, name: str) -> KitNode:
+    container = _container(client, name)
+    if container is None or container.status != "running":
+        raise KitError(f"kit node {name} is not running: run `labcheck kit up`")
+    return KitNode(name=name, container=paths.node_container(name),
+                   docker_host=docker_host(name), ip=_ip(container))
+
+
+def swarm_state(name: str) -> str:
+    try:
+        node_client = client_at(docker_host(name), timeout=5)
+    except EngineUnreachable:
+        return "unreachable"
+    try:
+        swarm = node_client.info().get("Swarm") or {}
+        return str(swarm.get("LocalNodeState") or "unknown")
+    finally:
+        node_client.close()

@@ -1,0 +1,174 @@
+"""The kit's registry: Debian's docker-registry, no auth, one storage dir served on two addresses.
+
+One process listens on loopback for the host engine and for pushes; a read-only one listens on
+the nodes' bridge gateway, so the registry is never exposed on other interfaces.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from labcheck.errors import KitError
+from labcheck.kit import paths
+
+_MANIFEST_TYPES = ", ".join(
+    [
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Listener:
+    name: str
+    address: str
+    read_only: bool
+
+
+def listeners() -> tuple[Listener, ...]:
+    return (
+        Listener("loopback", paths.HOST_REGISTRY, read_only=False),
+        Listener("bridge", paths.NODE_REGISTRY, read_only=True),
+    )
+
+
+def registry_binary() -> str:
+    found = shutil.which("docker-registry") or shutil.which("registry")
+    if found is None:
+        raise KitError(
+            "Debian's docker-registry is not installed: run `apt-get install -y docker-registry`"
+        )
+    return found
+
+
+def _config_text(listener: Listener, storage: Path) -> str:
+    # No blob descriptor cache: two processes share the storage and must see each other's pushes.
+    config = {
+        "version": 0.1,
+        "log": {"level": "warn", "fields": {"service": f"labcheck-registry-{listener.name}"}},
+        "storage": {
+            "filesystem": {"rootdirectory": str(storage)},
+            "delete": {"enabled": True},
+            "maintenance": {"readonly": {"enabled": listener.read_only}},
+        },
+        "http": {"addr": listener.address, "headers": {"X-Content-Type-Options": ["nosniff"]}},
+    }
+    # JSON is valid YAML; the registry reads it as such.
+    return json.dumps(config, indent=2) + "\n"
+
+
+def _run_dir() -> Path:
+    return paths.registry_dir() / "run"
+
+
+def _pid_file(listener: Listener) -> Path:
+    return _run_dir() / f"{listener.name}.pid"
+
+
+def _config_file(listener: Listener) -> Path:
+    return _run_dir() / f"{listener.name}.yml"
+
+
+def _our_pid(listener: Listener) -> int | None:
+    """The pid of the registry process we started for this listener, if it still runs."""
+    try:
+        pid = int(_pid_file(listener).read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return None
+    if str(_config_file(listener)).encode() in cmdline:
+        return pid
+    return None
+
+
+def answers(address: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://{address}/v2/", timeout=timeout) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def running(listener: Listener) -> bool:
+    return _our_pid(listener) is not None
+
+
+def start(listener: Listener) -> bool:
+    """Start the registry for this listener unless ours already runs. True if started now."""
+    if _our_pid(listener) is not None and answers(listener.address):
+        return False
+    if answers(listener.address):
+        raise KitError(
+            f"something else already answers as a registry on {listener.address}; "
+            "stop it or free the port before `labcheck kit up`"
+        )
+    storage = paths.registry_dir() / "data"
+    storage.mkdir(parents=True, exist_ok=True)
+    _run_dir().mkdir(parents=True, exist_ok=True)
+    _config_file(listener).write_text(_config_text(listener, storage))
+    log = (_run_dir() / f"{listener.name}.log").open("ab")
+    proc = subprocess.Popen(
+        [registry_binary(), "serve", str(_config_file(listener))],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,  # it must outlive this labcheck process
+    )
+    _pid_file(listener).write_text(f"{proc.pid}\n")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if answers(listener.address):
+            return True
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    tail = (_run_dir() / f"{listener.name}.log").read_text(errors="replace")[-600:]
+    raise KitError(f"the registry on {listener.address} did not start:\n{tail}")
+
+
+def stop(listener: Listener) -> bool:
+    pid = _our_pid(listener)
+    _pid_file(listener).unlink(missing_ok=True)
+    if pid is None:
+        return False
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not Path(f"/proc/{pid}").exists():
+            break
+        try:
+            # Reap it if it is our child (same process started it); harmless otherwise.
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+    return True
+
+
+def manifest_digest(repository: str, tag: str, address: str = paths.HOST_REGISTRY) -> str | None:
+    """Digest of repository:tag in the registry, or None if it is not there."""
+    request = urllib.request.Request(
+        f"http://{address}/v2/{repository}/manifests/{tag}",
+        method="HEAD",
+        headers={"Accept": _MANIFEST_TYPES},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            digest = resp.headers.get("Docker-Content-Digest")
+            return str(digest) if digest else None
+    except (urllib.error.URLError, OSError):
+        return None

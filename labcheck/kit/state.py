@@ -1,0 +1,62 @@
+"""The kit's small record of itself: mode, nodes and what the last `kit up` did."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from labcheck.kit import paths
+
+
+@dataclass(frozen=True)
+class LastUp:
+    built: tuple[str, ...] = ()
+    reused: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class KitState:
+    mode: str  # "offline" or "online"
+    nodes: tuple[str, ...] = ()
+    last_up: LastUp = field(default_factory=LastUp)
+
+
+def load() -> KitState | None:
+    try:
+        data = json.loads(paths.state_file().read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    last = data.get("last_up") or {}
+    return KitState(
+        mode=str(data.get("mode", "offline")),
+        nodes=tuple(data.get("nodes", ())),
+        last_up=LastUp(tuple(last.get("built", ())), tuple(last.get("reused", ())),
+                       float(last.get("seconds", 0.0))),
+    )
+
+
+def save(state: KitState) -> None:
+    paths.kit_home().mkdir(parents=True, exist_ok=True)
+    tmp = paths.state_file().with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(state), indent=2) + "\n")
+    tmp.replace(paths.state_file())
+
+
+def clear() -> None:
+    paths.state_file().unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def locked() -> Iterator[None]:
+    """One kit operation at a time across processes (a lab run freshening nodes, a `kit up`)."""
+    paths.kit_home().mkdir(parents=True, exist_ok=True)
+    with paths.lock_file().open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,199 @@
+"""What the kit has up right now, as one record, rendered as a table or as JSON."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import docker
+import docker.errors
+
+from labcheck.errors import EngineUnreachable
+from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, standins, state
+from labcheck.kit.capabilities import Capability, host_capabilities
+from labcheck.kit.engine import client_at
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    address: str
+    version: str
+    mirror_in_use: bool
+
+
+@dataclass(frozen=True)
+class RegistryStatus:
+    loopback: str
+    loopback_up: bool
+    bridge: str
+    bridge_up: bool
+    data_dir: str
+
+
+@dataclass(frozen=True)
+class StandInStatus:
+    replaces: str
+    reference: str
+    digest: str | None
+
+
+@dataclass(frozen=True)
+class GitMirrorStatus:
+    upstream: str
+    bare_repo: str
+    head: str | None
+
+
+@dataclass(frozen=True)
+class NodeImageStatus:
+    reference: str
+    image_id: str | None
+
+
+@dataclass(frozen=True)
+class NodeStatus:
+    name: str
+    container: str
+    running: bool
+    engine_answering: bool
+    swarm_state: str
+    docker_host: str
+    ip: str
+
+
+@dataclass(frozen=True)
+class KitStatus:
+    mode: str  # "offline", "online" or "down"
+    data_dir: str
+    engine: EngineStatus
+    registry: RegistryStatus
+    standins: tuple[StandInStatus, ...]
+    git_mirror: GitMirrorStatus
+    node_image: NodeImageStatus
+    nodes: tuple[NodeStatus, ...]
+    capabilities: tuple[Capability, ...]
+    last_up: state.LastUp | None
+
+    @property
+    def up(self) -> bool:
+        nodes_ok = bool(self.nodes) and all(n.engine_answering for n in self.nodes)
+        if self.mode == "online":
+            return nodes_ok and self.node_image.image_id is not None
+        if self.mode != "offline":
+            return False
+        return (
+            nodes_ok
+            and self.engine.mirror_in_use
+            and self.registry.loopback_up
+            and self.registry.bridge_up
+            and all(s.digest for s in self.standins)
+            and self.git_mirror.head is not None
+            and self.node_image.image_id is not None
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["up"] = self.up
+        data["capabilities"] = {c.name: asdict(c) for c in self.capabilities}
+        return data
+
+
+def _node_status(client: docker.DockerClient, name: str, running: bool, ip: str) -> NodeStatus:
+    answering = False
+    swarm = "unknown"
+    if running and paths.node_socket(name).exists():
+        try:
+            node_client = client_at(nodes.docker_host(name), timeout=5)
+        except EngineUnreachable:
+            pass
+        else:
+            answering = True
+            try:
+                swarm = str((node_client.info().get("Swarm") or {}).get("LocalNodeState"))
+            finally:
+                node_client.close()
+    return NodeStatus(name, paths.node_container(name), running, answering, swarm,
+                      nodes.docker_host(name), ip)
+
+
+def gather(client: docker.DockerClient) -> KitStatus:
+    record = state.load()
+    info = client.version()
+    mirror = daemon_config.mirror_in_use(client)
+    engine = EngineStatus(os.environ.get("DOCKER_HOST", "default socket"),
+                          str(info.get("Version", "?")), mirror)
+    loopback, bridge = registry.listeners()
+    reg = RegistryStatus(
+        loopback.address, registry.running(loopback) and registry.answers(loopback.address),
+        bridge.address, registry.running(bridge) and registry.answers(bridge.address),
+        str(paths.registry_dir()),
+    )
+    offline = record is not None and record.mode == "offline"
+    stand = tuple(
+        StandInStatus(s.replaces, s.pushed_ref,
+                      standins.registry_digest(s) if reg.loopback_up else None)
+        for s in standins.STANDINS
+    ) if offline or reg.loopback_up else ()
+    git = gitmirror.status()
+    git_status = GitMirrorStatus(gitmirror.UPSTREAM_URL, str(gitmirror.bare_repo_path()),
+                                 git.head if git else None)
+    node_rows = []
+    for name, container in sorted(nodes.running_nodes(client).items()):
+        running = container.status == "running"
+        networks = container.attrs["NetworkSettings"]["Networks"]
+        ip = str((networks.get(paths.NETWORK_NAME) or {}).get("IPAddress") or "")
+        node_rows.append(_node_status(client, name, running, ip))
+    caps = host_capabilities(mirror)
+    return KitStatus(
+        mode=record.mode if record else "down",
+        data_dir=str(paths.kit_home()),
+        engine=engine,
+        registry=reg,
+        standins=stand,
+        git_mirror=git_status,
+        node_image=NodeImageStatus(paths.NODE_IMAGE, nodes.node_image_id(client)),
+        nodes=tuple(node_rows),
+        capabilities=tuple(caps.values()),
+        last_up=record.last_up if record else None,
+    )
+
+
+def _yes(flag: bool) -> str:
+    return "up" if flag else "DOWN"
+
+
+def render_table(status: KitStatus) -> str:
+    rows: list[tuple[str, str, str]] = [
+        ("kit", "UP" if status.up else ("partial" if status.mode != "down" else "down"),
+         f"mode {status.mode}, data {status.data_dir}"),
+        ("engine", "up", f"{status.engine.version} at {status.engine.address}, "
+         f"registry mirror {'in use' if status.engine.mirror_in_use else 'not set'}"),
+    ]
+    if status.mode != "online":
+        rows.append(("registry", _yes(status.registry.loopback_up),
+                     f"{status.registry.loopback} (host)"))
+        rows.append(("registry", _yes(status.registry.bridge_up),
+                     f"{status.registry.bridge} (nodes)"))
+        for s in status.standins:
+            rows.append((f"stand-in {s.replaces}", "present" if s.digest else "MISSING",
+                         s.digest or s.reference))
+        git = status.git_mirror
+        rows.append(("git mirror", "present" if git.head else "MISSING",
+                     f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head
+                                                             else "")))
+    image = status.node_image
+    rows.append(("node image", "present" if image.image_id else "MISSING",
+                 f"{image.reference} {(image.image_id or '')[:19]}"))
+    for n in status.nodes:
+        state_word = ("up" if n.engine_answering else "no engine") if n.running else "stopped"
+        rows.append((f"node {n.name}", state_word,
+                     f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.docker_host}"))
+    for cap in status.capabilities:
+        rows.append((f"capability {cap.name}", "yes" if cap.available else "NO", cap.reason))
+    if status.last_up is not None:
+        built = ", ".join(status.last_up.built) or "nothing"
+        rows.append(("last kit up", f"{status.last_up.seconds:.1f} s", f"built: {built}"))
+    width_a = max(len(r[0]) for r in rows)
+    width_b = max(len(r[1]) for r in rows)
+    return "\n".join(f"{a:<{width_a}}  {b:<{width_b}}  {c}" for a, b, c in rows)

@@ -1,0 +1,65 @@
+"""What other parts of labcheck call: render a report, picture a step, an HTML extra for pytest-html."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from labcheck.report.html import report_html, terminal_html
+from labcheck.report.images import render_png, terminal_png
+from labcheck.report.model import Step, evidence_from_mapping, load_mapping, step_from_mapping
+from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
+from labcheck.report.pdf import write_pdf
+
+HTML_NAME = "informe.html"
+PDF_NAME = "informe.pdf"
+
+__all__ = [
+    "HTML_NAME",
+    "PDF_NAME",
+    "ReportOptions",
+    "ReportPaths",
+    "render_report",
+    "step_html_extra",
+    "terminal_png",
+]
+
+
+def render_report(
+    evidence: Mapping[str, Any] | Path, out_dir: Path, *, options: ReportOptions
+) -> ReportPaths:
+    """Write `informe.html` (and `informe.pdf` unless `options.pdf` is false) into out_dir."""
+    data = load_mapping(evidence)
+    record = evidence_from_mapping(data)
+    extra_dirs = [Path.cwd()]
+    if isinstance(evidence, Path):
+        extra_dirs.append(evidence.parent)
+    student = resolve_student(options, record.student_name, record.student_group, extra_dirs)
+    generated_at = options.generated_at or datetime.now(UTC).isoformat(timespec="seconds")
+    png = render_png if options.images else None
+    out_dir.mkdir(parents=True, exist_ok=True)
+    warnings: tuple[str, ...] = ()
+    if options.from_markdown is not None:
+        from labcheck.report.student_markdown import student_report_html
+
+        html, warnings = student_report_html(
+            options.from_markdown, record, student, generated_at, out_dir=out_dir, png=png
+        )
+    else:
+        html = report_html(record, student, generated_at, png=png)
+    html_path = out_dir / HTML_NAME
+    html_path.write_text(html, encoding="utf-8")
+    pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir) if options.pdf else None
+    return ReportPaths(html=html_path, pdf=pdf_path, warnings=warnings)
+
+
+def step_html_extra(step: Mapping[str, Any] | Step) -> str:
+    """A standalone HTML snippet (inline styles, no script): command and coloured transcript."""
+    record = step if isinstance(step, Step) else step_from_mapping(step)
+    return (
+        '<div style="background:#1d1f21;color:#d8d8d8;font-family:\'DejaVu Sans Mono\','
+        'monospace;font-size:12px;padding:6px;overflow-x:auto">'
+        f"{terminal_html(record, sized=False)}</div>"
+    )

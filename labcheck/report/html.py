@@ -1,0 +1,370 @@
+"""The report as one self-contained HTML page: cover, contents, sections, steps, summary.
+
+Everything that comes from a spec, a student or a terminal is escaped or goes
+through the safe Markdown renderer; the page has no script and links to nothing
+it would have to fetch.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from html import escape
+from importlib import resources
+
+from labcheck.report import text as es
+from labcheck.report.blocks import Block, Omission, make_block
+from labcheck.report.markdown import render_inline, render_markdown
+from labcheck.report.model import Check, Evidence, Section, Step
+from labcheck.report.options import StudentInfo
+from labcheck.terminal.html import line_html
+
+PROMPT = "$"
+
+
+def stylesheet() -> str:
+    return resources.files("labcheck.report").joinpath("style.css").read_text(encoding="utf-8")
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
+
+
+def step_anchor(step: Step) -> str:
+    return "paso-" + slug(step.id or step.number)
+
+
+def section_anchor(section: Section) -> str:
+    return "seccion-" + slug(section.number or section.title)
+
+
+# ---------------------------------------------------------------- terminal blocks
+
+
+def terminal_pre(block: Block, *, sized: bool = True) -> str:
+    rows: list[str] = []
+    for line in block.lines:
+        if isinstance(line, Omission):
+            rows.append(f'<span class="omitted">{escape(line.message())}</span>')
+        else:
+            rows.append(line_html(line))
+    body = "\n".join(rows) if rows else '<span class="empty">(sin salida)</span>'
+    wrapped = " wrapped" if block.size.wrap_at else ""
+    style = f"font-size:{block.size.font_pt}pt" if sized else "margin:0;white-space:pre"
+    return f'<pre class="term-out{wrapped}" style="{style}">{body}</pre>'
+
+
+
+def command_line(step: Step) -> str:
+    node = f'<span class="node">{escape(step.node)}</span>' if step.node else ""
+    return (
+        f'<div class="term-cmd">{node}<span class="prompt">{PROMPT}</span> '
+        f'<code class="cmd">{escape(step.command)}</code></div>'
+    )
+
+
+def terminal_html(
+    step: Step, *, png: Callable[[Step], bytes] | None = None, sized: bool = True
+) -> str:
+    """The command as typed and what the terminal showed, as a terminal would."""
+    block = make_block(step.raw)
+    if png is not None:
+        data = base64.b64encode(png(step)).decode("ascii")
+        alt = escape(f"Salida del paso {step.number}: {step.command}")
+        output = f'<img class="term-png" alt="{alt}" src="data:image/png;base64,{data}">'
+    elif step.outcome == "skipped" and not step.raw:
+        output = '<pre class="term-out"><span class="empty">(no se ejecutó)</span></pre>'
+    else:
+        output = terminal_pre(block, sized=sized)
+    return f'<div class="terminal">{command_line(step)}{output}</div>'
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def _check_html(check: Check) -> str:
+    kind = es.CHECK_KIND.get(check.kind, check.kind)
+    if check.stream and check.kind == "output":
+        kind = es.STREAM.get(check.stream, check.stream)
+    mark = es.OUTCOME_MARK.get(check.verdict, "?")
+    head = (
+        f'<span class="mark">{mark}</span> <span class="what">{escape(check.description)}</span>'
+        f' <span class="kind">({escape(kind)})</span>'
+    )
+    details = ""
+    if check.verdict == "failed":
+        details = (
+            '<dl class="mismatch">'
+            f"<dt>Esperado</dt><dd><code>{escape(es.value(check.expected))}</code></dd>"
+            f"<dt>Obtenido</dt><dd><code>{escape(es.value(check.actual))}</code></dd>"
+            "</dl>"
+        )
+    elif check.verdict == "skipped":
+        reason = check.reason or "no se comprobó"
+        details = f'<div class="reason">Sin comprobar: {escape(reason)}</div>'
+    if check.attempts and check.attempts > 1:
+        details += f'<div class="attempts">{check.attempts} intentos</div>'
+    return f'<li class="check check-{escape(check.verdict)}">{head}{details}</li>'
+
+
+def verdict_html(step: Step) -> str:
+    label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
+    mark = es.OUTCOME_MARK.get(step.outcome, "?")
+    facts: list[str] = []
+    if step.exit_code is not None:
+        facts.append(f"código de salida {step.exit_code}")
+    if step.duration_s is not None:
+        facts.append(es.duration(step.duration_s))
+    if step.timed_out:
+        facts.append("se agotó el tiempo")
+    fact_text = f' <span class="facts">({escape(", ".join(facts))})</span>' if facts else ""
+    parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
+    if step.outcome in ("skipped", "error") and step.reason:
+        parts.append(f'<div class="reason">Motivo: {escape(step.reason)}</div>')
+    if step.checks:
+        items = "".join(_check_html(check) for check in step.checks)
+        parts.append(f'<div class="checked">Qué se comprobó:</div><ul class="checks">{items}</ul>')
+    elif step.outcome == "passed":
+        parts.append('<div class="checked">Este paso no tiene comprobaciones propias.</div>')
+    if step.outcome == "failed" and step.hint:
+        parts.append(f'<div class="hint"><b>Pista:</b> {render_inline(step.hint)}</div>')
+    return f'<div class="verdict verdict-{escape(step.outcome)}">{"".join(parts)}</div>'
+
+
+def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None) -> str:
+    block = make_block(step.raw)
+    landscape = " landscape" if block.size.landscape and png is None else ""
+    label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
+    explanation = render_markdown(step.explanation)
+    return (
+        f'<section class="step outcome-{escape(step.outcome)}{landscape}" '
+        f'id="{step_anchor(step)}">'
+        f'<h4 class="step-title"><span class="num">Paso {escape(step.number)}</span> '
+        f"{escape(step.title)}"
+        f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
+        f'<div class="explanation">{explanation}</div>'
+        f"{terminal_html(step, png=png)}"
+        f"{verdict_html(step)}"
+        "</section>"
+    )
+
+
+# ---------------------------------------------------------------- cover and contents
+
+
+@dataclass(frozen=True)
+class Cover:
+    evidence: Evidence
+    student: StudentInfo
+    generated_at: str
+    kind: str = "Informe de laboratorio"
+
+
+def _facts_table(rows: Iterable[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="facts">{body}</table>'
+
+
+def standins_html(evidence: Evidence) -> str:
+    if not evidence.standins:
+        return (
+            '<p class="images-origin">Las imágenes usadas son las del registro configurado '
+            "en el motor; ninguna es un sustituto del kit sin conexión.</p>"
+        )
+    items = "".join(
+        f"<li><code>{escape(tag)}</code>"
+        + (f" en lugar de <code>{escape(of)}</code>" if of else "")
+        + "</li>"
+        for tag, of in evidence.standin_images
+    )
+    listing = f"<ul>{items}</ul>" if items else ""
+    return (
+        '<div class="standins"><b>Imágenes sustitutas.</b> Este laboratorio se ejecutó con '
+        "el kit sin conexión de labcheck: las imágenes fueron los sustitutos etiquetados que "
+        "trae el kit, no las imágenes de Docker Hub. Las salidas que muestran tamaños, "
+        f"identificadores o resúmenes de imagen corresponden a esos sustitutos.{listing}</div>"
+    )
+
+
+def chain_html(evidence: Evidence) -> str:
+    if evidence.signed:
+        key = f", clave «{escape(evidence.signature_key_id)}»" if evidence.signature_key_id else ""
+        signed = f"firmada con HMAC-SHA256{key}"
+    else:
+        signed = "sin firma"
+    head = evidence.chain_head
+    grouped = " ".join(head[i : i + 8] for i in range(0, len(head), 8))
+    return (
+        '<div class="chain"><div>Cabeza de la cadena de evidencia (SHA-256, '
+        f"{signed}):</div>"
+        f'<code class="chain-head">{escape(grouped)}</code>'
+        f'<span class="chain-short">{escape(head[:16])}</span>'
+        "<div>Con este valor se empareja el informe impreso con su archivo de evidencia "
+        "(<code>labcheck verify</code>).</div></div>"
+    )
+
+
+def cover_html(cover: Cover) -> str:
+    evidence, student = cover.evidence, cover.student
+    rows: list[tuple[str, str]] = [
+        ("Estudiante", escape(student.name or "sin indicar")),
+        ("Grupo", escape(student.group or "sin indicar")),
+        ("Fecha de ejecución", escape(es.long_date(evidence.started_at))),
+        ("Ejecución", escape(es.RUN_STATUS.get(evidence.status, evidence.status))),
+    ]
+    if evidence.sandbox:
+        rows.append(("Entorno", escape(es.SANDBOX.get(evidence.sandbox, evidence.sandbox))))
+    for target in evidence.targets:
+        engine = ", ".join(
+            part
+            for part in (
+                f"Docker {target.engine_version}" if target.engine_version else "",
+                target.os or "",
+                f"núcleo {target.kernel}" if target.kernel else "",
+                target.arch or "",
+            )
+            if part
+        )
+        rows.append((f"Motor «{target.name}»", escape(engine or target.docker_host)))
+    rows.append(
+        ("Laboratorio", escape(f"{evidence.lab_id}, versión {evidence.lab_version}"))
+    )
+    if evidence.lab_source:
+        rows.append(("Fuente", f"<code>{escape(evidence.lab_source)}</code>"))
+    rows.append(("Generado", escape(f"{es.long_date(cover.generated_at)}, labcheck "
+                                     f"{evidence.labcheck_version}")))
+    summary = evidence.summary
+    total = summary.get("total", len(evidence.steps))
+    result = f"Pasos superados: {summary.get('passed', 0)} de {total}"
+    extra = [
+        es.count_phrase(summary.get("failed", 0), "fallido", "fallidos"),
+        es.count_phrase(summary.get("skipped", 0), "omitido", "omitidos"),
+    ]
+    if summary.get("error"):
+        extra.append(es.count_phrase(summary["error"], "con error", "con error"))
+    description = render_markdown(evidence.lab_description)
+    return (
+        '<section class="cover">'
+        f'<div class="kind">{escape(cover.kind)}</div>'
+        f'<h1 class="lab-title">{escape(evidence.lab_title)}</h1>'
+        f'<div class="lab-description">{description}</div>'
+        f'<div class="result">{escape(result)} · {escape(", ".join(extra))}</div>'
+        f"{_facts_table(rows)}"
+        f"{standins_html(evidence)}"
+        f"{chain_html(evidence)}"
+        "</section>"
+    )
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    anchor: str
+    label: str
+    level: int
+
+
+def toc_html(entries: Iterable[TocEntry]) -> str:
+    items = "".join(
+        f'<li class="toc-{entry.level}"><a href="#{entry.anchor}">{escape(entry.label)}</a></li>'
+        for entry in entries
+    )
+    return f'<nav class="toc"><h2 class="toc-title">Índice</h2><ul>{items}</ul></nav>'
+
+
+# ---------------------------------------------------------------- body
+
+
+def group_steps(evidence: Evidence) -> list[tuple[Section | None, list[Step]]]:
+    """Sections in spec order, each with its steps; steps of no known section at the end."""
+    known = {section.number for section in evidence.sections}
+    groups: list[tuple[Section | None, list[Step]]] = [
+        (section, [step for step in evidence.steps if step.section == section.number])
+        for section in evidence.sections
+    ]
+    loose = [step for step in evidence.steps if step.section not in known]
+    if loose:
+        groups.append((None, loose))
+    return groups
+
+
+def section_heading(section: Section) -> str:
+    tag = "h2" if section.level <= 1 else "h3"
+    return (
+        f'<{tag} class="section-title level-{section.level}" id="{section_anchor(section)}">'
+        f'<span class="num">{escape(section.number)}</span> {escape(section.title)}</{tag}>'
+    )
+
+
+def summary_html(evidence: Evidence) -> str:
+    rows = "".join(
+        f'<tr class="row-{escape(step.outcome)}"><td class="num">{escape(step.number)}</td>'
+        f'<td><a href="#{step_anchor(step)}">{escape(step.title)}</a></td>'
+        f'<td class="cmd"><code>{escape(step.command)}</code></td>'
+        f'<td class="outcome">{es.OUTCOME_MARK.get(step.outcome, "?")} '
+        f"{escape(es.OUTCOME_LABEL.get(step.outcome, step.outcome))}</td>"
+        f'<td class="time">{escape(es.duration(step.duration_s))}</td></tr>'
+        for step in evidence.steps
+    )
+    summary = evidence.summary
+    totals = (
+        f"Total: {summary.get('total', len(evidence.steps))} pasos; "
+        f"{summary.get('passed', 0)} superados, {summary.get('failed', 0)} fallidos, "
+        f"{summary.get('skipped', 0)} omitidos, {summary.get('error', 0)} con error."
+    )
+    return (
+        '<section class="summary" id="resumen"><h2 class="section-title">Resumen</h2>'
+        '<table class="summary-table"><thead><tr><th>Paso</th><th>Título</th>'
+        "<th>Comando</th><th>Resultado</th><th>Duración</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table><p class=\"totals\">{escape(totals)}</p>"
+        f"{chain_html(evidence)}</section>"
+    )
+
+
+def document(title: str, body: str) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{stylesheet()}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def report_html(
+    evidence: Evidence,
+    student: StudentInfo,
+    generated_at: str,
+    *,
+    png: Callable[[Step], bytes] | None = None,
+) -> str:
+    toc: list[TocEntry] = []
+    parts: list[str] = []
+    for section, steps in group_steps(evidence):
+        if section is not None:
+            toc.append(TocEntry(section_anchor(section), f"{section.number} {section.title}",
+                                min(section.level, 2)))
+            # A heading goes on the same (landscape) page as its first step, never alone.
+            landscape = bool(steps) and make_block(steps[0].raw).size.landscape and png is None
+            parts.append(
+                f'<div class="section-head{" landscape" if landscape else ""}">'
+                f"{section_heading(section)}"
+                f'<div class="section-text">{render_markdown(section.explanation)}</div></div>'
+            )
+        elif steps:
+            toc.append(TocEntry("otros-pasos", "Otros pasos", 1))
+            parts.append('<h2 class="section-title" id="otros-pasos">Otros pasos</h2>')
+        for step in steps:
+            toc.append(TocEntry(step_anchor(step), f"Paso {step.number}: {step.title}", 3))
+            parts.append(step_html(step, png=png))
+    toc.append(TocEntry("resumen", "Resumen", 1))
+    cover = Cover(evidence, student, generated_at)
+    body = (
+        cover_html(cover)
+        + toc_html(toc)
+        + '<main class="steps">'
+        + "".join(parts)
+        + "</main>"
+        + summary_html(evidence)
+    )
+    return document(f"{evidence.lab_title}: informe", body)

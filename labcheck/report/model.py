@@ -1,0 +1,223 @@
+"""The evidence file read into typed, frozen records: what a report needs, nothing more."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labcheck.errors import EvidenceError
+
+
+@dataclass(frozen=True)
+class Section:
+    number: str
+    title: str
+    explanation: str | None
+    level: int
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    stream: str | None
+    description: str
+    expected: Any
+    actual: Any
+    verdict: str
+    reason: str | None
+    attempts: int | None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    number: str
+    section: str | None
+    title: str
+    explanation: str | None
+    hint: str | None
+    node: str
+    command: str
+    command_template: str | None
+    outcome: str
+    reason: str | None
+    exit_code: int | None
+    timed_out: bool
+    duration_s: float | None
+    raw: bytes
+    text: str
+    checks: tuple[Check, ...]
+    captures: Mapping[str, str]
+    chain: str
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    kind: str | None
+    docker_host: str
+    engine_id: str
+    engine_version: str | None
+    os: str | None
+    kernel: str | None
+    arch: str | None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    lab_id: str
+    lab_title: str
+    lab_version: str
+    lab_source: str | None
+    lab_description: str | None
+    labcheck_version: str
+    student_name: str | None
+    student_group: str | None
+    student_id: str | None
+    started_at: str
+    finished_at: str | None
+    status: str
+    sandbox: str | None
+    standins: bool
+    standin_images: tuple[tuple[str, str | None], ...]
+    sections: tuple[Section, ...]
+    steps: tuple[Step, ...]
+    targets: tuple[Target, ...]
+    summary: Mapping[str, int]
+    chain_head: str
+    signed: bool
+    signature_key_id: str | None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _raw(transcript: Mapping[str, Any]) -> bytes:
+    try:
+        return base64.b64decode(transcript.get("raw_b64") or "", validate=False)
+    except (binascii.Error, ValueError):
+        return str(transcript.get("text") or "").encode()
+
+
+def _check(data: Mapping[str, Any]) -> Check:
+    return Check(
+        kind=str(data.get("kind", "")),
+        stream=_str(data.get("stream")),
+        description=str(data.get("description", "")),
+        expected=data.get("expected"),
+        actual=data.get("actual"),
+        verdict=str(data.get("verdict", "")),
+        reason=_str(data.get("reason")),
+        attempts=data.get("attempts") if isinstance(data.get("attempts"), int) else None,
+    )
+
+
+def step_from_mapping(data: Mapping[str, Any]) -> Step:
+    transcript = data.get("transcript") or {}
+    duration = data.get("duration_s")
+    exit_code = data.get("exit_code")
+    return Step(
+        id=str(data.get("id", "")),
+        number=str(data.get("number", "")),
+        section=_str(data.get("section")),
+        title=str(data.get("title", "")),
+        explanation=_str(data.get("explanation")),
+        hint=_str(data.get("hint")),
+        node=str(data.get("node", "")),
+        command=str(data.get("command", "")),
+        command_template=_str(data.get("command_template")),
+        outcome=str(data.get("outcome", "error")),
+        reason=_str(data.get("reason")),
+        exit_code=exit_code if isinstance(exit_code, int) else None,
+        timed_out=bool(data.get("timed_out", False)),
+        duration_s=float(duration) if isinstance(duration, int | float) else None,
+        raw=_raw(transcript),
+        text=str(transcript.get("text") or ""),
+        checks=tuple(_check(check) for check in data.get("checks") or ()),
+        captures={str(k): str(v) for k, v in (data.get("captures") or {}).items()},
+        chain=str(data.get("chain", "")),
+    )
+
+
+def _target(name: str, data: Mapping[str, Any]) -> Target:
+    engine = data.get("engine") or {}
+    return Target(
+        name=name,
+        kind=_str(data.get("kind")),
+        docker_host=str(data.get("docker_host", "")),
+        engine_id=str(engine.get("id", "")),
+        engine_version=_str(engine.get("version")),
+        os=_str(engine.get("os")),
+        kernel=_str(engine.get("kernel")),
+        arch=_str(engine.get("arch")),
+    )
+
+
+def load_mapping(source: Mapping[str, Any] | Path) -> Mapping[str, Any]:
+    if isinstance(source, Path):
+        try:
+            data = json.loads(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise EvidenceError(f"{source}: no se puede leer la evidencia: {error}") from error
+        if not isinstance(data, dict):
+            raise EvidenceError(f"{source}: la evidencia no es un objeto JSON")
+        return data
+    return source
+
+
+def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
+    if data.get("format") != "labcheck-evidence":
+        raise EvidenceError("el archivo no es una evidencia de labcheck (falta format)")
+    lab = data.get("lab") or {}
+    spec = data.get("spec") or {}
+    student = data.get("student") or {}
+    run = data.get("run") or {}
+    chain = data.get("chain") or {}
+    signature = chain.get("signature")
+    sections = tuple(
+        Section(
+            number=str(item.get("number", "")),
+            title=str(item.get("title", "")),
+            explanation=_str(item.get("explanation")),
+            level=int(item.get("level") or 1),
+        )
+        for item in spec.get("sections") or ()
+    )
+    standin_images = tuple(
+        (", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19],
+         _str(image.get("standin_of")))
+        for image in data.get("images") or ()
+        if image.get("standin")
+    )
+    return Evidence(
+        lab_id=str(lab.get("id", "")),
+        lab_title=str(lab.get("title", "")),
+        lab_version=str(lab.get("version", "")),
+        lab_source=_str(lab.get("source")),
+        lab_description=_str(lab.get("description")),
+        labcheck_version=str(data.get("labcheck_version", "")),
+        student_name=_str(student.get("name")),
+        student_group=_str(student.get("group")),
+        student_id=_str(student.get("id")),
+        started_at=str(run.get("started_at", "")),
+        finished_at=_str(run.get("finished_at")),
+        status=str(run.get("status", "")),
+        sandbox=_str(run.get("sandbox")),
+        standins=bool(run.get("standins", False)),
+        standin_images=standin_images,
+        sections=sections,
+        steps=tuple(step_from_mapping(step) for step in data.get("steps") or ()),
+        targets=tuple(
+            _target(name, target) for name, target in (data.get("targets") or {}).items()
+        ),
+        summary={str(k): int(v) for k, v in (data.get("summary") or {}).items()},
+        chain_head=str(chain.get("head", "")),
+        signed=isinstance(signature, Mapping) and bool(signature.get("value")),
+        signature_key_id=_str(signature.get("key_id")) if isinstance(signature, Mapping) else None,
+    )

@@ -5,7 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 
+import docker.errors
+
+from labcheck.errors import KitError
 from labcheck.kit import api, paths
 from labcheck.kit.status import render_table
 
@@ -36,6 +40,18 @@ def _status(args: argparse.Namespace) -> int:
     return 0 if status.up else 1
 
 
+def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Engine API failures become a one-line KitError, not a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except docker.errors.DockerException as exc:
+            raise KitError(f"the Docker engine refused a kit operation: {exc}") from exc
+
+    return run
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     kit = subparsers.add_parser(
         "kit", help="the offline classroom kit: local registry, stand-in images, Swarm nodes"
@@ -48,16 +64,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     up.add_argument("--nodes", type=_nodes_arg, default=paths.DEFAULT_NODES,
                     help="comma-separated node names (default: node1,node2)")
     up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
-    up.set_defaults(handler=_up)
+    up.set_defaults(handler=_guarded(_up))
 
     down = actions.add_parser("down", help="remove what the kit made and restore the engine")
     down.add_argument("--purge", action="store_true",
                       help="also delete the kit's data dir (registry data, root filesystem)")
-    down.set_defaults(handler=_down)
+    down.set_defaults(handler=_guarded(_down))
 
     status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    status.set_defaults(handler=_status)
+    status.set_defaults(handler=_guarded(_status))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -173,21 +173,23 @@ def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
         mounts[str(paths.git_root())] = {"bind": paths.NODE_GIT_DIR, "mode": "ro"}
         environment.update(gitmirror.insteadof_env(paths.NODE_GIT_DIR))
         environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
-    client.containers.run(
-        paths.NODE_IMAGE,
-        name=paths.node_container(name),
-        hostname=name,
-        detach=True,
-        init=True,
+    # The CLI, not the SDK: only the CLI turns systempaths=unconfined into unmasked /proc paths.
+    args = [
+        "run", "--detach", "--init",
+        "--name", paths.node_container(name), "--hostname", name,
+        "--network", paths.NETWORK_NAME,
         # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE.
-        cap_add=["ALL"],
-        cap_drop=["SYS_RESOURCE"],
-        security_opt=["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"],
-        volumes=mounts,
-        environment=environment,
-        labels=kit_labels(**{paths.NODE_LABEL: name}),
-        network=paths.NETWORK_NAME,
-    )
+        "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
+        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+        "--security-opt", "systempaths=unconfined",
+    ]
+    for key, value in kit_labels(**{paths.NODE_LABEL: name}).items():
+        args += ["--label", f"{key}={value}"]
+    for source, spec in mounts.items():
+        args += ["--volume", f"{source}:{spec['bind']}:{spec['mode']}"]
+    for key, value in environment.items():
+        args += ["--env", f"{key}={value}"]
+    run_docker([*args, paths.NODE_IMAGE])
 
 
 def docker_host(name: str) -> str:

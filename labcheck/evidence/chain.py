@@ -31,9 +31,7 @@ def _hash(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def genesis(
-    lab_id: str, spec_sha256: str, student_id: str | None, engine_ids: Iterable[str]
-) -> str:
+def genesis(lab_id: str, spec_sha256: str, student_id: str | None, engine_ids: Iterable[str]) -> str:
     return _hash(
         b"labcheck-evidence/1",
         canonical(

@@ -58,6 +58,12 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
+def _letter(index: int) -> str:
+    """Steps under a heading are lettered (1.1.a, 1.1.b) so they never collide with subsections."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[index] if index < len(letters) else letters[index // 26 - 1] + letters[index % 26]
+
+
 def resolve_spec_path(path: Path) -> Path:
     """A spec is a YAML file, or a folder holding lab.yaml beside the lab's files."""
     if path.is_dir():
@@ -212,10 +218,13 @@ class _Builder:
             self.problem(
                 (*doc_path, "node"), f"unknown node '{node}' (the lab's nodes: {', '.join(node_names)})"
             )
-        self._check_placeholders(doc_path, data, known_names)
+        before_run = {key: value for key, value in data.items() if key != "expect"}
+        self._check_placeholders(doc_path, before_run, known_names)
         captures = tuple(self._capture(item) for item in data.get("capture", []))
         for capture in captures:
             known_names.add(capture.name)
+        # A step's own captures are known once it has run, so its expectations may use them.
+        self._check_placeholders((*doc_path, "expect"), data["expect"], known_names)
         expect = data["expect"]
         uses_pty = bool(data.get("tty")) or bool(data.get("input"))
         matchers = []
@@ -265,7 +274,7 @@ class _Builder:
             )
         return Step(
             id=step_id,
-            number=data.get("number", f"{section_number}.{index + 1}"),
+            number=data.get("number", f"{section_number}.{_letter(index)}"),
             section=section_number,
             title=data["title"],
             explanation=data.get("explanation"),

@@ -1,0 +1,115 @@
+"""Rules on what a step printed: contains, matches, equals, line counts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from labcheck.checks.record import FAILED, PASSED, CheckRecord
+from labcheck.spec.placeholders import PLACEHOLDER
+
+_SHOWN_CHARS = 600
+
+
+def _fill(text: str, values: Mapping[str, str], *, as_regex: bool) -> str:
+    def replace(match: re.Match[str]) -> str:
+        value = values.get(match.group(1), match.group(0))
+        return re.escape(value) if as_regex else value
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _shown(text: str) -> str:
+    if len(text) <= _SHOWN_CHARS:
+        return text
+    return "…" + text[-_SHOWN_CHARS:]
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.split("\n")] if text.strip() else []
+
+
+def judge_output_rule(
+    rule: Mapping[str, Any], streams: Mapping[str, str], values: Mapping[str, str]
+) -> CheckRecord:
+    """Judge one rule, e.g. {"stream": "output", "contains": "Hello"}, on resolved text streams."""
+    stream = str(rule["stream"])
+    text = streams.get(stream) or ""
+    flags = re.IGNORECASE if rule.get("ignore_case") else 0
+    folded = text.lower() if rule.get("ignore_case") else text
+    kind = next(key for key in rule if key not in ("stream", "ignore_case", "description"))
+    raw_value = rule[kind]
+    passed: bool
+    expected: Any
+    actual: Any
+    if kind in ("contains", "not_contains"):
+        needle = _fill(str(raw_value), values, as_regex=False)
+        found = (needle.lower() if rule.get("ignore_case") else needle) in folded
+        passed = found if kind == "contains" else not found
+        expected = needle
+        actual = _shown(text) if not passed or kind == "contains" else "(no aparece)"
+        description = f"{stream} {'contiene' if kind == 'contains' else 'no contiene'} «{needle}»"
+    elif kind in ("matches", "not_matches"):
+        pattern = _fill(str(raw_value), values, as_regex=True)
+        match = re.search(pattern, text, flags)
+        passed = bool(match) if kind == "matches" else match is None
+        expected = pattern
+        actual = match.group(0) if match else _shown(text)
+        verb = "coincide con" if kind == "matches" else "no coincide con"
+        description = f"{stream} {verb} /{pattern}/"
+    elif kind == "equals":
+        wanted = _fill(str(raw_value), values, as_regex=False)
+        passed = text.strip() == wanted.strip()
+        expected, actual = wanted, _shown(text)
+        description = f"{stream} es exactamente «{wanted}»"
+    elif kind == "lines":
+        count = len(_lines(text))
+        bounds = dict(raw_value)
+        passed = (
+            ("equals" not in bounds or count == bounds["equals"])
+            and ("min" not in bounds or count >= bounds["min"])
+            and ("max" not in bounds or count <= bounds["max"])
+        )
+        expected, actual = bounds, count
+        description = f"{stream}: número de líneas {_bounds_text(bounds)}"
+    elif kind == "distinct_matches":
+        pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
+        distinct = sorted(set(re.findall(pattern, text, flags)))
+        passed = len(distinct) >= int(raw_value["min"])
+        expected = {"pattern": pattern, "min": raw_value["min"]}
+        actual = distinct
+        description = f"{stream}: al menos {raw_value['min']} valores distintos de /{pattern}/"
+    else:
+        raise ValueError(f"unknown output rule {kind!r}")
+    return CheckRecord(
+        kind="output",
+        stream=stream,
+        description=str(rule.get("description") or description),
+        expected=expected,
+        actual=actual,
+        verdict=PASSED if passed else FAILED,
+        rule=dict(rule),
+    )
+
+
+def _bounds_text(bounds: Mapping[str, int]) -> str:
+    parts = []
+    if "equals" in bounds:
+        parts.append(f"= {bounds['equals']}")
+    if "min" in bounds:
+        parts.append(f"≥ {bounds['min']}")
+    if "max" in bounds:
+        parts.append(f"≤ {bounds['max']}")
+    return ", ".join(parts)
+
+
+def judge_exit_code(expected: int, actual: int | None, timed_out: bool) -> CheckRecord:
+    return CheckRecord(
+        kind="exit_code",
+        description=f"código de salida {expected}",
+        expected=expected,
+        actual="agotó el tiempo" if timed_out else actual,
+        verdict=PASSED if actual == expected and not timed_out else FAILED,
+        rule={"exit_code": expected},
+    )

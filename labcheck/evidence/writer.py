@@ -1,0 +1,127 @@
+"""Write the evidence file step by step, so a crash or Ctrl-C loses nothing already run."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from labcheck import __version__
+from labcheck.evidence import FORMAT, FORMAT_VERSION, chain
+from labcheck.spec.model import Lab
+
+OUTCOMES = ("passed", "failed", "skipped", "error")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def spec_sections(lab: Lab) -> list[dict[str, Any]]:
+    return [
+        {"number": s.number, "title": s.title, "explanation": s.explanation, "level": s.level}
+        for s in lab.sections
+    ]
+
+
+class EvidenceWriter:
+    def __init__(
+        self,
+        path: Path,
+        lab: Lab,
+        *,
+        student: Mapping[str, str | None],
+        targets: Mapping[str, Mapping[str, Any]],
+        sandbox: str,
+        workspace: str | None,
+        capabilities: Mapping[str, Mapping[str, Any]],
+        signing_key: bytes | None = None,
+        key_id: str | None = None,
+    ) -> None:
+        self.path = path
+        self.signing_key = signing_key
+        self.key_id = key_id
+        engine_ids = [str(t["engine"]["id"]) for t in targets.values()]
+        self.genesis = chain.genesis(lab.id, lab.sha256, student.get("id"), engine_ids)
+        self.last_link = self.genesis
+        self.document: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "labcheck_version": __version__,
+            "lab": {
+                "id": lab.id,
+                "title": lab.title,
+                "version": lab.version,
+                "language": lab.language,
+                "source": lab.source_url,
+                "description": lab.description,
+            },
+            "spec": {"path": str(lab.path), "sha256": lab.sha256, "sections": spec_sections(lab)},
+            "student": {"id": student.get("id"), "name": student.get("name"), "group": student.get("group")},
+            "run": {
+                "started_at": now_iso(),
+                "finished_at": None,
+                "status": "running",
+                "host": socket.gethostname(),
+                "workspace": workspace,
+                "sandbox": sandbox,
+                "standins": False,
+                "capabilities": {k: dict(v) for k, v in capabilities.items()},
+            },
+            "targets": {name: dict(facts) for name, facts in targets.items()},
+            "steps": [],
+            "images": [],
+            "summary": {},
+            "chain": {},
+        }
+        self._write()
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        steps: list[dict[str, Any]] = self.document["steps"]
+        return steps
+
+    def add_step(self, record: dict[str, Any]) -> None:
+        record["chain"] = chain.link(self.last_link, record)
+        self.last_link = record["chain"]
+        self.steps.append(record)
+        self._write()
+
+    def finish(self, *, status: str, images: list[dict[str, Any]], total_steps: int) -> None:
+        self.document["images"] = images
+        self.document["run"]["standins"] = any(image["standin"] for image in images)
+        self.document["run"]["status"] = status
+        self.document["run"]["finished_at"] = now_iso()
+        self._write(total_steps)
+
+    def summary(self, total_steps: int | None = None) -> dict[str, int]:
+        counts = {outcome: 0 for outcome in OUTCOMES}
+        for step in self.steps:
+            counts[step["outcome"]] += 1
+        total = total_steps if total_steps is not None else len(self.steps)
+        return {"total": total, **counts, "not_run": max(0, total - len(self.steps))}
+
+    def _write(self, total_steps: int | None = None) -> None:
+        self.document["summary"] = self.summary(total_steps)
+        head = chain.head(self.last_link, self.document["images"], self.document["summary"])
+        signature = None
+        if self.signing_key:
+            signature = {
+                "algorithm": "hmac-sha256",
+                "key_id": self.key_id,
+                "value": chain.sign(head, self.signing_key),
+            }
+        self.document["chain"] = {
+            "algorithm": "sha256",
+            "genesis": self.genesis,
+            "head": head,
+            "signature": signature,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".json.partial")
+        temporary.write_text(json.dumps(self.document, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temporary, self.path)

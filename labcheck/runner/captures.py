@@ -1,0 +1,65 @@
+"""Values a step leaves for later steps: the container it created, an ID it printed, a token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import docker
+
+from labcheck.spec.model import Capture
+from labcheck.spec.placeholders import substitute
+
+
+class CaptureFailed(Exception):
+    pass
+
+
+def containers_now(client: docker.DockerClient) -> set[str]:
+    return {c.id for c in client.containers.list(all=True)}
+
+
+def capture_value(
+    capture: Capture,
+    *,
+    client: docker.DockerClient,
+    output_text: str,
+    containers_before: set[str],
+    values: dict[str, str],
+) -> str:
+    value = _raw_value(capture, client, output_text, containers_before, values)
+    return value[:12] if capture.short else value
+
+
+def _raw_value(
+    capture: Capture,
+    client: docker.DockerClient,
+    output_text: str,
+    containers_before: set[str],
+    values: dict[str, str],
+) -> str:
+    if capture.source == "created_container":
+        created = [c for c in client.containers.list(all=True) if c.id not in containers_before]
+        if len(created) != 1:
+            raise CaptureFailed(f"expected the step to create one container, it created {len(created)}")
+        return str(created[0].id)
+    if capture.source == "output":
+        assert capture.pattern is not None
+        match = re.search(capture.pattern, output_text)
+        if match is None:
+            raise CaptureFailed(f"/{capture.pattern}/ not found in the output")
+        return match.group(capture.group)
+    if capture.source == "image_id":
+        assert capture.ref is not None
+        ref = substitute(capture.ref, values)
+        image = client.images.get(ref)
+        return str(image.id).removeprefix("sha256:")
+    if capture.source == "swarm_join_token":
+        tokens = client.swarm.attrs.get("JoinTokens", {})
+        role = "Worker" if capture.role == "worker" else "Manager"
+        return str(tokens[role])
+    raise CaptureFailed(f"unknown capture source {capture.source!r}")
+
+
+def needs_container_snapshot(captures: Iterable[Capture]) -> bool:
+    return any(capture.source == "created_container" for capture in captures)

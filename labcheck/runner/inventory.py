@@ -1,0 +1,104 @@
+"""What an engine held before the lab, and removing exactly what the lab added.
+
+Cleanup never depends on the happy path: it runs at the end and on interruption,
+and an `-it` container left behind by a killed terminal is removed like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import docker
+import docker.errors
+
+
+@dataclass
+class Inventory:
+    containers: set[str] = field(default_factory=set)
+    images: set[str] = field(default_factory=set)
+    networks: set[str] = field(default_factory=set)
+    volumes: set[str] = field(default_factory=set)
+    services: set[str] = field(default_factory=set)
+    swarm_state: str = "inactive"
+
+
+def take_inventory(client: docker.DockerClient) -> Inventory:
+    swarm_state = str(client.info().get("Swarm", {}).get("LocalNodeState", "inactive"))
+    services: set[str] = set()
+    if swarm_state == "active":
+        try:
+            services = {s.id for s in client.services.list()}
+        except docker.errors.APIError:
+            services = set()  # a worker cannot list services
+    return Inventory(
+        containers={c.id for c in client.containers.list(all=True)},
+        images={i.id for i in client.images.list(all=True)},
+        networks={n.id for n in client.networks.list()},
+        volumes={v.id for v in client.volumes.list()},
+        services=services,
+        swarm_state=swarm_state,
+    )
+
+
+def images_added(client: docker.DockerClient, before: Inventory) -> list[Any]:
+    return [image for image in client.images.list() if image.id not in before.images]
+
+
+def leave_swarm_if_new(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
+    if before.swarm_state == "active":
+        return
+    if client.info().get("Swarm", {}).get("LocalNodeState") == "inactive":
+        return
+    try:
+        client.swarm.leave(force=True)
+        notes.append("left the swarm the lab created")
+    except docker.errors.APIError as error:
+        notes.append(f"could not leave the swarm: {error}")
+
+
+def remove_services_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
+    info = client.info().get("Swarm", {})
+    if info.get("LocalNodeState") != "active" or not info.get("ControlAvailable"):
+        return
+    for service in client.services.list():
+        if service.id not in before.services:
+            try:
+                service.remove()
+            except docker.errors.APIError as error:
+                notes.append(f"could not remove service {service.name}: {error}")
+
+
+def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
+    """Containers, then images, networks and volumes the lab added; never anything older."""
+    for container in client.containers.list(all=True):
+        if container.id not in before.containers:
+            try:
+                container.remove(force=True, v=True)
+            except docker.errors.APIError as error:
+                notes.append(f"could not remove container {container.short_id}: {error}")
+    # Newest first, so children go before the images they were built on.
+    added = sorted(
+        (image for image in client.images.list(all=True) if image.id not in before.images),
+        key=lambda image: str(image.attrs.get("Created", "")),
+        reverse=True,
+    )
+    for image in added:
+        try:
+            client.images.remove(image.id, force=True, noprune=False)
+        except docker.errors.ImageNotFound:
+            continue
+        except docker.errors.APIError as error:
+            notes.append(f"could not remove image {image.short_id}: {error}")
+    for network in client.networks.list():
+        if network.id not in before.networks and network.name not in ("bridge", "host", "none"):
+            try:
+                network.remove()
+            except docker.errors.APIError as error:
+                notes.append(f"could not remove network {network.name}: {error}")
+    for volume in client.volumes.list():
+        if volume.id not in before.volumes:
+            try:
+                volume.remove(force=True)
+            except docker.errors.APIError as error:
+                notes.append(f"could not remove volume {volume.name}: {error}")

@@ -1,0 +1,252 @@
+"""Run one command the way a student's terminal would, and keep every byte it printed.
+
+Under a pty when the step is interactive (typed lines, `-it`), with a wide window so
+long lines do not wrap; otherwise with separate stdout and stderr pipes. A command
+that outlives its timeout has its whole process group killed, and what it printed
+until then is kept.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from labcheck.spec.model import TypedLine
+
+COLUMNS = 200
+ROWS = 50
+_CURSOR_QUERY = b"\x1b[6n"
+# After a line is typed, the program needs a moment to print its prompt again.
+_QUIET_AFTER_PROMPT_S = 0.15
+_KILL_GRACE_S = 2.0
+
+
+@dataclass
+class ProcessResult:
+    started_at: str
+    duration_s: float
+    exit_code: int | None
+    timed_out: bool
+    raw: bytes
+    stdout: bytes | None = None
+    stderr: bytes | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _set_window(fd: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+
+
+def _take_terminal() -> None:  # runs in the child, after setsid
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    for sig, grace in ((signal.SIGTERM, _KILL_GRACE_S), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            process.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def run_command(
+    argv: Sequence[str],
+    *,
+    env: Mapping[str, str],
+    cwd: str | None,
+    use_pty: bool,
+    typed: Sequence[TypedLine] = (),
+    prompt: str = r"[#$] ?\s*$",
+    timeout_s: float,
+    on_timeout: Callable[[], None] | None = None,
+) -> ProcessResult:
+    if use_pty:
+        return _run_in_pty(argv, env, cwd, typed, prompt, timeout_s, on_timeout)
+    return _run_with_pipes(argv, env, cwd, timeout_s, on_timeout)
+
+
+def _run_with_pipes(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str | None,
+    timeout_s: float,
+    on_timeout: Callable[[], None] | None,
+) -> ProcessResult:
+    started_at, start = _now_iso(), time.monotonic()
+    process = subprocess.Popen(
+        list(argv),
+        env=dict(env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    out_fd, err_fd = process.stdout.fileno(), process.stderr.fileno()
+    streams = {out_fd: bytearray(), err_fd: bytearray()}
+    combined = bytearray()
+    open_fds = set(streams)
+    deadline = start + timeout_s
+    timed_out = False
+    while open_fds:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            timed_out = True
+            break
+        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.discard(fd)
+                continue
+            streams[fd].extend(chunk)
+            combined.extend(chunk)
+    if timed_out:
+        _kill_group(process)
+        if on_timeout is not None:
+            on_timeout()
+    exit_code = _wait(process, deadline)
+    process.stdout.close()
+    process.stderr.close()
+    return ProcessResult(
+        started_at=started_at,
+        duration_s=time.monotonic() - start,
+        exit_code=None if timed_out else exit_code,
+        timed_out=timed_out,
+        raw=bytes(combined),
+        stdout=bytes(streams[out_fd]),
+        stderr=bytes(streams[err_fd]),
+    )
+
+
+def _wait(process: subprocess.Popen[bytes], deadline: float) -> int | None:
+    try:
+        return process.wait(timeout=max(0.5, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        return None
+
+
+def _run_in_pty(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str | None,
+    typed: Sequence[TypedLine],
+    prompt: str,
+    timeout_s: float,
+    on_timeout: Callable[[], None] | None,
+) -> ProcessResult:
+    started_at, start = _now_iso(), time.monotonic()
+    master, slave = pty.openpty()
+    _set_window(slave)
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            env=dict(env),
+            cwd=cwd,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            start_new_session=True,
+            preexec_fn=_take_terminal,
+        )
+    finally:
+        os.close(slave)
+    raw = bytearray()
+    pending = list(typed)
+    since_last_send = 0  # where in raw the output of the last typed line starts
+    last_output_at = time.monotonic()
+    deadline = start + timeout_s
+    timed_out = False
+    notes: list[str] = []
+    prompt_re = re.compile(prompt)
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: every process holding the terminal has gone
+                    break
+                if not chunk:
+                    break
+                raw.extend(chunk)
+                last_output_at = time.monotonic()
+                if _CURSOR_QUERY in chunk:
+                    # Answer like a terminal would; BusyBox's line editor asks where the cursor is.
+                    os.write(master, f"\x1b[{ROWS};{_cursor_column(raw)}R".encode())
+                continue
+            if process.poll() is not None and not ready:
+                # Drain what is left, then stop.
+                _drain(master, raw)
+                break
+            if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
+                line = pending[0]
+                tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
+                waiting_for = re.compile(line.wait_for) if line.wait_for else prompt_re
+                if waiting_for.search(tail[-400:]):
+                    os.write(master, line.send.encode() + b"\r")
+                    pending.pop(0)
+                    since_last_send = len(raw)
+    finally:
+        if timed_out:
+            notes.append(f"timed out after {timeout_s:g} s; {len(pending)} typed line(s) not sent")
+            _kill_group(process)
+            if on_timeout is not None:
+                on_timeout()
+        exit_code = _wait(process, deadline) if not timed_out else None
+        _drain(master, raw)
+        os.close(master)
+    return ProcessResult(
+        started_at=started_at,
+        duration_s=time.monotonic() - start,
+        exit_code=exit_code,
+        timed_out=timed_out,
+        raw=bytes(raw),
+        notes=notes,
+    )
+
+
+def _drain(master: int, raw: bytearray) -> None:
+    while True:
+        try:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                return
+            chunk = os.read(master, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        raw.extend(chunk)
+
+
+def _cursor_column(raw: bytearray) -> int:
+    last_line = bytes(raw[-COLUMNS * 2 :]).rsplit(b"\n", 1)[-1].rsplit(b"\r", 1)[-1]
+    visible = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", last_line)
+    return min(COLUMNS, len(visible.decode("utf-8", "replace")) + 1)

@@ -1,0 +1,192 @@
+"""Where a lab's steps run: a kit node (a shell inside a Docker-in-Docker node, as
+play-with-docker gave each student) or an engine the user names (a shell on this
+machine with DOCKER_HOST pointing at it)."""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+import shlex
+import shutil
+import subprocess
+import tarfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import docker
+
+from labcheck.dockercli import docker_cli
+from labcheck.kit.engine import client_at
+
+NODE_HOME = "/root"
+# The pid of the shell running a step inside a node, so a timeout can stop it there too.
+_STEP_PID_FILE = "/tmp/.labcheck-step.pid"
+_STEP_WRAPPER = f'echo $$ > {_STEP_PID_FILE}; exec bash -c "$1"'
+
+
+@dataclass(frozen=True)
+class Invocation:
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str | None
+
+
+class Target(Protocol):
+    name: str
+    kind: str
+    docker_host: str
+
+    def client(self) -> docker.DockerClient: ...
+
+    def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation: ...
+
+    def put_files(self, files: Mapping[str, bytes], workdir: str) -> None: ...
+
+    def stop_step(self) -> None: ...
+
+    def engine_facts(self) -> dict[str, Any]: ...
+
+
+def _engine_facts(client: docker.DockerClient) -> dict[str, Any]:
+    info = client.info()
+    version = client.version()
+    return {
+        "id": str(info.get("ID", "")),
+        "name": str(info.get("Name", "")),
+        "version": str(version.get("Version", "")),
+        "api_version": str(version.get("ApiVersion", "")),
+        "os": str(info.get("OperatingSystem", "")),
+        "kernel": str(info.get("KernelVersion", "")),
+        "arch": str(info.get("Architecture", "")),
+        "storage_driver": str(info.get("Driver", "")),
+    }
+
+
+def _expand_home(workdir: str, home: str) -> str:
+    if workdir == "~":
+        return home
+    if workdir.startswith("~/"):
+        return posixpath.join(home, workdir[2:])
+    return workdir
+
+
+class KitNodeTarget:
+    """A node of the offline kit: steps run in a shell inside the node's container."""
+
+    kind = "kit-node"
+
+    def __init__(self, name: str, container: str, docker_host: str) -> None:
+        self.name = name
+        self.container = container
+        self.docker_host = docker_host
+        self._client: docker.DockerClient | None = None
+
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = client_at(self.docker_host)
+        return self._client
+
+    def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
+        flags = ["-it"] if use_pty else []
+        argv = [
+            docker_cli(),
+            "exec",
+            *flags,
+            "-w",
+            _expand_home(workdir, NODE_HOME),
+            "-e",
+            "TERM=xterm",
+            self.container,
+            "bash",
+            "-c",
+            _STEP_WRAPPER,
+            "labcheck",
+            command,
+        ]
+        # The node's container lives on the engine this machine's docker CLI talks to.
+        return Invocation(argv, dict(os.environ), None)
+
+    def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:
+        archive = io.BytesIO()
+        with tarfile.open(fileobj=archive, mode="w") as tar:
+            for name, data in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+        subprocess.run(
+            [docker_cli(), "cp", "-", f"{self.container}:{_expand_home(workdir, NODE_HOME)}"],
+            input=archive.getvalue(),
+            check=True,
+            capture_output=True,
+        )
+
+    def stop_step(self) -> None:
+        script = f"p=$(cat {_STEP_PID_FILE} 2>/dev/null) && kill -KILL -- -$p $p 2>/dev/null; true"
+        subprocess.run(
+            [docker_cli(), "exec", self.container, "sh", "-c", script],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+
+    def engine_facts(self) -> dict[str, Any]:
+        return _engine_facts(self.client())
+
+
+class HostTarget:
+    """An engine named by the user (NAME=DOCKER_HOST): steps run in a shell on this machine."""
+
+    kind = "docker-host"
+
+    def __init__(self, name: str, docker_host: str, workspace: Path) -> None:
+        self.name = name
+        self.docker_host = docker_host
+        self.workspace = workspace
+        self._client: docker.DockerClient | None = None
+
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = client_at(self.docker_host)
+        return self._client
+
+    def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
+        cwd = _expand_home(workdir, str(self.workspace))
+        env = {**os.environ, "DOCKER_HOST": self.docker_host, "TERM": "xterm"}
+        return Invocation(["bash", "-c", command], env, cwd)
+
+    def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:
+        folder = Path(_expand_home(workdir, str(self.workspace)))
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+
+    def stop_step(self) -> None:
+        """The step's process group was killed on this machine; nothing runs elsewhere."""
+
+    def engine_facts(self) -> dict[str, Any]:
+        return _engine_facts(self.client())
+
+
+def parse_target_options(values: Sequence[str]) -> dict[str, str]:
+    """`NAME=DOCKER_HOST` pairs, e.g. `node1=unix:///var/run/docker.sock`."""
+    targets: dict[str, str] = {}
+    for value in values:
+        name, sep, host = value.partition("=")
+        if not sep or not name or not host:
+            raise ValueError(f"expected NAME=DOCKER_HOST, got {value!r}")
+        targets[name] = host
+    return targets
+
+
+def describe_command(argv: Sequence[str]) -> str:
+    return shlex.join(argv)
+
+
+def clear_workspace(path: Path) -> None:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)

@@ -1,0 +1,265 @@
+"""`pytest --labcheck`: each step of a lab spec is a pytest item, run in order on real engines.
+
+Only public pytest APIs: pytest_collect_file -> pytest.File / pytest.Item, stash,
+user_properties. The runner knows nothing about pytest; this module only adapts it.
+"""
+
+from __future__ import annotations
+
+import base64
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labcheck.errors import LabcheckError, SpecInvalid
+from labcheck.runner.session import LabRun, RunOptions
+from labcheck.runner.step_result import StepResult
+from labcheck.runner.targets import parse_target_options
+from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
+from labcheck.spec.model import Lab, Step
+
+BUNDLED_SPECS = Path(__file__).resolve().parent.parent / "specs"
+_RESULT_KEY = pytest.StashKey[StepResult]()
+
+
+def bundled_spec_files() -> list[Path]:
+    return sorted(p for p in BUNDLED_SPECS.glob("*/lab.y*ml") if p.name in SPEC_FILE_NAMES)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("labcheck", "replay Docker lab specs on real engines")
+    group.addoption(
+        "--labcheck",
+        action="store_true",
+        default=False,
+        help="collect lab specs (the bundled ones unless paths are given) and run their steps",
+    )
+    group.addoption(
+        "--labcheck-target",
+        action="append",
+        default=[],
+        metavar="NAME=DOCKER_HOST",
+        help="run the lab's node NAME on this engine instead of a fresh kit node "
+        "(e.g. node1=unix:///var/run/docker.sock)",
+    )
+    group.addoption(
+        "--labcheck-workspace",
+        default=None,
+        metavar="DIR",
+        help="folder with the student's own lab files (index.js, Dockerfile...)",
+    )
+    group.addoption(
+        "--labcheck-out",
+        default=None,
+        metavar="DIR",
+        help="where evidence and report go (default: reports/<lab-id>)",
+    )
+    group.addoption(
+        "--labcheck-keep",
+        action="store_true",
+        default=False,
+        help="keep what the lab created (containers, images, swarm) instead of removing it",
+    )
+    group.addoption("--labcheck-student-id", default=None, help="student identifier")
+    group.addoption("--labcheck-student-name", default=None, help="student name for the report")
+    group.addoption("--labcheck-group", default=None, help="student group for the report")
+    group.addoption(
+        "--labcheck-no-report",
+        action="store_true",
+        default=False,
+        help="write the evidence only, no HTML/PDF report",
+    )
+    group.addoption(
+        "--labcheck-images",
+        action="store_true",
+        default=False,
+        help="put terminal pictures in the report as well as text",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("labcheck"):
+        return
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args = [str(path) for path in bundled_spec_files()]
+    config.pluginmanager.register(LabcheckSession(config), "labcheck-session")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    # With --labcheck, only specs are collected; without it, specs are never collected.
+    if config.getoption("labcheck") and collection_path.is_file():
+        return collection_path.name not in SPEC_FILE_NAMES
+    return None
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Collector | None:
+    if parent.config.getoption("labcheck") and file_path.name in SPEC_FILE_NAMES:
+        collector: pytest.Collector = LabSpecFile.from_parent(parent, path=file_path)
+        return collector
+    return None
+
+
+class SpecLoadFailed(Exception):
+    pass
+
+
+class StepFailed(Exception):
+    pass
+
+
+class LabSpecFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        try:
+            lab = load_lab(self.path)
+        except SpecInvalid as error:
+            raise self.CollectError(str(error)) from None
+        self.stash[_LAB_KEY] = lab
+        for step in lab.steps:
+            yield LabStepItem.from_parent(self, name=step.id, step=step, lab=lab)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, self.CollectError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+_LAB_KEY = pytest.StashKey[Lab]()
+
+
+class LabStepItem(pytest.Item):
+    def __init__(self, *, step: Step, lab: Lab, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+        self.lab = lab
+        self.user_properties.append(("step", step.number))
+
+    def runtest(self) -> None:
+        session = self.config.pluginmanager.get_plugin("labcheck-session")
+        assert isinstance(session, LabcheckSession)
+        run = session.run_for(self.lab)
+        result = run.run_step(self.step)
+        self.stash[_RESULT_KEY] = result
+        self.user_properties.append(("outcome", result.outcome))
+        if result.outcome == "skipped":
+            pytest.skip(result.reason or "omitido")
+        if result.outcome != "passed":
+            raise StepFailed(result.failure_report())
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, (StepFailed, LabcheckError)):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        line = int(self.step.location.rsplit(":", 1)[-1]) if ":" in self.step.location else None
+        return self.path, (line - 1 if line else None), f"{self.step.number} {self.step.title}"
+
+
+class LabcheckSession:
+    """The state of one `pytest --labcheck` session: one LabRun per spec, started on first use."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.runs: dict[Path, LabRun] = {}
+        self.failures: dict[Path, LabcheckError] = {}
+        self.reports: list[str] = []
+
+    def options_for(self, lab: Lab) -> RunOptions:
+        out = self.config.getoption("labcheck_out")
+        workspace = self.config.getoption("labcheck_workspace")
+        try:
+            targets = parse_target_options(self.config.getoption("labcheck_target"))
+        except ValueError as error:
+            raise LabcheckError(f"--labcheck-target: {error}") from None
+        return RunOptions(
+            out_dir=Path(out) if out else Path("reports") / lab.id,
+            targets=targets,
+            workspace=Path(workspace) if workspace else None,
+            keep=bool(self.config.getoption("labcheck_keep")),
+            student={
+                "id": self.config.getoption("labcheck_student_id"),
+                "name": self.config.getoption("labcheck_student_name"),
+                "group": self.config.getoption("labcheck_group"),
+            },
+        )
+
+    def run_for(self, lab: Lab) -> LabRun:
+        if lab.path in self.failures:
+            raise self.failures[lab.path]
+        if lab.path not in self.runs:
+            run = LabRun(lab, self.options_for(lab), progress=self._progress)
+            self.runs[lab.path] = run
+            try:
+                run.start()
+            except LabcheckError as error:
+                self.failures[lab.path] = error
+                raise
+        return self.runs[lab.path]
+
+    def _progress(self, message: str) -> None:
+        if self.config.getoption("verbose") > 1:
+            print(f"\nlabcheck: {message}", file=sys.stderr)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()  # type: ignore[attr-defined]
+        if call.when != "call" or not isinstance(item, LabStepItem) or _RESULT_KEY not in item.stash:
+            return
+        result = item.stash[_RESULT_KEY]
+        if self.config.pluginmanager.hasplugin("html"):
+            report.extras = getattr(report, "extras", []) + _html_extras(result)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        for run in self.runs.values():
+            selected = sum(
+                1 for item in session.items if isinstance(item, LabStepItem) and item.lab.path == run.lab.path
+            )
+            run.finish(interrupted=interrupted, total_steps=selected or None)
+            self.reports.append(f"evidencia: {run.evidence_path}")
+            if not self.config.getoption("labcheck_no_report") and run.writer is not None:
+                self.reports.extend(self._render(run))
+
+    def _render(self, run: LabRun) -> list[str]:
+        try:
+            from labcheck.report.api import ReportOptions, render_report
+
+            paths = render_report(
+                run.evidence_path,
+                run.options.out_dir,
+                options=ReportOptions(
+                    student_name=run.options.student.get("name"),
+                    group=run.options.student.get("group"),
+                    images=bool(self.config.getoption("labcheck_images")),
+                ),
+            )
+        except Exception as error:  # a report failure must never lose the evidence
+            return [f"informe: no se pudo generar ({error})"]
+        lines = [f"informe HTML: {paths.html}"]
+        if paths.pdf is not None:
+            lines.append(f"informe PDF: {paths.pdf}")
+        return lines
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.reports:
+            terminalreporter.write_sep("-", "labcheck")
+            for line in self.reports:
+                terminalreporter.write_line(line)
+            for run in self.runs.values():
+                for note in run.cleanup_notes:
+                    terminalreporter.write_line(f"limpieza: {note}")
+
+
+def _html_extras(result: StepResult) -> list[Any]:
+    try:
+        from pytest_html import extras
+
+        from labcheck.report.api import step_html_extra, terminal_png
+    except ImportError:
+        return []
+    png = base64.b64encode(terminal_png(result.record)).decode()
+    return [extras.html(step_html_extra(result.record)), extras.png(png, name=result.step_id)]

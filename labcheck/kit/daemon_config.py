@@ -111,13 +111,28 @@ def restore(client: docker.DockerClient) -> bool:
     """Put daemon.json back exactly as `kit up` found it and reload dockerd."""
     target = paths.daemon_json()
     if _absent_marker().exists():
-        target.unlink(missing_ok=True)
-        _absent_marker().unlink()
+        original: bytes | None = None
     elif _backup_file().exists():
-        target.write_bytes(_backup_file().read_bytes())
-        _backup_file().unlink()
+        original = _backup_file().read_bytes()
     else:
         return False
+    # dockerd's reload only touches mirrors when the file names the key: drop ours explicitly
+    # first, then put the original bytes back (they mean the same to dockerd).
+    config: dict[str, object] = {}
+    if original is not None and original.strip():
+        try:
+            loaded = json.loads(original)
+            config = loaded if isinstance(loaded, dict) else {}
+        except json.JSONDecodeError:
+            config = {}
+    config.setdefault("registry-mirrors", [])
+    target.write_text(json.dumps(config, indent=2) + "\n")
     _reload_dockerd()
     _wait_for_mirror(client, False)
+    if original is None:
+        target.unlink(missing_ok=True)
+        _absent_marker().unlink()
+    else:
+        target.write_bytes(original)
+        _backup_file().unlink()
     return True

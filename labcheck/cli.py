@@ -1,12 +1,14 @@
-"""The `labcheck` command line. Minimal for now: its owner extends it, keeping the kit command."""
+"""The `labcheck` command line: run, validate, report, verify and the offline kit."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from labcheck import run_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
+from labcheck.spec import cli as spec_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="labcheck", description="Check Docker lab steps against a real engine."
     )
     subparsers = parser.add_subparsers(dest="command", required=True)
+    run_cli.register(subparsers)
+    spec_cli.register(subparsers)
     kit_cli.register(subparsers)
     return parser
 

@@ -97,6 +97,10 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
             return _translate_one(best_match(error.context), file, lines)
     if validator == "oneOf" and error.context:
         return _translate_one(best_match(error.context), file, lines)
+    if validator == "type" and "(ms|s|m|h)" in str(schema.get("pattern", "")):
+        return _problem(
+            file, lines, path, f"expected a duration with its unit, like 30s, 2m or 500ms; got {instance!r}"
+        )
     if validator == "type":
         expected = schema.get("type")
         names = [expected] if isinstance(expected, str) else list(expected or [])

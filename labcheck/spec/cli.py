@@ -1,0 +1,30 @@
+"""`labcheck validate SPEC...`: check specs without running them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from labcheck.errors import SpecInvalid
+from labcheck.spec.loader import load_lab
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("validate", help="check lab specs without running them")
+    parser.add_argument("specs", nargs="+", type=Path, help="spec files or folders holding lab.yaml")
+    parser.set_defaults(handler=_validate)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.specs:
+        try:
+            lab = load_lab(path)
+        except SpecInvalid as error:
+            failed += 1
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            continue
+        print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
+    return 1 if failed else 0

@@ -44,6 +44,7 @@ class Step:
     node: str
     command: str
     command_template: str | None
+    inputs: tuple[str, ...]
     outcome: str
     reason: str | None
     exit_code: int | None
@@ -132,6 +133,7 @@ def step_from_mapping(data: Mapping[str, Any]) -> Step:
         node=str(data.get("node", "")),
         command=str(data.get("command", "")),
         command_template=_str(data.get("command_template")),
+        inputs=tuple(str(line) for line in data.get("input") or ()),
         outcome=str(data.get("outcome", "error")),
         reason=_str(data.get("reason")),
         exit_code=exit_code if isinstance(exit_code, int) else None,

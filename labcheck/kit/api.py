@@ -31,6 +31,7 @@ __all__ = [
     "kit_down",
     "kit_status",
     "kit_up",
+    "remove_nodes",
 ]
 
 Progress = Callable[[str], None]
@@ -189,10 +190,16 @@ def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
             node_ops.create_node(client, name, online)
         for name in wanted:
             node_ops.wait_engine(client, name)
-        if any(n not in record.nodes for n in wanted):
-            all_nodes = tuple(dict.fromkeys([*record.nodes, *wanted]))
-            state.save(state.KitState(record.mode, all_nodes, record.last_up))
         return {name: node_ops.describe(client, name) for name in wanted}
+
+
+def remove_nodes(names: Sequence[str]) -> None:
+    """Remove these nodes (container, engine volume, socket), e.g. extra ones a test made."""
+    wanted = _validate_names(names)
+    client = host_client()
+    with state.locked():
+        for name in wanted:
+            node_ops.remove_node(client, name)
 
 
 def existing_nodes(names: Sequence[str]) -> dict[str, KitNode]:

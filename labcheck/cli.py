@@ -8,6 +8,7 @@ import sys
 from labcheck import run_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
+from labcheck.report import cli as report_cli
 from labcheck.spec import cli as spec_cli
 
 
@@ -19,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_cli.register(subparsers)
     spec_cli.register(subparsers)
     kit_cli.register(subparsers)
+    report_cli.register(subparsers)
     return parser
 
 

@@ -16,9 +16,11 @@ from importlib import resources
 
 from labcheck.report import text as es
 from labcheck.report.blocks import Block, Omission, make_block
+from labcheck.report.images import picture_columns
 from labcheck.report.markdown import render_inline, render_markdown
 from labcheck.report.model import Check, Evidence, Section, Step
 from labcheck.report.options import StudentInfo
+from labcheck.report.sizing import PORTRAIT_WIDTH_PT, columns_at
 from labcheck.terminal.html import line_html
 
 PROMPT = "$"
@@ -70,15 +72,24 @@ def terminal_html(
 ) -> str:
     """The command as typed and what the terminal showed, as a terminal would."""
     block = make_block(step.raw)
-    if png is not None:
-        data = base64.b64encode(png(step)).decode("ascii")
-        alt = escape(f"Salida del paso {step.number}: {step.command}")
-        output = f'<img class="term-png" alt="{alt}" src="data:image/png;base64,{data}">'
-    elif step.outcome == "skipped" and not step.raw:
-        output = '<pre class="term-out"><span class="empty">(no se ejecutó)</span></pre>'
-    else:
-        output = terminal_pre(block, sized=sized)
-    return f'<div class="terminal">{command_line(step)}{output}</div>'
+    if step.outcome == "skipped" and not step.raw:
+        return (
+            f'<div class="terminal">{command_line(step)}'
+            '<pre class="term-out"><span class="empty">(no se ejecutó)</span></pre></div>'
+        )
+    text = f'<div class="terminal">{command_line(step)}{terminal_pre(block, sized=sized)}</div>'
+    if png is None:
+        return text
+    # The picture is what the student asked for; the text below keeps the output searchable.
+    data = base64.b64encode(png(step)).decode("ascii")
+    alt = escape(f"Terminal del paso {step.number}: {step.command}")
+    # As wide as the same text at 7.5 pt would be, so pictures share one text size.
+    columns = picture_columns(block.widest) + 3
+    percent = min(100.0, 100.0 * columns / columns_at(7.5, PORTRAIT_WIDTH_PT))
+    return (
+        f'<img class="term-png" alt="{alt}" style="width:{percent:.1f}%" '
+        f'src="data:image/png;base64,{data}">{text}'
+    )
 
 
 # ---------------------------------------------------------------- verdicts
@@ -135,7 +146,7 @@ def verdict_html(step: Step) -> str:
 
 def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None) -> str:
     block = make_block(step.raw)
-    landscape = " landscape" if block.size.landscape and png is None else ""
+    landscape = " landscape" if block.size.landscape else ""
     label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
     explanation = render_markdown(step.explanation)
     return (
@@ -345,7 +356,7 @@ def report_html(
             toc.append(TocEntry(section_anchor(section), f"{section.number} {section.title}",
                                 min(section.level, 2)))
             # A heading goes on the same (landscape) page as its first step, never alone.
-            landscape = bool(steps) and make_block(steps[0].raw).size.landscape and png is None
+            landscape = bool(steps) and make_block(steps[0].raw).size.landscape
             parts.append(
                 f'<div class="section-head{" landscape" if landscape else ""}">'
                 f"{section_heading(section)}"

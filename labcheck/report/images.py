@@ -59,9 +59,13 @@ def _wrap_command(command: str, columns: int) -> list[str]:
     return pieces
 
 
+def picture_columns(widest: int) -> int:
+    return max(MIN_COLUMNS, min(widest, 240))
+
+
 def render_png(step: Step) -> bytes:
     block = make_block(step.raw)
-    columns = max(MIN_COLUMNS, min(block.widest, 240))
+    columns = picture_columns(block.widest)
     cell = _cell_width()
     command_lines = _wrap_command(step.command, columns)
     rows = len(command_lines) + len(block.lines) + (0 if block.lines else 1)

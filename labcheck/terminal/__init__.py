@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from labcheck.terminal.screen import Screen, render
 from labcheck.terminal.text import to_text
 
-__all__ = ["to_text"]
+__all__ = ["Screen", "render", "to_text"]

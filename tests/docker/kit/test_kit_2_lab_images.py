@@ -7,16 +7,25 @@ import re
 from pathlib import Path
 
 import pytest
+from kithelp import docker_at
 
 from labcheck.kit import api, paths, standins
 from labcheck.kit.nodes import KitNode
 
-from kithelp import docker_at
-
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
 
-INDEX_JS = 'var os = require("os");\nvar hostname = os.hostname();\nconsole.log("hello from " + hostname);\n'
-DOCKERFILE = 'FROM alpine\nRUN apk update && apk add nodejs\nCOPY . /app\nWORKDIR /app\nCMD ["node","index.js"]\n'
+INDEX_JS = (
+    'var os = require("os");\n'
+    "var hostname = os.hostname();\n"
+    'console.log("hello from " + hostname);\n'
+)
+DOCKERFILE = (
+    "FROM alpine\n"
+    "RUN apk update && apk add nodejs\n"
+    "COPY . /app\n"
+    "WORKDIR /app\n"
+    'CMD ["node","index.js"]\n'
+)
 
 
 def test_run_hello_world_pulls_it_first(lab_node: KitNode) -> None:

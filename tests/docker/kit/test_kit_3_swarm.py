@@ -1,0 +1,92 @@
+"""The lab's Swarm part on two kit nodes: init, join, clone, stack deploy, scale."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from kithelp import in_node
+
+from labcheck.kit import api
+from labcheck.kit.nodes import KitNode
+
+pytestmark = [pytest.mark.docker, pytest.mark.kit]
+
+# Our own pair, so node1/node2 stay as others expect them.
+MANAGER, WORKER = "kitswarm1", "kitswarm2"
+CONVERGE_SECONDS = 90
+
+
+@pytest.fixture(scope="module")
+def swarm_nodes(kit_up_status: api.KitStatus) -> Iterator[dict[str, KitNode]]:
+    nodes = api.fresh_nodes([MANAGER, WORKER])
+    try:
+        yield nodes
+    finally:
+        api.remove_nodes([MANAGER, WORKER])
+
+
+def _ok(proc_stdout: str, proc_stderr: str, returncode: int) -> str:
+    assert returncode == 0, proc_stderr[-2000:]
+    return proc_stdout
+
+
+def _replicas(manager: KitNode) -> dict[str, str]:
+    proc = in_node(manager, "docker stack services voting_stack --format '{{.Name}} {{.Replicas}}'")
+    return dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)
+
+
+def _wait_for(manager: KitNode, wanted: dict[str, str]) -> dict[str, str]:
+    deadline = time.monotonic() + CONVERGE_SECONDS
+    current: dict[str, str] = {}
+    while time.monotonic() < deadline:
+        current = _replicas(manager)
+        if all(current.get(k) == v for k, v in wanted.items()):
+            return current
+        time.sleep(1)
+    raise AssertionError(f"stack did not converge in {CONVERGE_SECONDS} s: {current}")
+
+
+def test_swarm_init_and_join(swarm_nodes: dict[str, KitNode]) -> None:
+    manager, worker = swarm_nodes[MANAGER], swarm_nodes[WORKER]
+    init = in_node(manager, "docker swarm init --advertise-addr $(hostname -i)")
+    assert "Swarm initialized" in _ok(init.stdout, init.stderr, init.returncode)
+    token = in_node(manager, "docker swarm join-token -q worker").stdout.strip()
+    join = in_node(worker, f"docker swarm join --token {token} {manager.ip}:2377")
+    assert "This node joined a swarm as a worker" in _ok(join.stdout, join.stderr,
+                                                        join.returncode)
+    nodes = in_node(manager, "docker node ls --format '{{.Hostname}} {{.Status}}'")
+    assert sorted(nodes.stdout.split("\n")[:-1]) == [f"{MANAGER} Ready", f"{WORKER} Ready"]
+
+
+def test_git_clone_of_the_voting_app(swarm_nodes: dict[str, KitNode]) -> None:
+    clone = in_node(swarm_nodes[MANAGER], "git clone https://github.com/docker/example-voting-app")
+    assert "Cloning into 'example-voting-app'" in clone.stderr, clone.stderr
+    stack = in_node(swarm_nodes[MANAGER], "cat example-voting-app/docker-stack.yml").stdout
+    for image in ("redis:alpine", "postgres:9.4", "examplevotingapp_vote:before",
+                  "examplevotingapp_result:before", "examplevotingapp_worker",
+                  "visualizer:stable"):
+        assert image in stack
+
+
+def test_stack_deploy_converges_with_vote_on_both_nodes(swarm_nodes: dict[str, KitNode]) -> None:
+    manager = swarm_nodes[MANAGER]
+    deploy = in_node(manager, "docker stack deploy --compose-file=docker-stack.yml voting_stack",
+                     workdir="/root/example-voting-app")
+    out = _ok(deploy.stdout, deploy.stderr, deploy.returncode)
+    assert out.count("Creating service") == 6
+    services = _wait_for(manager, {f"voting_stack_{s}": r for s, r in [
+        ("redis", "1/1"), ("db", "1/1"), ("vote", "2/2"), ("result", "1/1"),
+        ("worker", "1/1"), ("visualizer", "1/1")]})
+    assert len(services) == 6
+    tasks = in_node(manager, "docker service ps voting_stack_vote "
+                             "--filter desired-state=running --format '{{.Node}}'")
+    assert sorted(tasks.stdout.split()) == [MANAGER, WORKER]
+
+
+def test_scale_vote_to_five(swarm_nodes: dict[str, KitNode]) -> None:
+    manager = swarm_nodes[MANAGER]
+    scale = in_node(manager, "docker service scale voting_stack_vote=5", timeout=120)
+    assert "voting_stack_vote scaled to 5" in _ok(scale.stdout, scale.stderr, scale.returncode)
+    assert _wait_for(manager, {"voting_stack_vote": "5/5"})["voting_stack_vote"] == "5/5"

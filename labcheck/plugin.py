@@ -220,8 +220,10 @@ class LabcheckSession:
                 1 for item in session.items if isinstance(item, LabStepItem) and item.lab.path == run.lab.path
             )
             run.finish(interrupted=interrupted, total_steps=selected or None)
+            if run.writer is None:
+                continue  # the run never started: its error was reported on the first step
             self.reports.append(f"evidencia: {run.evidence_path}")
-            if not self.config.getoption("labcheck_no_report") and run.writer is not None:
+            if not self.config.getoption("labcheck_no_report"):
                 self.reports.extend(self._render(run))
 
     def _render(self, run: LabRun) -> list[str]:

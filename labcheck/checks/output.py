@@ -27,7 +27,7 @@ def _shown(text: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in text.split("\n")] if text.strip() else []
+    return text.rstrip("\n").split("\n") if text.strip() else []
 
 
 def judge_output_rule(

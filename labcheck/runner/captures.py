@@ -16,7 +16,7 @@ class CaptureFailed(Exception):
 
 
 def containers_now(client: docker.DockerClient) -> set[str]:
-    return {c.id for c in client.containers.list(all=True)}
+    return {c["Id"] for c in client.api.containers(all=True)}
 
 
 def capture_value(
@@ -39,10 +39,10 @@ def _raw_value(
     values: dict[str, str],
 ) -> str:
     if capture.source == "created_container":
-        created = [c for c in client.containers.list(all=True) if c.id not in containers_before]
+        created = [c["Id"] for c in client.api.containers(all=True) if c["Id"] not in containers_before]
         if len(created) != 1:
             raise CaptureFailed(f"expected the step to create one container, it created {len(created)}")
-        return str(created[0].id)
+        return str(created[0])
     if capture.source == "output":
         assert capture.pattern is not None
         match = re.search(capture.pattern, output_text)

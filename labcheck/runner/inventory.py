@@ -32,7 +32,7 @@ def take_inventory(client: docker.DockerClient) -> Inventory:
         except docker.errors.APIError:
             services = set()  # a worker cannot list services
     return Inventory(
-        containers={c.id for c in client.containers.list(all=True)},
+        containers={c["Id"] for c in client.api.containers(all=True)},
         images={i.id for i in client.images.list(all=True)},
         networks={n.id for n in client.networks.list()},
         volumes={v.id for v in client.volumes.list()},
@@ -71,12 +71,15 @@ def remove_services_added(client: docker.DockerClient, before: Inventory, notes:
 
 def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
     """Containers, then images, networks and volumes the lab added; never anything older."""
-    for container in client.containers.list(all=True):
-        if container.id not in before.containers:
+    # The low-level list does not inspect each container, so swarm tasks vanishing meanwhile are harmless.
+    for summary in client.api.containers(all=True):
+        if summary["Id"] not in before.containers:
             try:
-                container.remove(force=True, v=True)
+                client.api.remove_container(summary["Id"], force=True, v=True)
+            except docker.errors.NotFound:
+                continue
             except docker.errors.APIError as error:
-                notes.append(f"could not remove container {container.short_id}: {error}")
+                notes.append(f"could not remove container {summary['Id'][:12]}: {error}")
     # Newest first, so children go before the images they were built on.
     added = sorted(
         (image for image in client.images.list(all=True) if image.id not in before.images),
@@ -91,6 +94,9 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
         except docker.errors.APIError as error:
             notes.append(f"could not remove image {image.short_id}: {error}")
     for network in client.networks.list():
+        # Overlay networks of a swarm go away with it; only local networks are ours to remove.
+        if network.attrs.get("Scope") == "swarm":
+            continue
         if network.id not in before.networks and network.name not in ("bridge", "host", "none"):
             try:
                 network.remove()

@@ -39,6 +39,7 @@ class ProcessResult:
     exit_code: int | None
     timed_out: bool
     raw: bytes
+    interrupted: bool = False  # Ctrl-C: the command was stopped, what it printed is kept
     stdout: bytes | None = None
     stderr: bytes | None = None
     notes: list[str] = field(default_factory=list)
@@ -108,21 +109,24 @@ def _run_with_pipes(
     combined = bytearray()
     open_fds = set(streams)
     deadline = start + timeout_s
-    timed_out = False
-    while open_fds:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            timed_out = True
-            break
-        ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
-        for fd in ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                open_fds.discard(fd)
-                continue
-            streams[fd].extend(chunk)
-            combined.extend(chunk)
-    if timed_out:
+    timed_out = interrupted = False
+    try:
+        while open_fds:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
+            for fd in ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    open_fds.discard(fd)
+                    continue
+                streams[fd].extend(chunk)
+                combined.extend(chunk)
+    except KeyboardInterrupt:
+        interrupted = True
+    if timed_out or interrupted:
         _kill_group(process)
         if on_timeout is not None:
             on_timeout()
@@ -132,8 +136,9 @@ def _run_with_pipes(
     return ProcessResult(
         started_at=started_at,
         duration_s=time.monotonic() - start,
-        exit_code=None if timed_out else exit_code,
+        exit_code=None if timed_out or interrupted else exit_code,
         timed_out=timed_out,
+        interrupted=interrupted,
         raw=bytes(combined),
         stdout=bytes(streams[out_fd]),
         stderr=bytes(streams[err_fd]),
@@ -178,48 +183,53 @@ def _run_in_pty(
     since_last_send = 0  # where in raw the output of the last typed line starts
     last_output_at = time.monotonic()
     deadline = start + timeout_s
-    timed_out = False
+    timed_out = interrupted = False
     notes: list[str] = []
     prompt_re = re.compile(prompt)
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
-            if ready:
-                try:
-                    chunk = os.read(master, 65536)
-                except OSError:  # EIO: every process holding the terminal has gone
+        try:
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    timed_out = True
                     break
-                if not chunk:
+                ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
+                if ready:
+                    try:
+                        chunk = os.read(master, 65536)
+                    except OSError:  # EIO: every process holding the terminal has gone
+                        break
+                    if not chunk:
+                        break
+                    raw.extend(chunk)
+                    last_output_at = time.monotonic()
+                    if _CURSOR_QUERY in chunk:
+                        # Answer like a terminal would; BusyBox's line editor asks where the cursor is.
+                        os.write(master, f"\x1b[{ROWS};{_cursor_column(raw)}R".encode())
+                    continue
+                if process.poll() is not None and not ready:
+                    # Drain what is left, then stop.
+                    _drain(master, raw)
                     break
-                raw.extend(chunk)
-                last_output_at = time.monotonic()
-                if _CURSOR_QUERY in chunk:
-                    # Answer like a terminal would; BusyBox's line editor asks where the cursor is.
-                    os.write(master, f"\x1b[{ROWS};{_cursor_column(raw)}R".encode())
-                continue
-            if process.poll() is not None and not ready:
-                # Drain what is left, then stop.
-                _drain(master, raw)
-                break
-            if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
-                line = pending[0]
-                tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
-                waiting_for = re.compile(line.wait_for) if line.wait_for else prompt_re
-                if waiting_for.search(tail[-400:]):
-                    os.write(master, line.send.encode() + b"\r")
-                    pending.pop(0)
-                    since_last_send = len(raw)
+                if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
+                    line = pending[0]
+                    tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
+                    waiting_for = re.compile(line.wait_for) if line.wait_for else prompt_re
+                    if waiting_for.search(tail[-400:]):
+                        os.write(master, line.send.encode() + b"\r")
+                        pending.pop(0)
+                        since_last_send = len(raw)
+        except KeyboardInterrupt:
+            interrupted = True
     finally:
-        if timed_out:
-            notes.append(f"timed out after {timeout_s:g} s; {len(pending)} typed line(s) not sent")
+        if timed_out or interrupted:
+            notes.append(
+                f"stopped after {time.monotonic() - start:.1f} s; {len(pending)} typed line(s) not sent"
+            )
             _kill_group(process)
             if on_timeout is not None:
                 on_timeout()
-        exit_code = _wait(process, deadline) if not timed_out else None
+        exit_code = _wait(process, deadline) if not (timed_out or interrupted) else None
         _drain(master, raw)
         os.close(master)
     return ProcessResult(
@@ -227,6 +237,7 @@ def _run_in_pty(
         duration_s=time.monotonic() - start,
         exit_code=exit_code,
         timed_out=timed_out,
+        interrupted=interrupted,
         raw=bytes(raw),
         notes=notes,
     )

@@ -13,9 +13,11 @@ from typing import Any
 
 import docker
 import docker.errors
+import requests
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
+from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.evidence.writer import EvidenceWriter
 from labcheck.runner import captures as capture_ops
@@ -29,6 +31,9 @@ from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
 
 Progress = Callable[[str], None]
+ERROR = "error"
+# The SDK lets some connection failures through as requests' own exceptions.
+ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
 
 
 @dataclass
@@ -111,8 +116,6 @@ class LabRun:
         workspace = self.options.workspace or (self.options.out_dir / "workspace")
         missing = [node for node in self.lab.nodes if node not in self.options.targets]
         if missing:
-            from labcheck.errors import LabcheckError
-
             raise LabcheckError(
                 f"the lab needs the nodes {', '.join(self.lab.nodes)}; no target given for "
                 f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
@@ -139,6 +142,14 @@ class LabRun:
     # -- running a step ---------------------------------------------------------------------
 
     def run_step(self, step: Step) -> StepResult:
+        """Run one step and record it; an engine that stops answering is an error of that step."""
+        try:
+            return self._run_step(step)
+        except ENGINE_ERRORS as error:
+            reason = f"el motor de Docker no respondió: {error}"
+            return self._record(step, ERROR, reason, None, [], attempts=0)
+
+    def _run_step(self, step: Step) -> StepResult:
         assert self.writer is not None, "start() first"
         skip_reason = self._skip_reason(step)
         if skip_reason is not None:
@@ -182,6 +193,20 @@ class LabRun:
             if passed or step.eventually is None or time.monotonic() >= deadline or result.timed_out:
                 break
             time.sleep(step.eventually.interval_s)
+        if result.interrupted:
+            self._record(
+                step,
+                ERROR,
+                "interrumpido (Ctrl-C): se detuvo la orden y se guardó su salida parcial",
+                result,
+                checks,
+                attempts=attempts,
+                command=command,
+                typed=typed,
+                workdir=workdir,
+                streams=streams,
+            )
+            raise KeyboardInterrupt
         if step.eventually is None:
             checks += self._state_checks(step, patient=True)
         outcome = PASSED if all(c.verdict != FAILED for c in checks) else FAILED
@@ -371,7 +396,7 @@ class LabRun:
         for name, target in self.targets.items():
             try:
                 added = inventory.images_added(target.client(), self.baselines[name])
-            except docker.errors.DockerException:
+            except ENGINE_ERRORS:
                 continue
             for image in added:
                 labels = image.attrs.get("Config", {}).get("Labels") or {}
@@ -390,26 +415,26 @@ class LabRun:
 
     def cleanup(self) -> None:
         """Remove what the lab made on every target, workers before managers, and nothing older."""
-        ordered = sorted(self.targets.items(), key=lambda item: _is_manager(item[1].client()))
+        ordered = sorted(self.targets.items(), key=lambda item: _is_manager(item[1]))
         for name, target in ordered:
             try:
                 client = target.client()
                 inventory.remove_services_added(client, self.baselines[name], self.cleanup_notes)
-            except docker.errors.DockerException as error:
+            except ENGINE_ERRORS as error:
                 self.cleanup_notes.append(f"{name}: {error}")
         for name, target in ordered:
             try:
                 client = target.client()
                 inventory.leave_swarm_if_new(client, self.baselines[name], self.cleanup_notes)
                 inventory.remove_added(client, self.baselines[name], self.cleanup_notes)
-            except docker.errors.DockerException as error:
+            except ENGINE_ERRORS as error:
                 self.cleanup_notes.append(f"{name}: {error}")
 
 
-def _is_manager(client: docker.DockerClient) -> bool:
+def _is_manager(target: Target) -> bool:
     try:
-        return bool(client.info().get("Swarm", {}).get("ControlAvailable"))
-    except docker.errors.DockerException:
+        return bool(target.client().info().get("Swarm", {}).get("ControlAvailable"))
+    except ENGINE_ERRORS:
         return False
 
 

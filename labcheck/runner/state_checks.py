@@ -111,11 +111,10 @@ def check_containers(
     expected = {k: v for k, v in p.items() if k != "image"}
     mine = [
         c
-        for c in client.containers.list(all=True)
-        if c.id not in baseline.container_ids
-        and _same_image(image, str(c.attrs.get("Config", {}).get("Image", "")))
+        for c in client.api.containers(all=True)
+        if c["Id"] not in baseline.container_ids and _same_image(image, str(c.get("Image", "")))
     ]
-    running = sum(1 for c in mine if c.status == "running")
+    running = sum(1 for c in mine if c.get("State") == "running")
     actual = {"count": len(mine), "running": running}
     ok = (
         ("count" not in expected or len(mine) == expected["count"])

@@ -1,0 +1,73 @@
+"""The plugin, driven through real pytest sessions (pytester); nothing here needs Docker."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+BROKEN = """\
+labcheck: 1
+lab: {id: broken, title: Roto, language: es, version: "1"}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: hello
+        title: Saludo
+        run: echo hola
+        expect:
+          exit_code: 0
+          ouptut:
+            - contains: hola
+"""
+
+
+def test_nothing_is_collected_without_the_flag(pytester: pytest.Pytester) -> None:
+    pytester.makefile(".yaml", lab=BROKEN)
+    result = pytester.runpytest("--collect-only", "-q")
+    result.assert_outcomes()
+    assert "hello" not in result.stdout.str()
+
+
+def test_bundled_lab_is_collected_step_by_step(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--labcheck", "--collect-only", "-q")
+    output = result.stdout.str()
+    assert "::hello-world" in output and "::stack-services-scaled" in output
+    assert "51 tests collected" in output
+
+
+def test_keyword_selection_works_on_step_ids(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--labcheck", "--collect-only", "-q", "-k", "swarm")
+    output = result.stdout.str()
+    assert "swarm-init" in output and "swarm-join" in output and "hello-world" not in output
+
+
+def test_spec_error_names_file_line_and_key_without_traceback(pytester: pytest.Pytester) -> None:
+    spec = pytester.makefile(".yaml", lab=BROKEN)
+    result = pytester.runpytest("--labcheck", str(spec))
+    output = result.stdout.str()
+    assert result.ret != 0
+    assert f"{spec}:12: sections[0].steps[0].expect.ouptut: unknown key 'ouptut'; did you mean 'output'?" in output
+    assert "Traceback" not in output
+
+
+def test_python_tests_are_not_collected_with_the_flag(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_other="def test_x():\n    assert True\n")
+    spec = pytester.makefile(".yaml", lab=BROKEN.replace("ouptut", "output"))
+    result = pytester.runpytest("--labcheck", "--collect-only", "-q", str(spec.parent))
+    assert "test_x" not in result.stdout.str() and "lab.yaml::hello" in result.stdout.str()
+
+
+def test_collect_only_of_the_bundled_lab_is_quick(pytester: pytest.Pytester) -> None:
+    # Figures belong to bench/, this only guards against collection doing real work (engine calls).
+    started = time.monotonic()
+    result = pytester.runpytest_subprocess("--labcheck", "--collect-only", "-q", "-p", "no:cacheprovider")
+    assert result.ret == 0 and time.monotonic() - started < 10
+
+
+def test_root_conftest_exists() -> None:
+    assert (Path(__file__).resolve().parents[2] / "conftest.py").is_file()

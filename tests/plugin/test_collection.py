@@ -51,7 +51,10 @@ def test_spec_error_names_file_line_and_key_without_traceback(pytester: pytest.P
     result = pytester.runpytest("--labcheck", str(spec))
     output = result.stdout.str()
     assert result.ret != 0
-    assert f"{spec}:12: sections[0].steps[0].expect.ouptut: unknown key 'ouptut'; did you mean 'output'?" in output
+    assert (
+        f"{spec}:12: sections[0].steps[0].expect.ouptut: unknown key 'ouptut'; did you mean 'output'?"
+        in output
+    )
     assert "Traceback" not in output
 
 

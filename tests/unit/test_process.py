@@ -11,8 +11,9 @@ ENV = dict(os.environ)
 
 
 def test_pipes_keep_stdout_and_stderr_apart() -> None:
-    result = run_command(["bash", "-c", "echo out; echo err >&2; exit 3"], env=ENV, cwd=None,
-                         use_pty=False, timeout_s=10)
+    result = run_command(
+        ["bash", "-c", "echo out; echo err >&2; exit 3"], env=ENV, cwd=None, use_pty=False, timeout_s=10
+    )
     assert (result.exit_code, result.stdout, result.stderr) == (3, b"out\n", b"err\n")
     assert b"out" in result.raw and b"err" in result.raw
 
@@ -31,14 +32,22 @@ def test_timeout_kills_the_whole_group_and_keeps_partial_output(tmp_path: Path) 
 
 def test_pty_types_lines_at_the_prompt_and_is_wide() -> None:
     typed = [TypedLine("tput cols", None), TypedLine("echo done-$((6*7))", None), TypedLine("exit", None)]
-    result = run_command(["bash", "--norc", "-i"], env={**ENV, "PS1": "root@box:/# "}, cwd=None,
-                         use_pty=True, typed=typed, prompt=DEFAULT_PROMPT, timeout_s=20)
+    result = run_command(
+        ["bash", "--norc", "-i"],
+        env={**ENV, "PS1": "root@box:/# "},
+        cwd=None,
+        use_pty=True,
+        typed=typed,
+        prompt=DEFAULT_PROMPT,
+        timeout_s=20,
+    )
     text = result.raw.decode()
     assert result.exit_code == 0 and not result.timed_out
     assert "200" in text and "done-42" in text
 
 
 def test_pty_timeout_keeps_partial_output() -> None:
-    result = run_command(["bash", "-c", "echo waiting; sleep 300"], env=ENV, cwd=None, use_pty=True,
-                         timeout_s=1)
+    result = run_command(
+        ["bash", "-c", "echo waiting; sleep 300"], env=ENV, cwd=None, use_pty=True, timeout_s=1
+    )
     assert result.timed_out and b"waiting" in result.raw

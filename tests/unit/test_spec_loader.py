@@ -70,7 +70,9 @@ def test_error_message_names_the_file(tmp_path: Path) -> None:
 
 
 def test_duration_without_unit_is_refused(tmp_path: Path) -> None:
-    found = problems(tmp_path, MINIMAL.replace("        run: echo hola", "        run: echo hola\n        timeout: 30"))
+    found = problems(
+        tmp_path, MINIMAL.replace("        run: echo hola", "        run: echo hola\n        timeout: 30")
+    )
     assert found[0][0] == 10 and "duration with its unit" in found[0][2]
 
 
@@ -85,12 +87,16 @@ def test_expectation_that_checks_nothing_is_an_error(tmp_path: Path, expect: str
 
 
 def test_matcher_with_two_kinds_is_an_error(tmp_path: Path) -> None:
-    found = problems(tmp_path, MINIMAL.replace("exit_code: 0", "output:\n            - {contains: a, matches: b}"))
+    found = problems(
+        tmp_path, MINIMAL.replace("exit_code: 0", "output:\n            - {contains: a, matches: b}")
+    )
     assert "exactly one of" in found[0][2]
 
 
 def test_needs_must_point_to_an_earlier_step(tmp_path: Path) -> None:
-    found = problems(tmp_path, MINIMAL.replace("        run: echo hola", "        run: echo hola\n        needs: [later]"))
+    found = problems(
+        tmp_path, MINIMAL.replace("        run: echo hola", "        run: echo hola\n        needs: [later]")
+    )
     assert found[0][0] == 10 and "'later' is not a step that comes before" in found[0][2]
 
 
@@ -101,7 +107,8 @@ def test_placeholder_must_be_captured_first(tmp_path: Path) -> None:
 
 def test_stderr_rules_are_refused_under_a_terminal(tmp_path: Path) -> None:
     text = MINIMAL.replace("run: echo hola", "run: sh\n        input: [exit]").replace(
-        "exit_code: 0", "stderr:\n            - contains: x")
+        "exit_code: 0", "stderr:\n            - contains: x"
+    )
     found = problems(tmp_path, text)
     assert "use 'output'" in found[0][2]
 

@@ -1,6 +1,6 @@
 """How big to print a terminal block so that its widest line fits the page whole.
 
-Numbers follow style.css: A4 with 15 mm side margins, a block padding of 5 pt each
+Numbers follow style.css: A4 with 15 mm side margins (12 mm on landscape pages), a block padding of 5 pt each
 side, DejaVu Sans Mono whose advance is 1233/2048 em. A block is sized from its
 widest line, 8 pt down to 5.5 pt; wider than a portrait page holds at 5.5 pt, it
 goes on a landscape page; wider than that, it is hard-wrapped with a visible mark.
@@ -16,9 +16,10 @@ MAX_PT = 8.0
 MIN_PT = 5.5
 _MM = 72 / 25.4
 SIDE_MARGIN_MM = 15
+LANDSCAPE_SIDE_MARGIN_MM = 12
 BLOCK_PADDING_PT = 5 + 1  # padding plus border, each side
 PORTRAIT_WIDTH_PT = (210 - 2 * SIDE_MARGIN_MM) * _MM - 2 * BLOCK_PADDING_PT
-LANDSCAPE_WIDTH_PT = (297 - 2 * SIDE_MARGIN_MM) * _MM - 2 * BLOCK_PADDING_PT
+LANDSCAPE_WIDTH_PT = (297 - 2 * LANDSCAPE_SIDE_MARGIN_MM) * _MM - 2 * BLOCK_PADDING_PT
 # A small safety margin: rounding in the layout must never push the last column out.
 _SAFETY = 0.985
 

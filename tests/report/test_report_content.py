@@ -1,0 +1,230 @@
+"""The report of a real run, read back from the PDF as a person (or a search) would read it."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from labcheck.report.model import step_from_mapping
+from labcheck.report.sizing import LANDSCAPE_COLUMNS
+from labcheck.terminal import to_text
+from tests.report.conftest import Rendered, render
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def pdf_lines(rendered: Rendered) -> set[str]:
+    return {squash(line) for line in rendered.text.splitlines()}
+
+
+def test_every_command_is_in_the_pdf(rendered: Rendered, evidence: dict[str, Any]) -> None:
+    flat = squash(rendered.text)
+    joined = re.sub(r"\s+", "", rendered.text)
+    for step in evidence["steps"]:
+        command = squash(step["command"])
+        # A long command may wrap inside its box; it must still be all there, in order.
+        assert command in flat or re.sub(r"\s+", "", command) in joined, step["id"]
+
+
+def test_spanish_words_keep_their_accents(rendered: Rendered, evidence: dict[str, Any]) -> None:
+    for words in (
+        "Índice",
+        "Página 1 de",
+        "Qué se comprobó",
+        "Fecha de ejecución",
+        "Cabeza de la cadena de evidencia",
+        evidence["lab"]["title"],
+    ):
+        assert words in rendered.text, words
+    first_title = evidence["steps"][0]["title"]
+    assert first_title in rendered.text
+
+
+def test_widest_line_of_every_transcript_is_whole(
+    rendered: Rendered, evidence: dict[str, Any]
+) -> None:
+    lines = pdf_lines(rendered)
+    for step in evidence["steps"]:
+        text = to_text(base64.b64decode(step["transcript"]["raw_b64"]))
+        if not text:
+            continue
+        widest = max(text.splitlines(), key=len)
+        assert len(widest) <= LANDSCAPE_COLUMNS, "this evidence needs the hard-wrap path"
+        wanted = squash(widest)
+        assert any(wanted in line for line in lines), (step["id"], widest)
+
+
+def _pdf_lines(pdf: Path) -> list[list[tuple[float, str]]]:
+    """Words of the PDF with their left edge, grouped into lines, in reading order."""
+    done = subprocess.run(
+        ["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    )
+    lines: list[list[tuple[float, str]]] = []
+    for page in done.stdout.decode().split("<page ")[1:]:
+        by_y: dict[float, list[tuple[float, str]]] = {}
+        for x, y, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', page
+        ):
+            by_y.setdefault(round(float(y), 1), []).append((float(x), html.unescape(word)))
+        lines.extend(sorted(words) for _, words in sorted(by_y.items()))
+    return lines
+
+
+def _columns(line: str) -> list[tuple[int, str]]:
+    return [(match.start(), match.group()) for match in re.finditer(r"\S+", line)]
+
+
+def test_wide_tables_keep_their_columns_aligned(
+    rendered: Rendered, evidence: dict[str, Any]
+) -> None:
+    # Every word of a table sits where its column says: x = x0 + column * advance.
+    assert rendered.paths.pdf is not None
+    lines = _pdf_lines(rendered.paths.pdf)
+    texts = [[word for _, word in line] for line in lines]
+    checked = 0
+    for step in evidence["steps"]:
+        text = to_text(base64.b64decode(step["transcript"]["raw_b64"]))
+        if not text.startswith(("ID ", "REPOSITORY ", "CONTAINER ID ", "NAME ")):
+            continue
+        rows = [line for line in text.splitlines() if line.strip()]
+        header = _columns(rows[0])
+        wanted = [[word for _, word in _columns(row)] for row in rows]
+        first = next(i for i in range(len(texts)) if texts[i : i + len(rows)] == wanted)
+        x0 = lines[first][0][0]
+        advance = (lines[first][-1][0] - x0) / header[-1][0]
+        for number, row in enumerate(rows):
+            cells = _columns(row)
+            shown = lines[first + number]
+            assert [word for _, word in shown] == [word for _, word in cells], step["id"]
+            for (x, word), (column, _) in zip(shown, cells, strict=True):
+                assert abs(x - (x0 + column * advance)) < 0.6, (step["id"], word)
+        checked += 1
+    assert checked >= 3
+
+
+def test_no_escape_characters_anywhere(rendered: Rendered) -> None:
+    assert "\x1b" not in rendered.html
+    assert "\x1b" not in rendered.text
+    assert "[0m" not in rendered.text and "[1A" not in rendered.text
+
+
+def test_cover_facts_and_chain_head(rendered: Rendered, evidence: dict[str, Any]) -> None:
+    cover = rendered.text.split("\f")[0]
+    head = evidence["chain"]["head"]
+    assert " ".join(head[i : i + 8] for i in range(0, 64, 8)) in cover
+    signed = bool((evidence["chain"].get("signature") or {}).get("value"))
+    assert ("firmada con HMAC-SHA256" in cover) is signed
+    assert ("sin firma" in cover) is not signed
+    for target in evidence["targets"].values():
+        assert target["engine"]["version"] in cover
+    if evidence["run"].get("standins"):
+        assert "sustitutos etiquetados" in cover and "no las imágenes de Docker Hub" in cover
+
+
+def test_contents_have_page_numbers(rendered: Rendered, evidence: dict[str, Any]) -> None:
+    toc = rendered.text.split("\f")[1]
+    assert "Índice" in toc
+    first = evidence["steps"][0]
+    entry = next(line for line in toc.splitlines() if first["title"] in line)
+    assert re.search(r"\.{3,}\s*\d+\s*$", entry), entry
+
+
+def test_verdicts_and_summary(rendered: Rendered, evidence: dict[str, Any]) -> None:
+    summary = rendered.text.split("\f")
+    last_pages = "\n".join(summary[-3:])
+    assert "Resumen" in last_pages
+    assert f"Total: {evidence['summary']['total']} pasos" in squash(last_pages)
+    labels = {"passed": "Superado", "failed": "Fallido", "skipped": "Omitido", "error": "Error"}
+    for outcome in {step["outcome"] for step in evidence["steps"]}:
+        assert labels[outcome] in rendered.text
+
+
+def test_a_failed_step_shows_expected_and_actual(
+    evidence_copy: dict[str, Any], tmp_path: Path
+) -> None:
+    step = evidence_copy["steps"][0]
+    step["outcome"] = "failed"
+    step["checks"][-1].update(verdict="failed", expected="Hola desde Docker", actual="otra cosa")
+    nxt = evidence_copy["steps"][1]
+    nxt.update(outcome="skipped", reason=f"depende del paso {step['number']}, que falló")
+    result = render(evidence_copy, tmp_path, pdf=False)
+    assert "Esperado" in result.html and "Hola desde Docker" in result.html
+    assert "Obtenido" in result.html and "otra cosa" in result.html
+    assert f"Motivo: depende del paso {step['number']}, que falló" in result.html
+
+
+def test_hostile_transcript_and_markdown_are_escaped(
+    evidence_copy: dict[str, Any], tmp_path: Path
+) -> None:
+    step = evidence_copy["steps"][0]
+    original = base64.b64decode(step["transcript"]["raw_b64"])
+    hostile = (
+        b"<script>alert('x')</script>\r\n\xff\xfe\xc3(broken utf-8)\r\n"
+        b"\x1b]0;<img src=x onerror=alert(1)>\x07\x1b[31m<b>red</b>\x1b[0m\r\n" + original
+    )
+    step["transcript"]["raw_b64"] = base64.b64encode(hostile).decode()
+    step["explanation"] = (
+        "Texto <script>alert(1)</script> [enlace](javascript:alert(1)) "
+        '<img src="x" onerror="alert(1)"> ![remota](https://example.invalid/pixel.png)'
+    )
+    result = render(evidence_copy, tmp_path)
+    html = result.html
+    assert "<script" not in html.lower()
+    assert 'href="javascript' not in html.lower()
+    assert not re.search(r"<[^>]+\son\w+=", html), "an event handler reached the HTML"
+    assert 'src="https://' not in html and "src='https://" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html or (
+        "&lt;script&gt;alert('x')&lt;/script&gt;" in html
+    )
+    assert "\ufffd" in html
+    assert "<script>alert('x')</script>" in result.text
+    assert "\ufffd" in result.text
+    assert "<b>red</b>" in result.text
+
+
+def test_pictures_mode_embeds_pngs(evidence: dict[str, Any], tmp_path: Path) -> None:
+    result = render(evidence, tmp_path, images=True, pdf=False)
+    shown = [
+        step for step in evidence["steps"]
+        if step["outcome"] != "skipped" or step["transcript"]["raw_b64"]
+    ]
+    assert result.html.count('src="data:image/png;base64,') == len(shown)
+
+
+def test_cli_renders_html_and_pdf(tmp_path: Path, evidence: dict[str, Any]) -> None:
+    from labcheck.cli import main
+    from tests.report.conftest import EVIDENCE
+
+    config = tmp_path / "alumno.toml"
+    config.write_text('[student]\nname = "Lucía Núñez"\ngroup = "2.º B"\n', encoding="utf-8")
+    assert main(["report", str(EVIDENCE), "-o", str(tmp_path), "--config", str(config)]) == 0
+    assert (tmp_path / "informe.html").is_file() and (tmp_path / "informe.pdf").is_file()
+    html = (tmp_path / "informe.html").read_text(encoding="utf-8")
+    assert "Lucía Núñez" in html and "2.º B" in html
+
+
+def test_step_extras_for_pytest_html(evidence: dict[str, Any]) -> None:
+    from labcheck.report.api import step_html_extra, terminal_png
+
+    step = evidence["steps"][0]
+    png = terminal_png(step)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    snippet = step_html_extra(step)
+    assert step_from_mapping(step).command in snippet
+    assert "<script" not in snippet and "\x1b" not in snippet
+
+
+def test_pdf_pages_render_to_pictures(rendered: Rendered, tmp_path: Path) -> None:
+    assert rendered.paths.pdf is not None
+    subprocess.run(
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "3", "-png", str(rendered.paths.pdf),
+         str(tmp_path / "p")],
+        check=True,
+    )
+    assert len(list(tmp_path.glob("p-*.png"))) == 3

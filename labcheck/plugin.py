@@ -10,19 +10,21 @@ import base64
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from labcheck.errors import LabcheckError, SpecInvalid
-from labcheck.runner.session import LabRun, RunOptions
-from labcheck.runner.step_result import StepResult
-from labcheck.runner.targets import parse_target_options
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
 
+if TYPE_CHECKING:
+    # The runner (docker SDK and all) is imported only when a step runs: collection stays quick.
+    from labcheck.runner.session import LabRun, RunOptions
+    from labcheck.runner.step_result import StepResult
+
 BUNDLED_SPECS = Path(__file__).resolve().parent.parent / "specs"
-_RESULT_KEY = pytest.StashKey[StepResult]()
+_RESULT_KEY = pytest.StashKey["StepResult"]()
 
 
 def bundled_spec_files() -> list[Path]:
@@ -168,6 +170,9 @@ class LabcheckSession:
         self.reports: list[str] = []
 
     def options_for(self, lab: Lab) -> RunOptions:
+        from labcheck.runner.session import RunOptions
+        from labcheck.runner.targets import parse_target_options
+
         out = self.config.getoption("labcheck_out")
         workspace = self.config.getoption("labcheck_workspace")
         try:
@@ -190,6 +195,8 @@ class LabcheckSession:
         if lab.path in self.failures:
             raise self.failures[lab.path]
         if lab.path not in self.runs:
+            from labcheck.runner.session import LabRun
+
             run = LabRun(lab, self.options_for(lab), progress=self._progress)
             self.runs[lab.path] = run
             try:

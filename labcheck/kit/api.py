@@ -70,8 +70,9 @@ def _node_ok(client: docker.DockerClient, name: str, image_id: str | None) -> bo
     return True
 
 
-def _bring_up_nodes(client: docker.DockerClient, names: Sequence[str], online: bool,
-                    progress: Progress, rebuilt: bool) -> list[str]:
+def _bring_up_nodes(
+    client: docker.DockerClient, names: Sequence[str], online: bool, progress: Progress, rebuilt: bool
+) -> list[str]:
     image_id = node_ops.node_image_id(client)
     recreated = []
     for name in names:
@@ -85,8 +86,12 @@ def _bring_up_nodes(client: docker.DockerClient, names: Sequence[str], online: b
     return recreated
 
 
-def kit_up(*, online: bool = False, nodes: Sequence[str] = paths.DEFAULT_NODES,
-           progress: Callable[[str], None] | None = None) -> KitStatus:
+def kit_up(
+    *,
+    online: bool = False,
+    nodes: Sequence[str] = paths.DEFAULT_NODES,
+    progress: Callable[[str], None] | None = None,
+) -> KitStatus:
     """Bring the kit up, reusing whatever is already built; idempotent."""
     say = progress or _stderr_progress
     names = _validate_names(nodes)
@@ -97,8 +102,7 @@ def kit_up(*, online: bool = False, nodes: Sequence[str] = paths.DEFAULT_NODES,
         previous = state.load()
         if previous is not None and previous.mode != mode:
             raise KitError(
-                f"the kit is up in {previous.mode} mode; run `labcheck kit down` before "
-                f"bringing it up {mode}"
+                f"the kit is up in {previous.mode} mode; run `labcheck kit down` before bringing it up {mode}"
             )
         built: list[str] = []
         reused: list[str] = []

@@ -24,7 +24,8 @@ def _ipvs_loaded() -> bool:
 def routing_mesh() -> Capability:
     if not sys.platform.startswith("linux"):
         return Capability(
-            "routing_mesh", True,
+            "routing_mesh",
+            True,
             "not checked: the engine runs in a VM (Docker Desktop), whose kernel has IPVS",
         )
     if not _ipvs_loaded() and os.geteuid() == 0 and shutil.which("modprobe"):
@@ -32,7 +33,8 @@ def routing_mesh() -> Capability:
     if _ipvs_loaded():
         return Capability("routing_mesh", True, "the kernel has IPVS (ip_vs)")
     return Capability(
-        "routing_mesh", False,
+        "routing_mesh",
+        False,
         "this kernel has no IPVS (ip_vs): Swarm service VIPs and published ingress ports "
         "carry no traffic, so opening a published service port shows nothing. Services, "
         "replicas, tasks per node, overlay networks and service-name DNS still work.",
@@ -42,7 +44,8 @@ def routing_mesh() -> Capability:
 def real_images(standins_in_use: bool) -> Capability:
     if standins_in_use:
         return Capability(
-            "real_images", False,
+            "real_images",
+            False,
             "images come from the kit's local registry: labelled stand-ins "
             "(io.labcheck.standin=true), not Docker Hub's images",
         )

@@ -59,16 +59,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     actions = kit.add_subparsers(dest="kit_command", required=True, metavar="{up,down,status}")
 
     up = actions.add_parser("up", help="bring the kit up (idempotent, reuses what is built)")
-    up.add_argument("--online", action="store_true",
-                    help="feed the nodes from Docker Hub and GitHub instead of stand-ins")
-    up.add_argument("--nodes", type=_nodes_arg, default=paths.DEFAULT_NODES,
-                    help="comma-separated node names (default: node1,node2)")
+    up.add_argument(
+        "--online", action="store_true", help="feed the nodes from Docker Hub and GitHub instead of stand-ins"
+    )
+    up.add_argument(
+        "--nodes",
+        type=_nodes_arg,
+        default=paths.DEFAULT_NODES,
+        help="comma-separated node names (default: node1,node2)",
+    )
     up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
     up.set_defaults(handler=_guarded(_up))
 
     down = actions.add_parser("down", help="remove what the kit made and restore the engine")
-    down.add_argument("--purge", action="store_true",
-                      help="also delete the kit's data dir (registry data, root filesystem)")
+    down.add_argument(
+        "--purge", action="store_true", help="also delete the kit's data dir (registry data, root filesystem)"
+    )
     down.set_defaults(handler=_guarded(_down))
 
     status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")

@@ -10,8 +10,7 @@ import docker.errors
 from labcheck.errors import EngineUnreachable
 
 START_HINT = (
-    "start one with scripts/engine-up.sh (Debian/CI machines) "
-    "or start Docker Desktop, then try again"
+    "start one with scripts/engine-up.sh (Debian/CI machines) or start Docker Desktop, then try again"
 )
 
 

@@ -53,9 +53,7 @@ def _asset(name: str) -> bytes:
 
 def _git(args: list[str], cwd: Path) -> str:
     env = {**os.environ, **_COMMIT_ENV, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
-    proc = subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise KitError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
     return proc.stdout.strip()
@@ -66,7 +64,9 @@ def head_of(repo: Path) -> str | None:
         return None
     proc = subprocess.run(
         ["git", "--git-dir", str(repo), "rev-parse", "--verify", "-q", "HEAD"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return proc.stdout.strip() or None
 

@@ -55,12 +55,10 @@ def ensure_network(client: docker.DockerClient) -> bool:
             )
         return False
     ipam = docker.types.IPAMConfig(
-        pool_configs=[docker.types.IPAMPool(subnet=paths.NETWORK_SUBNET,
-                                            gateway=paths.NETWORK_GATEWAY)]
+        pool_configs=[docker.types.IPAMPool(subnet=paths.NETWORK_SUBNET, gateway=paths.NETWORK_GATEWAY)]
     )
     try:
-        client.networks.create(paths.NETWORK_NAME, driver="bridge", ipam=ipam,
-                               labels=kit_labels())
+        client.networks.create(paths.NETWORK_NAME, driver="bridge", ipam=ipam, labels=kit_labels())
     except docker.errors.APIError as exc:
         raise KitError(
             f"cannot create the kit network {paths.NETWORK_NAME} ({paths.NETWORK_SUBNET}): "
@@ -83,9 +81,20 @@ def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str
         progress(f"importing the Debian root filesystem as {paths.BASE_IMAGE}")
         tar = subprocess.Popen(rootfs.tar_stream_command(root), stdout=subprocess.PIPE)
         proc = subprocess.run(
-            [docker_cli(), "import", "--change", f"LABEL {paths.KIT_LABEL}=true",
-             "--change", 'CMD ["bash"]', "-", paths.BASE_IMAGE],
-            stdin=tar.stdout, capture_output=True, text=True, check=False,
+            [
+                docker_cli(),
+                "import",
+                "--change",
+                f"LABEL {paths.KIT_LABEL}=true",
+                "--change",
+                'CMD ["bash"]',
+                "-",
+                paths.BASE_IMAGE,
+            ],
+            stdin=tar.stdout,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if tar.stdout is not None:
             tar.stdout.close()
@@ -95,9 +104,13 @@ def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str
     return paths.BASE_IMAGE
 
 
-def _node_recipe(client: docker.DockerClient, base: str, online: bool) -> str:
-    base_id = client.images.get(base).id
-    text = f"{dir_digest(asset_dir('node'))}\n{base_id}\n{online}"
+def _node_recipe(client: docker.DockerClient, online: bool, progress: Progress) -> str:
+    if online:
+        base_token = str(client.images.get(ONLINE_BASE_IMAGE).id)
+    else:
+        rootfs.debian_rootfs(progress)
+        base_token = rootfs.debian_rootfs_token() or ""
+    text = f"{dir_digest(asset_dir('node'))}\n{base_token}\n{online}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -108,19 +121,52 @@ def node_image_id(client: docker.DockerClient) -> str | None:
         return None
 
 
+def _saved_image() -> Path:
+    return paths.kit_home() / "cache" / "node-image.tar"
+
+
+def _saved_recipe() -> Path:
+    return paths.kit_home() / "cache" / "node-image.recipe"
+
+
+def _load_saved(recipe: str, progress: Progress) -> bool:
+    """Load the node image saved by an earlier build: much faster than building it again."""
+    try:
+        if _saved_recipe().read_text().strip() != recipe or not _saved_image().exists():
+            return False
+    except OSError:
+        return False
+    progress(f"loading the saved node image {paths.NODE_IMAGE}")
+    return run_docker(["load", "-q", "-i", str(_saved_image())], check=False,
+                      timeout=600).returncode == 0
+
+
+def _save(recipe: str, progress: Progress) -> None:
+    progress(f"saving the node image to {_saved_image()} for fast warm starts")
+    _saved_image().parent.mkdir(parents=True, exist_ok=True)
+    partial = _saved_image().with_suffix(".partial")
+    run_docker(["save", "-o", str(partial), paths.NODE_IMAGE], timeout=600)
+    partial.replace(_saved_image())
+    _saved_recipe().write_text(recipe + "\n")
+
+
 def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progress) -> bool:
-    """Build the node image unless an identical one exists. True if built now."""
-    if online:
-        if _image_labels(client, ONLINE_BASE_IMAGE) is None:
-            progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
-            run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
-        base = ONLINE_BASE_IMAGE
-    else:
-        base = _ensure_offline_base(client, progress)
-    recipe = _node_recipe(client, base, online)
+    """Make the node image present: reuse it, load the saved one, or build it.
+
+    True if the image is new on the engine (running nodes must then be recreated).
+    """
+    if online and _image_labels(client, ONLINE_BASE_IMAGE) is None:
+        progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
+        run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
+    recipe = _node_recipe(client, online, progress)
     labels = _image_labels(client, paths.NODE_IMAGE)
     if labels is not None and labels.get(_RECIPE_LABEL) == recipe:
         return False
+    if _load_saved(recipe, progress):
+        loaded = _image_labels(client, paths.NODE_IMAGE)
+        if loaded is not None and loaded.get(_RECIPE_LABEL) == recipe:
+            return True
+    base = ONLINE_BASE_IMAGE if online else _ensure_offline_base(client, progress)
     progress(f"building the node image {paths.NODE_IMAGE} (docker.io, git; about 20 s)")
     with tempfile.TemporaryDirectory(prefix="labcheck-node-") as tmp:
         context = Path(tmp)
@@ -136,6 +182,7 @@ def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progr
         )
     # The superseded image, now untagged, would linger as a dangling kit image.
     run_docker(["image", "prune", "-f", "--filter", f"label={paths.KIT_LABEL}=true"], check=False)
+    _save(recipe, progress)
     return True
 
 
@@ -162,8 +209,7 @@ def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
     remove_node(client, name)
     socket_dir = paths.node_socket_dir(name)
     socket_dir.mkdir(parents=True, exist_ok=True)
-    volume = client.volumes.create(paths.node_volume(name),
-                                   labels=kit_labels(**{paths.NODE_LABEL: name}))
+    volume = client.volumes.create(paths.node_volume(name), labels=kit_labels(**{paths.NODE_LABEL: name}))
     mounts: dict[str, dict[str, str]] = {
         str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"},
         str(socket_dir): {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"},
@@ -175,13 +221,26 @@ def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
         environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
     # The CLI, not the SDK: only the CLI turns systempaths=unconfined into unmasked /proc paths.
     args = [
-        "run", "--detach", "--init",
-        "--name", paths.node_container(name), "--hostname", name,
-        "--network", paths.NETWORK_NAME,
+        "run",
+        "--detach",
+        "--init",
+        "--name",
+        paths.node_container(name),
+        "--hostname",
+        name,
+        "--network",
+        paths.NETWORK_NAME,
         # --privileged fails on hosts whose bounding set lacks CAP_SYS_RESOURCE.
-        "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
-        "--security-opt", "systempaths=unconfined",
+        "--cap-add",
+        "ALL",
+        "--cap-drop",
+        "SYS_RESOURCE",
+        "--security-opt",
+        "seccomp=unconfined",
+        "--security-opt",
+        "apparmor=unconfined",
+        "--security-opt",
+        "systempaths=unconfined",
     ]
     for key, value in kit_labels(**{paths.NODE_LABEL: name}).items():
         args += ["--label", f"{key}={value}"]
@@ -201,8 +260,7 @@ def _ip(container: Container) -> str:
     return str((networks.get(paths.NETWORK_NAME) or {}).get("IPAddress") or "")
 
 
-def wait_engine(client: docker.DockerClient, name: str,
-                timeout: float = ENGINE_WAIT_SECONDS) -> None:
+def wait_engine(client: docker.DockerClient, name: str, timeout: float = ENGINE_WAIT_SECONDS) -> None:
     deadline = time.monotonic() + timeout
     while True:
         container = _container(client, name)
@@ -234,8 +292,9 @@ def describe(client: docker.DockerClient, name: str) -> KitNode:
     container = _container(client, name)
     if container is None or container.status != "running":
         raise KitError(f"kit node {name} is not running: run `labcheck kit up`")
-    return KitNode(name=name, container=paths.node_container(name),
-                   docker_host=docker_host(name), ip=_ip(container))
+    return KitNode(
+        name=name, container=paths.node_container(name), docker_host=docker_host(name), ip=_ip(container)
+    )
 
 
 def swarm_state(name: str) -> str:

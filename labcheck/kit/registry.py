@@ -47,9 +47,7 @@ def listeners() -> tuple[Listener, ...]:
 def registry_binary() -> str:
     found = shutil.which("docker-registry") or shutil.which("registry")
     if found is None:
-        raise KitError(
-            "Debian's docker-registry is not installed: run `apt-get install -y docker-registry`"
-        )
+        raise KitError("Debian's docker-registry is not installed: run `apt-get install -y docker-registry`")
     return found
 
 

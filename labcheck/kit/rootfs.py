@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import tarfile
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,8 +18,7 @@ Progress = Callable[[str], None]
 _DONE_MARK = ".labcheck-rootfs-complete"
 _PASSWD = b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
 _PROFILE = (
-    b"export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
-    b"export PS1='\\h:\\w\\$ '\n"
+    b"export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nexport PS1='\\h:\\w\\$ '\n"
 )
 
 
@@ -54,12 +54,22 @@ def debian_rootfs(progress: Progress) -> Path:
             entry.unlink()
     shutil.rmtree(target / "var/cache/apt/archives", ignore_errors=True)
     (target / "var/cache/apt/archives/partial").mkdir(parents=True, exist_ok=True)
-    (target / _DONE_MARK).write_text("ok\n")
+    # A token naming this build of the rootfs: images made from it are valid while it stays.
+    (target / _DONE_MARK).write_text(f"{uuid.uuid4().hex}\n")
     return target
 
 
-def tar_stream_command(root: Path, extra_root: Path | None = None,
-                       extra_members: tuple[str, ...] = ()) -> list[str]:
+def debian_rootfs_token() -> str | None:
+    """The token of the finished rootfs, or None if there is none."""
+    try:
+        return (paths.rootfs_dir() / _DONE_MARK).read_text().strip()
+    except OSError:
+        return None
+
+
+def tar_stream_command(
+    root: Path, extra_root: Path | None = None, extra_members: tuple[str, ...] = ()
+) -> list[str]:
     """A tar command writing the rootfs (plus extra_members, relative to extra_root) to stdout."""
     cmd = ["tar", "--numeric-owner", f"--exclude=./{_DONE_MARK}", "-C", str(root), "-c", "."]
     if extra_root is not None and extra_members:
@@ -81,7 +91,7 @@ def _is_static(path: Path) -> bool:
     proc = subprocess.run(["file", "-L", str(path)], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         # No `file` tool: a dynamic ELF names its interpreter, a static one does not.
-        return b"ld-linux" not in path.read_bytes()[:4096 * 4]
+        return b"ld-linux" not in path.read_bytes()[: 4096 * 4]
     return "statically linked" in proc.stdout or "static-pie" in proc.stdout
 
 
@@ -102,9 +112,30 @@ def busybox_rootfs_tar(dest: Path, extra_files: dict[str, tuple[bytes, int]]) ->
             info.mode = mode
             tar.addfile(info)
 
-        for directory in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "etc", "root", "home",
-                          "var", "var/cache", "var/lib", "lib", "dev", "proc", "sys", "run",
-                          "mnt", "opt", "srv", "media", "usr/local", "usr/local/bin"):
+        for directory in (
+            "bin",
+            "sbin",
+            "usr",
+            "usr/bin",
+            "usr/sbin",
+            "etc",
+            "root",
+            "home",
+            "var",
+            "var/cache",
+            "var/lib",
+            "lib",
+            "dev",
+            "proc",
+            "sys",
+            "run",
+            "mnt",
+            "opt",
+            "srv",
+            "media",
+            "usr/local",
+            "usr/local/bin",
+        ):
             add_dir(directory)
         add_dir("tmp", 0o1777)
         add_dir("var/tmp", 0o1777)
@@ -132,4 +163,3 @@ def busybox_rootfs_tar(dest: Path, extra_files: dict[str, tuple[bytes, int]]) ->
             entry.mode = mode
             tar.addfile(entry, io.BytesIO(content))
     return dest
-

@@ -40,15 +40,34 @@ STANDINS: tuple[StandIn, ...] = (
     StandIn("ubuntu", "library/ubuntu", "latest", "ubuntu"),
     StandIn("redis:alpine", "library/redis", "alpine", "idle"),
     StandIn("postgres:9.4", "library/postgres", "9.4", "idle"),
-    StandIn("dockersamples/examplevotingapp_vote:before", "dockersamples/examplevotingapp_vote",
-            "before", "web", title="Cats vs Dogs!"),
-    StandIn("dockersamples/examplevotingapp_result:before",
-            "dockersamples/examplevotingapp_result", "before", "web",
-            title="Cats vs Dogs -- Result"),
-    StandIn("dockersamples/examplevotingapp_worker:latest", "dockersamples/examplevotingapp_worker",
-            "latest", "idle"),
-    StandIn("dockersamples/visualizer:stable", "dockersamples/visualizer", "stable", "web",
-            title="Swarm visualizer", port=8080),
+    StandIn(
+        "dockersamples/examplevotingapp_vote:before",
+        "dockersamples/examplevotingapp_vote",
+        "before",
+        "web",
+        title="Cats vs Dogs!",
+    ),
+    StandIn(
+        "dockersamples/examplevotingapp_result:before",
+        "dockersamples/examplevotingapp_result",
+        "before",
+        "web",
+        title="Cats vs Dogs -- Result",
+    ),
+    StandIn(
+        "dockersamples/examplevotingapp_worker:latest",
+        "dockersamples/examplevotingapp_worker",
+        "latest",
+        "idle",
+    ),
+    StandIn(
+        "dockersamples/visualizer:stable",
+        "dockersamples/visualizer",
+        "stable",
+        "web",
+        title="Swarm visualizer",
+        port=8080,
+    ),
 )
 
 ALPINE = next(s for s in STANDINS if s.kind == "alpine")
@@ -91,8 +110,9 @@ def registry_digest(standin: StandIn) -> str | None:
     return registry.manifest_digest(standin.repository, standin.tag)
 
 
-def _docker_build(context: Path, tag: str, labels: dict[str, str],
-                  build_args: dict[str, str] | None = None) -> None:
+def _docker_build(
+    context: Path, tag: str, labels: dict[str, str], build_args: dict[str, str] | None = None
+) -> None:
     args = ["build", "-q", "--pull=false", "-t", tag]
     for key, value in labels.items():
         args += ["--label", f"{key}={value}"]
@@ -107,9 +127,19 @@ def _build_hello(standin: StandIn, work: Path) -> None:
         raise KitError("a C compiler is needed for the hello-world stand-in: apt-get install -y gcc")
     shutil.copytree(asset_dir("hello-world"), work, dirs_exist_ok=True)
     subprocess.run(
-        [compiler, "-static", "-nostdlib", "-Os", "-fno-stack-protector", "-s",
-         "-o", str(work / "hello"), str(work / "hello.c")],
-        check=True, capture_output=True,
+        [
+            compiler,
+            "-static",
+            "-nostdlib",
+            "-Os",
+            "-fno-stack-protector",
+            "-s",
+            "-o",
+            str(work / "hello"),
+            str(work / "hello.c"),
+        ],
+        check=True,
+        capture_output=True,
     )
     _docker_build(work, standin.pushed_ref, _labels(standin))
 
@@ -123,8 +153,11 @@ def _build_alpine(standin: StandIn, work: Path) -> None:
     )
     rootfs.busybox_rootfs_tar(
         work / "rootfs.tar",
-        {"sbin/apk": (apk, 0o755), "etc/os-release": (os_release, 0o644),
-         "etc/labcheck-standin": (b"alpine\n", 0o644)},
+        {
+            "sbin/apk": (apk, 0o755),
+            "etc/os-release": (os_release, 0o644),
+            "etc/labcheck-standin": (b"alpine\n", 0o644),
+        },
     )
     _docker_build(work, standin.pushed_ref, _labels(standin))
 
@@ -142,8 +175,9 @@ def _build_ubuntu(standin: StandIn, work: Path, progress: Progress) -> None:
     cmd = [docker_cli(), "import"]
     for change in changes:
         cmd += ["--change", change]
-    proc = subprocess.run([*cmd, "-", standin.pushed_ref], stdin=tar.stdout,
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [*cmd, "-", standin.pushed_ref], stdin=tar.stdout, capture_output=True, text=True, check=False
+    )
     if tar.stdout is not None:
         tar.stdout.close()
     tar.wait()
@@ -154,10 +188,16 @@ def _build_ubuntu(standin: StandIn, work: Path, progress: Progress) -> None:
 def _build_voting(standin: StandIn, work: Path) -> None:
     shutil.copytree(asset_dir("voting"), work, dirs_exist_ok=True)
     _docker_build(
-        work, standin.pushed_ref, _labels(standin),
-        {"ALPINE": ALPINE.pushed_ref, "STANDIN_OF": standin.replaces,
-         "STANDIN_TITLE": standin.title or standin.replaces, "STANDIN_KIND": standin.kind,
-         "STANDIN_PORT": str(standin.port)},
+        work,
+        standin.pushed_ref,
+        _labels(standin),
+        {
+            "ALPINE": ALPINE.pushed_ref,
+            "STANDIN_OF": standin.replaces,
+            "STANDIN_TITLE": standin.title or standin.replaces,
+            "STANDIN_KIND": standin.kind,
+            "STANDIN_PORT": str(standin.port),
+        },
     )
 
 

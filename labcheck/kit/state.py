@@ -34,8 +34,9 @@ def load() -> KitState | None:
     return KitState(
         mode=str(data.get("mode", "offline")),
         nodes=tuple(data.get("nodes", ())),
-        last_up=LastUp(tuple(last.get("built", ())), tuple(last.get("reused", ())),
-                       float(last.get("seconds", 0.0))),
+        last_up=LastUp(
+            tuple(last.get("built", ())), tuple(last.get("reused", ())), float(last.get("seconds", 0.0))
+        ),
     )
 
 

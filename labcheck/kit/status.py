@@ -113,31 +113,39 @@ def _node_status(client: docker.DockerClient, name: str, running: bool, ip: str)
                 swarm = str((node_client.info().get("Swarm") or {}).get("LocalNodeState"))
             finally:
                 node_client.close()
-    return NodeStatus(name, paths.node_container(name), running, answering, swarm,
-                      nodes.docker_host(name), ip)
+    return NodeStatus(
+        name, paths.node_container(name), running, answering, swarm, nodes.docker_host(name), ip
+    )
 
 
 def gather(client: docker.DockerClient) -> KitStatus:
     record = state.load()
     info = client.version()
     mirror = daemon_config.mirror_in_use(client)
-    engine = EngineStatus(os.environ.get("DOCKER_HOST", "default socket"),
-                          str(info.get("Version", "?")), mirror)
+    engine = EngineStatus(
+        os.environ.get("DOCKER_HOST", "default socket"), str(info.get("Version", "?")), mirror
+    )
     loopback, bridge = registry.listeners()
     reg = RegistryStatus(
-        loopback.address, registry.running(loopback) and registry.answers(loopback.address),
-        bridge.address, registry.running(bridge) and registry.answers(bridge.address),
+        loopback.address,
+        registry.running(loopback) and registry.answers(loopback.address),
+        bridge.address,
+        registry.running(bridge) and registry.answers(bridge.address),
         str(paths.registry_dir()),
     )
     offline = record is not None and record.mode == "offline"
-    stand = tuple(
-        StandInStatus(s.replaces, s.pushed_ref,
-                      standins.registry_digest(s) if reg.loopback_up else None)
-        for s in standins.STANDINS
-    ) if offline or reg.loopback_up else ()
+    stand = (
+        tuple(
+            StandInStatus(s.replaces, s.pushed_ref, standins.registry_digest(s) if reg.loopback_up else None)
+            for s in standins.STANDINS
+        )
+        if offline or reg.loopback_up
+        else ()
+    )
     git = gitmirror.status()
-    git_status = GitMirrorStatus(gitmirror.UPSTREAM_URL, str(gitmirror.bare_repo_path()),
-                                 git.head if git else None)
+    git_status = GitMirrorStatus(
+        gitmirror.UPSTREAM_URL, str(gitmirror.bare_repo_path()), git.head if git else None
+    )
     node_rows = []
     for name, container in sorted(nodes.running_nodes(client).items()):
         running = container.status == "running"
@@ -165,30 +173,46 @@ def _yes(flag: bool) -> str:
 
 def render_table(status: KitStatus) -> str:
     rows: list[tuple[str, str, str]] = [
-        ("kit", "UP" if status.up else ("partial" if status.mode != "down" else "down"),
-         f"mode {status.mode}, data {status.data_dir}"),
-        ("engine", "up", f"{status.engine.version} at {status.engine.address}, "
-         f"registry mirror {'in use' if status.engine.mirror_in_use else 'not set'}"),
+        (
+            "kit",
+            "UP" if status.up else ("partial" if status.mode != "down" else "down"),
+            f"mode {status.mode}, data {status.data_dir}",
+        ),
+        (
+            "engine",
+            "up",
+            f"{status.engine.version} at {status.engine.address}, "
+            f"registry mirror {'in use' if status.engine.mirror_in_use else 'not set'}",
+        ),
     ]
     if status.mode != "online":
-        rows.append(("registry", _yes(status.registry.loopback_up),
-                     f"{status.registry.loopback} (host)"))
-        rows.append(("registry", _yes(status.registry.bridge_up),
-                     f"{status.registry.bridge} (nodes)"))
+        rows.append(("registry", _yes(status.registry.loopback_up), f"{status.registry.loopback} (host)"))
+        rows.append(("registry", _yes(status.registry.bridge_up), f"{status.registry.bridge} (nodes)"))
         for s in status.standins:
-            rows.append((f"stand-in {s.replaces}", "present" if s.digest else "MISSING",
-                         s.digest or s.reference))
+            rows.append(
+                (f"stand-in {s.replaces}", "present" if s.digest else "MISSING", s.digest or s.reference)
+            )
         git = status.git_mirror
-        rows.append(("git mirror", "present" if git.head else "MISSING",
-                     f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head
-                                                             else "")))
+        rows.append(
+            (
+                "git mirror",
+                "present" if git.head else "MISSING",
+                f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head else ""),
+            )
+        )
     image = status.node_image
-    rows.append(("node image", "present" if image.image_id else "MISSING",
-                 f"{image.reference} {(image.image_id or '')[:19]}"))
+    rows.append(
+        (
+            "node image",
+            "present" if image.image_id else "MISSING",
+            f"{image.reference} {(image.image_id or '')[:19]}",
+        )
+    )
     for n in status.nodes:
         state_word = ("up" if n.engine_answering else "no engine") if n.running else "stopped"
-        rows.append((f"node {n.name}", state_word,
-                     f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.docker_host}"))
+        rows.append(
+            (f"node {n.name}", state_word, f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.docker_host}")
+        )
     for cap in status.capabilities:
         rows.append((f"capability {cap.name}", "yes" if cap.available else "NO", cap.reason))
     if status.last_up is not None:

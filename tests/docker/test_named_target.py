@@ -1,0 +1,102 @@
+"""A lab run on an engine the user names (NAME=DOCKER_HOST): what existed before is left alone."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import docker
+import pytest
+
+pytestmark = [pytest.mark.docker]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SPEC = """\
+labcheck: 1
+lab: {id: host-lab, title: En el motor propio, language: es, version: "1"}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: make-container
+        title: Crear un contenedor
+        run: docker container create --name labcheck-test-made labcheck-test/tiny:1 /nothing
+        expect:
+          exit_code: 0
+          state:
+            - containers: {image: "labcheck-test/tiny:1", count: 1}
+      - id: list-all
+        title: Listar
+        run: docker container ls -a --format '{{.Names}}'
+        expect:
+          output:
+            - contains: labcheck-test-made
+            - contains: labcheck-test-before
+      - id: stderr-apart
+        title: La salida de error va aparte
+        run: docker image inspect no-such-image:0
+        expect:
+          exit_code: 1
+          stdout:
+            - equals: "[]"
+          stderr:
+            - contains: "No such image"
+"""
+
+
+def tiny_image(client: docker.DockerClient) -> None:
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        info = tarfile.TarInfo("nothing")
+        info.size = 0
+        tar.addfile(info, io.BytesIO(b""))
+    client.api.import_image_from_data(archive.getvalue(), repository="labcheck-test/tiny", tag="1")
+
+
+def test_named_engine_keeps_what_existed_before(tmp_path: Path) -> None:
+    client = docker.from_env(version="auto")
+    tiny_image(client)
+    before = client.containers.create("labcheck-test/tiny:1", "/nothing", name="labcheck-test-before")
+    try:
+        (tmp_path / "lab.yaml").write_text(SPEC)
+        out = tmp_path / "out"
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "--labcheck",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--labcheck-no-report",
+                "--labcheck-out",
+                str(out),
+                "--labcheck-target",
+                "host=unix:///var/run/docker.sock",
+                str(tmp_path / "lab.yaml"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout[-2000:]
+        evidence = json.loads((out / "evidence.json").read_text())
+        assert evidence["run"]["sandbox"] == "targets"
+        assert evidence["targets"]["host"]["engine"]["id"] == client.info()["ID"]
+        stderr_step = evidence["steps"][2]
+        assert stderr_step["transcript"]["stdout"].strip() == "[]"
+        assert "No such image" in stderr_step["transcript"]["stderr"]
+        names = {c.name for c in client.containers.list(all=True)}
+        assert "labcheck-test-before" in names and "labcheck-test-made" not in names
+        assert client.images.get("labcheck-test/tiny:1") is not None
+    finally:
+        before.remove(force=True)
+        client.images.remove("labcheck-test/tiny:1", force=True)

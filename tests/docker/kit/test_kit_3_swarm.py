@@ -83,6 +83,11 @@ def test_stack_deploy_converges_with_vote_on_both_nodes(swarm_nodes: dict[str, K
     tasks = in_node(manager, "docker service ps voting_stack_vote "
                              "--filter desired-state=running --format '{{.Node}}'")
     assert sorted(tasks.stdout.split()) == [MANAGER, WORKER]
+    page = in_node(manager, "c=$(docker ps -q --filter label=com.docker.swarm.service.name="
+                            "voting_stack_vote | head -n1); "
+                            "docker exec $c sh -c 'wget -qO- http://localhost/; hostname'")
+    *html, hostname = page.stdout.strip().splitlines()
+    assert f"Processed by container ID {hostname}" in "\n".join(html)
 
 
 def test_scale_vote_to_five(swarm_nodes: dict[str, KitNode]) -> None:

@@ -25,7 +25,7 @@ from labcheck.runner import inventory
 from labcheck.runner.process import ProcessResult, run_command
 from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
-from labcheck.runner.targets import HostTarget, KitNodeTarget, Target
+from labcheck.runner.targets import HostTarget, KitNodeTarget, Target, clear_workspace
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
@@ -113,7 +113,9 @@ class LabRun:
         }
 
     def _named_targets(self) -> None:
-        workspace = self.options.workspace or (self.options.out_dir / "workspace")
+        # Each node's home is a fresh folder of the run's own, never the student's workspace:
+        # the lab edits index.js and clones into it, and a second run must start clean.
+        homes = (self.options.out_dir / "homes").resolve()
         missing = [node for node in self.lab.nodes if node not in self.options.targets]
         if missing:
             raise LabcheckError(
@@ -121,8 +123,8 @@ class LabRun:
                 f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
             )
         for name in self.lab.nodes:
-            folder = workspace.resolve() / name
-            folder.mkdir(parents=True, exist_ok=True)
+            folder = homes / name
+            clear_workspace(folder)
             self.targets[name] = HostTarget(name, self.options.targets[name], folder)
         # A user's own engine: nothing proves IPVS is missing, so the routing mesh is assumed.
         self.capabilities = {"routing_mesh": {"available": True, "reason": "engine named by the user"}}

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import docker.errors
 
-from labcheck.errors import KitError
+from labcheck.errors import KitError, LabcheckError
 from labcheck.kit import api, paths
 from labcheck.kit.status import render_table
 
@@ -87,4 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="labcheck")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["kit", *(sys.argv[1:] if argv is None else argv)])
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except LabcheckError as exc:
+        print(f"labcheck: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""Cross-checks between steps, derived from the spec's capture declarations and placeholders.
+
+A value one step captured must be what that step printed (output captures are found again in
+its transcript), and must be exactly what later steps used wherever the spec writes
+`${{ name }}` (their commands, typed input and working folders). Image facts recorded at the
+end of the run must hold the images and layers that captures name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from labcheck.spec.model import Capture, Step
+from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+@cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def missing_values(step: Step, values: Mapping[str, str]) -> list[str]:
+    texts = [step.run, step.workdir, *(line.send for line in step.input)]
+    return [name for text in texts for name in placeholders_in(text) if name not in values]
+
+
+def used_values_problems(step: Step, record: Mapping[str, Any], values: Mapping[str, str]) -> list[str]:
+    """What the step ran must be the spec's command with the values captured before it."""
+    try:
+        command = substitute(step.run, values)
+        typed = [substitute(line.send, values) for line in step.input]
+        workdir = substitute(step.workdir, values)
+    except MissingValue as missing:
+        return [f"ran without the value «{missing.args[0]}» that an earlier step should have captured"]
+    problems = []
+    if record["command"] != command:
+        problems.append(f"ran «{record['command']}», but the spec with the captured values gives «{command}»")
+    if list(record.get("input") or []) != typed:
+        problems.append("its typed input is not the spec's input with the captured values")
+    if record.get("workdir", workdir) != workdir:
+        problems.append(f"ran in «{record.get('workdir')}», the spec says «{workdir}»")
+    return problems
+
+
+def captured_values(
+    step: Step, record: Mapping[str, Any], text: str
+) -> tuple[dict[str, str], list[str], list[str]]:
+    """The step's captures, checked: (values, tampering, failures)."""
+    recorded: Mapping[str, str] = record.get("captures") or {}
+    declared = {capture.name for capture in step.captures}
+    tampering = [
+        f"captures «{name}», which the spec does not declare" for name in recorded if name not in declared
+    ]
+    failures = []
+    values: dict[str, str] = {}
+    for capture in step.captures:
+        value = recorded.get(capture.name)
+        if value is None:
+            failures.append(f"nothing was captured as «{capture.name}»")
+            continue
+        values[capture.name] = value
+        if capture.source == "output":
+            found = _from_output(capture, text)
+            if found != value:
+                shown = f"shows «{found}»" if found is not None else "does not show it"
+                tampering.append(f"captured «{capture.name}» = «{value}», but its transcript {shown}")
+    return values, tampering, failures
+
+
+def _from_output(capture: Capture, text: str) -> str | None:
+    assert capture.pattern is not None
+    match = _pattern(capture.pattern).search(text)
+    if match is None:
+        return None
+    value = match.group(capture.group)
+    return value[:12] if capture.short else value
+
+
+def _normal_ref(name: str) -> str:
+    name = name.removeprefix("docker.io/").removeprefix("library/")
+    return name if ":" in name.rsplit("/", 1)[-1] or "@" in name else f"{name}:latest"
+
+
+class ImageFacts:
+    """The images a run added, as recorded at its end (ids, tags, layers, digests)."""
+
+    def __init__(self, images: Sequence[Mapping[str, Any]]) -> None:
+        self.images = images
+        self.known_digests: set[str] = set()
+        for image in images:
+            self.known_digests.add(str(image["id"]))
+            self.known_digests.update(str(layer) for layer in image.get("layers") or [])
+            self.known_digests.update(str(d).rsplit("@", 1)[-1] for d in image.get("repo_digests") or [])
+
+    def by_ref(self, ref: str) -> Mapping[str, Any] | None:
+        wanted = _normal_ref(ref)
+        for image in self.images:
+            if any(_normal_ref(str(tag)) == wanted for tag in image["tags"]):
+                return image
+            if (
+                str(image["id"]).removeprefix("sha256:").startswith(ref.removeprefix("sha256:"))
+                and len(ref) >= 12
+            ):
+                return image
+        return None
+
+
+def image_fact_problems(
+    steps: Sequence[Step], values: Mapping[str, str], images: Sequence[Mapping[str, Any]]
+) -> dict[str, list[str]]:
+    """Captured image IDs and layers, and image structure checks, against the recorded image facts.
+
+    Only run when the bundle has image facts; images that existed before the run are not among
+    them, so a reference the facts do not know is not held against the bundle.
+    """
+    if not images:
+        return {}
+    facts = ImageFacts(images)
+    problems: dict[str, list[str]] = {}
+    for step in steps:
+        found = _step_image_problems(step, values, facts)
+        if found:
+            problems[step.id] = found
+    return problems
+
+
+def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFacts) -> list[str]:
+    problems = []
+    for capture in step.captures:
+        value = values.get(capture.name)
+        if value is None:
+            continue
+        if capture.source == "image_id" and capture.ref is not None:
+            image = facts.by_ref(_fill(capture.ref, values))
+            if image is not None and not str(image["id"]).removeprefix("sha256:").startswith(value):
+                problems.append(
+                    f"captured «{capture.name}» = «{value}», but the image facts give {image['id']}"
+                )
+        if _DIGEST.match(value) and value not in facts.known_digests:
+            problems.append(f"captured «{capture.name}» = «{value}», which no recorded image has")
+    for check in step.state_checks:
+        if check.kind != "image":
+            continue
+        ref = check.params.get("ref")
+        if isinstance(ref, str) and placeholders_in(ref):
+            name = placeholders_in(ref)[0]
+            value = values.get(name)
+            if value is not None and facts.by_ref(value) is None and facts.images:
+                problems.append(f"«{name}» = «{value}» names no image the run recorded")
+        if isinstance(ref, str):
+            problems += _structure_problems(_fill(ref, values), check.params, facts)
+    return problems
+
+
+def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) -> list[str]:
+    """Layer counts and shared base layers do not change after a run, so the facts must agree."""
+    image = facts.by_ref(ref)
+    if image is None:
+        return []
+    layers = list(image.get("layers") or [])
+    problems = []
+    if "layers" in params and len(layers) != params["layers"]:
+        problems.append(f"the image facts give {ref} {len(layers)} layers, the spec wants {params['layers']}")
+    base_ref = params.get("first_layers_of")
+    base = facts.by_ref(str(base_ref)) if base_ref is not None else None
+    if base is not None:
+        base_layers = list(base.get("layers") or [])
+        if layers[: len(base_layers)] != base_layers:
+            problems.append(f"the image facts show {ref} does not start with the layers of {base_ref}")
+    shares = params.get("shares_layers_with")
+    other = facts.by_ref(str(shares["ref"])) if isinstance(shares, dict) else None
+    if isinstance(shares, dict) and other is not None:
+        shared = 0
+        for mine, theirs in zip(layers, other.get("layers") or [], strict=False):
+            if mine != theirs:
+                break
+            shared += 1
+        if shared < int(shares["count"]):
+            problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
+    return problems
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    try:
+        return substitute(text, values)
+    except MissingValue:
+        return text

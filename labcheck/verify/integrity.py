@@ -1,0 +1,162 @@
+"""Integrity of a bundle as a whole: identity, hash chain, signature, steps against the spec, summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from labcheck.evidence import chain
+from labcheck.spec.model import Lab
+from labcheck.verify.result import Problem
+
+OUTCOMES = ("passed", "failed", "skipped", "error")
+
+
+def _short(digest: str) -> str:
+    return digest[:12] + "…"
+
+
+def identity_problems(document: Mapping[str, Any], lab: Lab, expected_student: str | None) -> list[Problem]:
+    """The bundle is for this lab, made with this very spec, by the expected student."""
+    problems = []
+    lab_id = document["lab"]["id"]
+    if lab_id != lab.id:
+        problems.append(Problem("wrong-lab", f"the bundle is for lab «{lab_id}», not «{lab.id}»"))
+    spec_hash = document["spec"]["sha256"]
+    if spec_hash != lab.sha256:
+        problems.append(
+            Problem(
+                "spec-hash",
+                f"made with another version of the spec (its spec sha256 {_short(spec_hash)}, "
+                f"the course's {_short(lab.sha256)})",
+            )
+        )
+    student = document["student"].get("id")
+    if expected_student is not None and student != expected_student:
+        problems.append(
+            Problem(
+                "other-student",
+                f"the bundle is of student «{student or '(none)'}», expected «{expected_student}»",
+            )
+        )
+    return problems
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    problems: tuple[Problem, ...]
+    broken_links: frozenset[int]  # indexes of step records whose link does not match
+    signed: bool  # the signature was checked with the course's key and holds
+
+
+def check_chain(document: Mapping[str, Any], key: bytes | None) -> ChainCheck:
+    """Recompute every link from the recorded one before it, so an edit names its own step."""
+    recorded = document["chain"]
+    problems: list[Problem] = []
+    engine_ids = [str(target["engine"]["id"]) for target in document["targets"].values()]
+    genesis = chain.genesis(
+        document["lab"]["id"], document["spec"]["sha256"], document["student"].get("id"), engine_ids
+    )
+    if genesis != recorded["genesis"]:
+        problems.append(
+            Problem(
+                "chain-genesis",
+                "the chain's genesis does not match the bundle's lab, spec hash, student id or engine IDs "
+                "(one of them was edited)",
+            )
+        )
+    broken: set[int] = set()
+    previous = recorded["genesis"]
+    for index, record in enumerate(document["steps"]):
+        if chain.link(previous, record) != record["chain"]:
+            broken.add(index)
+        previous = record["chain"]
+    if chain.head(previous, document["images"], document["summary"]) != recorded["head"]:
+        problems.append(
+            Problem(
+                "chain-head", "the chain's head does not match the last step, images and summary (edited)"
+            )
+        )
+    signed = False
+    signature = recorded.get("signature")
+    if key is not None:
+        if not signature:
+            problems.append(
+                Problem(
+                    "unsigned",
+                    "not signed, though the course gave a key: state checks cannot be verified",
+                    tampering=False,
+                )
+            )
+        elif not chain.signature_matches(recorded["head"], key, signature["value"]):
+            problems.append(
+                Problem("signature", "the signature does not match the chain head (edited, or another key)")
+            )
+        else:
+            signed = not problems and not broken
+    return ChainCheck(tuple(problems), frozenset(broken), signed)
+
+
+@dataclass
+class Alignment:
+    """Where each step of the spec is in the bundle, and what does not line up."""
+
+    records: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # spec step id -> record
+    index: dict[str, int] = field(default_factory=dict)  # spec step id -> position in the bundle
+    problems: list[Problem] = field(default_factory=list)
+    step_tampering: dict[str, list[str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+
+    def tamper(self, step_id: str, message: str) -> None:
+        self.step_tampering.setdefault(step_id, []).append(message)
+
+
+def align_steps(records: Sequence[Mapping[str, Any]], lab: Lab) -> Alignment:
+    """Every step of the spec present once, in the spec's order, with its number; none extra."""
+    alignment = Alignment()
+    spec_steps = {step.id: step for step in lab.steps}
+    seen: Counter[str] = Counter(str(record["id"]) for record in records)
+    for step_id, count in seen.items():
+        if count > 1:
+            alignment.problems.append(Problem("duplicate", f"recorded {count} times", step=step_id))
+        if step_id not in spec_steps:
+            alignment.problems.append(
+                Problem("extra-step", "a step the course's spec does not have", step=step_id)
+            )
+    for position, record in enumerate(records):
+        step_id = str(record["id"])
+        step = spec_steps.get(step_id)
+        if step is None or step_id in alignment.records:
+            continue
+        alignment.records[step_id] = record
+        alignment.index[step_id] = position
+        if record["number"] != step.number:
+            alignment.tamper(step_id, f"numbered {record['number']}, the spec numbers it {step.number}")
+    alignment.missing = [step.id for step in lab.steps if step.id not in alignment.records]
+    recorded_order = [str(r["id"]) for r in records if str(r["id"]) in spec_steps]
+    expected_order = [step.id for step in lab.steps if step.id in alignment.records]
+    if _dedupe(recorded_order) != expected_order:
+        for found, wanted in zip(_dedupe(recorded_order), expected_order, strict=True):
+            if found != wanted:
+                alignment.tamper(found, f"recorded where the spec has «{wanted}» (steps out of order)")
+    return alignment
+
+
+def _dedupe(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def summary_problems(document: Mapping[str, Any]) -> list[Problem]:
+    """The bound summary must count what the step records say."""
+    summary = document["summary"]
+    counts = Counter(str(record["outcome"]) for record in document["steps"])
+    wrong = [
+        f"{outcome} {summary.get(outcome)} (the steps say {counts.get(outcome, 0)})"
+        for outcome in OUTCOMES
+        if summary.get(outcome) != counts.get(outcome, 0)
+    ]
+    if wrong:
+        return [Problem("summary", f"the summary does not count the steps: {', '.join(wrong)}")]
+    return []

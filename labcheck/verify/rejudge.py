@@ -1,0 +1,145 @@
+"""Judge each step again from what it recorded, with the course's spec, not the bundle's verdicts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Mapping
+from typing import Any
+
+from labcheck.checks.output import judge_exit_code, judge_output_rule
+from labcheck.spec.model import StateCheck, Step
+from labcheck.spec.placeholders import MissingValue, substitute
+from labcheck.terminal import to_text
+from labcheck.verify.result import StepFindings
+
+_SHOWN = 80
+
+
+def streams_of(step: Step, record: Mapping[str, Any]) -> dict[str, str]:
+    """The streams the runner judged: under a pty, one merged output that is also stdout."""
+    transcript = record["transcript"]
+    text = str(transcript["text"])
+    if step.uses_pty:
+        return {"output": text, "stdout": text, "stderr": ""}
+    return {
+        "output": text,
+        "stdout": transcript.get("stdout") or "",
+        "stderr": transcript.get("stderr") or "",
+    }
+
+
+def _shown(value: Any) -> str:
+    text = str(value).replace("\n", "⏎")
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
+
+
+def rejudge_run_step(
+    step: Step,
+    record: Mapping[str, Any],
+    values: Mapping[str, str],
+    findings: StepFindings,
+    *,
+    signed: bool,
+    rerender: bool,
+) -> None:
+    """Exit code and output rules judged again; state verdicts taken only from a signed bundle."""
+    outcome = record["outcome"]
+    if outcome == "error":
+        findings.failures.append(f"error: {record.get('reason') or 'the step could not run'}")
+        return
+    streams = streams_of(step, record)
+    if rerender and not _text_matches_raw(record):
+        findings.tampering.append("the transcript's text is not what its raw bytes show (edited)")
+    failures: list[str] = []
+    if record.get("timed_out"):
+        failures.append("timed out")
+    if step.exit_code is not None:
+        check = judge_exit_code(step.exit_code, record.get("exit_code"), bool(record.get("timed_out")))
+        if not check.passed:
+            failures.append(f"{check.description}: got {check.actual}")
+    failed_rules: list[dict[str, Any]] = []
+    for matcher in step.matchers:
+        check = judge_output_rule(matcher.rule(), streams, values)
+        if not check.passed:
+            failed_rules.append(check.rule)
+            description = matcher.description or check.description
+            failures.append(f"{description}: got «{_shown(check.actual)}»")
+    recorded_states = [c for c in record["checks"] if c.get("kind") == "state"]
+    for state_check in step.state_checks:
+        _state(state_check, recorded_states, values, findings, failures, signed=signed)
+    failed_captures = [
+        c for c in record["checks"] if c.get("kind") == "capture" and c.get("verdict") == "failed"
+    ]
+    failures += [f"{c.get('description')}: {_shown(c.get('actual'))}" for c in failed_captures]
+    if outcome == "passed" and failures:
+        findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
+    elif outcome == "failed" and not failures:
+        # A recorded failure can only hurt the student who would edit it, so it stands.
+        failures.append(record.get("reason") or "recorded as failed")
+    findings.failures += failures
+    for recorded in record["checks"]:
+        if recorded.get("kind") == "output" and recorded.get("verdict") == "passed":
+            if recorded.get("rule") in failed_rules:
+                findings.tampering.append(
+                    f"the verdict of «{recorded.get('description')}» says passed; it fails"
+                )
+
+
+def _state(
+    check: StateCheck,
+    recorded: list[Mapping[str, Any]],
+    values: Mapping[str, str],
+    findings: StepFindings,
+    failures: list[str],
+    *,
+    signed: bool,
+) -> None:
+    # The runner records the rule with the captured values put in (the raw one if it lacked them).
+    rules = ({check.kind: _filled(check.params, values)}, {check.kind: check.params})
+    match = next((r for r in recorded if r.get("rule") in rules), None)
+    description = check.description or f"{check.kind} {_shown(check.params)}"
+    if match is None:
+        findings.tampering.append(f"the state check «{description}» is not recorded")
+        return
+    verdict = match.get("verdict")
+    if verdict == "failed":
+        failures.append(f"{match.get('description') or description}: {_shown(match.get('actual'))}")
+    elif not signed and verdict == "passed":
+        findings.unverified.append(f"state check not verifiable without a signature: {description}")
+
+
+def _filled(value: Any, values: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        try:
+            return substitute(value, values)
+        except MissingValue:
+            return value
+    if isinstance(value, dict):
+        return {key: _filled(item, values) for key, item in value.items()}
+    return value
+
+
+def _text_matches_raw(record: Mapping[str, Any]) -> bool:
+    transcript = record["transcript"]
+    try:
+        raw = base64.b64decode(transcript["raw_b64"], validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return bool(to_text(raw) == transcript["text"])
+
+
+def skip_problems(
+    step: Step,
+    record: Mapping[str, Any],
+    recorded_outcomes: Mapping[str, str],
+    missing_values: list[str],
+) -> list[str]:
+    """A skip is honest when something it needs did not pass, a capability is missing, or a value."""
+    problems = []
+    if record.get("exit_code") is not None or record["transcript"].get("text"):
+        problems.append("recorded as skipped, yet it has an exit code or output")
+    needs_failed = any(recorded_outcomes.get(needed) != "passed" for needed in step.needs)
+    if not (needs_failed or step.requires or missing_values):
+        problems.append("recorded as skipped, though every step it needs passed and it requires nothing")
+    return problems

@@ -1,0 +1,169 @@
+"""Verify one bundle against the course's spec: integrity, re-judged steps, cross-checks, a verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labcheck.errors import EvidenceError
+from labcheck.runner.session import student_values
+from labcheck.spec.model import Lab, Step
+from labcheck.verify import crosscheck, integrity
+from labcheck.verify.bundle import DEFAULT_MAX_BYTES, read_bundle
+from labcheck.verify.rejudge import rejudge_run_step, skip_problems, streams_of
+from labcheck.verify.result import (
+    ERROR,
+    FAILED,
+    PASSED,
+    TAMPERED,
+    UNVERIFIED,
+    BundleResult,
+    Problem,
+    StepFindings,
+    StepVerdict,
+)
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    key: bytes | None = None  # the course's signing key; without it no state verdict is accepted
+    max_bytes: int = DEFAULT_MAX_BYTES
+    rerender: bool = False  # re-render every transcript from its raw bytes (slower)
+
+
+class Verifier:
+    """Built once per spec (and per worker process), then used for any number of bundles."""
+
+    def __init__(self, lab: Lab, options: VerifyOptions | None = None) -> None:
+        self.lab = lab
+        self.options = options or VerifyOptions()
+        self.steps: tuple[Step, ...] = lab.steps
+
+    def verify_path(self, path: Path, expected_student: str | None = None) -> BundleResult:
+        try:
+            document = read_bundle(path, self.options.max_bytes)
+        except EvidenceError as error:
+            return BundleResult(str(path), None, expected_student, ERROR, error=str(error))
+        return self.verify_document(document, str(path), expected_student)
+
+    def verify_document(
+        self, document: Mapping[str, Any], path: str, expected_student: str | None = None
+    ) -> BundleResult:
+        """The document must already follow the evidence schema (read_bundle sees to that)."""
+        problems = integrity.identity_problems(document, self.lab, expected_student)
+        chain_check = integrity.check_chain(document, self.options.key)
+        problems += chain_check.problems
+        problems += integrity.summary_problems(document)
+        alignment = integrity.align_steps(document["steps"], self.lab)
+        problems += alignment.problems
+        student = document["student"].get("id")
+        values = student_values(self.lab, expected_student if expected_student is not None else student)
+        findings = self._judge_steps(document, alignment, chain_check, values)
+        for step_id, messages in crosscheck.image_fact_problems(
+            self.steps, values, document["images"]
+        ).items():
+            findings[step_id].tampering += messages
+        verdicts = tuple(findings[step.id].verdict() for step in self.steps)
+        return BundleResult(
+            path=path,
+            student=student,
+            expected_student=expected_student,
+            verdict=_verdict(verdicts, problems),
+            steps=verdicts,
+            problems=tuple(problems),
+            signed=chain_check.signed,
+        )
+
+    def _judge_steps(
+        self,
+        document: Mapping[str, Any],
+        alignment: integrity.Alignment,
+        chain_check: integrity.ChainCheck,
+        values: dict[str, str],
+    ) -> dict[str, StepFindings]:
+        findings: dict[str, StepFindings] = {}
+        recorded_outcomes: dict[str, str] = {}
+        run_stopped = _run_stopped_early(document, alignment.missing, self.steps)
+        for step in self.steps:
+            found = findings[step.id] = StepFindings(step.id, step.number)
+            found.tampering += alignment.step_tampering.get(step.id, [])
+            record = alignment.records.get(step.id)
+            if record is None:
+                self._missing(step, found, alignment, chain_check, run_stopped)
+                continue
+            if alignment.index[step.id] in chain_check.broken_links:
+                found.tampering.append("its record does not match the hash chain (edited)")
+            recorded_outcomes[step.id] = str(record["outcome"])
+            self._judge_step(step, record, values, recorded_outcomes, found, signed=chain_check.signed)
+        return findings
+
+    def _judge_step(
+        self,
+        step: Step,
+        record: Mapping[str, Any],
+        values: dict[str, str],
+        recorded_outcomes: Mapping[str, str],
+        found: StepFindings,
+        *,
+        signed: bool,
+    ) -> None:
+        if record["node"] != step.node:
+            found.tampering.append(f"ran on {record['node']}, the spec says {step.node}")
+        if record["outcome"] == "skipped":
+            found.tampering += skip_problems(
+                step, record, recorded_outcomes, crosscheck.missing_values(step, values)
+            )
+            found.skipped = str(record.get("reason") or "skipped")
+            return
+        for needed in step.needs:
+            if recorded_outcomes.get(needed) != "passed":
+                found.tampering.append(f"ran although «{needed}», which it needs, did not pass")
+        found.tampering += crosscheck.used_values_problems(step, record, values)
+        captured, tampering, failures = crosscheck.captured_values(
+            step, record, streams_of(step, record)["output"]
+        )
+        values.update(captured)
+        found.tampering += tampering
+        found.failures += failures
+        rejudge_run_step(step, record, values, found, signed=signed, rerender=self.options.rerender)
+
+    def _missing(
+        self,
+        step: Step,
+        found: StepFindings,
+        alignment: integrity.Alignment,
+        chain_check: integrity.ChainCheck,
+        run_stopped: bool,
+    ) -> None:
+        later = self.steps[self.steps.index(step) + 1 :]
+        following = next((alignment.index[s.id] for s in later if s.id in alignment.index), None)
+        if following is not None and following in chain_check.broken_links:
+            found.tampering.append("removed from the bundle (the hash chain breaks at the step after it)")
+        elif run_stopped:
+            found.failures.append("not run: the run stopped before it")
+        else:
+            found.failures.append("missing from the bundle (not run, or removed)")
+
+
+def _run_stopped_early(document: Mapping[str, Any], missing: list[str], steps: tuple[Step, ...]) -> bool:
+    """Missing steps that are exactly the spec's tail, as the bound summary counts them: not run."""
+    if not missing:
+        return False
+    tail = [step.id for step in steps[len(steps) - len(missing) :]]
+    return missing == tail and document["summary"].get("not_run") == len(missing)
+
+
+def _verdict(steps: tuple[StepVerdict, ...], problems: list[Problem]) -> str:
+    statuses = {step.status for step in steps}
+    if TAMPERED in statuses or any(problem.tampering for problem in problems):
+        return TAMPERED
+    if FAILED in statuses:
+        return FAILED
+    if UNVERIFIED in statuses or problems:
+        return UNVERIFIED
+    return PASSED
+
+
+__all__ = ["ERROR", "BundleResult", "Verifier", "VerifyOptions"]

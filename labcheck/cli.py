@@ -10,6 +10,7 @@ from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
 from labcheck.spec import cli as spec_cli
+from labcheck.verify import cli as verify_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     spec_cli.register(subparsers)
     kit_cli.register(subparsers)
     report_cli.register(subparsers)
+    verify_cli.register(subparsers)
     return parser
 
 

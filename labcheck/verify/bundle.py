@@ -71,7 +71,9 @@ def parse_bundle(raw: bytes, name: str) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        what = "truncated JSON" if error.pos >= len(text.rstrip()) else "not JSON"
+        stripped = text.strip()
+        cut_short = stripped.startswith("{") and not stripped.endswith("}")
+        what = "truncated JSON" if cut_short or error.pos >= len(stripped) else "not JSON"
         raise BundleUnreadable(
             f"{name}: {what} (line {error.lineno}, column {error.colno}: {error.msg})"
         ) from None

@@ -1,0 +1,140 @@
+"""Results of a verification as a text table, CSV, JSON and JUnit XML (one testcase per student)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from labcheck.spec.model import Lab
+from labcheck.verify.result import ERROR, FAILED, PASSED, SKIPPED, TAMPERED, UNVERIFIED, BundleResult
+
+_COLUMNS = (PASSED, UNVERIFIED, FAILED, SKIPPED, TAMPERED)
+_VERDICT_ORDER = (PASSED, UNVERIFIED, FAILED, TAMPERED, ERROR)
+_DETAIL_CHARS = 220
+
+
+def label(result: BundleResult) -> str:
+    return result.expected_student or result.student or Path(result.path).name
+
+
+def _clip(text: str, limit: int = _DETAIL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_report(results: Sequence[BundleResult], lab: Lab, *, details: bool = True) -> str:
+    width = max([len("student"), *(len(label(r)) for r in results)])
+    header = f"{'student':<{width}}  " + "  ".join(f"{c:>10}" for c in _COLUMNS) + "  verdict"
+    lines = [
+        f"labcheck verify: {lab.id} {lab.version} (spec sha256 {lab.sha256[:12]}…), {len(results)} bundles"
+    ]
+    lines += [header, "-" * len(header)]
+    for result in results:
+        if result.verdict == ERROR:
+            cells = "  ".join(f"{'-':>10}" for _ in _COLUMNS)
+        else:
+            counts = result.counts
+            cells = "  ".join(f"{counts[c]:>10}" for c in _COLUMNS)
+        signed = " (signed)" if result.signed else ""
+        lines.append(f"{label(result):<{width}}  {cells}  {result.verdict}{signed}")
+        if details and result.verdict != PASSED:
+            lines += [f"    {_clip(line)}" for line in detail_lines(result)]
+    lines.append(summary_line(results))
+    return "\n".join(lines)
+
+
+def detail_lines(result: BundleResult) -> list[str]:
+    """What a teacher needs to see about one student: what failed, was edited, or could not be read."""
+    lines = result.named_failures()
+    if result.verdict == UNVERIFIED:
+        lines += [
+            f"{step.id}: {'; '.join(step.reasons)}" for step in result.steps if step.status == UNVERIFIED
+        ]
+        lines += [str(p) for p in result.problems if p.step is not None and not p.tampering]
+    return lines
+
+
+def summary_line(results: Sequence[BundleResult]) -> str:
+    counts = Counter(result.verdict for result in results)
+    parts = [f"{counts[verdict]} {verdict}" for verdict in _VERDICT_ORDER if counts[verdict]]
+    return f"summary: {', '.join(parts) or 'nothing'} (of {len(results)})"
+
+
+def write_csv(results: Sequence[BundleResult], path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["student", "bundle", "bundle_student", *_COLUMNS, "verdict", "signed", "problems"])
+        for result in results:
+            counts = result.counts
+            writer.writerow(
+                [
+                    label(result),
+                    result.path,
+                    result.student or "",
+                    *(counts[c] if result.verdict != ERROR else "" for c in _COLUMNS),
+                    result.verdict,
+                    "yes" if result.signed else "no",
+                    " | ".join(detail_lines(result)) if result.verdict != PASSED else "",
+                ]
+            )
+
+
+def write_json(results: Sequence[BundleResult], lab: Lab, path: Path) -> None:
+    document = {
+        "lab": {"id": lab.id, "version": lab.version, "spec_sha256": lab.sha256},
+        "summary": dict(Counter(result.verdict for result in results)),
+        "students": [{"label": label(result), **result.to_json()} for result in results],
+    }
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept_unverified: bool) -> None:
+    failures = sum(
+        1 for r in results if r.verdict in (FAILED, TAMPERED, UNVERIFIED) and not _ok(r, accept_unverified)
+    )
+    errors = sum(1 for r in results if r.verdict == ERROR)
+    suites = ET.Element("testsuites")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=f"labcheck verify {lab.id}",
+        tests=str(len(results)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped="0",
+    )
+    for result in results:
+        case = ET.SubElement(suite, "testcase", classname=f"labcheck.verify.{lab.id}", name=label(result))
+        case.set("file", result.path)
+        if _ok(result, accept_unverified):
+            continue
+        lines = detail_lines(result)
+        if result.verdict == ERROR:
+            element = ET.SubElement(case, "error", message=result.error or "unreadable", type="unreadable")
+        else:
+            element = ET.SubElement(case, "failure", message=failure_message(result), type=result.verdict)
+        element.text = "\n".join(lines)
+    ET.indent(suites)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def failure_message(result: BundleResult) -> str:
+    """One line naming the steps: tampered ones first, then failed, then unverifiable."""
+    parts = []
+    for status in (TAMPERED, FAILED, UNVERIFIED):
+        ids = [step.id for step in result.steps if step.status == status]
+        if ids:
+            parts.append(f"{status}: {', '.join(ids)}")
+    parts += [str(problem) for problem in result.problems if problem.step is None]
+    return _clip("; ".join(parts) or result.verdict, 1000)
+
+
+def _ok(result: BundleResult, accept_unverified: bool) -> bool:
+    return result.verdict == PASSED or (accept_unverified and result.verdict == UNVERIFIED)
+
+
+def exit_code(results: Sequence[BundleResult], *, accept_unverified: bool) -> int:
+    return 0 if all(_ok(result, accept_unverified) for result in results) else 1

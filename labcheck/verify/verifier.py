@@ -94,7 +94,9 @@ class Verifier:
                 self._missing(step, found, alignment, chain_check, run_stopped)
                 continue
             if alignment.index[step.id] in chain_check.broken_links:
-                found.tampering.append("its record does not match the hash chain (edited)")
+                found.tampering.append(
+                    "its record does not match the hash chain (edited, or the step before it removed)"
+                )
             recorded_outcomes[step.id] = str(record["outcome"])
             self._judge_step(step, record, values, recorded_outcomes, found, signed=chain_check.signed)
         return findings

@@ -58,7 +58,6 @@ def terminal_pre(block: Block, *, sized: bool = True) -> str:
     return f'<pre class="term-out{wrapped}" style="{style}">{body}</pre>'
 
 
-
 def command_line(step: Step) -> str:
     node = f'<span class="node">{escape(step.node)}</span>' if step.node else ""
     return (
@@ -67,9 +66,7 @@ def command_line(step: Step) -> str:
     )
 
 
-def terminal_html(
-    step: Step, *, png: Callable[[Step], bytes] | None = None, sized: bool = True
-) -> str:
+def terminal_html(step: Step, *, png: Callable[[Step], bytes] | None = None, sized: bool = True) -> str:
     """The command as typed and what the terminal showed, as a terminal would."""
     block = make_block(step.raw)
     if step.outcome == "skipped" and not step.raw:
@@ -239,13 +236,12 @@ def cover_html(cover: Cover) -> str:
             if part
         )
         rows.append((f"Motor «{target.name}»", escape(engine or target.docker_host)))
-    rows.append(
-        ("Laboratorio", escape(f"{evidence.lab_id}, versión {evidence.lab_version}"))
-    )
+    rows.append(("Laboratorio", escape(f"{evidence.lab_id}, versión {evidence.lab_version}")))
     if evidence.lab_source:
         rows.append(("Fuente", f"<code>{escape(evidence.lab_source)}</code>"))
-    rows.append(("Generado", escape(f"{es.long_date(cover.generated_at)}, labcheck "
-                                     f"{evidence.labcheck_version}")))
+    rows.append(
+        ("Generado", escape(f"{es.long_date(cover.generated_at)}, labcheck {evidence.labcheck_version}"))
+    )
     summary = evidence.summary
     total = summary.get("total", len(evidence.steps))
     result = f"Pasos superados: {summary.get('passed', 0)} de {total}"
@@ -277,11 +273,17 @@ class TocEntry:
 
 
 def toc_html(entries: Iterable[TocEntry]) -> str:
-    items = "".join(
-        f'<li class="toc-{entry.level}"><a href="#{entry.anchor}">{escape(entry.label)}</a></li>'
+    rows = "".join(
+        f'<tr class="toc-{entry.level}"><td class="label">'
+        f'<a href="#{entry.anchor}">{escape(entry.label)}</a></td>'
+        f'<td class="page"><a class="page-of" href="#{entry.anchor}"></a></td></tr>'
         for entry in entries
     )
-    return f'<nav class="toc"><h2 class="toc-title">Índice</h2><ul>{items}</ul></nav>'
+    return (
+        '<nav class="toc"><h2 class="toc-title">Índice</h2><table class="toc-table">'
+        '<colgroup><col class="c-label"><col class="c-page"></colgroup>'
+        f"<tbody>{rows}</tbody></table></nav>"
+    )
 
 
 # ---------------------------------------------------------------- body
@@ -326,9 +328,11 @@ def summary_html(evidence: Evidence) -> str:
     )
     return (
         '<section class="summary" id="resumen"><h2 class="section-title">Resumen</h2>'
-        '<table class="summary-table"><thead><tr><th>Paso</th><th>Título</th>'
+        '<table class="summary-table"><colgroup><col class="c-num"><col class="c-title">'
+        '<col class="c-cmd"><col class="c-outcome"><col class="c-time"></colgroup>'
+        "<thead><tr><th>Paso</th><th>Título</th>"
         "<th>Comando</th><th>Resultado</th><th>Duración</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table><p class=\"totals\">{escape(totals)}</p>"
+        f'<tbody>{rows}</tbody></table><p class="totals">{escape(totals)}</p>'
         f"{chain_html(evidence)}</section>"
     )
 
@@ -353,8 +357,9 @@ def report_html(
     parts: list[str] = []
     for section, steps in group_steps(evidence):
         if section is not None:
-            toc.append(TocEntry(section_anchor(section), f"{section.number} {section.title}",
-                                min(section.level, 2)))
+            toc.append(
+                TocEntry(section_anchor(section), f"{section.number} {section.title}", min(section.level, 2))
+            )
             # A heading goes on the same (landscape) page as its first step, never alone.
             landscape = bool(steps) and make_block(steps[0].raw).size.landscape
             parts.append(

@@ -1,0 +1,118 @@
+"""Time and peak memory to render the bundled lab's report, and the same with 10 times the steps.
+
+    .venv/bin/python bench/report_render.py [EVIDENCE]
+
+The evidence is a real run of specs/ops-stage1 (tests/data/evidence/ops-stage1.json by
+default); the large case replicates its real steps. "1st PDF" is the first rendering in
+a fresh process (it loads Pango, the fonts and the cffi bindings); "PDF" is the next
+one. Goals: HTML < 100 ms and PDF < 2 s for the lab, growing linearly. Each case runs
+in a fresh process so that peak memory (ru_maxrss) and caches belong to that case alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
+
+
+def replicate(data: dict[str, Any], times: int) -> dict[str, Any]:
+    if times == 1:
+        return data
+    bigger = copy.deepcopy(data)
+    steps: list[dict[str, Any]] = []
+    for copy_number in range(times):
+        for step in data["steps"]:
+            clone = copy.deepcopy(step)
+            clone["id"] = f"{step['id']}-{copy_number}"
+            clone["number"] = f"{step['number']}.{copy_number}"
+            # Distinct bytes per copy, so no cache makes the copies cheaper than real steps.
+            raw = base64.b64decode(step["transcript"]["raw_b64"]) + f"\n{copy_number}\n".encode()
+            clone["transcript"] = {**step["transcript"], "raw_b64": base64.b64encode(raw).decode()}
+            steps.append(clone)
+    bigger["steps"] = steps
+    bigger["summary"] = {**data["summary"], "total": len(steps)}
+    return bigger
+
+
+def measure(evidence_path: Path, times: int) -> dict[str, float]:
+    from labcheck.report.html import report_html
+    from labcheck.report.model import evidence_from_mapping
+    from labcheck.report.options import StudentInfo
+    from labcheck.report.pdf import write_pdf
+
+    data = replicate(json.loads(evidence_path.read_text(encoding="utf-8")), times)
+    started = time.perf_counter()
+    record = evidence_from_mapping(data)
+    html = report_html(record, StudentInfo("Ana", "1"), "2026-01-01T00:00:00+00:00")
+    html_s = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "informe.pdf"
+        started = time.perf_counter()
+        write_pdf(html, target, base_dir=Path(folder))
+        cold_s = time.perf_counter() - started
+        # Again in the same process: without loading Pango, fonts and cffi bindings.
+        started = time.perf_counter()
+        write_pdf(html, target, base_dir=Path(folder))
+        pdf_s = time.perf_counter() - started
+        size = target.stat().st_size
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "steps": len(data["steps"]),
+        "html_ms": html_s * 1000,
+        "pdf_s": pdf_s,
+        "pdf_cold_s": cold_s,
+        "pdf_kib": size / 1024,
+        "peak_mib": peak_mib,
+    }
+
+
+def main() -> int:
+    if len(sys.argv) >= 3 and sys.argv[1] == "--one":
+        print(json.dumps(measure(Path(sys.argv[2]), int(sys.argv[3]))))
+        return 0
+    evidence = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    if not evidence.is_file():
+        print(f"no evidence at {evidence}", file=sys.stderr)
+        return 2
+    print(
+        f"{'steps':>6} {'HTML ms':>9} {'PDF s':>7} {'1st PDF s':>10} {'PDF KiB':>8} "
+        f"{'peak MiB':>9}"
+    )
+    results = []
+    for times in (1, 10):
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(evidence), str(times)],
+            capture_output=True, text=True, check=True,
+        )
+        row = json.loads(done.stdout)
+        results.append(row)
+        print(
+            f"{row['steps']:>6} {row['html_ms']:>9.1f} {row['pdf_s']:>7.2f} "
+            f"{row['pdf_cold_s']:>10.2f} "
+            f"{row['pdf_kib']:>8.0f} {row['peak_mib']:>9.0f}"
+        )
+    small, large = results
+    print(
+        f"per step: HTML {small['html_ms'] / small['steps']:.2f} -> "
+        f"{large['html_ms'] / large['steps']:.2f} ms, PDF "
+        f"{small['pdf_s'] / small['steps'] * 1000:.0f} -> "
+        f"{large['pdf_s'] / large['steps'] * 1000:.0f} ms"
+    )
+    ok = small["html_ms"] < 100 and small["pdf_s"] < 2
+    print("goals (HTML < 100 ms, PDF < 2 s, warm): " + ("met" if ok else "NOT met"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

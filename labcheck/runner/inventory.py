@@ -6,6 +6,7 @@ and an `-it` container left behind by a killed terminal is removed like any othe
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,15 +72,7 @@ def remove_services_added(client: docker.DockerClient, before: Inventory, notes:
 
 def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
     """Containers, then images, networks and volumes the lab added; never anything older."""
-    # The low-level list does not inspect each container, so swarm tasks vanishing meanwhile are harmless.
-    for summary in client.api.containers(all=True):
-        if summary["Id"] not in before.containers:
-            try:
-                client.api.remove_container(summary["Id"], force=True, v=True)
-            except docker.errors.NotFound:
-                continue
-            except docker.errors.APIError as error:
-                notes.append(f"could not remove container {summary['Id'][:12]}: {error}")
+    _remove_added_containers(client, before, notes)
     # Newest first, so children go before the images they were built on.
     added = sorted(
         (image for image in client.images.list(all=True) if image.id not in before.images),
@@ -108,3 +101,28 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
                 volume.remove(force=True)
             except docker.errors.APIError as error:
                 notes.append(f"could not remove volume {volume.name}: {error}")
+
+
+def _remove_added_containers(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
+    """Remove the lab's containers and wait until they are gone: after leaving a swarm the
+    engine is already removing its tasks, and the run must not end while they linger."""
+    deadline = time.monotonic() + 30
+    while True:
+        # The low-level list does not inspect each container, so ones vanishing meanwhile are harmless.
+        left = [c["Id"] for c in client.api.containers(all=True) if c["Id"] not in before.containers]
+        if not left:
+            return
+        for container_id in left:
+            try:
+                client.api.remove_container(container_id, force=True, v=True)
+            except docker.errors.NotFound:
+                continue
+            except docker.errors.APIError as error:
+                if error.status_code == 409:  # removal already in progress
+                    continue
+                if time.monotonic() > deadline:
+                    notes.append(f"could not remove container {container_id[:12]}: {error}")
+        if time.monotonic() > deadline:
+            notes.append(f"{len(left)} container(s) still being removed after 30 s")
+            return
+        time.sleep(0.2)

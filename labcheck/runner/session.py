@@ -32,6 +32,13 @@ from labcheck.terminal import to_text
 
 Progress = Callable[[str], None]
 ERROR = "error"
+# What a missing capability means, in the report's language; the kit's own wording stays in "detail".
+CAPABILITY_REASONS_ES = {
+    "routing_mesh": "el núcleo de este equipo no tiene IPVS, así que la malla de enrutamiento "
+    "(routing mesh) del Swarm no lleva tráfico a los puertos publicados",
+    "real_images": "las imágenes vienen del registro local del kit sin conexión: son sustitutas "
+    "etiquetadas (io.labcheck.standin=true), no las de Docker Hub",
+}
 # The SDK lets some connection failures through as requests' own exceptions.
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
 
@@ -108,7 +115,11 @@ class LabRun:
         for name, node in nodes.items():
             self.targets[name] = KitNodeTarget(name, node.container, node.docker_host)
         self.capabilities = {
-            name: {"available": cap.available, "reason": cap.reason}
+            name: {
+                "available": cap.available,
+                "reason": CAPABILITY_REASONS_ES.get(name, cap.reason) if not cap.available else cap.reason,
+                "detail": cap.reason,
+            }
             for name, cap in kit.capabilities().items()
         }
 

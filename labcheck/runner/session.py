@@ -420,7 +420,9 @@ class LabRun:
                         "tags": list(image.tags),
                         "repo_digests": list(image.attrs.get("RepoDigests") or []),
                         "layers": list(image.attrs.get("RootFS", {}).get("Layers") or []),
-                        "standin": labels.get("io.labcheck.standin") == "true",
+                        # Images built on a stand-in inherit its labels; only pulled ones are stand-ins.
+                        "standin": labels.get("io.labcheck.standin") == "true"
+                        and bool(image.attrs.get("RepoDigests")),
                         "standin_of": labels.get("io.labcheck.standin.of"),
                     }
                 )

@@ -1,0 +1,79 @@
+"""pytest's own outputs on lab steps: JUnit XML names the steps, pytest-html carries the evidence."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.docker]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SPEC = """\
+labcheck: 1
+lab: {id: outputs, title: Salidas de pytest, language: es, version: "1"}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: engine-version
+        title: Versión del motor
+        run: docker version --format '{{.Server.Version}}'
+        expect:
+          exit_code: 0
+          output:
+            - matches: "^[0-9]+\\\\.[0-9]+"
+      - id: wrong-greeting
+        title: Un saludo que no llega
+        run: echo "hola <b>mundo</b>"
+        hint: Revisa el texto del saludo.
+        expect:
+          output:
+            - contains: adiós
+"""
+
+
+def test_junit_and_html_reports_carry_the_steps(tmp_path: Path) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(SPEC)
+    junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--labcheck",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--labcheck-no-report",
+            "--labcheck-out",
+            str(tmp_path / "out"),
+            "--labcheck-target",
+            "host=unix:///var/run/docker.sock",
+            f"--junitxml={junit}",
+            f"--html={html}",
+            "--self-contained-html",
+            str(spec),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    assert set(cases) == {"engine-version", "wrong-greeting"}
+    failure = cases["wrong-greeting"].find("failure")
+    assert failure is not None
+    message = (failure.text or "") + failure.get("message", "")
+    assert "adiós" in message and "hola <b>mundo</b>" in message and "Pista: Revisa el texto" in message
+    page = html.read_text()
+    assert "docker version --format" in page
+    assert "data:image/png;base64," in page
+    assert "<b>mundo</b>" not in page  # the transcript is escaped, never markup

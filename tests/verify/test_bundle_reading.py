@@ -1,0 +1,150 @@
+"""Broken bundles: each gives one clear line naming the file and the fault, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from labcheck.errors import EvidenceError
+from labcheck.spec.model import Lab
+from labcheck.verify.bundle import BundleUnreadable, evidence_schema, read_bundle
+from labcheck.verify.result import ERROR
+from labcheck.verify.schema_check import UnsupportedSchema, compile_schema
+from labcheck.verify.verifier import Verifier, VerifyOptions
+from tests.verify.forge import write
+
+
+def _unreadable(path: Path, **options: Any) -> str:
+    with pytest.raises(BundleUnreadable) as caught:
+        read_bundle(path, **options)
+    message = str(caught.value)
+    assert "\n" not in message and str(path) in message
+    return message
+
+
+def test_real_bundle_reads(real_document: dict[str, Any], tmp_path: Path) -> None:
+    assert read_bundle(write(real_document, tmp_path / "a.json")) == real_document
+    assert read_bundle(write(real_document, tmp_path / "b" / "evidence.json").parent) == real_document
+
+
+def test_not_json(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("esto no es JSON\n", encoding="utf-8")
+    assert "not JSON (line 1, column 1" in _unreadable(path)
+
+
+def test_truncated(real_document: dict[str, Any], tmp_path: Path) -> None:
+    path = write(real_document, tmp_path / "a.json")
+    raw = path.read_bytes()
+    for cut in (len(raw) // 2, len(raw) - 2, 40):
+        path.write_bytes(raw[:cut])
+        message = _unreadable(path)
+        assert "truncated JSON" in message or "not UTF-8" in message  # a cut may split a character
+
+
+def test_huge(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as stream:
+        stream.truncate(60 * 1024 * 1024)  # sparse: 60 MB on paper, nothing read
+    assert "too big (60.0 MB; the limit is 50.0 MB" in _unreadable(path)
+    assert "too big" in _unreadable(path, max_bytes=1024)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_bytes(b'{"format": "\xff"}')
+    assert "not UTF-8 text (byte 12)" in _unreadable(path)
+
+
+def test_missing(tmp_path: Path) -> None:
+    assert "cannot read it" in _unreadable(tmp_path / "nada.json")
+
+
+@pytest.mark.parametrize(
+    ("edit", "where"),
+    [
+        (lambda d: d.__setitem__("steps", "many"), "steps: 'many' is not of type 'array'"),
+        (lambda d: d["steps"][3].__setitem__("exit_code", "0"), "steps[3].exit_code: '0' is not of type"),
+        (
+            lambda d: d["steps"][0].__setitem__("outcome", "aprobado"),
+            "steps[0].outcome: 'aprobado' is not one of",
+        ),
+        (lambda d: d["chain"].__setitem__("head", "xyz"), "chain.head: 'xyz' does not match"),
+        (lambda d: d["steps"][1].pop("transcript"), "steps[1]: 'transcript' is a required property"),
+        (
+            lambda d: d.__setitem__("extra", 1),
+            "Additional properties are not allowed ('extra' was unexpected)",
+        ),
+        (lambda d: d["summary"].__setitem__("passed", True), "summary.passed: True is not of type 'integer'"),
+    ],
+)
+def test_wrong_types(real_document: dict[str, Any], tmp_path: Path, edit: Any, where: str) -> None:
+    document = json.loads(json.dumps(real_document))
+    edit(document)
+    message = _unreadable(write(document, tmp_path / "a.json"))
+    assert "does not follow the evidence format" in message and where in message
+
+
+def test_not_an_object_nor_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    assert "not an object" in _unreadable(path)
+    path.write_text('{"format": "otra-cosa"}', encoding="utf-8")
+    assert "not a labcheck evidence file" in _unreadable(path)
+
+
+def test_deeply_nested(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert "cannot be read" in _unreadable(path)
+
+
+def test_verifier_reports_unreadable_as_error(lab: Lab, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text("{", encoding="utf-8")
+    result = Verifier(lab, VerifyOptions()).verify_path(path, "alice")
+    assert result.verdict == ERROR
+    assert result.error is not None and "truncated JSON" in result.error
+    assert issubclass(BundleUnreadable, EvidenceError)
+
+
+def _mutations(document: Any, path: tuple[Any, ...] = ()) -> Any:
+    """Every container in the document, with a key removed or a value replaced by a wrong type."""
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield (*path, key), "drop"
+            yield (*path, key), "wrong"
+            yield from _mutations(value, (*path, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document[:3]):
+            yield (*path, index), "wrong"
+            yield from _mutations(value, (*path, index))
+
+
+def test_compiled_check_agrees_with_jsonschema(real_document: dict[str, Any]) -> None:
+    check = compile_schema(evidence_schema())
+    validator = Draft202012Validator(evidence_schema())
+    assert check(real_document) and validator.is_valid(real_document)
+    tried = 0
+    for path, how in _mutations(real_document):
+        document = json.loads(json.dumps(real_document))
+        parent = document
+        for part in path[:-1]:
+            parent = parent[part]
+        if how == "drop":
+            del parent[path[-1]]
+        else:
+            old = parent[path[-1]]
+            parent[path[-1]] = 7 if isinstance(old, str) else "seven"
+        tried += 1
+        assert check(document) == validator.is_valid(document), path
+    assert tried > 500
+
+
+def test_compiler_refuses_keywords_it_does_not_know() -> None:
+    with pytest.raises(UnsupportedSchema, match="minItems"):
+        compile_schema({"type": "array", "minItems": 1})

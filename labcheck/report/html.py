@@ -104,10 +104,10 @@ def _check_html(check: Check) -> str:
     details = ""
     if check.verdict == "failed":
         details = (
-            '<dl class="mismatch">'
-            f"<dt>Esperado</dt><dd><code>{escape(es.value(check.expected))}</code></dd>"
-            f"<dt>Obtenido</dt><dd><code>{escape(es.value(check.actual))}</code></dd>"
-            "</dl>"
+            '<div class="mismatch">'
+            f'<div><span class="k">Esperado:</span> <code>{escape(es.value(check.expected))}</code></div>'
+            f'<div><span class="k">Obtenido:</span> <code>{escape(es.value(check.actual))}</code></div>'
+            "</div>"
         )
     elif check.verdict == "skipped":
         reason = check.reason or "no se comprobó"
@@ -130,7 +130,11 @@ def verdict_html(step: Step) -> str:
     fact_text = f' <span class="facts">({escape(", ".join(facts))})</span>' if facts else ""
     parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
     if step.outcome in ("skipped", "error") and step.reason:
-        parts.append(f'<div class="reason">Motivo: {escape(step.reason)}</div>')
+        reason = step.reason
+        for prefix in ("omitido:", "error:"):
+            if reason.lower().startswith(prefix):
+                reason = reason[len(prefix) :].strip()
+        parts.append(f'<div class="reason">Motivo: {escape(reason)}</div>')
     if step.checks:
         items = "".join(_check_html(check) for check in step.checks)
         parts.append(f'<div class="checked">Qué se comprobó:</div><ul class="checks">{items}</ul>')
@@ -181,19 +185,30 @@ def standins_html(evidence: Evidence) -> str:
             '<p class="images-origin">Las imágenes usadas son las del registro configurado '
             "en el motor; ninguna es un sustituto del kit sin conexión.</p>"
         )
-    items = "".join(
-        f"<li><code>{escape(tag)}</code>"
-        + (f" en lugar de <code>{escape(of)}</code>" if of else "")
-        + "</li>"
-        for tag, of in evidence.standin_images
-    )
-    listing = f"<ul>{items}</ul>" if items else ""
+    replaced = sorted({of for _, of in evidence.standin_images if of})
+    items = ", ".join(f"<code>{escape(name)}</code>" for name in replaced)
+    listing = f"<div>Imágenes de Docker Hub sustituidas: {items}.</div>" if items else ""
     return (
         '<div class="standins"><b>Imágenes sustitutas.</b> Este laboratorio se ejecutó con '
         "el kit sin conexión de labcheck: las imágenes fueron los sustitutos etiquetados que "
         "trae el kit, no las imágenes de Docker Hub. Las salidas que muestran tamaños, "
         f"identificadores o resúmenes de imagen corresponden a esos sustitutos.{listing}</div>"
     )
+
+
+def limitations_html(evidence: Evidence) -> str:
+    items = [
+        render_inline(es.CAPABILITY[c.name])
+        if c.name in es.CAPABILITY
+        else escape(f"{c.name}: no disponible" + (f" ({c.reason})" if c.reason else ""))
+        for c in evidence.capabilities
+        # Stand-in images have their own box on the cover.
+        if not c.available and not (c.name == "real_images" and evidence.standins)
+    ]
+    if not items:
+        return ""
+    listing = "".join(f"<li>{item}</li>" for item in items)
+    return f'<div class="limits"><b>Limitaciones del entorno.</b><ul>{listing}</ul></div>'
 
 
 def chain_html(evidence: Evidence) -> str:
@@ -260,6 +275,7 @@ def cover_html(cover: Cover) -> str:
         f'<div class="result">{escape(result)} · {escape(", ".join(extra))}</div>'
         f"{_facts_table(rows)}"
         f"{standins_html(evidence)}"
+        f"{limitations_html(evidence)}"
         f"{chain_html(evidence)}"
         "</section>"
     )

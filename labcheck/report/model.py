@@ -70,6 +70,13 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Capability:
+    name: str
+    available: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Evidence:
     lab_id: str
     lab_title: str
@@ -85,6 +92,7 @@ class Evidence:
     status: str
     sandbox: str | None
     standins: bool
+    capabilities: tuple[Capability, ...]
     standin_images: tuple[tuple[str, str | None], ...]
     sections: tuple[Section, ...]
     steps: tuple[Step, ...]
@@ -191,9 +199,15 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
         )
         for item in spec.get("sections") or ()
     )
+    capabilities = tuple(
+        Capability(str(name), bool(value.get("available", True)), _str(value.get("reason")))
+        for name, value in (run.get("capabilities") or {}).items()
+        if isinstance(value, Mapping)
+    )
+    # The kit may say so only through its capabilities: real images were not available.
+    no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
     standin_images = tuple(
-        (", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19],
-         _str(image.get("standin_of")))
+        (", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19], _str(image.get("standin_of")))
         for image in data.get("images") or ()
         if image.get("standin")
     )
@@ -211,13 +225,12 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
         finished_at=_str(run.get("finished_at")),
         status=str(run.get("status", "")),
         sandbox=_str(run.get("sandbox")),
-        standins=bool(run.get("standins", False)),
+        standins=bool(run.get("standins", False)) or no_real_images,
+        capabilities=capabilities,
         standin_images=standin_images,
         sections=sections,
         steps=tuple(step_from_mapping(step) for step in data.get("steps") or ()),
-        targets=tuple(
-            _target(name, target) for name, target in (data.get("targets") or {}).items()
-        ),
+        targets=tuple(_target(name, target) for name, target in (data.get("targets") or {}).items()),
         summary={str(k): int(v) for k, v in (data.get("summary") or {}).items()},
         chain_head=str(chain.get("head", "")),
         signed=isinstance(signature, Mapping) and bool(signature.get("value")),

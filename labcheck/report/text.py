@@ -7,8 +7,18 @@ from datetime import datetime
 from typing import Any
 
 MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 )
 
 OUTCOME_LABEL = {
@@ -50,10 +60,7 @@ def long_date(value: str | None) -> str:
         return value or "fecha desconocida"
     zone = moment.strftime("%Z") or ""
     zone = " UTC" if zone in ("UTC", "UTC+00:00") else (f" {zone}" if zone else "")
-    return (
-        f"{moment.day} de {MONTHS[moment.month - 1]} de {moment.year}, "
-        f"{moment:%H:%M}{zone}"
-    )
+    return f"{moment.day} de {MONTHS[moment.month - 1]} de {moment.year}, {moment:%H:%M}{zone}"
 
 
 def duration(seconds: float | None) -> str:
@@ -80,3 +87,16 @@ def value(data: Any, limit: int = 600) -> str:
 
 def count_phrase(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
+
+CAPABILITY = {
+    "routing_mesh": (
+        "La malla de enrutamiento de Swarm (*routing mesh*) no está disponible: el núcleo no "
+        "tiene IPVS, así que los puertos publicados por los servicios no reciben tráfico. "
+        "Las réplicas, las tareas de cada nodo, las redes *overlay* y el DNS de los servicios "
+        "sí funcionan."
+    ),
+    "real_images": (
+        "Las imágenes vienen del registro local del kit: son sustitutos etiquetados "
+        "(`io.labcheck.standin=true`), no las imágenes de Docker Hub."
+    ),
+}

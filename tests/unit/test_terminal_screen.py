@@ -31,7 +31,7 @@ EXPECTED = [
 ]
 
 
-@pytest.mark.parametrize(("raw", "expected"), zip(SAMPLES, EXPECTED, strict=True))
+@pytest.mark.parametrize(("raw", "expected"), list(zip(SAMPLES, EXPECTED, strict=True)))
 def test_to_text_resolves_like_a_terminal(raw: bytes, expected: str) -> None:
     assert to_text(raw) == expected
     assert render(raw).plain() == expected

@@ -85,15 +85,14 @@ def main() -> int:
     if not evidence.is_file():
         print(f"no evidence at {evidence}", file=sys.stderr)
         return 2
-    print(
-        f"{'steps':>6} {'HTML ms':>9} {'PDF s':>7} {'1st PDF s':>10} {'PDF KiB':>8} "
-        f"{'peak MiB':>9}"
-    )
+    print(f"{'steps':>6} {'HTML ms':>9} {'PDF s':>7} {'1st PDF s':>10} {'PDF KiB':>8} {'peak MiB':>9}")
     results = []
     for times in (1, 10):
         done = subprocess.run(
             [sys.executable, __file__, "--one", str(evidence), str(times)],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         row = json.loads(done.stdout)
         results.append(row)

@@ -24,8 +24,7 @@ PAGES = 4
 def first_pages_png(pdf: Path, target: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
-            ["pdftoppm", "-r", "70", "-f", "1", "-l", str(PAGES), "-png", str(pdf),
-             f"{folder}/p"],
+            ["pdftoppm", "-r", "70", "-f", "1", "-l", str(PAGES), "-png", str(pdf), f"{folder}/p"],
             check=True,
         )
         pages = [Image.open(path).convert("RGB") for path in sorted(Path(folder).glob("p-*.png"))]

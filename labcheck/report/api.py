@@ -59,7 +59,7 @@ def step_html_extra(step: Mapping[str, Any] | Step) -> str:
     """A standalone HTML snippet (inline styles, no script): command and coloured transcript."""
     record = step if isinstance(step, Step) else step_from_mapping(step)
     return (
-        '<div style="background:#1d1f21;color:#d8d8d8;font-family:\'DejaVu Sans Mono\','
+        "<div style=\"background:#1d1f21;color:#d8d8d8;font-family:'DejaVu Sans Mono',"
         'monospace;font-size:12px;padding:6px;overflow-x:auto">'
         f"{terminal_html(record, sized=False)}</div>"
     )

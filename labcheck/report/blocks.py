@@ -24,10 +24,7 @@ class Omission:
 
     def message(self) -> str:
         noun = "línea omitida" if self.count == 1 else "líneas omitidas"
-        return (
-            f"⋯ {self.count} {noun} en el informe; "
-            "la evidencia conserva la salida completa ⋯"
-        )
+        return f"⋯ {self.count} {noun} en el informe; la evidencia conserva la salida completa ⋯"
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     parser.add_argument("evidence", type=Path, help="evidence file (evidence.json)")
-    parser.add_argument(
-        "-o", "--out", type=Path, help="output folder (default: the evidence file's folder)"
-    )
+    parser.add_argument("-o", "--out", type=Path, help="output folder (default: the evidence file's folder)")
     parser.add_argument("--student-name", help="name printed on the cover")
     parser.add_argument("--group", help="group printed on the cover")
     parser.add_argument("--config", type=Path, help=f"student file instead of {STUDENT_CONFIG}")
-    parser.add_argument(
-        "--images", action="store_true", help="a terminal picture (PNG) of each step as well"
-    )
+    parser.add_argument("--images", action="store_true", help="a terminal picture (PNG) of each step as well")
     parser.add_argument(
         "--from",
         dest="from_markdown",

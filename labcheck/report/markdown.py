@@ -25,10 +25,7 @@ def _image_as_link(
     alt = self.renderInlineAsText(token.children or [], options, env) or "imagen"
     # A remote picture would be fetched by whoever opens the report: show where it is instead.
     if _is_remote(src) and not src.startswith("data:image/"):
-        return (
-            f'<span class="remote-image">[{escape(alt)}: '
-            f'<a href="{escape(src)}">{escape(src)}</a>]</span>'
-        )
+        return f'<span class="remote-image">[{escape(alt)}: <a href="{escape(src)}">{escape(src)}</a>]</span>'
     return f'<span class="missing-image">[{escape(alt)}]</span>'
 
 

@@ -171,7 +171,8 @@ def _hide_picture_paragraphs(tokens: list[Token]) -> None:
         if not placed or any(not c.meta["placement"].steps for c in placed):
             continue
         rest = [
-            c for c in children
+            c
+            for c in children
             if c.type not in ("image", "softbreak", "hardbreak")
             and not (c.type == "text" and not c.content.strip())
         ]
@@ -229,7 +230,10 @@ def student_report_html(
     base = markdown_path.parent
 
     def image_rule(
-        self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict,
+        self: RendererHTML,
+        tokens: Sequence[Token],
+        idx: int,
+        options: OptionsDict,
         env: EnvType,
     ) -> str:
         token = tokens[idx]

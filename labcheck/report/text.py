@@ -88,6 +88,7 @@ def value(data: Any, limit: int = 600) -> str:
 def count_phrase(count: int, singular: str, plural: str) -> str:
     return f"{count} {singular if count == 1 else plural}"
 
+
 CAPABILITY = {
     "routing_mesh": (
         "La malla de enrutamiento de Swarm (*routing mesh*) no está disponible: el núcleo no "

@@ -27,8 +27,22 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 # A palette that stays readable on the dark background of a terminal block.
 PALETTE_16 = (
-    "#4d4d4d", "#e05561", "#3fbf6f", "#d8c648", "#4f8fe6", "#c678dd", "#2bb7c8", "#d0d0d0",
-    "#7f7f7f", "#ff6b74", "#5ee08a", "#f2e45c", "#6eaaff", "#e08fff", "#4fd6e6", "#ffffff",
+    "#4d4d4d",
+    "#e05561",
+    "#3fbf6f",
+    "#d8c648",
+    "#4f8fe6",
+    "#c678dd",
+    "#2bb7c8",
+    "#d0d0d0",
+    "#7f7f7f",
+    "#ff6b74",
+    "#5ee08a",
+    "#f2e45c",
+    "#6eaaff",
+    "#e08fff",
+    "#4fd6e6",
+    "#ffffff",
 )
 DEFAULT_FG = "#d8d8d8"
 DEFAULT_BG = "#1d1f21"
@@ -142,8 +156,13 @@ def _colour_256(index: int) -> str:
 def _apply_sgr(style: Style, params: str) -> Style:
     codes = _numbers(params) if params else [0]
     fields = {
-        "fg": style.fg, "bg": style.bg, "bold": style.bold, "dim": style.dim,
-        "italic": style.italic, "underline": style.underline, "inverse": style.inverse,
+        "fg": style.fg,
+        "bg": style.bg,
+        "bold": style.bold,
+        "dim": style.dim,
+        "italic": style.italic,
+        "underline": style.underline,
+        "inverse": style.inverse,
         "strike": style.strike,
     }
     index = 0

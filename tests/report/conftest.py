@@ -33,7 +33,8 @@ def pdf_text(pdf: Path) -> str:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     done = subprocess.run(
         ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     )
     return done.stdout.decode("utf-8")
 

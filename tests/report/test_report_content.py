@@ -46,9 +46,7 @@ def test_spanish_words_keep_their_accents(rendered: Rendered, evidence: dict[str
     assert first_title in rendered.text
 
 
-def test_widest_line_of_every_transcript_is_whole(
-    rendered: Rendered, evidence: dict[str, Any]
-) -> None:
+def test_widest_line_of_every_transcript_is_whole(rendered: Rendered, evidence: dict[str, Any]) -> None:
     lines = pdf_lines(rendered)
     for step in evidence["steps"]:
         text = to_text(base64.b64decode(step["transcript"]["raw_b64"]))
@@ -68,9 +66,7 @@ def _pdf_lines(pdf: Path) -> list[list[tuple[float, str]]]:
     lines: list[list[tuple[float, str]]] = []
     for page in done.stdout.decode().split("<page ")[1:]:
         by_y: dict[float, list[tuple[float, str]]] = {}
-        for x, y, word in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', page
-        ):
+        for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', page):
             by_y.setdefault(round(float(y), 1), []).append((float(x), html.unescape(word)))
         lines.extend(sorted(words) for _, words in sorted(by_y.items()))
     return lines
@@ -80,9 +76,7 @@ def _columns(line: str) -> list[tuple[int, str]]:
     return [(match.start(), match.group()) for match in re.finditer(r"\S+", line)]
 
 
-def test_wide_tables_keep_their_columns_aligned(
-    rendered: Rendered, evidence: dict[str, Any]
-) -> None:
+def test_wide_tables_keep_their_columns_aligned(rendered: Rendered, evidence: dict[str, Any]) -> None:
     # Every word of a table sits where its column says: x = x0 + column * advance.
     assert rendered.paths.pdf is not None
     lines = _pdf_lines(rendered.paths.pdf)
@@ -145,9 +139,7 @@ def test_verdicts_and_summary(rendered: Rendered, evidence: dict[str, Any]) -> N
         assert labels[outcome] in rendered.text
 
 
-def test_a_failed_step_shows_expected_and_actual(
-    evidence_copy: dict[str, Any], tmp_path: Path
-) -> None:
+def test_a_failed_step_shows_expected_and_actual(evidence_copy: dict[str, Any], tmp_path: Path) -> None:
     step = evidence_copy["steps"][0]
     step["outcome"] = "failed"
     step["checks"][-1].update(verdict="failed", expected="Hola desde Docker", actual="otra cosa")
@@ -159,9 +151,7 @@ def test_a_failed_step_shows_expected_and_actual(
     assert f"Motivo: depende del paso {step['number']}, que falló" in result.html
 
 
-def test_hostile_transcript_and_markdown_are_escaped(
-    evidence_copy: dict[str, Any], tmp_path: Path
-) -> None:
+def test_hostile_transcript_and_markdown_are_escaped(evidence_copy: dict[str, Any], tmp_path: Path) -> None:
     step = evidence_copy["steps"][0]
     original = base64.b64decode(step["transcript"]["raw_b64"])
     hostile = (
@@ -191,8 +181,7 @@ def test_hostile_transcript_and_markdown_are_escaped(
 def test_pictures_mode_embeds_pngs(evidence: dict[str, Any], tmp_path: Path) -> None:
     result = render(evidence, tmp_path, images=True, pdf=False)
     shown = [
-        step for step in evidence["steps"]
-        if step["outcome"] != "skipped" or step["transcript"]["raw_b64"]
+        step for step in evidence["steps"] if step["outcome"] != "skipped" or step["transcript"]["raw_b64"]
     ]
     assert result.html.count('src="data:image/png;base64,') == len(shown)
 
@@ -223,8 +212,7 @@ def test_step_extras_for_pytest_html(evidence: dict[str, Any]) -> None:
 def test_pdf_pages_render_to_pictures(rendered: Rendered, tmp_path: Path) -> None:
     assert rendered.paths.pdf is not None
     subprocess.run(
-        ["pdftoppm", "-r", "30", "-f", "1", "-l", "3", "-png", str(rendered.paths.pdf),
-         str(tmp_path / "p")],
+        ["pdftoppm", "-r", "30", "-f", "1", "-l", "3", "-png", str(rendered.paths.pdf), str(tmp_path / "p")],
         check=True,
     )
     assert len(list(tmp_path.glob("p-*.png"))) == 3

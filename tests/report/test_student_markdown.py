@@ -29,9 +29,7 @@ def ids(placement: Placement) -> list[str]:
     return [step.id for step in placement.steps]
 
 
-def test_seed_screenshots_land_after_the_commands_the_lab_runs(
-    seed: str, evidence: dict[str, Any]
-) -> None:
+def test_seed_screenshots_land_after_the_commands_the_lab_runs(seed: str, evidence: dict[str, Any]) -> None:
     found = placements_of(seed, evidence)
     expected = {
         "images/Untitled.png": ["hello-world"],

@@ -26,8 +26,21 @@ SAMPLES = [
 
 
 EXPECTED = [
-    "hello\nworld", "Xbc", "a       b       c", "red plain", "progress 100%", "az", "x     y",
-    "prompt$", "fbar", "$ ls", "\ufffd\ufffdbroken", "tail", "rgb", " b", "12x45",
+    "hello\nworld",
+    "Xbc",
+    "a       b       c",
+    "red plain",
+    "progress 100%",
+    "az",
+    "x     y",
+    "prompt$",
+    "fbar",
+    "$ ls",
+    "\ufffd\ufffdbroken",
+    "tail",
+    "rgb",
+    " b",
+    "12x45",
 ]
 
 

@@ -206,21 +206,7 @@ class LabRun:
             if passed or step.eventually is None or time.monotonic() >= deadline or result.timed_out:
                 break
             time.sleep(step.eventually.interval_s)
-        if result.interrupted:
-            self._record(
-                step,
-                ERROR,
-                "interrumpido (Ctrl-C): se detuvo la orden y se guardó su salida parcial",
-                result,
-                checks,
-                attempts=attempts,
-                command=command,
-                typed=typed,
-                workdir=workdir,
-                streams=streams,
-            )
-            raise KeyboardInterrupt
-        if step.eventually is None:
+        if step.eventually is None and not result.interrupted:
             checks += self._state_checks(step, patient=True)
         outcome = PASSED if all(c.verdict != FAILED for c in checks) else FAILED
         reason = None
@@ -229,7 +215,9 @@ class LabRun:
             reason = (
                 f"se agotó el tiempo ({step.timeout_s:g} s): se detuvo la orden y se guardó su salida parcial"
             )
-        return self._record(
+        if result.interrupted:
+            outcome, reason = ERROR, "interrumpido (Ctrl-C): se detuvo la orden y se guardó su salida parcial"
+        recorded = self._record(
             step,
             outcome,
             reason,
@@ -241,6 +229,9 @@ class LabRun:
             workdir=workdir,
             streams=streams,
         )
+        if result.interrupted:
+            raise KeyboardInterrupt
+        return recorded
 
     def _skip_reason(self, step: Step) -> str | None:
         for needed in step.needs:
@@ -250,10 +241,14 @@ class LabRun:
                     outcome or "", "no se ejecutó"
                 )
                 return f"omitido: depende del paso «{needed}», que {state}"
-        for capability in step.requires:
+        missing = self._missing_capability(step.requires)
+        return f"omitido: {missing}" if missing else None
+
+    def _missing_capability(self, names: tuple[str, ...]) -> str | None:
+        for capability in names:
             info = self.capabilities.get(capability, {"available": False, "reason": "desconocida"})
             if not info.get("available"):
-                return f"omitido: este motor no ofrece «{capability}»: {info.get('reason')}"
+                return f"este motor no ofrece «{capability}»: {info.get('reason')}"
         return None
 
     def _capture(self, step: Step, target: Target, output: str, before: set[str]) -> list[CheckRecord]:
@@ -297,27 +292,26 @@ class LabRun:
         return [self._state_check(step, check, patient=patient) for check in step.state_checks]
 
     def _state_check(self, step: Step, check: StateCheck, *, patient: bool) -> CheckRecord:
-        for capability in check.requires:
-            info = self.capabilities.get(capability, {"available": False, "reason": "desconocida"})
-            if not info.get("available"):
-                return CheckRecord(
-                    kind="state",
-                    description=check.description or check.kind,
-                    expected=check.params,
-                    actual=None,
-                    verdict=SKIPPED,
-                    reason=f"este motor no ofrece «{capability}»: {info.get('reason')}",
-                    rule={check.kind: check.params},
-                )
+        missing = self._missing_capability(check.requires)
+        if missing:
+            return CheckRecord(
+                kind="state",
+                description=check.description or check.kind,
+                expected=check.params,
+                actual=None,
+                verdict=SKIPPED,
+                reason=missing,
+                rule={check.kind: check.params},
+            )
         target = self.targets[check.on or step.node]
         try:
             params = {key: _fill(value, self.values) for key, value in check.params.items()}
-        except MissingValue as missing:
+        except MissingValue as absent:
             return CheckRecord(
                 kind="state",
                 description=check.kind,
                 expected=check.params,
-                actual=f"falta el valor «{missing.args[0]}»",
+                actual=f"falta el valor «{absent.args[0]}»",
                 verdict=FAILED,
                 rule={check.kind: check.params},
             )

@@ -73,14 +73,13 @@ def _expand_home(workdir: str, home: str) -> str:
     return workdir
 
 
-class KitNodeTarget:
-    """A node of the offline kit: steps run in a shell inside the node's container."""
+class _EngineTarget:
+    """What every target shares: one SDK client for its engine, opened on first use."""
 
-    kind = "kit-node"
+    kind = "engine"
 
-    def __init__(self, name: str, container: str, docker_host: str) -> None:
+    def __init__(self, name: str, docker_host: str) -> None:
         self.name = name
-        self.container = container
         self.docker_host = docker_host
         self._client: docker.DockerClient | None = None
 
@@ -88,6 +87,19 @@ class KitNodeTarget:
         if self._client is None:
             self._client = client_at(self.docker_host)
         return self._client
+
+    def engine_facts(self) -> dict[str, Any]:
+        return _engine_facts(self.client())
+
+
+class KitNodeTarget(_EngineTarget):
+    """A node of the offline kit: steps run in a shell inside the node's container."""
+
+    kind = "kit-node"
+
+    def __init__(self, name: str, container: str, docker_host: str) -> None:
+        super().__init__(name, docker_host)
+        self.container = container
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         flags = ["-it"] if use_pty else []
@@ -125,7 +137,11 @@ class KitNodeTarget:
         )
 
     def stop_step(self) -> None:
-        script = f"p=$(cat {_STEP_PID_FILE} 2>/dev/null) && kill -KILL -- -$p $p 2>/dev/null; true"
+        # The step's shell may not lead a process group, so stop its whole tree, children first.
+        script = (
+            f"p=$(cat {_STEP_PID_FILE} 2>/dev/null) || exit 0; "
+            "t() { for c in $(pgrep -P $1); do t $c; done; kill -KILL $1 2>/dev/null; }; t $p; true"
+        )
         subprocess.run(
             [docker_cli(), "exec", self.container, "sh", "-c", script],
             capture_output=True,
@@ -133,25 +149,15 @@ class KitNodeTarget:
             check=False,
         )
 
-    def engine_facts(self) -> dict[str, Any]:
-        return _engine_facts(self.client())
 
-
-class HostTarget:
+class HostTarget(_EngineTarget):
     """An engine named by the user (NAME=DOCKER_HOST): steps run in a shell on this machine."""
 
     kind = "docker-host"
 
     def __init__(self, name: str, docker_host: str, workspace: Path) -> None:
-        self.name = name
-        self.docker_host = docker_host
+        super().__init__(name, docker_host)
         self.workspace = workspace
-        self._client: docker.DockerClient | None = None
-
-    def client(self) -> docker.DockerClient:
-        if self._client is None:
-            self._client = client_at(self.docker_host)
-        return self._client
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         cwd = _expand_home(workdir, str(self.workspace))
@@ -166,9 +172,6 @@ class HostTarget:
 
     def stop_step(self) -> None:
         """The step's process group was killed on this machine; nothing runs elsewhere."""
-
-    def engine_facts(self) -> dict[str, Any]:
-        return _engine_facts(self.client())
 
 
 def parse_target_options(values: Sequence[str]) -> dict[str, str]:

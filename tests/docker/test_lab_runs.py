@@ -17,27 +17,11 @@ import pytest
 from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
 from labcheck.kit import api as kit
+from tests.docker.labrun import ROOT, run_labcheck
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "labcheck" / "evidence" / "schema.json").read_text())
-
-
-def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--labcheck",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--labcheck-out",
-        str(out),
-        *args,
-    ]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def load(out: Path) -> dict[str, Any]:
@@ -159,7 +143,7 @@ sections:
     steps:
       - id: hangs
         title: Una orden que no termina
-        run: echo empieza; sleep 600
+        run: echo empieza; sleep 600; echo nunca
         timeout: 3s
         expect:
           exit_code: 0

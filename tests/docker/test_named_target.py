@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import docker
 import pytest
 
+from tests.docker.labrun import run_labcheck
+
 pytestmark = [pytest.mark.docker]
 
-ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = """\
 labcheck: 1
@@ -65,27 +64,13 @@ def test_named_engine_keeps_what_existed_before(tmp_path: Path) -> None:
     try:
         (tmp_path / "lab.yaml").write_text(SPEC)
         out = tmp_path / "out"
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "--labcheck",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--labcheck-no-report",
-                "--labcheck-out",
-                str(out),
-                "--labcheck-target",
-                "host=unix:///var/run/docker.sock",
-                str(tmp_path / "lab.yaml"),
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
+        done = run_labcheck(
+            out,
+            "--labcheck-no-report",
+            "--labcheck-target",
+            "host=unix:///var/run/docker.sock",
+            str(tmp_path / "lab.yaml"),
             timeout=300,
-            check=False,
         )
         assert done.returncode == 0, done.stdout[-2000:]
         evidence = json.loads((out / "evidence.json").read_text())

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from tests.docker.labrun import run_labcheck
+
 pytestmark = [pytest.mark.docker]
 
-ROOT = Path(__file__).resolve().parents[2]
 
 SPEC = """\
 labcheck: 1
@@ -41,30 +40,16 @@ def test_junit_and_html_reports_carry_the_steps(tmp_path: Path) -> None:
     spec = tmp_path / "lab.yaml"
     spec.write_text(SPEC)
     junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--labcheck",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "--labcheck-no-report",
-            "--labcheck-out",
-            str(tmp_path / "out"),
-            "--labcheck-target",
-            "host=unix:///var/run/docker.sock",
-            f"--junitxml={junit}",
-            f"--html={html}",
-            "--self-contained-html",
-            str(spec),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+    done = run_labcheck(
+        tmp_path / "out",
+        "--labcheck-no-report",
+        "--labcheck-target",
+        "host=unix:///var/run/docker.sock",
+        f"--junitxml={junit}",
+        f"--html={html}",
+        "--self-contained-html",
+        str(spec),
         timeout=300,
-        check=False,
     )
     assert done.returncode == 1, done.stdout[-2000:]
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}

@@ -1,0 +1,25 @@
+"""Running `pytest --labcheck` in a child process, as a user would, for the Docker tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--labcheck",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--labcheck-out",
+        str(out),
+        *args,
+    ]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)

@@ -96,9 +96,10 @@ def _state(
     signed: bool,
 ) -> None:
     # The runner records the rule with the captured values put in (the raw one if it lacked them).
-    rules = ({check.kind: _filled(check.params, values)}, {check.kind: check.params})
+    filled = _filled(check.params, values)
+    rules = ({check.kind: filled}, {check.kind: check.params})
     match = next((r for r in recorded if r.get("rule") in rules), None)
-    description = check.description or f"{check.kind} {_shown(check.params)}"
+    description = check.description or f"{check.kind} {_shown(filled)}"
     if match is None:
         findings.tampering.append(f"the state check «{description}» is not recorded")
         return

@@ -1,9 +1,10 @@
 """A fast yes/no check of a JSON document against the evidence schema.
 
 jsonschema walks a whole evidence file in ~12 ms, too slow for thousands of bundles, so the
-schema is compiled once into plain closures. Only the keywords the evidence schema uses are
-supported and any other one refuses to compile, so a schema change can never weaken the check
-silently. When a document fails, jsonschema itself explains why (see `bundle.schema_problem`).
+schema is compiled once into Python source (one function per `$defs` entry, plain `if`s and
+`for`s) and that source into code. Only the keywords the evidence schema uses are supported,
+and any other one refuses to compile, so a schema change can never weaken the check silently.
+When a document fails, jsonschema itself explains why (see `bundle.schema_problem`).
 """
 
 from __future__ import annotations
@@ -18,135 +19,139 @@ _IGNORED = frozenset({"$schema", "$id", "$defs", "title", "description"})
 _SUPPORTED = frozenset(
     {"type", "required", "properties", "additionalProperties", "items", "const", "enum", "pattern", "$ref"}
 )
+_TYPE_TESTS = {
+    "object": "isinstance({v}, dict)",
+    "array": "isinstance({v}, list)",
+    "string": "isinstance({v}, str)",
+    "null": "{v} is None",
+    "boolean": "isinstance({v}, bool)",
+    "integer": "(type({v}) is int or isinstance({v}, float) and {v}.is_integer())",
+    "number": "(isinstance({v}, (int, float)) and type({v}) is not bool)",
+}
 
 
 class UnsupportedSchema(ValueError):
     pass
 
 
-def _is_integer(value: Any) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
-
-
-_TYPES: dict[str, Check] = {
-    "object": lambda v: isinstance(v, dict),
-    "array": lambda v: isinstance(v, list),
-    "string": lambda v: isinstance(v, str),
-    "integer": _is_integer,
-    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "null": lambda v: v is None,
-}
-
-
-def _anything(value: Any) -> bool:
-    return True
-
-
-_ANYTHING: Check = _anything
-
-
-def _type_check(names: list[str]) -> Check:
-    simple: dict[str, type] = {"object": dict, "array": list, "string": str, "null": type(None)}
-    if all(name in simple for name in names):
-        classes = tuple(simple[name] for name in names)
-        return lambda v: isinstance(v, classes)
-    type_checks = tuple(_TYPES[name] for name in names)
-    return lambda v: any(check(v) for check in type_checks)
-
-
-def _same_json(a: Any, b: Any) -> bool:
-    # JSON equality: 1 == 1.0 but True != 1.
+def same_json(a: Any, b: Any) -> bool:
+    """JSON equality: 1 == 1.0, but true is not 1."""
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     return bool(a == b)
 
 
-def compile_schema(schema: Mapping[str, Any]) -> Check:
-    """A predicate equivalent to the schema for the keywords listed in _SUPPORTED."""
-    definitions: dict[str, Check] = {}
-    root = schema
+def _trivial(node: Mapping[str, Any]) -> bool:
+    return not (set(node) - _IGNORED)
 
-    def resolve(pointer: str) -> Check:
-        if pointer not in definitions:
+
+class _Compiler:
+    def __init__(self, root: Mapping[str, Any]) -> None:
+        self.root = root
+        self.namespace: dict[str, Any] = {"same_json": same_json}
+        self.functions: dict[str, str] = {}  # $ref pointer -> function name
+        self.sources: list[str] = []
+        self.counter = 0
+
+    def name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def constant(self, value: Any) -> str:
+        name = self.name("c")
+        self.namespace[name] = value
+        return name
+
+    def function(self, node: Mapping[str, Any]) -> str:
+        name = self.name("check")
+        lines = [f"def {name}(v0):"]
+        self.emit(node, "v0", 1, lines)
+        lines.append("    return True")
+        self.sources.append("\n".join(lines))
+        return name
+
+    def ref(self, pointer: str) -> str:
+        if pointer not in self.functions:
             if not pointer.startswith("#/"):
                 raise UnsupportedSchema(f"only local $ref is supported, not {pointer!r}")
-            target: Any = root
+            target: Any = self.root
             for part in pointer[2:].split("/"):
                 target = target[part]
-            definitions[pointer] = lambda value: True  # placeholder while compiling (recursion)
-            compiled = build(target)
-            definitions[pointer] = compiled
-        cell = pointer
-        return lambda value: definitions[cell](value)
+            self.functions[pointer] = f"ref{len(self.functions)}"
+            self.namespace_function(self.functions[pointer], target)
+        return self.functions[pointer]
 
-    def build(node: Mapping[str, Any]) -> Check:
+    def namespace_function(self, alias: str, node: Mapping[str, Any]) -> None:
+        name = self.function(node)
+        self.sources.append(f"{alias} = {name}")
+
+    def emit(self, node: Mapping[str, Any], v: str, depth: int, lines: list[str]) -> None:
         unknown = set(node) - _SUPPORTED - _IGNORED
         if unknown:
             raise UnsupportedSchema(f"schema keyword(s) not supported: {', '.join(sorted(unknown))}")
-        checks: list[Check] = []
+        pad = "    " * depth
         if "$ref" in node:
-            checks.append(resolve(str(node["$ref"])))
+            lines.append(f"{pad}if not {self.ref(str(node['$ref']))}({v}): return False")
         if "type" in node:
             names = node["type"] if isinstance(node["type"], list) else [node["type"]]
-            checks.append(_type_check(names))
+            tests = " or ".join(_TYPE_TESTS[name].format(v=v) for name in names)
+            lines.append(f"{pad}if not ({tests}): return False")
         if "const" in node:
-            constant = node["const"]
-            checks.append(lambda v: _same_json(v, constant))
+            lines.append(f"{pad}if not same_json({v}, {self.constant(node['const'])}): return False")
         if "enum" in node:
-            allowed = tuple(node["enum"])
-            checks.append(lambda v: any(_same_json(v, item) for item in allowed))
+            allowed = list(node["enum"])
+            if all(isinstance(item, str) for item in allowed):
+                name = self.constant(frozenset(allowed))
+                lines.append(f"{pad}if not (isinstance({v}, str) and {v} in {name}): return False")
+            else:
+                name = self.constant(tuple(allowed))
+                lines.append(f"{pad}if not any(same_json({v}, x) for x in {name}): return False")
         if "pattern" in node:
-            search = re.compile(str(node["pattern"])).search
-            checks.append(lambda v: not isinstance(v, str) or search(v) is not None)
-        if "items" in node:
-            item_check = build(node["items"])
-            checks.append(lambda v: not isinstance(v, list) or all(item_check(item) for item in v))
-        object_check = _object_check(node, build)
-        if object_check is not None:
-            checks.append(object_check)
-        if not checks:
-            return _ANYTHING
-        if len(checks) == 1:
-            return checks[0]
-        all_checks = tuple(checks)
-        return lambda v: all(check(v) for check in all_checks)
+            search = self.constant(re.compile(str(node["pattern"])).search)
+            lines.append(f"{pad}if isinstance({v}, str) and {search}({v}) is None: return False")
+        if "items" in node and not _trivial(node["items"]):
+            item = f"v{depth}"
+            lines.append(f"{pad}if isinstance({v}, list):")
+            lines.append(f"{pad}    for {item} in {v}:")
+            self.emit(node["items"], item, depth + 2, lines)
+        if {"required", "properties", "additionalProperties"} & set(node):
+            self.emit_object(node, v, depth, lines)
 
-    return build(schema)
+    def emit_object(self, node: Mapping[str, Any], v: str, depth: int, lines: list[str]) -> None:
+        pad = "    " * depth
+        body: list[str] = []
+        inner = pad + "    "
+        for name in node.get("required", ()):
+            body.append(f"{inner}if {name!r} not in {v}: return False")
+        properties: Mapping[str, Any] = node.get("properties", {})
+        item = f"v{depth}"
+        for name, sub in properties.items():
+            if _trivial(sub):
+                continue
+            body.append(f"{inner}if {name!r} in {v}:")
+            body.append(f"{inner}    {item} = {v}[{name!r}]")
+            self.emit(sub, item, depth + 2, body)
+        extra = node.get("additionalProperties", True)
+        if extra is not True:
+            known = self.constant(frozenset(properties))
+            key = f"k{depth}"
+            body.append(f"{inner}for {key}, {item} in {v}.items():")
+            body.append(f"{inner}    if {key} not in {known}:")
+            if extra is False:
+                body.append(f"{inner}        return False")
+            else:
+                body.append(f"{inner}        pass")
+                self.emit(extra, item, depth + 3, body)
+        if body:
+            lines.append(f"{pad}if isinstance({v}, dict):")
+            lines += body
 
 
-def _object_check(node: Mapping[str, Any], build: Callable[[Mapping[str, Any]], Check]) -> Check | None:
-    if not ({"required", "properties", "additionalProperties"} & set(node)):
-        return None
-    required = tuple(node.get("required", ()))
-    properties = {name: build(sub) for name, sub in node.get("properties", {}).items()}
-    known_names = frozenset(properties)
-    # Properties any value satisfies need no call.
-    properties = {name: check for name, check in properties.items() if check is not _ANYTHING}
-    extra = node.get("additionalProperties", True)
-    extra_check: Check | None
-    if extra is True:
-        extra_check = None
-    elif extra is False:
-        extra_check = lambda value: False  # noqa: E731
-    else:
-        extra_check = build(extra)
-
-    def check(value: Any) -> bool:
-        if not isinstance(value, dict):
-            return True
-        for name in required:
-            if name not in value:
-                return False
-        for name, item in value.items():
-            known = properties.get(name)
-            if known is not None:
-                if not known(item):
-                    return False
-            elif extra_check is not None and name not in known_names and not extra_check(item):
-                return False
-        return True
-
+def compile_schema(schema: Mapping[str, Any]) -> Check:
+    """A predicate equivalent to the schema for the keywords listed in _SUPPORTED."""
+    compiler = _Compiler(schema)
+    entry = compiler.function(schema)
+    source = "\n\n".join(compiler.sources)
+    exec(compile(source, "<evidence schema>", "exec"), compiler.namespace)
+    check: Check = compiler.namespace[entry]
     return check

@@ -318,3 +318,48 @@ def test_step_run_on_another_node(lab: Lab, doc: dict[str, Any]) -> None:
     step(doc, "run-echo")["node"] = "node2"
     forge_chain(doc)
     assert "ran on node2" in reasons(verify(lab, doc), "run-echo")
+
+
+def test_alpine_layer_edited(lab: Lab, doc: dict[str, Any]) -> None:
+    """hello's first layer must be alpine's: in both transcripts and in the image facts."""
+    fake = "sha256:" + "ab" * 32
+    step(doc, "layers-alpine")["captures"]["alpine_layer"] = fake
+    forge_chain(doc)
+    result = verify(lab, doc)
+    assert "but its transcript shows" in reasons(result, "layers-alpine")
+    assert "which no recorded image has" in reasons(result, "layers-alpine")
+
+
+def test_layers_transcripts_edited_consistently(lab: Lab, doc: dict[str, Any]) -> None:
+    """Both layer listings rewritten to agree with each other still disagree with the image facts."""
+    real = step(doc, "layers-alpine")["captures"]["alpine_layer"]
+    fake = "sha256:" + "ab" * 32
+    for step_id in ("layers-alpine", "layers-hello"):
+        record = step(doc, step_id)
+        record["transcript"]["text"] = record["transcript"]["text"].replace(real, fake)
+        record["transcript"]["stdout"] = (record["transcript"]["stdout"] or "").replace(real, fake)
+    step(doc, "layers-alpine")["captures"]["alpine_layer"] = fake
+    forge_chain(doc)
+    result = verify(lab, doc)
+    assert verdict_of(result, "layers-hello").status != TAMPERED  # the two transcripts agree...
+    assert "which no recorded image has" in reasons(result, "layers-alpine")  # ...the facts do not
+
+
+def test_image_facts_edited(lab: Lab, doc: dict[str, Any]) -> None:
+    hello = next(image for image in doc["images"] if "hello:v0.1" in image["tags"])
+    hello["layers"][0] = "sha256:" + "cd" * 32
+    forge_chain(doc)
+    result = verify(lab, doc)
+    assert "does not start with the layers of alpine:latest" in reasons(result, "layers-hello")
+    assert verdict_of(result, "build-v01").status == TAMPERED
+
+
+def test_captured_image_id_against_the_facts(lab: Lab, doc: dict[str, Any]) -> None:
+    record = step(doc, "image-ls-hello")
+    real = record["captures"]["hello_image"]
+    record["captures"]["hello_image"] = "0123456789ab"
+    for later in ("image-history", "layers-hello"):
+        step(doc, later)["command"] = step(doc, later)["command"].replace(real, "0123456789ab")
+    forge_chain(doc)
+    result = verify(lab, doc)
+    assert "but the image facts give sha256:" + real in reasons(result, "image-ls-hello")

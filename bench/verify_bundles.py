@@ -1,0 +1,168 @@
+"""Bundles verified per second and peak memory, over 1,000 bundles made from the real one.
+
+    .venv/bin/python bench/verify_bundles.py [--bundles N] [--jobs N] [EVIDENCE]
+
+Each bundle is the real evidence of specs/ops-stage1 (tests/data/evidence/ops-stage1.json by
+default) as another student would hand it in: its own student id and so its own hash chain,
+so no two files are alike. One in ten is tampered with (a transcript edited, a verdict
+flipped, a step removed, two swapped, or a broken file). Timed: finding the bundles in the
+folder and verifying them all (`labcheck.verify.batch`), then the whole `labcheck verify`
+command with its CSV. Goal: >= 500 bundles/s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
+SPEC = ROOT / "specs" / "ops-stage1"
+
+
+def rechain(document: dict[str, Any]) -> None:
+    from labcheck.evidence import chain
+
+    engines = [str(t["engine"]["id"]) for t in document["targets"].values()]
+    previous = chain.genesis(
+        document["lab"]["id"], document["spec"]["sha256"], document["student"]["id"], engines
+    )
+    document["chain"]["genesis"] = previous
+    for record in document["steps"]:
+        record["chain"] = chain.link(previous, record)
+        previous = record["chain"]
+    document["chain"]["head"] = chain.head(previous, document["images"], document["summary"])
+
+
+def tamper(document: dict[str, Any], kind: int) -> str:
+    steps = document["steps"]
+    if kind == 0:
+        steps[4]["transcript"]["text"] = steps[4]["transcript"]["text"].replace("hello", "hellp")
+        return "transcript"
+    if kind == 1:
+        steps[6]["outcome"] = "failed"
+        rechain(document)
+        steps[6]["outcome"] = "passed"
+        return "verdict"
+    if kind == 2:
+        del steps[10]
+        return "removed"
+    steps[3], steps[4] = steps[4], steps[3]
+    return "swapped"
+
+
+def make_bundles(real: dict[str, Any], folder: Path, count: int) -> Counter[str]:
+    made: Counter[str] = Counter()
+    for number in range(count):
+        student = f"alumno-{number:04d}"
+        path = folder / f"{student}.json"
+        if number % 10 == 9 and (number // 10) % 5 == 4:
+            path.write_text('{"format": "labcheck-evidence", "steps": [', encoding="utf-8")
+            made["broken file"] += 1
+            continue
+        document = copy.deepcopy(real)
+        document["student"]["id"] = student
+        rechain(document)
+        if number % 10 == 9:
+            made[tamper(document, (number // 10) % 5)] += 1
+        else:
+            made["honest"] += 1
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    return made
+
+
+def _cpu_s() -> float:
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def _peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("evidence", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--bundles", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+
+    from labcheck.spec.loader import load_lab
+    from labcheck.verify.batch import find_bundles, verify_all
+    from labcheck.verify.verifier import VerifyOptions
+
+    real = json.loads(args.evidence.read_text(encoding="utf-8"))
+    lab = load_lab(SPEC)
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary) / "submissions"
+        folder.mkdir()
+        made = make_bundles(real, folder, args.bundles)
+        size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+        print(f"{args.bundles} bundles ({size_mb:.0f} MB): {dict(made)}")
+        print(f"cores: {os.cpu_count()}, workers: {args.jobs}")
+
+        started = time.perf_counter()
+        cpu_before = _cpu_s()
+        found = find_bundles([folder], ids_from_names=True)
+        results = list(verify_all(lab, found.submissions, VerifyOptions(), args.jobs))
+        elapsed = time.perf_counter() - started
+        cpu_ms = (_cpu_s() - cpu_before) * 1000 / len(results)
+        verdicts = Counter(result.verdict for result in results)
+        print(
+            f"batch API: {len(results) / elapsed:.0f} bundles/s ({elapsed:.2f} s) verdicts {dict(verdicts)}"
+        )
+        # The wall clock depends on what else the machine runs; CPU time per bundle does not.
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU time: {cpu_ms:.2f} ms per bundle (main and workers), i.e. {1000 / cpu_ms * cores:.0f} "
+            f"bundles/s on {cores} idle cores; load average now {os.getloadavg()[0]:.1f}"
+        )
+        print(
+            f"peak memory: main {_peak_mb(resource.RUSAGE_SELF):.0f} MB, largest worker "
+            f"{_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+        )
+
+        started = time.perf_counter()
+        command = [
+            sys.executable,
+            "-m",
+            "labcheck",
+            "verify",
+            str(folder),
+            "--spec",
+            str(SPEC),
+            "--ids-from-names",
+            "-q",
+            "--csv",
+            str(Path(temporary) / "out.csv"),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - started
+        print(
+            f"labcheck verify (whole command, exit {done.returncode}): "
+            f"{args.bundles / elapsed:.0f} bundles/s ({elapsed:.2f} s)"
+        )
+        print(done.stdout.strip().splitlines()[-1])
+        expected_bad = args.bundles - made["honest"]
+        caught = verdicts["tampered"] + verdicts["error"]
+        if caught != expected_bad:
+            print(f"MISMATCH: {expected_bad} bad bundles made, {caught} caught")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

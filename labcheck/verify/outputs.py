@@ -14,7 +14,7 @@ from labcheck.verify.result import ERROR, FAILED, PASSED, SKIPPED, TAMPERED, UNV
 
 _COLUMNS = (PASSED, UNVERIFIED, FAILED, SKIPPED, TAMPERED)
 _VERDICT_ORDER = (PASSED, UNVERIFIED, FAILED, TAMPERED, ERROR)
-_DETAIL_CHARS = 220
+_DETAIL_CHARS = 400
 
 
 def label(result: BundleResult) -> str:
@@ -50,9 +50,10 @@ def detail_lines(result: BundleResult) -> list[str]:
     """What a teacher needs to see about one student: what failed, was edited, or could not be read."""
     lines = result.named_failures()
     if result.verdict == UNVERIFIED:
-        lines += [
-            f"{step.id}: {'; '.join(step.reasons)}" for step in result.steps if step.status == UNVERIFIED
-        ]
+        unverified = [step.id for step in result.steps if step.status == UNVERIFIED]
+        if unverified:
+            proof = "steps have state checks only a signed bundle can prove"
+            lines.append(f"{len(unverified)} {proof}: {', '.join(unverified)}")
         lines += [str(p) for p in result.problems if p.step is not None and not p.tampering]
     return lines
 

@@ -72,18 +72,19 @@ def rejudge_run_step(
         c for c in record["checks"] if c.get("kind") == "capture" and c.get("verdict") == "failed"
     ]
     failures += [f"{c.get('description')}: {_shown(c.get('actual'))}" for c in failed_captures]
-    if outcome == "passed" and failures:
-        findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
-    elif outcome == "failed" and not failures:
-        # A recorded failure can only hurt the student who would edit it, so it stands.
-        failures.append(record.get("reason") or "recorded as failed")
-    findings.failures += failures
     for recorded in record["checks"]:
         if recorded.get("kind") == "output" and recorded.get("verdict") == "passed":
             if recorded.get("rule") in failed_rules:
                 findings.tampering.append(
                     f"the verdict of «{recorded.get('description')}» says passed; it fails"
                 )
+    if outcome == "passed" and failures:
+        findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
+        return
+    if outcome == "failed" and not failures:
+        # A recorded failure can only hurt the student who would edit it, so it stands.
+        failures.append(record.get("reason") or "recorded as failed")
+    findings.failures += failures
 
 
 def _state(

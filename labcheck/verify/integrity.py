@@ -160,3 +160,24 @@ def summary_problems(document: Mapping[str, Any]) -> list[Problem]:
     if wrong:
         return [Problem("summary", f"the summary does not count the steps: {', '.join(wrong)}")]
     return []
+
+
+def unbound_field_problems(document: Mapping[str, Any]) -> list[Problem]:
+    """Fields the chain does not cover, checked where bound facts determine them.
+
+    `run.standins` decides whether the report's cover says the images were stand-ins; the
+    writer derives it from the image facts, which the chain head binds.
+    """
+    images = document["images"]
+    claimed = document["run"].get("standins")
+    if not images or claimed is None:
+        return []
+    derived = any(bool(image["standin"]) for image in images)
+    if bool(claimed) != derived:
+        return [
+            Problem(
+                "standins",
+                f"run.standins says {bool(claimed)}, but the recorded images say {derived}",
+            )
+        ]
+    return []

@@ -56,6 +56,7 @@ class Verifier:
         chain_check = integrity.check_chain(document, self.options.key)
         problems += chain_check.problems
         problems += integrity.summary_problems(document)
+        problems += integrity.unbound_field_problems(document)
         alignment = integrity.align_steps(document["steps"], self.lab)
         problems += alignment.problems
         student = document["student"].get("id")

@@ -363,3 +363,11 @@ def test_captured_image_id_against_the_facts(lab: Lab, doc: dict[str, Any]) -> N
     forge_chain(doc)
     result = verify(lab, doc)
     assert "but the image facts give sha256:" + real in reasons(result, "image-ls-hello")
+
+
+def test_standins_flag_edited(lab: Lab, doc: dict[str, Any]) -> None:
+    """run.standins is outside the chain, but the bound image facts decide it."""
+    doc["run"]["standins"] = not doc["run"]["standins"]
+    result = verify(lab, doc)
+    assert any(p.code == "standins" for p in result.problems)
+    assert result.verdict == TAMPERED

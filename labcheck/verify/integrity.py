@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labcheck.evidence import chain
+from labcheck.evidence.writer import spec_sections
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
@@ -180,4 +181,24 @@ def unbound_field_problems(document: Mapping[str, Any]) -> list[Problem]:
                 f"run.standins says {bool(claimed)}, but the recorded images say {derived}",
             )
         ]
+    return []
+
+
+def spec_copy_problems(document: Mapping[str, Any], lab: Lab) -> list[Problem]:
+    """What the writer copied from the spec (the report prints it) must be the course spec's."""
+    if document["spec"]["sha256"] != lab.sha256:
+        return []  # already named; every copied field would differ too
+    expected = {
+        "title": lab.title,
+        "version": lab.version,
+        "language": lab.language,
+        "source": lab.source_url,
+        "description": lab.description,
+    }
+    edited = [f"lab.{key}" for key, value in expected.items() if document["lab"].get(key, value) != value]
+    sections = document["spec"].get("sections")
+    if sections is not None and sections != spec_sections(lab):
+        edited.append("spec.sections")
+    if edited:
+        return [Problem("spec-copy", f"{', '.join(edited)} differ from the course's spec (edited)")]
     return []

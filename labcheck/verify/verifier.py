@@ -57,6 +57,7 @@ class Verifier:
         problems += chain_check.problems
         problems += integrity.summary_problems(document)
         problems += integrity.unbound_field_problems(document)
+        problems += integrity.spec_copy_problems(document, self.lab)
         alignment = integrity.align_steps(document["steps"], self.lab)
         problems += alignment.problems
         student = document["student"].get("id")
@@ -114,6 +115,17 @@ class Verifier:
     ) -> None:
         if record["node"] != step.node:
             found.tampering.append(f"ran on {record['node']}, the spec says {step.node}")
+        copied = {
+            "title": step.title,
+            "section": step.section,
+            "command_template": step.run,
+            "pty": step.uses_pty,
+        }
+        copied.update(explanation=step.explanation, hint=step.hint)
+        edited = [key for key, value in copied.items() if record.get(key, value) != value]
+        if edited:
+            verb = "is" if len(edited) == 1 else "are"
+            found.tampering.append(f"its {', '.join(edited)} {verb} not the spec's (edited)")
         if record["outcome"] == "skipped":
             found.tampering += skip_problems(
                 step, record, recorded_outcomes, crosscheck.missing_values(step, values)

@@ -371,3 +371,15 @@ def test_standins_flag_edited(lab: Lab, doc: dict[str, Any]) -> None:
     result = verify(lab, doc)
     assert any(p.code == "standins" for p in result.problems)
     assert result.verdict == TAMPERED
+
+
+def test_text_copied_from_the_spec_edited(lab: Lab, doc: dict[str, Any]) -> None:
+    """Titles and explanations the report prints come from the course's spec, not the student."""
+    doc["lab"]["title"] = "Mi propio laboratorio"
+    doc["spec"]["sections"][0]["title"] = "Otra cosa"
+    step(doc, "run-echo")["explanation"] = "Lo hice todo yo."
+    forge_chain(doc)
+    result = verify(lab, doc)
+    copied = next(p for p in result.problems if p.code == "spec-copy")
+    assert "lab.title, spec.sections differ" in copied.message
+    assert "its explanation is not the spec's" in reasons(result, "run-echo")

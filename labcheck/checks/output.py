@@ -10,6 +10,7 @@ from labcheck.checks.record import FAILED, PASSED, CheckRecord
 from labcheck.spec.placeholders import PLACEHOLDER
 
 _SHOWN_CHARS = 600
+_STREAM_NAMES = {"output": "la salida", "stdout": "la salida estándar", "stderr": "la salida de errores"}
 
 
 def _fill(text: str, values: Mapping[str, str], *, as_regex: bool) -> str:
@@ -35,6 +36,7 @@ def judge_output_rule(
 ) -> CheckRecord:
     """Judge one rule, e.g. {"stream": "output", "contains": "Hello"}, on resolved text streams."""
     stream = str(rule["stream"])
+    said = _STREAM_NAMES.get(stream, stream)
     text = streams.get(stream) or ""
     flags = re.IGNORECASE if rule.get("ignore_case") else 0
     folded = text.lower() if rule.get("ignore_case") else text
@@ -49,7 +51,7 @@ def judge_output_rule(
         passed = found if kind == "contains" else not found
         expected = needle
         actual = _shown(text) if not passed or kind == "contains" else "(no aparece)"
-        description = f"{stream} {'contiene' if kind == 'contains' else 'no contiene'} «{needle}»"
+        description = f"{said} {'contiene' if kind == 'contains' else 'no contiene'} «{needle}»"
     elif kind in ("matches", "not_matches"):
         pattern = _fill(str(raw_value), values, as_regex=True)
         match = re.search(pattern, text, flags)
@@ -57,12 +59,12 @@ def judge_output_rule(
         expected = pattern
         actual = match.group(0) if match else _shown(text)
         verb = "coincide con" if kind == "matches" else "no coincide con"
-        description = f"{stream} {verb} /{pattern}/"
+        description = f"{said} {verb} /{pattern}/"
     elif kind == "equals":
         wanted = _fill(str(raw_value), values, as_regex=False)
         passed = text.strip() == wanted.strip()
         expected, actual = wanted, _shown(text)
-        description = f"{stream} es exactamente «{wanted}»"
+        description = f"{said} es exactamente «{wanted}»"
     elif kind == "lines":
         count = len(_lines(text))
         bounds = dict(raw_value)
@@ -72,14 +74,14 @@ def judge_output_rule(
             and ("max" not in bounds or count <= bounds["max"])
         )
         expected, actual = bounds, count
-        description = f"{stream}: número de líneas {_bounds_text(bounds)}"
+        description = f"{said}: número de líneas {_bounds_text(bounds)}"
     elif kind == "distinct_matches":
         pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
         distinct = sorted(set(re.findall(pattern, text, flags)))
         passed = len(distinct) >= int(raw_value["min"])
         expected = {"pattern": pattern, "min": raw_value["min"]}
         actual = distinct
-        description = f"{stream}: al menos {raw_value['min']} valores distintos de /{pattern}/"
+        description = f"{said}: al menos {raw_value['min']} valores distintos de /{pattern}/"
     else:
         raise ValueError(f"unknown output rule {kind!r}")
     return CheckRecord(

@@ -53,9 +53,9 @@ def leave_swarm_if_new(client: docker.DockerClient, before: Inventory, notes: li
         return
     try:
         client.swarm.leave(force=True)
-        notes.append("left the swarm the lab created")
+        notes.append("se abandonó el Swarm que creó el laboratorio")
     except docker.errors.APIError as error:
-        notes.append(f"could not leave the swarm: {error}")
+        notes.append(f"no se pudo abandonar el Swarm: {error}")
 
 
 def remove_services_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -67,7 +67,7 @@ def remove_services_added(client: docker.DockerClient, before: Inventory, notes:
             try:
                 service.remove()
             except docker.errors.APIError as error:
-                notes.append(f"could not remove service {service.name}: {error}")
+                notes.append(f"no se pudo quitar el servicio {service.name}: {error}")
 
 
 def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -85,7 +85,7 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
         except docker.errors.ImageNotFound:
             continue
         except docker.errors.APIError as error:
-            notes.append(f"could not remove image {image.short_id}: {error}")
+            notes.append(f"no se pudo quitar la imagen {image.short_id}: {error}")
     for network in client.networks.list():
         # Overlay networks of a swarm go away with it; only local networks are ours to remove.
         if network.attrs.get("Scope") == "swarm":
@@ -94,13 +94,13 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
             try:
                 network.remove()
             except docker.errors.APIError as error:
-                notes.append(f"could not remove network {network.name}: {error}")
+                notes.append(f"no se pudo quitar la red {network.name}: {error}")
     for volume in client.volumes.list():
         if volume.id not in before.volumes:
             try:
                 volume.remove(force=True)
             except docker.errors.APIError as error:
-                notes.append(f"could not remove volume {volume.name}: {error}")
+                notes.append(f"no se pudo quitar el volumen {volume.name}: {error}")
 
 
 def _remove_added_containers(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -121,8 +121,8 @@ def _remove_added_containers(client: docker.DockerClient, before: Inventory, not
                 if error.status_code == 409:  # removal already in progress
                     continue
                 if time.monotonic() > deadline:
-                    notes.append(f"could not remove container {container_id[:12]}: {error}")
+                    notes.append(f"no se pudo quitar el contenedor {container_id[:12]}: {error}")
         if time.monotonic() > deadline:
-            notes.append(f"{len(left)} container(s) still being removed after 30 s")
+            notes.append(f"{len(left)} contenedor(es) seguían quitándose tras 30 s")
             return
         time.sleep(0.2)

@@ -179,6 +179,3 @@ def _verdict(steps: tuple[StepVerdict, ...], problems: list[Problem]) -> str:
     if UNVERIFIED in statuses or problems:
         return UNVERIFIED
     return PASSED
-
-
-__all__ = ["ERROR", "BundleResult", "Verifier", "VerifyOptions"]

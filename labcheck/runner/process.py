@@ -28,7 +28,7 @@ COLUMNS = 200
 ROWS = 50
 _CURSOR_QUERY = b"\x1b[6n"
 # After a line is typed, the program needs a moment to print its prompt again.
-_QUIET_AFTER_PROMPT_S = 0.15
+_QUIET_AFTER_PROMPT_S = 0.05
 _KILL_GRACE_S = 2.0
 
 

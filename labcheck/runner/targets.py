@@ -49,6 +49,8 @@ class Target(Protocol):
 
     def engine_facts(self) -> dict[str, Any]: ...
 
+    def forget_client(self) -> None: ...
+
 
 def _engine_facts(client: docker.DockerClient) -> dict[str, Any]:
     info = client.info()
@@ -90,6 +92,12 @@ class _EngineTarget:
 
     def engine_facts(self) -> dict[str, Any]:
         return _engine_facts(self.client())
+
+    def forget_client(self) -> None:
+        """The engine was replaced (a node made fresh): connect anew on next use."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 class KitNodeTarget(_EngineTarget):

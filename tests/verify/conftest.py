@@ -19,8 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EVIDENCE = Path(
     os.environ.get("LABCHECK_TEST_EVIDENCE") or ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
 )
-# The bundled spec, else the copy kept beside these tests: whichever the evidence was made with.
-SPEC_CANDIDATES = (ROOT / "specs" / "ops-stage1", Path(__file__).parent / "data" / "ops-stage1")
+# The evidence must have been made with the bundled spec as it is now: regenerate it when the spec moves.
+SPEC = ROOT / "specs" / "ops-stage1"
 
 
 @pytest.fixture(scope="session")
@@ -39,15 +39,13 @@ def doc(real_document: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def lab(real_document: dict[str, Any]) -> Lab:
-    for candidate in SPEC_CANDIDATES:
-        if candidate.exists():
-            spec = load_lab(candidate)
-            if spec.sha256 == real_document["spec"]["sha256"]:
-                return spec
-    pytest.fail(
-        f"{EVIDENCE} was made with a spec (sha256 {real_document['spec']['sha256'][:12]}…) that is neither "
-        f"specs/ops-stage1 nor the copy in tests/verify/data: refresh one of them"
-    )
+    spec = load_lab(SPEC)
+    if spec.sha256 != real_document["spec"]["sha256"]:
+        pytest.fail(
+            f"{EVIDENCE} was made with another version of specs/ops-stage1 (sha256 "
+            f"{real_document['spec']['sha256'][:12]}…): regenerate it (tests/data/evidence/README.md)"
+        )
+    return spec
 
 
 @pytest.fixture(autouse=True)

@@ -30,16 +30,18 @@ def run(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str
 
 @pytest.fixture
 def submissions(tmp_path: Path, real_document: dict[str, Any]) -> Path:
-    """A class: two honest students, one who edited a transcript, one who flipped a verdict, broken files."""
+    """A class: an honest student, one who handed in a copy of her bundle, one who edited a transcript,
+    one who flipped a verdict, broken files."""
     folder = tmp_path / "submissions"
+    honest = real_document["student"]["id"]
 
     def as_student(student: str) -> dict[str, Any]:
         document = copy.deepcopy(real_document)
         document["student"]["id"] = student
         return forge_chain(document)
 
-    write(as_student("ana"), folder / "ana.json")
-    write(as_student("bea"), folder / "bea" / "evidence.json")
+    write(as_student(honest), folder / f"{honest}.json")
+    write(as_student("bea"), folder / "bea" / "evidence.json")  # a copy: her per-student values differ
     edited = as_student("carla")
     step(edited, "run-echo")["transcript"]["text"] = "hello from alpine, edited"
     write(edited, folder / "carla.json")
@@ -57,10 +59,11 @@ def submissions(tmp_path: Path, real_document: dict[str, Any]) -> Path:
     return folder
 
 
-def test_one_real_bundle(capsys: pytest.CaptureFixture[str], lab: Lab) -> None:
+def test_one_real_bundle(capsys: pytest.CaptureFixture[str], lab: Lab, real_document: dict[str, Any]) -> None:
     code, out, _ = run(capsys, EVIDENCE, "--spec", lab.path)
     assert code == 1  # unsigned: its state checks cannot be verified
-    row = next(line for line in out.splitlines() if line.startswith("ops-stage1.json"))
+    student = real_document["student"]["id"] or EVIDENCE.name
+    row = next(line for line in out.splitlines() if line.startswith(student))
     assert row.split()[-1] == "unverified" and row.split()[5] == "0"  # no step tampered
     assert "steps have state checks only a signed bundle can prove: hello-world, pull-alpine," in out
     code, _, _ = run(capsys, EVIDENCE, "--spec", lab.path, "--accept-unverified")
@@ -91,7 +94,14 @@ def test_one_signed_bundle(
     assert code == 1 and "the signature does not match the chain head" in out
 
 
-def test_a_class(capsys: pytest.CaptureFixture[str], lab: Lab, submissions: Path, tmp_path: Path) -> None:
+def test_a_class(
+    capsys: pytest.CaptureFixture[str],
+    lab: Lab,
+    submissions: Path,
+    tmp_path: Path,
+    real_document: dict[str, Any],
+) -> None:
+    honest = real_document["student"]["id"]
     outputs = {name: tmp_path / f"out.{name}" for name in ("csv", "json", "xml")}
     code, out, _ = run(
         capsys,
@@ -108,7 +118,7 @@ def test_a_class(capsys: pytest.CaptureFixture[str], lab: Lab, submissions: Path
     )
     assert code == 1
     rows = {line.split()[0]: line for line in out.splitlines() if line and not line.startswith(" ")}
-    assert rows["ana"].endswith("unverified") and rows["bea"].endswith("unverified")
+    assert rows[honest].endswith("unverified") and rows["bea"].endswith("tampered")
     assert rows["carla"].endswith("tampered") and rows["dani"].endswith("tampered")
     for broken in ("eva", "fede", "gema"):
         assert rows[broken].endswith("error")
@@ -118,13 +128,14 @@ def test_a_class(capsys: pytest.CaptureFixture[str], lab: Lab, submissions: Path
     assert "gema: no evidence.json in this folder" in out
     assert "run-echo (tampered): its record does not match the hash chain" in out
     assert "recorded as passed, but judged again: la salida es exactamente «hello from alpine»" in out
-    assert "summary: 2 unverified, 2 tampered, 3 error (of 7)" in out
+    assert "summary: 1 unverified, 3 tampered, 3 error (of 7)" in out
 
     with outputs["csv"].open(encoding="utf-8") as stream:
         table = {row["student"]: row for row in csv.DictReader(stream)}
     assert table["carla"]["verdict"] == "tampered" and "run-echo" in table["carla"]["problems"]
     assert table["eva"]["verdict"] == "error" and table["eva"]["passed"] == ""
-    assert int(table["ana"]["unverified"]) > 0 and table["ana"]["tampered"] == "0"
+    assert int(table[honest]["unverified"]) > 0 and table[honest]["tampered"] == "0"
+    assert "run-v02" in table["bea"]["problems"]  # the copied bundle fails on her own values
 
     report = json.loads(outputs["json"].read_text(encoding="utf-8"))
     assert report["lab"]["spec_sha256"] == lab.sha256

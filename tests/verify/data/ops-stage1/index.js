@@ -1,3 +1,0 @@
-var os = require("os");
-var hostname = os.hostname();
-console.log("hello from " + hostname);

@@ -31,5 +31,5 @@ def client_at(base_url: str, timeout: int = 60) -> docker.DockerClient:
         client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise EngineUnreachable(f"no Docker engine answers at {base_url}") from exc
+        raise EngineUnreachable(f"no Docker engine answers at {base_url}: {START_HINT}") from exc
     return client

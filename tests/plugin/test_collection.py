@@ -74,3 +74,42 @@ def test_collect_only_of_the_bundled_lab_is_quick(pytester: pytest.Pytester) -> 
 
 def test_root_conftest_exists() -> None:
     assert (Path(__file__).resolve().parents[2] / "conftest.py").is_file()
+
+
+ONE_NODE = """\
+labcheck: 1
+lab: {id: solo, title: Un nodo, language: es, version: "1"}
+nodes: [{name: node1}]
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: first
+        title: Primero
+        run: docker info
+        expect:
+          exit_code: 0
+      - id: second
+        title: Segundo
+        run: docker ps
+        expect:
+          exit_code: 0
+"""
+
+
+def test_unreachable_engine_says_how_to_start_one(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    spec = pytester.makefile(".yaml", lab=ONE_NODE)
+    dead = f"unix://{tmp_path}/no-engine.sock"
+    result = pytester.runpytest(
+        "--labcheck",
+        "--labcheck-no-report",
+        "--labcheck-out",
+        str(tmp_path / "out"),
+        "--labcheck-target",
+        f"node1={dead}",
+        str(spec),
+    )
+    output = result.stdout.str()
+    result.assert_outcomes(failed=2)
+    assert f"no Docker engine answers at {dead}: start one with scripts/engine-up.sh" in output
+    assert "Traceback" not in output and "docker.errors" not in output

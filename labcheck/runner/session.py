@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import time
@@ -24,12 +23,12 @@ from labcheck.kit.engine import client_at
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import inventory
 from labcheck.runner.process import ProcessResult, run_command
+from labcheck.runner.records import step_record, streams_of
 from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
 from labcheck.runner.targets import HostTarget, KitNodeTarget, Target, clear_workspace
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute
-from labcheck.terminal import to_text
 
 Progress = Callable[[str], None]
 ERROR = "error"
@@ -199,7 +198,7 @@ class LabRun:
                 timeout_s=step.timeout_s,
                 on_timeout=target.stop_step,
             )
-            streams = _streams(result)
+            streams = streams_of(result)
             checks = self._capture(step, target, streams["output"], before)
             checks += self._judge(step, result, streams)
             if step.eventually is not None:
@@ -349,38 +348,19 @@ class LabRun:
         streams: Mapping[str, str] | None = None,
     ) -> StepResult:
         assert self.writer is not None
-        if result is not None and result.timed_out and reason is None:
-            reason = "se agotó el tiempo"
-        record: dict[str, Any] = {
-            "id": step.id,
-            "number": step.number,
-            "section": step.section,
-            "title": step.title,
-            "explanation": step.explanation,
-            "hint": step.hint,
-            "node": step.node,
-            "command": command if command is not None else _best_effort(step.run, self.values),
-            "command_template": step.run,
-            "workdir": workdir or step.workdir,
-            "pty": step.uses_pty,
-            "input": [t.send for t in (typed or step.input)],
-            "started_at": result.started_at if result else None,
-            "duration_s": round(result.duration_s, 3) if result else None,
-            "exit_code": result.exit_code if result else None,
-            "timed_out": bool(result and result.timed_out),
-            "attempts": attempts,
-            "outcome": outcome,
-            "reason": reason,
-            "transcript": {
-                "raw_b64": base64.b64encode(result.raw).decode() if result else "",
-                "text": (streams or {}).get("output", ""),
-                "stdout": (streams or {}).get("stdout") if result and not step.uses_pty else None,
-                "stderr": (streams or {}).get("stderr") if result and not step.uses_pty else None,
-            },
-            "checks": [check.to_json() for check in checks],
-            "captures": {c.name: self.values[c.name] for c in step.captures if c.name in self.values},
-            "spec_location": step.location,
-        }
+        record = step_record(
+            step,
+            outcome=outcome,
+            reason=reason,
+            result=result,
+            checks=checks,
+            attempts=attempts,
+            command=command if command is not None else _best_effort(step.run, self.values),
+            workdir=workdir or step.workdir,
+            typed=typed or step.input,
+            streams=streams,
+            values=self.values,
+        )
         self.writer.add_step(record)
         self.outcomes[step.id] = outcome
         return StepResult(step.id, outcome, reason, record, checks)
@@ -496,13 +476,6 @@ def _is_manager(target: Target) -> bool:
         return bool(target.client().info().get("Swarm", {}).get("ControlAvailable"))
     except ENGINE_ERRORS:
         return False
-
-
-def _streams(result: ProcessResult) -> dict[str, str]:
-    output = to_text(result.raw)
-    if result.stdout is None:
-        return {"output": output, "stdout": output, "stderr": ""}
-    return {"output": output, "stdout": to_text(result.stdout), "stderr": to_text(result.stderr or b"")}
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

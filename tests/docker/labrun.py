@@ -9,8 +9,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    command = [
+def labcheck_command(out: Path, *args: str) -> list[str]:
+    return [
         sys.executable,
         "-m",
         "pytest",
@@ -22,4 +22,8 @@ def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.Comp
         str(out),
         *args,
     ]
+
+
+def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    command = labcheck_command(out, *args)
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
 from labcheck.kit import api as kit
-from tests.docker.labrun import ROOT, run_labcheck
+from tests.docker.labrun import ROOT, labcheck_command, run_labcheck
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -173,18 +172,7 @@ def test_hanging_step_is_stopped_at_its_timeout_with_partial_output(tmp_path: Pa
 
 def test_ctrl_c_keeps_evidence_and_leaves_no_lab_container_running(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--labcheck",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--labcheck-out",
-        str(out),
-        "--labcheck-no-report",
-    ]
+    command = labcheck_command(out, "--labcheck-no-report")
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ}
     )

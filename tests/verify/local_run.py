@@ -1,24 +1,25 @@
 """Run a spec of plain shell steps on this machine (no Docker) and keep its evidence.
 
-Only for the tiny per-student lab of these tests: each command really runs under `sh`, its
-output is judged with the runner's own rules, and the evidence is written by the real
-EvidenceWriter, so the bundle has the format, chain and student values a real run gives.
+Only for the tiny per-student lab of these tests: each command really runs under `sh` through
+the runner's own process runner, its output is judged with the runner's own rules, and the
+record and the evidence are made by the runner's own builder and EvidenceWriter, so the bundle
+has the format, chain and student values a real run gives.
 """
 
 from __future__ import annotations
 
-import base64
+import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence.writer import EvidenceWriter
+from labcheck.runner.process import run_command
+from labcheck.runner.records import step_record, streams_of
 from labcheck.runner.session import student_values
 from labcheck.spec.model import Lab
 from labcheck.spec.placeholders import substitute
-from labcheck.terminal import to_text
 
 ENGINE = {"host": {"kind": "local-shell", "docker_host": "none", "engine": {"id": "LOCAL:SHELL:TEST"}}}
 
@@ -39,9 +40,14 @@ def run_locally(lab: Lab, student_id: str, out: Path, key: bytes | None = None) 
     values = student_values(lab, student_id)
     for step in lab.steps:
         command = substitute(step.run, values)
-        done = subprocess.run(["sh", "-c", command], cwd=workdir, capture_output=True, check=False)
-        stdout, stderr = to_text(done.stdout), to_text(done.stderr)
-        streams = {"output": to_text(done.stdout + done.stderr), "stdout": stdout, "stderr": stderr}
+        result = run_command(
+            ["sh", "-c", command],
+            env=dict(os.environ),
+            cwd=str(workdir),
+            use_pty=False,
+            timeout_s=step.timeout_s,
+        )
+        streams = streams_of(result)
         for capture in step.captures:
             assert capture.pattern is not None
             match = re.search(capture.pattern, streams["output"])
@@ -49,39 +55,23 @@ def run_locally(lab: Lab, student_id: str, out: Path, key: bytes | None = None) 
                 values[capture.name] = match.group(capture.group)
         checks = []
         if step.exit_code is not None:
-            checks.append(judge_exit_code(step.exit_code, done.returncode, False))
+            checks.append(judge_exit_code(step.exit_code, result.exit_code, result.timed_out))
         checks += [judge_output_rule(m.rule(), streams, values) for m in step.matchers]
+        outcome = "passed" if all(c.passed for c in checks) else "failed"
         writer.add_step(
-            {
-                "id": step.id,
-                "number": step.number,
-                "section": step.section,
-                "title": step.title,
-                "explanation": step.explanation,
-                "hint": step.hint,
-                "node": step.node,
-                "command": command,
-                "command_template": step.run,
-                "workdir": step.workdir,
-                "pty": False,
-                "input": [],
-                "started_at": None,
-                "duration_s": None,
-                "exit_code": done.returncode,
-                "timed_out": False,
-                "attempts": 1,
-                "outcome": "passed" if all(c.passed for c in checks) else "failed",
-                "reason": None,
-                "transcript": {
-                    "raw_b64": base64.b64encode(done.stdout + done.stderr).decode(),
-                    "text": streams["output"],
-                    "stdout": stdout,
-                    "stderr": stderr,
-                },
-                "checks": [c.to_json() for c in checks],
-                "captures": {c.name: values[c.name] for c in step.captures if c.name in values},
-                "spec_location": step.location,
-            }
+            step_record(
+                step,
+                outcome=outcome,
+                reason=None,
+                result=result,
+                checks=checks,
+                attempts=1,
+                command=command,
+                workdir=step.workdir,
+                typed=(),
+                streams=streams,
+                values=values,
+            )
         )
     writer.finish(status="complete", images=[], total_steps=len(lab.steps))
     return writer.document

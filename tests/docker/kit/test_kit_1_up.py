@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.docker, pytest.mark.kit]
 
 
 def _labcheck(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "labcheck", *args], capture_output=True,
-                          text=True, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "labcheck", *args], capture_output=True, text=True, timeout=600, check=False
+    )
 
 
 def test_second_kit_up_reuses_everything(kit_up_status: api.KitStatus) -> None:
@@ -55,8 +56,14 @@ def test_status_json_describes_the_kit(kit_up_status: api.KitStatus) -> None:
 def test_status_table_names_every_part(kit_up_status: api.KitStatus) -> None:
     proc = _labcheck("kit", "status")
     assert proc.returncode == 0, proc.stderr
-    for word in ("registry", "stand-in alpine", "git mirror", "node image", "node node1",
-                 "capability routing_mesh"):
+    for word in (
+        "registry",
+        "stand-in alpine",
+        "git mirror",
+        "node image",
+        "node node1",
+        "capability routing_mesh",
+    ):
         assert word in proc.stdout
 
 
@@ -80,6 +87,10 @@ def test_existing_and_standin_api(kit_up_status: api.KitStatus) -> None:
 
 def test_standins_are_only_in_the_registry(kit_up_status: api.KitStatus) -> None:
     for standin in standins.STANDINS:
-        proc = subprocess.run([docker_cli(), "image", "inspect", standin.pushed_ref],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [docker_cli(), "image", "inspect", standin.pushed_ref],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert proc.returncode != 0, f"{standin.pushed_ref} was left on the host engine"

@@ -14,17 +14,9 @@ from labcheck.kit.nodes import KitNode
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
 
-INDEX_JS = (
-    'var os = require("os");\n'
-    "var hostname = os.hostname();\n"
-    'console.log("hello from " + hostname);\n'
-)
+INDEX_JS = 'var os = require("os");\nvar hostname = os.hostname();\nconsole.log("hello from " + hostname);\n'
 DOCKERFILE = (
-    "FROM alpine\n"
-    "RUN apk update && apk add nodejs\n"
-    "COPY . /app\n"
-    "WORKDIR /app\n"
-    'CMD ["node","index.js"]\n'
+    'FROM alpine\nRUN apk update && apk add nodejs\nCOPY . /app\nWORKDIR /app\nCMD ["node","index.js"]\n'
 )
 
 
@@ -44,10 +36,8 @@ def test_image_pull_alpine(lab_node: KitNode) -> None:
     assert "Pull complete" in proc.stdout
     assert re.search(r"Digest: sha256:[0-9a-f]{64}", proc.stdout)
     assert "Status: Downloaded newer image for alpine:latest" in proc.stdout
-    labels = docker_at(lab_node, ["image", "inspect", "--format", "{{json .Config.Labels}}",
-                                  "alpine"])
-    assert json.loads(labels.stdout) == {paths.STANDIN_LABEL: "true",
-                                         paths.STANDIN_OF_LABEL: "alpine"}
+    labels = docker_at(lab_node, ["image", "inspect", "--format", "{{json .Config.Labels}}", "alpine"])
+    assert json.loads(labels.stdout) == {paths.STANDIN_LABEL: "true", paths.STANDIN_OF_LABEL: "alpine"}
 
 
 @pytest.mark.parametrize(
@@ -67,10 +57,19 @@ def test_alpine_commands(lab_node: KitNode, command: list[str], expected: str) -
 
 
 def test_ubuntu_installs_figlet(lab_node: KitNode) -> None:
-    proc = docker_at(lab_node, [
-        "container", "run", "--rm", "ubuntu", "bash", "-c",
-        "apt-get update && apt-get install -y figlet && figlet hello docker",
-    ], timeout=300)
+    proc = docker_at(
+        lab_node,
+        [
+            "container",
+            "run",
+            "--rm",
+            "ubuntu",
+            "bash",
+            "-c",
+            "apt-get update && apt-get install -y figlet && figlet hello docker",
+        ],
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Pulling from library/ubuntu" in proc.stderr
     assert "|_| |_|" in proc.stdout  # figlet's big letters
@@ -79,8 +78,7 @@ def test_ubuntu_installs_figlet(lab_node: KitNode) -> None:
 def test_lab_dockerfile_builds_on_alpines_layer(lab_node: KitNode, tmp_path: Path) -> None:
     (tmp_path / "index.js").write_text(INDEX_JS)
     (tmp_path / "Dockerfile").write_text(DOCKERFILE)
-    build = docker_at(lab_node, ["image", "build", "-t", "hello:v0.1", "."], cwd=str(tmp_path),
-                      timeout=300)
+    build = docker_at(lab_node, ["image", "build", "-t", "hello:v0.1", "."], cwd=str(tmp_path), timeout=300)
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     assert "Successfully tagged hello:v0.1" in build.stdout
     run = docker_at(lab_node, ["container", "run", "--detach", "hello:v0.1"])
@@ -90,8 +88,7 @@ def test_lab_dockerfile_builds_on_alpines_layer(lab_node: KitNode, tmp_path: Pat
     assert logs.stdout.strip() == f"hello from {container_id[:12]}"
 
     def layers(ref: str) -> list[str]:
-        out = docker_at(lab_node, ["image", "inspect", "--format", "{{ json .RootFS.Layers }}",
-                                   ref]).stdout
+        out = docker_at(lab_node, ["image", "inspect", "--format", "{{ json .RootFS.Layers }}", ref]).stdout
         return list(json.loads(out))
 
     alpine_layers = layers("alpine")

@@ -54,8 +54,7 @@ def test_swarm_init_and_join(swarm_nodes: dict[str, KitNode]) -> None:
     assert "Swarm initialized" in _ok(init.stdout, init.stderr, init.returncode)
     token = in_node(manager, "docker swarm join-token -q worker").stdout.strip()
     join = in_node(worker, f"docker swarm join --token {token} {manager.ip}:2377")
-    assert "This node joined a swarm as a worker" in _ok(join.stdout, join.stderr,
-                                                        join.returncode)
+    assert "This node joined a swarm as a worker" in _ok(join.stdout, join.stderr, join.returncode)
     nodes = in_node(manager, "docker node ls --format '{{.Hostname}} {{.Status}}'")
     assert sorted(nodes.stdout.split("\n")[:-1]) == [f"{MANAGER} Ready", f"{WORKER} Ready"]
 
@@ -64,28 +63,51 @@ def test_git_clone_of_the_voting_app(swarm_nodes: dict[str, KitNode]) -> None:
     clone = in_node(swarm_nodes[MANAGER], "git clone https://github.com/docker/example-voting-app")
     assert "Cloning into 'example-voting-app'" in clone.stderr, clone.stderr
     stack = in_node(swarm_nodes[MANAGER], "cat example-voting-app/docker-stack.yml").stdout
-    for image in ("redis:alpine", "postgres:9.4", "examplevotingapp_vote:before",
-                  "examplevotingapp_result:before", "examplevotingapp_worker",
-                  "visualizer:stable"):
+    for image in (
+        "redis:alpine",
+        "postgres:9.4",
+        "examplevotingapp_vote:before",
+        "examplevotingapp_result:before",
+        "examplevotingapp_worker",
+        "visualizer:stable",
+    ):
         assert image in stack
 
 
 def test_stack_deploy_converges_with_vote_on_both_nodes(swarm_nodes: dict[str, KitNode]) -> None:
     manager = swarm_nodes[MANAGER]
-    deploy = in_node(manager, "docker stack deploy --compose-file=docker-stack.yml voting_stack",
-                     workdir="/root/example-voting-app")
+    deploy = in_node(
+        manager,
+        "docker stack deploy --compose-file=docker-stack.yml voting_stack",
+        workdir="/root/example-voting-app",
+    )
     out = _ok(deploy.stdout, deploy.stderr, deploy.returncode)
     assert out.count("Creating service") == 6
-    services = _wait_for(manager, {f"voting_stack_{s}": r for s, r in [
-        ("redis", "1/1"), ("db", "1/1"), ("vote", "2/2"), ("result", "1/1"),
-        ("worker", "1/1"), ("visualizer", "1/1")]})
+    services = _wait_for(
+        manager,
+        {
+            f"voting_stack_{s}": r
+            for s, r in [
+                ("redis", "1/1"),
+                ("db", "1/1"),
+                ("vote", "2/2"),
+                ("result", "1/1"),
+                ("worker", "1/1"),
+                ("visualizer", "1/1"),
+            ]
+        },
+    )
     assert len(services) == 6
-    tasks = in_node(manager, "docker service ps voting_stack_vote "
-                             "--filter desired-state=running --format '{{.Node}}'")
+    tasks = in_node(
+        manager, "docker service ps voting_stack_vote --filter desired-state=running --format '{{.Node}}'"
+    )
     assert sorted(tasks.stdout.split()) == [MANAGER, WORKER]
-    page = in_node(manager, "c=$(docker ps -q --filter label=com.docker.swarm.service.name="
-                            "voting_stack_vote | head -n1); "
-                            "docker exec $c sh -c 'wget -qO- http://localhost/; hostname'")
+    page = in_node(
+        manager,
+        "c=$(docker ps -q --filter label=com.docker.swarm.service.name="
+        "voting_stack_vote | head -n1); "
+        "docker exec $c sh -c 'wget -qO- http://localhost/; hostname'",
+    )
     *html, hostname = page.stdout.strip().splitlines()
     assert f"Processed by container ID {hostname}" in "\n".join(html)
 

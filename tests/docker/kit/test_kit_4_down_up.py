@@ -50,8 +50,9 @@ def my_things(kit_up_status: api.KitStatus) -> Iterator[None]:
 def _kit_objects() -> dict[str, list[str]]:
     label = f"label={paths.KIT_LABEL}=true"
     return {
-        kind: _docker(kind, "ls", "-q", "--filter", label, *(["-a"] if kind == "container"
-                                                               else [])).stdout.decode().split()
+        kind: _docker(kind, "ls", "-q", "--filter", label, *(["-a"] if kind == "container" else []))
+        .stdout.decode()
+        .split()
         for kind in ("container", "volume", "network", "image")
     }
 
@@ -62,13 +63,13 @@ def test_down_leaves_the_engine_as_found_and_up_restores(my_things: None) -> Non
     api.kit_down()
     try:
         for kind in ("container", "network", "image"):
-            assert _docker(kind, "inspect", f"{MINE}:1" if kind == "image" else MINE
-                           ).returncode == 0, f"kit down removed my {kind}"
+            assert _docker(kind, "inspect", f"{MINE}:1" if kind == "image" else MINE).returncode == 0, (
+                f"kit down removed my {kind}"
+            )
         assert _kit_objects() == {"container": [], "volume": [], "network": [], "image": []}
         if original is not None:
             assert paths.daemon_json().read_bytes() == original
-        mirrors = json.loads(_docker("info", "--format", "{{json .RegistryConfig.Mirrors}}"
-                                     ).stdout or b"[]")
+        mirrors = json.loads(_docker("info", "--format", "{{json .RegistryConfig.Mirrors}}").stdout or b"[]")
         assert paths.HOST_MIRROR_URL + "/" not in (mirrors or [])
         assert not registry.answers(paths.HOST_REGISTRY, timeout=1)
         assert (paths.registry_dir() / "data").is_dir(), "data must be kept without --purge"

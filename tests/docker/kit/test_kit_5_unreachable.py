@@ -19,8 +19,14 @@ pytestmark = [pytest.mark.docker, pytest.mark.kit]
 
 def test_status_with_no_engine_says_how_to_start_one(tmp_path: Path) -> None:
     env = {**os.environ, "DOCKER_HOST": f"unix://{tmp_path}/no-engine.sock"}
-    proc = subprocess.run([sys.executable, "-m", "labcheck", "kit", "status"], env=env,
-                          capture_output=True, text=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labcheck", "kit", "status"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "no Docker engine answers" in proc.stderr
@@ -48,8 +54,14 @@ def _hub_reachable() -> bool:
 @pytest.mark.skipif(_hub_reachable(), reason="Docker Hub is reachable: --online would proceed")
 def test_online_kit_up_without_internet_says_so(tmp_path: Path) -> None:
     env = {**os.environ, "LABCHECK_KIT_HOME": str(tmp_path / "online-kit")}
-    proc = subprocess.run([sys.executable, "-m", "labcheck", "kit", "up", "--online"], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "labcheck", "kit", "up", "--online"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "is not reachable from this machine" in proc.stderr

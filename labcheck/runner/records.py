@@ -1,0 +1,69 @@
+"""A step's record in the evidence: one builder, whatever ran the step."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from labcheck.checks.record import CheckRecord
+from labcheck.runner.process import ProcessResult
+from labcheck.spec.model import Step, TypedLine
+from labcheck.terminal import to_text
+
+
+def streams_of(result: ProcessResult) -> dict[str, str]:
+    """What the student saw (`output`), and under pipes each stream apart, escapes resolved."""
+    output = to_text(result.raw)
+    if result.stdout is None:
+        return {"output": output, "stdout": output, "stderr": ""}
+    return {"output": output, "stdout": to_text(result.stdout), "stderr": to_text(result.stderr or b"")}
+
+
+def step_record(
+    step: Step,
+    *,
+    outcome: str,
+    reason: str | None,
+    result: ProcessResult | None,
+    checks: list[CheckRecord],
+    attempts: int,
+    command: str,
+    workdir: str,
+    typed: tuple[TypedLine, ...],
+    streams: Mapping[str, str] | None,
+    values: Mapping[str, str],
+) -> dict[str, Any]:
+    if result is not None and result.timed_out and reason is None:
+        reason = "se agotó el tiempo"
+    separate = result is not None and not step.uses_pty
+    return {
+        "id": step.id,
+        "number": step.number,
+        "section": step.section,
+        "title": step.title,
+        "explanation": step.explanation,
+        "hint": step.hint,
+        "node": step.node,
+        "command": command,
+        "command_template": step.run,
+        "workdir": workdir,
+        "pty": step.uses_pty,
+        "input": [t.send for t in typed],
+        "started_at": result.started_at if result else None,
+        "duration_s": round(result.duration_s, 3) if result else None,
+        "exit_code": result.exit_code if result else None,
+        "timed_out": bool(result and result.timed_out),
+        "attempts": attempts,
+        "outcome": outcome,
+        "reason": reason,
+        "transcript": {
+            "raw_b64": base64.b64encode(result.raw).decode() if result else "",
+            "text": (streams or {}).get("output", ""),
+            "stdout": (streams or {}).get("stdout") if separate else None,
+            "stderr": (streams or {}).get("stderr") if separate else None,
+        },
+        "checks": [check.to_json() for check in checks],
+        "captures": {c.name: values[c.name] for c in step.captures if c.name in values},
+        "spec_location": step.location,
+    }

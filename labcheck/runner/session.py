@@ -205,7 +205,8 @@ class LabRun:
                 # Under a step-level `eventually`, the state is judged afresh on every attempt.
                 checks += self._state_checks(step, patient=False)
             passed = all(check.verdict != FAILED for check in checks)
-            if passed or step.eventually is None or time.monotonic() >= deadline or result.timed_out:
+            finished = result.timed_out or result.interrupted or time.monotonic() >= deadline
+            if passed or step.eventually is None or finished:
                 break
             time.sleep(step.eventually.interval_s)
         if step.eventually is None and not result.interrupted:

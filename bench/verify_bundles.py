@@ -3,8 +3,9 @@
     .venv/bin/python bench/verify_bundles.py [--bundles N] [--jobs N] [EVIDENCE]
 
 Each bundle is the real evidence of specs/ops-stage1 (tests/data/evidence/ops-stage1.json by
-default) as another student would hand it in: its own student id and so its own hash chain,
-so no two files are alike. One in ten is tampered with (a transcript edited, a verdict
+default), copied under another file name. The student id stays the real one: the bundled lab
+derives a line of its output from the student id, so a bundle relabelled for another student
+is (rightly) caught as tampered and would not count as honest. One in ten is tampered with (a transcript edited, a verdict
 flipped, a step removed, two swapped, or a broken file). Timed: finding the bundles in the
 folder and verifying them all (`labcheck.verify.batch`), then the whole `labcheck verify`
 command with its CSV. Goal: >= 500 bundles/s on 2 cores.
@@ -71,7 +72,6 @@ def make_bundles(real: dict[str, Any], folder: Path, count: int) -> Counter[str]
             made["broken file"] += 1
             continue
         document = copy.deepcopy(real)
-        document["student"]["id"] = student
         rechain(document)
         if number % 10 == 9:
             made[tamper(document, (number // 10) % 5)] += 1
@@ -116,7 +116,7 @@ def main() -> int:
 
         started = time.perf_counter()
         cpu_before = _cpu_s()
-        found = find_bundles([folder], ids_from_names=True)
+        found = find_bundles([folder], ids_from_names=False)
         results = list(verify_all(lab, found.submissions, VerifyOptions(), args.jobs))
         elapsed = time.perf_counter() - started
         cpu_ms = (_cpu_s() - cpu_before) * 1000 / len(results)
@@ -144,7 +144,6 @@ def main() -> int:
             str(folder),
             "--spec",
             str(SPEC),
-            "--ids-from-names",
             "-q",
             "--csv",
             str(Path(temporary) / "out.csv"),

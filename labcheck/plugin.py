@@ -217,6 +217,10 @@ class LabcheckSession:
         if call.when != "call" or not isinstance(item, LabStepItem) or _RESULT_KEY not in item.stash:
             return
         result = item.stash[_RESULT_KEY]
+        if report.skipped and isinstance(report.longrepr, tuple):
+            # Point at the step in the spec, not at the plugin line that called pytest.skip.
+            path, line, _ = item.reportinfo()
+            report.longrepr = (str(path), (line or 0) + 1, report.longrepr[2])
         if self.config.pluginmanager.hasplugin("html"):
             report.extras = getattr(report, "extras", []) + _html_extras(result)
 

@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run(args: argparse.Namespace) -> int:
-    argv = ["--labcheck", "-p", "no:cacheprovider", "-q", *[str(s) for s in args.specs]]
+    argv = ["--labcheck", "-p", "no:cacheprovider", "-q", "-rfEs", *[str(s) for s in args.specs]]
     for target in args.target:
         argv += ["--labcheck-target", target]
     for flag, value in (

@@ -18,6 +18,7 @@ def labcheck_command(out: Path, *args: str) -> list[str]:
         "-p",
         "no:cacheprovider",
         "-q",
+        "-ra",
         "--labcheck-out",
         str(out),
         *args,

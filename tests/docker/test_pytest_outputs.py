@@ -33,6 +33,13 @@ sections:
         expect:
           output:
             - contains: adiós
+      - id: after-greeting
+        title: Lo que depende del saludo
+        run: echo después
+        needs: [wrong-greeting]
+        expect:
+          output:
+            - contains: después
 """
 
 
@@ -53,7 +60,10 @@ def test_junit_and_html_reports_carry_the_steps(tmp_path: Path) -> None:
     )
     assert done.returncode == 1, done.stdout[-2000:]
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
-    assert set(cases) == {"engine-version", "wrong-greeting"}
+    assert set(cases) == {"engine-version", "wrong-greeting", "after-greeting"}
+    line = SPEC.splitlines().index("      - id: after-greeting") + 1
+    skipped = f"lab.yaml:{line}: omitido: depende del paso «wrong-greeting», que falló"
+    assert skipped in done.stdout, done.stdout
     failure = cases["wrong-greeting"].find("failure")
     assert failure is not None
     message = (failure.text or "") + failure.get("message", "")

@@ -2,7 +2,9 @@
 # The bundled lab's commands as a plain shell script, run the way labcheck runs them (a shell
 # in each kit node through `docker exec`), with no checks and no evidence: the baseline that
 # bench/lab_overhead.py compares labcheck against. Interactive steps get their typed lines on
-# stdin (`docker exec -i`, `run -i`) instead of a terminal.
+# stdin (`docker exec -i`, `run -i`) instead of a terminal, all at once: no terminal to draw on
+# (apt-get draws its progress only on one) and no waiting for prompts, so this baseline is a
+# little faster than any replay a student could watch.
 set -u
 n1=${NODE1:-labcheck-node1}
 n2=${NODE2:-labcheck-node2}

@@ -28,7 +28,7 @@ COLUMNS = 200
 ROWS = 50
 _CURSOR_QUERY = b"\x1b[6n"
 # After a line is typed, the program needs a moment to print its prompt again.
-_QUIET_AFTER_PROMPT_S = 0.05
+_QUIET_AFTER_PROMPT_S = 0.04
 _KILL_GRACE_S = 2.0
 
 
@@ -193,7 +193,7 @@ def _run_in_pty(
                 if remaining <= 0:
                     timed_out = True
                     break
-                ready, _, _ = select.select([master], [], [], min(remaining, 0.05))
+                ready, _, _ = select.select([master], [], [], min(remaining, 0.02))
                 if ready:
                     try:
                         chunk = os.read(master, 65536)

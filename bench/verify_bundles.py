@@ -5,10 +5,10 @@
 Each bundle is the real evidence of specs/ops-stage1 (tests/data/evidence/ops-stage1.json by
 default), copied under another file name. The student id stays the real one: the bundled lab
 derives a line of its output from the student id, so a bundle relabelled for another student
-is (rightly) caught as tampered and would not count as honest. One in ten is tampered with (a transcript edited, a verdict
-flipped, a step removed, two swapped, or a broken file). Timed: finding the bundles in the
-folder and verifying them all (`labcheck.verify.batch`), then the whole `labcheck verify`
-command with its CSV. Goal: >= 500 bundles/s on 2 cores.
+is (rightly) caught as tampered and would not count as honest. One in ten is tampered with
+(a transcript edited, a verdict flipped, a step removed, two swapped, or a broken file).
+Timed: finding the bundles in the folder and verifying them all (`labcheck.verify.batch`),
+then the whole `labcheck verify` command with its CSV. Goal: >= 500 bundles/s on 2 cores.
 """
 
 from __future__ import annotations

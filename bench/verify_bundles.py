@@ -42,7 +42,7 @@ def rechain(document: dict[str, Any]) -> None:
     for record in document["steps"]:
         record["chain"] = chain.link(previous, record)
         previous = record["chain"]
-    document["chain"]["head"] = chain.head(previous, document["images"], document["summary"])
+    document["chain"]["head"] = chain.head(previous, document)
 
 
 def tamper(document: dict[str, Any], kind: int) -> str:

@@ -2,8 +2,10 @@
 
 genesis = H(format, lab id, spec hash, student id, sorted engine IDs)
 link_i  = H(link_{i-1}, canonical(step_i without its own link))
-head    = H(link_n, canonical(images, summary))
-The head, optionally signed with HMAC-SHA256, is what a printed report shows.
+head    = H(link_n, canonical(the whole document but its steps and its chain))
+So the head covers every byte of meaning in the file: steps through the links, and the lab,
+spec, student, run, targets, images and summary directly. The head, optionally signed with
+HMAC-SHA256, is what a printed report shows.
 """
 
 from __future__ import annotations
@@ -50,8 +52,9 @@ def link(previous: str, step: Mapping[str, Any]) -> str:
     return _hash(previous.encode(), canonical(body))
 
 
-def head(previous: str, images: Any, summary: Any) -> str:
-    return _hash(previous.encode(), canonical({"images": images, "summary": summary}))
+def head(previous: str, document: Mapping[str, Any]) -> str:
+    rest = {key: value for key, value in document.items() if key not in ("steps", "chain")}
+    return _hash(previous.encode(), canonical(rest))
 
 
 def sign(head_hex: str, key: bytes) -> str:

@@ -107,7 +107,7 @@ class EvidenceWriter:
 
     def _write(self, total_steps: int | None = None) -> None:
         self.document["summary"] = self.summary(total_steps)
-        head = chain.head(self.last_link, self.document["images"], self.document["summary"])
+        head = chain.head(self.last_link, self.document)
         signature = None
         if self.signing_key:
             signature = {

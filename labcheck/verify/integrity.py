@@ -74,10 +74,12 @@ def check_chain(document: Mapping[str, Any], key: bytes | None) -> ChainCheck:
         if chain.link(previous, record) != record["chain"]:
             broken.add(index)
         previous = record["chain"]
-    if chain.head(previous, document["images"], document["summary"]) != recorded["head"]:
+    if chain.head(previous, document) != recorded["head"]:
         problems.append(
             Problem(
-                "chain-head", "the chain's head does not match the last step, images and summary (edited)"
+                "chain-head",
+                "the chain's head does not match the rest of the bundle "
+                "(lab, spec, student, run, targets, images or summary edited)",
             )
         )
     signed = False

@@ -49,7 +49,7 @@ def assert_chain_intact(evidence: dict[str, Any]) -> None:
     for step in evidence["steps"]:
         link = chain.link(link, step)
         assert step["chain"] == link, step["id"]
-    assert chain.head(link, evidence["images"], evidence["summary"]) == evidence["chain"]["head"]
+    assert chain.head(link, evidence) == evidence["chain"]["head"]
 
 
 def assert_nodes_clean() -> None:

@@ -39,7 +39,7 @@ def forge_chain(document: dict[str, Any], key: bytes | None = None) -> dict[str,
     for record in document["steps"]:
         record["chain"] = chain.link(previous, record)
         previous = record["chain"]
-    head = chain.head(previous, document["images"], document["summary"])
+    head = chain.head(previous, document)
     document["chain"]["head"] = head
     document["chain"]["signature"] = (
         {"algorithm": "hmac-sha256", "key_id": None, "value": chain.sign(head, key)} if key else None

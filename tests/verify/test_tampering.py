@@ -95,6 +95,28 @@ def test_signed_bundle_edited_and_rechained(lab: Lab, doc: dict[str, Any]) -> No
     assert any(p.code == "signature" for p in result.problems)
 
 
+def test_signed_bundle_with_another_name_on_its_cover(lab: Lab, doc: dict[str, Any]) -> None:
+    """The head covers the whole document: a name, a group or a run fact edited on a signed
+    bundle (what a printed report shows) breaks it, though no step changed."""
+    doc["chain"]["signature"] = {
+        "algorithm": "hmac-sha256",
+        "key_id": "curso",
+        "value": chain.sign(doc["chain"]["head"], KEY),
+    }
+    for edit in (
+        lambda d: d["student"].__setitem__("name", "Otra Persona"),
+        lambda d: d["student"].__setitem__("group", "9Z"),
+        lambda d: d["run"].__setitem__("finished_at", "2020-01-01T00:00:00+00:00"),
+        lambda d: d["targets"]["node1"]["engine"].__setitem__("version", "99.0"),
+    ):
+        edited = {**doc, "student": dict(doc["student"]), "run": dict(doc["run"])}
+        edited["targets"] = {k: {**v, "engine": dict(v["engine"])} for k, v in doc["targets"].items()}
+        edit(edited)
+        result = verify(lab, edited, key=KEY)
+        assert result.verdict == TAMPERED
+        assert any(p.code == "chain-head" for p in result.problems)
+
+
 def test_unsigned_bundle_when_the_course_has_a_key(lab: Lab, doc: dict[str, Any]) -> None:
     result = verify(lab, doc, key=KEY)
     assert any(p.code == "unsigned" for p in result.problems)

@@ -12,35 +12,24 @@ from typing import Any
 
 import docker
 import docker.errors
-import requests
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
-from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.evidence.writer import EvidenceWriter
-from labcheck.kit.engine import client_at
 from labcheck.runner import captures as capture_ops
-from labcheck.runner import inventory
+from labcheck.runner import inventory, sandbox
 from labcheck.runner.process import ProcessResult, run_command
 from labcheck.runner.records import step_record, streams_of
+from labcheck.runner.sandbox import ENGINE_ERRORS
 from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
-from labcheck.runner.targets import HostTarget, KitNodeTarget, Target, clear_workspace
+from labcheck.runner.targets import Target
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute
 
 Progress = Callable[[str], None]
 ERROR = "error"
-# What a missing capability means, in the report's language; the kit's own wording stays in "detail".
-CAPABILITY_REASONS_ES = {
-    "routing_mesh": "el núcleo de este equipo no tiene IPVS, así que la malla de enrutamiento "
-    "(routing mesh) del Swarm no lleva tráfico a los puertos publicados",
-    "real_images": "las imágenes vienen del registro local del kit sin conexión: son sustitutas "
-    "etiquetadas (io.labcheck.standin=true), no las de Docker Hub",
-}
-# The SDK lets some connection failures through as requests' own exceptions.
-ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
 
 
 @dataclass
@@ -80,11 +69,13 @@ class LabRun:
     # -- setting up -------------------------------------------------------------------------
 
     def start(self) -> None:
-        sandbox = "targets" if self.options.targets else "kit-nodes"
+        where = "targets" if self.options.targets else "kit-nodes"
         if self.options.targets:
-            self._named_targets()
+            self.targets, self.capabilities = sandbox.named_targets(
+                self.lab.nodes, self.options.targets, self.options.out_dir / "homes"
+            )
         else:
-            self._kit_targets()
+            self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
         facts: dict[str, dict[str, Any]] = {}
         for name, target in self.targets.items():
             facts[name] = {
@@ -100,47 +91,12 @@ class LabRun:
             self.lab,
             student=self.options.student,
             targets=facts,
-            sandbox=sandbox,
+            sandbox=where,
             workspace=str(self.options.workspace) if self.options.workspace else None,
             capabilities=self.capabilities,
             signing_key=key.encode() if key else None,
             key_id=os.environ.get("LABCHECK_SIGNING_KEY_ID"),
         )
-
-    def _kit_targets(self) -> None:
-        from labcheck.kit import api as kit
-
-        nodes = _pristine_nodes(self.lab.nodes)
-        if nodes is None:
-            self.progress(f"preparing fresh nodes: {', '.join(self.lab.nodes)}")
-            nodes = kit.fresh_nodes(self.lab.nodes)
-        for name, node in nodes.items():
-            self.targets[name] = KitNodeTarget(name, node.container, node.docker_host)
-        self.capabilities = {
-            name: {
-                "available": cap.available,
-                "reason": CAPABILITY_REASONS_ES.get(name, cap.reason) if not cap.available else cap.reason,
-                "detail": cap.reason,
-            }
-            for name, cap in kit.capabilities().items()
-        }
-
-    def _named_targets(self) -> None:
-        # Each node's home is a fresh folder of the run's own, never the student's workspace:
-        # the lab edits index.js and clones into it, and a second run must start clean.
-        homes = (self.options.out_dir / "homes").resolve()
-        missing = [node for node in self.lab.nodes if node not in self.options.targets]
-        if missing:
-            raise LabcheckError(
-                f"the lab needs the nodes {', '.join(self.lab.nodes)}; no target given for "
-                f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
-            )
-        for name in self.lab.nodes:
-            folder = homes / name
-            clear_workspace(folder)
-            self.targets[name] = HostTarget(name, self.options.targets[name], folder)
-        # A user's own engine: nothing proves IPVS is missing, so the routing mesh is assumed.
-        self.capabilities = {"routing_mesh": {"available": True, "reason": "engine named by the user"}}
 
     def _put_lab_files(self) -> None:
         by_node: dict[str, dict[str, bytes]] = {}
@@ -372,111 +328,15 @@ class LabRun:
         if self.finished:
             return
         self.finished = True
-        images = self._image_facts()
+        images = sandbox.image_facts(self.targets, self.baselines)
         if not self.options.keep:
-            self.cleanup()
+            sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
         if self.writer is not None:
             self.writer.finish(
                 status="interrupted" if interrupted else "complete",
                 images=images,
                 total_steps=total_steps if total_steps is not None else len(self.lab.steps),
             )
-
-    def _image_facts(self) -> list[dict[str, Any]]:
-        facts = []
-        for name, target in self.targets.items():
-            try:
-                added = inventory.images_added(target.client(), self.baselines[name])
-            except ENGINE_ERRORS:
-                continue
-            for image in added:
-                labels = image.attrs.get("Config", {}).get("Labels") or {}
-                facts.append(
-                    {
-                        "target": name,
-                        "id": image.id,
-                        "tags": list(image.tags),
-                        "repo_digests": list(image.attrs.get("RepoDigests") or []),
-                        "layers": list(image.attrs.get("RootFS", {}).get("Layers") or []),
-                        # Images built on a stand-in inherit its labels; only pulled ones are stand-ins.
-                        "standin": labels.get("io.labcheck.standin") == "true"
-                        and bool(image.attrs.get("RepoDigests")),
-                        "standin_of": labels.get("io.labcheck.standin.of"),
-                    }
-                )
-        return facts
-
-    def cleanup(self) -> None:
-        """Remove what the lab made on every target, and nothing older."""
-        if self._reset_sandbox():
-            return
-        self._remove_what_the_lab_added()
-
-    def _reset_sandbox(self) -> bool:
-        """Kit nodes were empty when the run began, so everything on them is the lab's: giving
-        them back empty removes exactly that, in about a second instead of one object at a time."""
-        if not self.targets or not all(isinstance(t, KitNodeTarget) for t in self.targets.values()):
-            return False
-        from labcheck.kit import api as kit
-
-        try:
-            kit.fresh_nodes(list(self.targets))
-        except (LabcheckError, *ENGINE_ERRORS) as error:
-            self.cleanup_notes.append(f"no se pudieron vaciar los nodos ({error}); se quita objeto a objeto")
-            return False
-        for target in self.targets.values():
-            target.forget_client()
-        return True
-
-    def _remove_what_the_lab_added(self) -> None:
-        """Workers before managers; never anything that existed before the run."""
-        ordered = sorted(self.targets.items(), key=lambda item: _is_manager(item[1]))
-        for name, target in ordered:
-            try:
-                client = target.client()
-                inventory.remove_services_added(client, self.baselines[name], self.cleanup_notes)
-            except ENGINE_ERRORS as error:
-                self.cleanup_notes.append(f"{name}: {error}")
-        for name, target in ordered:
-            try:
-                client = target.client()
-                inventory.leave_swarm_if_new(client, self.baselines[name], self.cleanup_notes)
-                inventory.remove_added(client, self.baselines[name], self.cleanup_notes)
-            except ENGINE_ERRORS as error:
-                self.cleanup_notes.append(f"{name}: {error}")
-
-
-def _pristine_nodes(names: tuple[str, ...]) -> dict[str, Any] | None:
-    """The kit's nodes as they are, if every one is as empty as a fresh node (a previous run
-    gives them back that way); None when any holds something, so they must be made fresh."""
-    from labcheck.kit import api as kit
-
-    try:
-        nodes = kit.existing_nodes(names)
-        for node in nodes.values():
-            client = client_at(node.docker_host, timeout=10)
-            try:
-                empty = (
-                    not client.api.containers(all=True)
-                    and not client.api.images(all=True)
-                    and not (client.api.volumes() or {}).get("Volumes")
-                    and client.info().get("Swarm", {}).get("LocalNodeState") == "inactive"
-                    and {n["Name"] for n in client.api.networks()} <= {"bridge", "host", "none"}
-                )
-            finally:
-                client.close()
-            if not empty:
-                return None
-    except (LabcheckError, *ENGINE_ERRORS):
-        return None
-    return dict(nodes)
-
-
-def _is_manager(target: Target) -> bool:
-    try:
-        return bool(target.client().info().get("Swarm", {}).get("ControlAvailable"))
-    except ENGINE_ERRORS:
-        return False
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

@@ -1,0 +1,180 @@
+"""Where a run's steps run, and giving those engines back as they were.
+
+Kit nodes are a sandbox: fresh (empty) when the run begins, given back empty when it ends.
+Engines the user names are not: there, only what the lab added is removed, object by object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import docker
+import docker.errors
+import requests
+
+from labcheck.errors import EngineUnreachable, LabcheckError
+from labcheck.kit.engine import client_at
+from labcheck.runner import inventory
+from labcheck.runner.targets import HostTarget, KitNodeTarget, Target, clear_workspace
+
+# The SDK lets some connection failures through as requests' own exceptions.
+ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
+
+# What a missing capability means, in the report's language; the kit's own wording stays in "detail".
+CAPABILITY_REASONS_ES = {
+    "routing_mesh": "el núcleo de este equipo no tiene IPVS, así que la malla de enrutamiento "
+    "(routing mesh) del Swarm no lleva tráfico a los puertos publicados",
+    "real_images": "las imágenes vienen del registro local del kit sin conexión: son sustitutas "
+    "etiquetadas (io.labcheck.standin=true), no las de Docker Hub",
+}
+
+Capabilities = dict[str, dict[str, Any]]
+
+
+def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target], Capabilities]:
+    """The kit's nodes, empty: reused when a previous run gave them back so, else made fresh."""
+    from labcheck.kit import api as kit
+
+    nodes = _pristine_nodes(names)
+    if nodes is None:
+        progress(f"preparing fresh nodes: {', '.join(names)}")
+        nodes = dict(kit.fresh_nodes(names))
+    targets: dict[str, Target] = {
+        name: KitNodeTarget(name, node.container, node.docker_host) for name, node in nodes.items()
+    }
+    capabilities = {
+        name: {
+            "available": cap.available,
+            "reason": CAPABILITY_REASONS_ES.get(name, cap.reason) if not cap.available else cap.reason,
+            "detail": cap.reason,
+        }
+        for name, cap in kit.capabilities().items()
+    }
+    return targets, capabilities
+
+
+def named_targets(
+    names: tuple[str, ...], hosts: Mapping[str, str], homes: Path
+) -> tuple[dict[str, Target], Capabilities]:
+    """Engines the user named. Each node's home is a fresh folder of the run's own, never the
+    student's workspace: the lab edits index.js and clones into it, and a second run must start clean."""
+    missing = [node for node in names if node not in hosts]
+    if missing:
+        raise LabcheckError(
+            f"the lab needs the nodes {', '.join(names)}; no target given for "
+            f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
+        )
+    targets: dict[str, Target] = {}
+    for name in names:
+        folder = homes.resolve() / name
+        clear_workspace(folder)
+        targets[name] = HostTarget(name, hosts[name], folder)
+    # A user's own engine: nothing proves IPVS is missing, so the routing mesh is assumed.
+    return targets, {"routing_mesh": {"available": True, "reason": "engine named by the user"}}
+
+
+def image_facts(
+    targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory]
+) -> list[dict[str, Any]]:
+    """Every image the lab added, with its digests and layers, and whether it is a stand-in."""
+    facts = []
+    for name, target in targets.items():
+        try:
+            added = inventory.images_added(target.client(), baselines[name])
+        except ENGINE_ERRORS:
+            continue
+        for image in added:
+            labels = image.attrs.get("Config", {}).get("Labels") or {}
+            facts.append(
+                {
+                    "target": name,
+                    "id": image.id,
+                    "tags": list(image.tags),
+                    "repo_digests": list(image.attrs.get("RepoDigests") or []),
+                    "layers": list(image.attrs.get("RootFS", {}).get("Layers") or []),
+                    # Images built on a stand-in inherit its labels; only pulled ones are stand-ins.
+                    "standin": labels.get("io.labcheck.standin") == "true"
+                    and bool(image.attrs.get("RepoDigests")),
+                    "standin_of": labels.get("io.labcheck.standin.of"),
+                }
+            )
+    return facts
+
+
+def give_back(
+    targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory], notes: list[str]
+) -> None:
+    """Remove what the lab made on every target, and nothing older."""
+    if not _reset_kit_nodes(targets, notes):
+        _remove_what_the_lab_added(targets, baselines, notes)
+
+
+def _reset_kit_nodes(targets: Mapping[str, Target], notes: list[str]) -> bool:
+    """Kit nodes were empty when the run began, so everything on them is the lab's: giving
+    them back empty removes exactly that, in about a second instead of one object at a time."""
+    if not targets or not all(isinstance(t, KitNodeTarget) for t in targets.values()):
+        return False
+    from labcheck.kit import api as kit
+
+    try:
+        kit.fresh_nodes(list(targets))
+    except (LabcheckError, *ENGINE_ERRORS) as error:
+        notes.append(f"no se pudieron vaciar los nodos ({error}); se quita objeto a objeto")
+        return False
+    for target in targets.values():
+        target.forget_client()
+    return True
+
+
+def _remove_what_the_lab_added(
+    targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory], notes: list[str]
+) -> None:
+    """Workers before managers; never anything that existed before the run."""
+    ordered = sorted(targets.items(), key=lambda item: _is_manager(item[1]))
+    for name, target in ordered:
+        try:
+            inventory.remove_services_added(target.client(), baselines[name], notes)
+        except ENGINE_ERRORS as error:
+            notes.append(f"{name}: {error}")
+    for name, target in ordered:
+        try:
+            client = target.client()
+            inventory.leave_swarm_if_new(client, baselines[name], notes)
+            inventory.remove_added(client, baselines[name], notes)
+        except ENGINE_ERRORS as error:
+            notes.append(f"{name}: {error}")
+
+
+def _pristine_nodes(names: Iterable[str]) -> dict[str, Any] | None:
+    """The kit's nodes as they are, if every one is as empty as a fresh node; None when any
+    holds something, so they must be made fresh."""
+    from labcheck.kit import api as kit
+
+    try:
+        nodes = kit.existing_nodes(list(names))
+        for node in nodes.values():
+            client = client_at(node.docker_host, timeout=10)
+            try:
+                empty = (
+                    not client.api.containers(all=True)
+                    and not client.api.images(all=True)
+                    and not (client.api.volumes() or {}).get("Volumes")
+                    and client.info().get("Swarm", {}).get("LocalNodeState") == "inactive"
+                    and {n["Name"] for n in client.api.networks()} <= {"bridge", "host", "none"}
+                )
+            finally:
+                client.close()
+            if not empty:
+                return None
+    except (LabcheckError, *ENGINE_ERRORS):
+        return None
+    return dict(nodes)
+
+
+def _is_manager(target: Target) -> bool:
+    try:
+        return bool(target.client().info().get("Swarm", {}).get("ControlAvailable"))
+    except ENGINE_ERRORS:
+        return False

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
 from labcheck.errors import SpecError, SpecInvalid
+from labcheck.resources import packaged_json
 from labcheck.spec import schema_errors
 from labcheck.spec.model import (
     DEFAULT_PROMPT,
@@ -39,11 +38,8 @@ _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals"
 _STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
 
 
-@cache
 def spec_schema() -> dict[str, Any]:
-    text = resources.files("labcheck.spec").joinpath("schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return packaged_json("labcheck.spec", "schema.json")
 
 
 @cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from labcheck.errors import EvidenceError
+from labcheck.resources import packaged_json
 from labcheck.verify.schema_check import Check, compile_schema
 
 EVIDENCE_FILE = "evidence.json"
@@ -22,11 +22,8 @@ class BundleUnreadable(EvidenceError):
     """A bundle that cannot be read as evidence at all: missing, too big, not JSON, wrong shape."""
 
 
-@cache
 def evidence_schema() -> dict[str, Any]:
-    text = resources.files("labcheck.evidence").joinpath("schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    return packaged_json("labcheck.evidence", "schema.json")
 
 
 @cache

@@ -26,7 +26,7 @@ from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
 from labcheck.runner.targets import Target
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
-from labcheck.spec.placeholders import MissingValue, substitute
+from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
 
 Progress = Callable[[str], None]
 ERROR = "error"
@@ -312,7 +312,7 @@ class LabRun:
             result=result,
             checks=checks,
             attempts=attempts,
-            command=command if command is not None else _best_effort(step.run, self.values),
+            command=command if command is not None else substitute_known(step.run, self.values),
             workdir=workdir or step.workdir,
             typed=typed or step.input,
             streams=streams,
@@ -346,9 +346,3 @@ def _fill(value: Any, values: Mapping[str, str]) -> Any:
         return {key: _fill(item, values) for key, item in value.items()}
     return value
 
-
-def _best_effort(text: str, values: Mapping[str, str]) -> str:
-    try:
-        return substitute(text, values)
-    except MissingValue:
-        return text

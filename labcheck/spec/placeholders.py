@@ -28,3 +28,8 @@ def substitute(text: str, values: Mapping[str, str]) -> str:
         return values[name]
 
     return PLACEHOLDER.sub(replace, text)
+
+
+def substitute_known(text: str, values: Mapping[str, str]) -> str:
+    """Fill the placeholders that have a value and leave the others as written (for display)."""
+    return PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from labcheck.spec.model import Capture, Step
-from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute
+from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute, substitute_known
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -136,7 +136,7 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
         if value is None:
             continue
         if capture.source == "image_id" and capture.ref is not None:
-            image = facts.by_ref(_fill(capture.ref, values))
+            image = facts.by_ref(substitute_known(capture.ref, values))
             if image is not None and not str(image["id"]).removeprefix("sha256:").startswith(value):
                 problems.append(
                     f"captured «{capture.name}» = «{value}», but the image facts give {image['id']}"
@@ -153,7 +153,7 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
             if value is not None and facts.by_ref(value) is None and facts.images:
                 problems.append(f"«{name}» = «{value}» names no image the run recorded")
         if isinstance(ref, str):
-            problems += _structure_problems(_fill(ref, values), check.params, facts)
+            problems += _structure_problems(substitute_known(ref, values), check.params, facts)
     return problems
 
 
@@ -184,9 +184,3 @@ def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) 
             problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
     return problems
 
-
-def _fill(text: str, values: Mapping[str, str]) -> str:
-    try:
-        return substitute(text, values)
-    except MissingValue:
-        return text

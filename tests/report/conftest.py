@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import copy
-import json
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -12,12 +10,8 @@ from typing import Any
 import pytest
 
 from labcheck.report.api import ReportOptions, ReportPaths, render_report
+from tests.real_evidence import EVIDENCE, load_real_evidence
 
-# Another real evidence file can stand in while developing: LABCHECK_TEST_EVIDENCE=path.
-EVIDENCE = Path(
-    os.environ.get("LABCHECK_TEST_EVIDENCE")
-    or Path(__file__).resolve().parents[1] / "data" / "evidence" / "ops-stage1.json"
-)
 SEED = Path("/work/shared/seeds/000_66e3c7c3cbb48d0f.txt")
 
 
@@ -49,10 +43,7 @@ def render(data: dict[str, Any] | Path, out: Path, **options: Any) -> Rendered:
 @pytest.fixture(scope="session")
 def evidence() -> dict[str, Any]:
     """The evidence of a real run of the bundled lab on the offline kit."""
-    if not EVIDENCE.is_file():
-        pytest.skip(f"no real evidence at {EVIDENCE}")
-    data: dict[str, Any] = json.loads(EVIDENCE.read_text(encoding="utf-8"))
-    return data
+    return load_real_evidence()
 
 
 @pytest.fixture()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,22 +11,16 @@ import pytest
 from labcheck.evidence import chain
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
+from tests.real_evidence import EVIDENCE, load_real_evidence
 
 ROOT = Path(__file__).resolve().parents[2]
-# Another real evidence file can stand in while developing: LABCHECK_TEST_EVIDENCE=path.
-EVIDENCE = Path(
-    os.environ.get("LABCHECK_TEST_EVIDENCE") or ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
-)
 # The evidence must have been made with the bundled spec as it is now: regenerate it when the spec moves.
 SPEC = ROOT / "specs" / "ops-stage1"
 
 
 @pytest.fixture(scope="session")
 def real_document() -> dict[str, Any]:
-    if not EVIDENCE.is_file():
-        pytest.skip(f"no real evidence at {EVIDENCE}")
-    document: dict[str, Any] = json.loads(EVIDENCE.read_text(encoding="utf-8"))
-    return document
+    return load_real_evidence()
 
 
 @pytest.fixture

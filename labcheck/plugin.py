@@ -104,10 +104,6 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
     return None
 
 
-class SpecLoadFailed(Exception):
-    pass
-
-
 class StepFailed(Exception):
     pass
 
@@ -118,7 +114,6 @@ class LabSpecFile(pytest.File):
             lab = load_lab(self.path)
         except SpecInvalid as error:
             raise self.CollectError(str(error)) from None
-        self.stash[_LAB_KEY] = lab
         for step in lab.steps:
             yield LabStepItem.from_parent(self, name=step.id, step=step, lab=lab)
 
@@ -126,9 +121,6 @@ class LabSpecFile(pytest.File):
         if isinstance(excinfo.value, self.CollectError):
             return str(excinfo.value)
         return str(super().repr_failure(excinfo))
-
-
-_LAB_KEY = pytest.StashKey[Lab]()
 
 
 class LabStepItem(pytest.Item):

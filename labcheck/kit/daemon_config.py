@@ -103,10 +103,6 @@ def set_mirror(client: docker.DockerClient) -> bool:
     return False
 
 
-def has_backup() -> bool:
-    return _backup_file().exists() or _absent_marker().exists()
-
-
 def restore(client: docker.DockerClient) -> bool:
     """Put daemon.json back exactly as `kit up` found it and reload dockerd."""
     target = paths.daemon_json()

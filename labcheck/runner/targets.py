@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-import shlex
 import shutil
 import subprocess
 import tarfile
@@ -191,10 +190,6 @@ def parse_target_options(values: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"expected NAME=DOCKER_HOST, got {value!r}")
         targets[name] = host
     return targets
-
-
-def describe_command(argv: Sequence[str]) -> str:
-    return shlex.join(argv)
 
 
 def clear_workspace(path: Path) -> None:

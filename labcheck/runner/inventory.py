@@ -42,8 +42,11 @@ def take_inventory(client: docker.DockerClient) -> Inventory:
     )
 
 
-def images_added(client: docker.DockerClient, before: Inventory) -> list[Any]:
-    return [image for image in client.images.list() if image.id not in before.images]
+def images_used(client: docker.DockerClient, before: Inventory) -> list[Any]:
+    """The images the lab added, and those it ran containers from that were there already
+    (on an engine the user named, `alpine` may have been pulled long before the lab)."""
+    ran_from = {c["ImageID"] for c in client.api.containers(all=True) if c["Id"] not in before.containers}
+    return [image for image in client.images.list() if image.id not in before.images or image.id in ran_from]
 
 
 def leave_swarm_if_new(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:

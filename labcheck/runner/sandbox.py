@@ -78,11 +78,11 @@ def named_targets(
 def image_facts(
     targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory]
 ) -> list[dict[str, Any]]:
-    """Every image the lab added, with its digests and layers, and whether it is a stand-in."""
+    """Every image the lab added or ran, with its digests and layers, and whether it is a stand-in."""
     facts = []
     for name, target in targets.items():
         try:
-            added = inventory.images_added(target.client(), baselines[name])
+            added = inventory.images_used(target.client(), baselines[name])
         except ENGINE_ERRORS:
             continue
         for image in added:

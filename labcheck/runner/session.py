@@ -345,4 +345,3 @@ def _fill(value: Any, values: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
         return {key: _fill(item, values) for key, item in value.items()}
     return value
-

@@ -76,6 +76,8 @@ def test_named_engine_keeps_what_existed_before(tmp_path: Path) -> None:
         evidence = json.loads((out / "evidence.json").read_text())
         assert evidence["run"]["sandbox"] == "targets"
         assert evidence["targets"]["host"]["engine"]["id"] == client.info()["ID"]
+        # The image was there before the lab, but the lab ran it: its facts are recorded.
+        assert any("labcheck-test/tiny:1" in image["tags"] for image in evidence["images"])
         stderr_step = evidence["steps"][2]
         assert stderr_step["transcript"]["stdout"].strip() == "[]"
         assert "No such image" in stderr_step["transcript"]["stderr"]

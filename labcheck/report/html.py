@@ -45,6 +45,9 @@ def section_anchor(section: Section) -> str:
 # ---------------------------------------------------------------- terminal blocks
 
 
+SHORT_BLOCK_LINES = 30
+
+
 def terminal_pre(block: Block, *, sized: bool = True) -> str:
     rows: list[str] = []
     for line in block.lines:
@@ -54,6 +57,8 @@ def terminal_pre(block: Block, *, sized: bool = True) -> str:
             rows.append(line_html(line))
     body = "\n".join(rows) if rows else '<span class="empty">(sin salida)</span>'
     wrapped = " wrapped" if block.size.wrap_at else ""
+    # A short table or listing is read whole: never split it across two pages.
+    wrapped += " short" if len(block.lines) <= SHORT_BLOCK_LINES else ""
     style = f"font-size:{block.size.font_pt}pt" if sized else "margin:0;white-space:pre"
     return f'<pre class="term-out{wrapped}" style="{style}">{body}</pre>'
 

@@ -87,3 +87,52 @@ def test_named_engine_keeps_what_existed_before(tmp_path: Path) -> None:
     finally:
         before.remove(force=True)
         client.images.remove("labcheck-test/tiny:1", force=True)
+
+
+TERMINAL_SPEC = """\
+labcheck: 1
+lab: {id: terminal, title: Terminal, language: es, version: "1"}
+student_values:
+  - {name: saludo, template: "hola {student_id} {hash}"}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: asks-for-a-tty
+        title: Una orden que pide terminal
+        run: test -t 1 && echo "con terminal" || echo "sin terminal"
+        tty: true
+        expect:
+          output:
+            - contains: con terminal
+      - id: answers-a-question
+        title: Responder a una pregunta
+        run: read -p "¿Nombre? " nombre && echo "${{ saludo }}, $nombre"
+        input:
+          - {send: Ana, wait_for: "Nombre\\\\? $"}
+        expect:
+          exit_code: 0
+          output:
+            - matches: "hola A-7 [0-9a-f]{8}, Ana"
+            - not_matches: "sin terminal"
+"""
+
+
+def test_terminal_steps_and_student_values(tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text(TERMINAL_SPEC)
+    done = run_labcheck(
+        tmp_path / "out",
+        "--labcheck-no-report",
+        "--labcheck-student-id",
+        "A-7",
+        "--labcheck-target",
+        "host=unix:///var/run/docker.sock",
+        str(tmp_path / "lab.yaml"),
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    evidence = json.loads((tmp_path / "out" / "evidence.json").read_text())
+    tty_step, question = evidence["steps"]
+    assert tty_step["pty"] and tty_step["transcript"]["stdout"] is None
+    assert question["input"] == ["Ana"] and "¿Nombre? Ana" in question["transcript"]["text"]
+    assert evidence["student"]["id"] == "A-7"

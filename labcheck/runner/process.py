@@ -180,47 +180,12 @@ def _run_in_pty(
         os.close(slave)
     raw = bytearray()
     pending = list(typed)
-    since_last_send = 0  # where in raw the output of the last typed line starts
-    last_output_at = time.monotonic()
-    deadline = start + timeout_s
     timed_out = interrupted = False
     notes: list[str] = []
-    prompt_re = re.compile(prompt)
     try:
-        try:
-            while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    timed_out = True
-                    break
-                ready, _, _ = select.select([master], [], [], min(remaining, 0.02))
-                if ready:
-                    try:
-                        chunk = os.read(master, 65536)
-                    except OSError:  # EIO: every process holding the terminal has gone
-                        break
-                    if not chunk:
-                        break
-                    raw.extend(chunk)
-                    last_output_at = time.monotonic()
-                    if _CURSOR_QUERY in chunk:
-                        # Answer like a terminal would; BusyBox's line editor asks where the cursor is.
-                        os.write(master, f"\x1b[{ROWS};{_cursor_column(raw)}R".encode())
-                    continue
-                if process.poll() is not None and not ready:
-                    # Drain what is left, then stop.
-                    _drain(master, raw)
-                    break
-                if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
-                    line = pending[0]
-                    tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
-                    waiting_for = re.compile(line.wait_for) if line.wait_for else prompt_re
-                    if waiting_for.search(tail[-400:]):
-                        os.write(master, line.send.encode() + b"\r")
-                        pending.pop(0)
-                        since_last_send = len(raw)
-        except KeyboardInterrupt:
-            interrupted = True
+        timed_out = _converse(master, process, raw, pending, re.compile(prompt), start + timeout_s)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         if timed_out or interrupted:
             notes.append(
@@ -229,7 +194,7 @@ def _run_in_pty(
             _kill_group(process)
             if on_timeout is not None:
                 on_timeout()
-        exit_code = _wait(process, deadline) if not (timed_out or interrupted) else None
+        exit_code = None if timed_out or interrupted else _wait(process, start + timeout_s)
         _drain(master, raw)
         os.close(master)
     return ProcessResult(
@@ -241,6 +206,47 @@ def _run_in_pty(
         raw=bytes(raw),
         notes=notes,
     )
+
+
+def _converse(
+    master: int,
+    process: subprocess.Popen[bytes],
+    raw: bytearray,
+    pending: list[TypedLine],
+    prompt: re.Pattern[str],
+    deadline: float,
+) -> bool:
+    """Read everything the program prints; type each pending line once its prompt shows and
+    the output has settled. Returns True when the deadline passed first."""
+    since_last_send = 0  # where in raw the output of the last typed line starts
+    last_output_at = time.monotonic()
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return True
+        ready, _, _ = select.select([master], [], [], min(remaining, 0.02))
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every process holding the terminal has gone
+                return False
+            if not chunk:
+                return False
+            raw.extend(chunk)
+            last_output_at = time.monotonic()
+            if _CURSOR_QUERY in chunk:
+                # Answer like a terminal would; BusyBox's line editor asks where the cursor is.
+                os.write(master, f"\x1b[{ROWS};{_cursor_column(raw)}R".encode())
+            continue
+        if process.poll() is not None:
+            _drain(master, raw)
+            return False
+        if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
+            waiting_for = re.compile(pending[0].wait_for) if pending[0].wait_for else prompt
+            tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
+            if waiting_for.search(tail[-400:]):
+                os.write(master, pending.pop(0).send.encode() + b"\r")
+                since_last_send = len(raw)
 
 
 def _drain(master: int, raw: bytearray) -> None:

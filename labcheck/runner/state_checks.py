@@ -9,6 +9,7 @@ from typing import Any
 import docker
 import docker.errors
 
+from labcheck.checks.layers import shared_base_layers, starts_with_layers
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
 
 
@@ -59,17 +60,13 @@ def check_image(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) 
         base_layers = _layers(base) if base is not None else []
         actual["first_layers"] = layers[: len(base_layers)]
         actual["base_layers"] = base_layers
-        ok = ok and bool(base_layers) and layers[: len(base_layers)] == base_layers
+        ok = ok and starts_with_layers(layers, base_layers)
     if "shares_layers_with" in expected:
         other_ref = str(expected["shares_layers_with"]["ref"])
         count = int(expected["shares_layers_with"]["count"])
         other = _image(client, other_ref)
         other_layers = _layers(other) if other is not None else []
-        shared = 0
-        for mine, theirs in zip(layers, other_layers, strict=False):
-            if mine != theirs:
-                break
-            shared += 1
+        shared = shared_base_layers(layers, other_layers)
         actual["shared_with_" + other_ref] = shared
         ok = ok and shared >= count
     return ok, expected, actual, f"la imagen {ref}"

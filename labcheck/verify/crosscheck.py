@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+from labcheck.checks.layers import shared_base_layers, starts_with_layers
 from labcheck.spec.model import Capture, Step
 from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute, substitute_known
 
@@ -170,16 +171,12 @@ def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) 
     base = facts.by_ref(str(base_ref)) if base_ref is not None else None
     if base is not None:
         base_layers = list(base.get("layers") or [])
-        if layers[: len(base_layers)] != base_layers:
+        if not starts_with_layers(layers, base_layers):
             problems.append(f"the image facts show {ref} does not start with the layers of {base_ref}")
     shares = params.get("shares_layers_with")
     other = facts.by_ref(str(shares["ref"])) if isinstance(shares, dict) else None
     if isinstance(shares, dict) and other is not None:
-        shared = 0
-        for mine, theirs in zip(layers, other.get("layers") or [], strict=False):
-            if mine != theirs:
-                break
-            shared += 1
+        shared = shared_base_layers(layers, other.get("layers") or [])
         if shared < int(shares["count"]):
             problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
     return problems

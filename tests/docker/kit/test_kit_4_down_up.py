@@ -6,7 +6,6 @@ import io
 import json
 import subprocess
 import tarfile
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -75,11 +74,9 @@ def test_down_leaves_the_engine_as_found_and_up_restores(my_things: None) -> Non
         assert (paths.registry_dir() / "data").is_dir(), "data must be kept without --purge"
         assert api.kit_status().mode == "down"
     finally:
-        started = time.monotonic()
+        # How fast this is, is bench/kit_up.py's to say; here: that it reuses what was built.
         status = api.kit_up(progress=lambda _m: None)
-        warm_seconds = time.monotonic() - started
     assert status.up
     assert status.last_up is not None
     rebuilt_standins = [b for b in status.last_up.built if not b.startswith(("node", "git"))]
     assert rebuilt_standins == [], "a warm kit up must reuse the registry's stand-ins"
-    assert warm_seconds < 120

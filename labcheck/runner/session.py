@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -41,13 +40,6 @@ class RunOptions:
     student: dict[str, str | None] = field(default_factory=dict)
 
 
-def student_values(lab: Lab, student_id: str | None) -> dict[str, str]:
-    """Per-student values, so one student's evidence does not verify for another."""
-    identity = student_id or "anonimo"
-    digest = hashlib.sha256(f"{lab.id}\0{identity}".encode()).hexdigest()[:8]
-    return {v.name: v.template.format(student_id=identity, hash=digest) for v in lab.student_values}
-
-
 class LabRun:
     def __init__(self, lab: Lab, options: RunOptions, progress: Progress | None = None) -> None:
         self.lab = lab
@@ -55,7 +47,7 @@ class LabRun:
         self.progress = progress or (lambda message: None)
         self.targets: dict[str, Target] = {}
         self.baselines: dict[str, inventory.Inventory] = {}
-        self.values: dict[str, str] = student_values(lab, options.student.get("id"))
+        self.values: dict[str, str] = lab.values_for_student(options.student.get("id"))
         self.outcomes: dict[str, str] = {}
         self.capabilities: dict[str, dict[str, Any]] = {}
         self.writer: EvidenceWriter | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,12 @@ class Lab:
     @property
     def steps(self) -> tuple[Step, ...]:
         return tuple(step for section in self.sections for step in section.steps)
+
+    def values_for_student(self, student_id: str | None) -> dict[str, str]:
+        """Per-student values, so one student's evidence does not verify for another."""
+        identity = student_id or "anonimo"
+        digest = hashlib.sha256(f"{self.id}\0{identity}".encode()).hexdigest()[:8]
+        return {v.name: v.template.format(student_id=identity, hash=digest) for v in self.student_values}
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.errors import EvidenceError
-from labcheck.runner.session import student_values
 from labcheck.spec.model import Lab, Step
 from labcheck.verify import crosscheck, integrity
 from labcheck.verify.bundle import DEFAULT_MAX_BYTES, read_bundle
@@ -61,7 +60,7 @@ class Verifier:
         alignment = integrity.align_steps(document["steps"], self.lab)
         problems += alignment.problems
         student = document["student"].get("id")
-        values = student_values(self.lab, expected_student if expected_student is not None else student)
+        values = self.lab.values_for_student(expected_student if expected_student is not None else student)
         findings = self._judge_steps(document, alignment, chain_check, values)
         for step_id, messages in crosscheck.image_fact_problems(
             self.steps, values, document["images"]

@@ -17,7 +17,6 @@ from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence.writer import EvidenceWriter
 from labcheck.runner.process import run_command
 from labcheck.runner.records import step_record, streams_of
-from labcheck.runner.session import student_values
 from labcheck.spec.model import Lab
 from labcheck.spec.placeholders import substitute
 
@@ -37,7 +36,7 @@ def run_locally(lab: Lab, student_id: str, out: Path, key: bytes | None = None) 
         capabilities={},
         signing_key=key,
     )
-    values = student_values(lab, student_id)
+    values = lab.values_for_student(student_id)
     for step in lab.steps:
         command = substitute(step.run, values)
         result = run_command(

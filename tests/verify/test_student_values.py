@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from labcheck.runner.session import student_values
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.verify.result import PASSED, TAMPERED
@@ -31,11 +30,11 @@ def alice(small_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 def test_own_bundle_passes(small_lab: Lab, alice: dict[str, Any]) -> None:
     result = verify(small_lab, copy.deepcopy(alice), expected_student="alice")
     assert result.verdict == PASSED, result.named_failures()
-    assert student_values(small_lab, "alice")["lab_dir"] in alice["steps"][0]["transcript"]["text"]
+    assert small_lab.values_for_student("alice")["lab_dir"] in alice["steps"][0]["transcript"]["text"]
 
 
 def test_the_derived_value_differs_per_student(small_lab: Lab) -> None:
-    assert student_values(small_lab, "alice") != student_values(small_lab, "bob")
+    assert small_lab.values_for_student("alice") != small_lab.values_for_student("bob")
 
 
 def test_copied_bundle_is_another_students(small_lab: Lab, alice: dict[str, Any]) -> None:
@@ -50,7 +49,7 @@ def test_copied_bundle_with_the_id_changed_and_rechained(small_lab: Lab, alice: 
     forge_chain(copied)
     result = verify(small_lab, copied, expected_student="bob")
     assert not result.problems
-    bob_dir = student_values(small_lab, "bob")["lab_dir"]
+    bob_dir = small_lab.values_for_student("bob")["lab_dir"]
     # The transcripts show alice's value; the spec, judged for bob, wants bob's.
     assert verdict_of(result, "create").status == TAMPERED
     assert f"created {bob_dir}" in reasons(result, "create")
@@ -63,8 +62,8 @@ def test_copied_bundle_with_the_values_rewritten_too(small_lab: Lab, alice: dict
 
     (A forger who rewrites the raw bytes too is stopped only by a signature: see test_tampering.)"""
     copied = copy.deepcopy(alice)
-    alice_dir = student_values(small_lab, "alice")["lab_dir"]
-    bob_dir = student_values(small_lab, "bob")["lab_dir"]
+    alice_dir = small_lab.values_for_student("alice")["lab_dir"]
+    bob_dir = small_lab.values_for_student("bob")["lab_dir"]
     for record in copied["steps"]:
         record["command"] = record["command"].replace(alice_dir, bob_dir)
         for key in ("text", "stdout"):

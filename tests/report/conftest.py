@@ -12,8 +12,6 @@ import pytest
 from labcheck.report.api import ReportOptions, ReportPaths, render_report
 from tests.real_evidence import EVIDENCE, load_real_evidence
 
-SEED = Path("/work/shared/seeds/000_66e3c7c3cbb48d0f.txt")
-
 
 @dataclass(frozen=True)
 class Rendered:

@@ -10,14 +10,17 @@ import pytest
 
 from labcheck.report.model import evidence_from_mapping
 from labcheck.report.student_markdown import Placement, place_screenshots
-from tests.report.conftest import SEED, render
+from tests.report.conftest import render
+
+# A student's report written for these tests, in the project's own words: screenshots after
+# code blocks, inline commands with placeholders, a shell left with `exit`, two pictures of one
+# output, diagrams, and an indented block as some editors export them.
+STUDENT_REPORT = Path(__file__).resolve().parent.parent / "data" / "student-report" / "mi-informe.md"
 
 
 @pytest.fixture(scope="module")
-def seed() -> str:
-    if not SEED.is_file():
-        pytest.skip(f"no student report at {SEED}")
-    return SEED.read_text(encoding="utf-8")
+def student_report() -> str:
+    return STUDENT_REPORT.read_text(encoding="utf-8")
 
 
 def placements_of(source: str, evidence: dict[str, Any]) -> dict[str, Placement]:
@@ -29,41 +32,46 @@ def ids(placement: Placement) -> list[str]:
     return [step.id for step in placement.steps]
 
 
-def test_seed_screenshots_land_after_the_commands_the_lab_runs(seed: str, evidence: dict[str, Any]) -> None:
-    found = placements_of(seed, evidence)
+def test_screenshots_land_after_the_commands_the_lab_runs(
+    student_report: str, evidence: dict[str, Any]
+) -> None:
+    found = placements_of(student_report, evidence)
     expected = {
         "images/Untitled.png": ["hello-world"],
         "images/Untitled%202.png": ["pull-alpine"],
         "images/Untitled%203.png": ["image-ls"],
         "images/Untitled%204.png": ["run-ls"],
-        "images/Untitled%208.png": ["run-it-sh"],
-        "images/Untitled%2010.png": ["run-it-sh"],  # `exit` typed in the same shell
-        "images/Untitled%2012.png": ["container-ls-all"],
-        "images/Untitled%2015.png": ["isolation-ash"],
-        "images/Untitled%2019.png": ["container-start"],  # `<container ID>` placeholder
-        "images/Untitled%2029.png": ["figlet-commit"],  # `CONTAINER_ID` placeholder
-        "images/Untitled%2031.png": ["image-tag", "image-ls-tagged"],
-        "images/Untitled%2051.png": ["layers-hello"],
-        "images/Untitled%2063.png": ["service-ps"],
+        "images/Untitled%205.png": ["run-it-sh"],
+        "images/Untitled%206.png": ["run-it-sh"],  # `exit` typed in the same shell
+        "images/Untitled%207.png": ["container-ls-all"],
+        "images/Untitled%208.png": ["isolation-ash"],
+        "images/Untitled%2010.png": ["container-start"],  # `<container ID>` placeholder
+        "images/Untitled%2011.png": ["figlet-commit"],  # `CONTAINER_ID` placeholder
+        "images/Untitled%2012.png": ["image-tag", "image-ls-tagged"],
+        "images/Untitled%2013.png": ["inspect-alpine"],
+        "images/Untitled%2015.png": ["layers-hello"],  # `<image ID>` placeholder
+        "images/Untitled%2016.png": ["service-ps"],  # an indented block
     }
     for src, steps in expected.items():
         assert ids(found[src]) == steps, src
     # A screenshot right after another of the same output is the same output: shown once.
-    assert found["images/Untitled%2048.png"].merged
-    assert ids(found["images/Untitled%2048.png"]) == ["inspect-alpine"]
-    placed = sum(1 for placement in found.values() if placement.steps)
-    assert placed >= 45
+    assert found["images/Untitled%2014.png"].merged
+    assert ids(found["images/Untitled%2014.png"]) == ["inspect-alpine"]
 
 
-def test_seed_diagrams_and_unknown_pictures_stay_and_are_listed(
-    seed: str, evidence: dict[str, Any], tmp_path: Path
+def test_diagrams_and_unknown_pictures_stay_and_are_listed(
+    student_report: str, evidence: dict[str, Any], tmp_path: Path
 ) -> None:
-    found = placements_of(seed, evidence)
-    for diagram in ("images/Untitled%201.png", "images/Untitled%2013.png", "images/Untitled%2022.png"):
-        assert not found[diagram].steps, diagram
-    result = render(evidence, tmp_path, from_markdown=SEED)
-    lines = {warning.split(":")[1] for warning in result.paths.warnings}
-    assert {"38", "219", "322"} <= lines
+    found = placements_of(student_report, evidence)
+    unplaced = {"images/Untitled%201.png", "images/Untitled%209.png", "images/Untitled%2017.png"}
+    for picture in unplaced:
+        assert not found[picture].steps, picture
+    result = render(evidence, tmp_path, from_markdown=STUDENT_REPORT)
+    lines = student_report.splitlines()
+    expected_lines = {
+        str(number) for number, line in enumerate(lines, start=1) if any(p in line for p in unplaced)
+    }
+    assert {warning.split(":")[1] for warning in result.paths.warnings} == expected_lines
     assert all("captura sin sustituir" in warning for warning in result.paths.warnings)
     # Kept as the student wrote them (the pictures are not there: their name is shown).
     assert "images/Untitled 1.png" in result.html

@@ -101,6 +101,9 @@ def _run(args: argparse.Namespace) -> int:
         argv.append("--labcheck-keep")
     if args.images:
         argv.append("--labcheck-images")
+    if not any("junit_logging" in arg for arg in args.pytest_args):
+        # Each step's transcript is its captured stdout: --junitxml keeps it in system-out.
+        argv += ["-o", "junit_logging=system-out"]
     outcome = SessionOutcome()
     code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
     return outcome.exit_code(int(code))

@@ -106,6 +106,8 @@ def _run(args: argparse.Namespace) -> int:
         argv += ["-o", "junit_logging=system-out"]
     outcome = SessionOutcome()
     code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
+    for line in outcome.pdf_lines:  # the run ends with where its report is
+        print(line)
     return outcome.exit_code(int(code))
 
 
@@ -117,6 +119,7 @@ class SessionOutcome:
         self.collection_errors = 0
         self.user_interrupt = False
         self.setup_failed = False
+        self.pdf_lines: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -127,9 +130,12 @@ class SessionOutcome:
         internal = (pytest.Session.Interrupted, pytest.exit.Exception)
         self.user_interrupt = not isinstance(excinfo.value, internal)
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        labcheck_session: Any = session.config.pluginmanager.get_plugin("labcheck-session")
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # After every pytest_sessionfinish: the labcheck session has set up, run and reported.
+        labcheck_session: Any = config.pluginmanager.get_plugin("labcheck-session")
         self.setup_failed = bool(getattr(labcheck_session, "failures", None))
+        reports = getattr(labcheck_session, "reports", None) or []
+        self.pdf_lines = [line for line in reports if line.startswith("informe PDF:")]
 
     def exit_code(self, pytest_code: int) -> int:
         if self.user_interrupt:

@@ -1,36 +1,102 @@
-"""The `labcheck` command line: run, validate, report, verify and the offline kit."""
+"""The `labcheck` command line: run, labs, validate, report, verify and the offline kit.
+
+Every command exits the same way: 0 success, 1 the lab or a verification failed, 2 a usage,
+spec or set-up error (printed once, no traceback), 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from labcheck import run_cli
+from labcheck import __version__, labs_cli, run_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
 from labcheck.spec import cli as spec_cli
 from labcheck.verify import cli as verify_cli
 
+EXIT_CODES = """\
+exit codes (every command):
+  0    success
+  1    the lab or a verification failed
+  2    usage, spec or set-up error
+  130  interrupted
+"""
 
-def build_parser() -> argparse.ArgumentParser:
+# One example per command, shown by its --help (the run command keeps its own, longer one).
+EXAMPLES: dict[tuple[str, ...], str] = {
+    ("labs",): "labcheck labs --json",
+    ("validate",): "labcheck validate ops-stage1 specs/my-lab/lab.yaml",
+    ("report",): "labcheck report reports/ops-stage1/evidence.json --from mi-informe.md",
+    ("verify",): (
+        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --csv results.csv"
+    ),
+    ("kit",): "labcheck kit up && labcheck kit status",
+    ("kit", "up"): "labcheck kit up --nodes node1,node2",
+    ("kit", "down"): "labcheck kit down --purge",
+    ("kit", "status"): "labcheck kit status --json",
+}
+
+
+def subcommand_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The parsers of a parser's subcommands, by name (argparse keeps them in its actions)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def _add_examples(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
+    for name, sub in subcommand_parsers(parser).items():
+        here = (*path, name)
+        if here in EXAMPLES:
+            sub.epilog = f"example:\n  {EXAMPLES[here]}\n\n{EXIT_CODES}"
+            sub.formatter_class = argparse.RawDescriptionHelpFormatter
+        elif sub.epilog:
+            sub.epilog = f"{sub.epilog}\n{EXIT_CODES}"
+        _add_examples(sub, here)
+
+
+def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The whole command line, and the `run` command's own parser (it parses its line itself)."""
     parser = argparse.ArgumentParser(
-        prog="labcheck", description="Check Docker lab steps against a real engine."
+        prog="labcheck",
+        description="Check Docker lab steps against a real engine.",
+        epilog=f"example:\n  labcheck run ops-stage1\n\n{EXIT_CODES}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    run_cli.register(subparsers)
+    parser.add_argument("-V", "--version", action="version", version=f"labcheck {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run_parser = run_cli.register(subparsers)
+    labs_cli.register(subparsers)
     spec_cli.register(subparsers)
     kit_cli.register(subparsers)
     report_cli.register(subparsers)
     verify_cli.register(subparsers)
-    return parser
+    _add_examples(parser)
+    return parser, run_parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    return build_parsers()[0]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser, run_parser = build_parsers()
+    if argv and argv[0] == "run":
+        return run_cli.parse(run_parser, argv[1:])
+    return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
         return int(args.handler(args))
     except LabcheckError as exc:
+        print(f"labcheck: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the user named that cannot be read or written
         print(f"labcheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

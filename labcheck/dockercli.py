@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Sequence
 
 from labcheck.errors import LabcheckError
+from labcheck.install import docker_cli_hint
 
 # Debian's engine ships a CLI matching its API; a newer client on PATH may not speak to it.
 _PINNED_CLI = "/usr/bin/docker"
@@ -19,7 +20,7 @@ def docker_cli() -> str:
         return _PINNED_CLI
     found = shutil.which("docker")
     if found is None:
-        raise LabcheckError("no docker CLI found: install Docker (or run scripts/engine-up.sh)")
+        raise LabcheckError(f"no docker CLI found: {docker_cli_hint()}")
     return found
 
 

@@ -11,6 +11,10 @@ class EngineUnreachable(LabcheckError):
     """No Docker engine answers at the address labcheck was given."""
 
 
+class LabNotFound(LabcheckError):
+    """A lab named on the command line is neither a spec on disk nor a bundled lab's id."""
+
+
 class KitError(LabcheckError):
     """The offline classroom kit could not be brought up, down or inspected."""
 

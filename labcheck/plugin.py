@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import sys
 from collections.abc import Iterator
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from labcheck.bundled import bundled_root, bundled_spec_files
 from labcheck.errors import LabcheckError, SpecInvalid
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
@@ -23,12 +25,8 @@ if TYPE_CHECKING:
     from labcheck.runner.session import LabRun, RunOptions
     from labcheck.runner.step_result import StepResult
 
-BUNDLED_SPECS = Path(__file__).resolve().parent.parent / "specs"
+BUNDLED_SPECS = bundled_root()  # the same finder as `labcheck labs` and `labcheck run ID`
 _RESULT_KEY = pytest.StashKey["StepResult"]()
-
-
-def bundled_spec_files() -> list[Path]:
-    return sorted(p for p in BUNDLED_SPECS.glob("*/lab.y*ml") if p.name in SPEC_FILE_NAMES)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -130,13 +128,28 @@ class LabStepItem(pytest.Item):
         self.lab = lab
         self.user_properties.append(("step", step.number))
 
-    def runtest(self) -> None:
+    def _labcheck_session(self) -> LabcheckSession:
         session = self.config.pluginmanager.get_plugin("labcheck-session")
         assert isinstance(session, LabcheckSession)
-        run = session.run_for(self.lab)
+        return session
+
+    def setup(self) -> None:
+        # Engines, kit nodes and lab files are set up once per lab, before its first step:
+        # a failure there is this step's set-up error, and the session stops on it.
+        self._labcheck_session().run_for(self.lab, self.session)
+
+    def runtest(self) -> None:
+        session = self._labcheck_session()
+        run = session.run_for(self.lab, self.session)
         result = run.run_step(self.step)
         self.stash[_RESULT_KEY] = result
         self.user_properties.append(("outcome", result.outcome))
+        if result.record.get("duration_s") is not None:
+            self.user_properties.append(("duration_s", result.record["duration_s"]))
+        transcript = str((result.record.get("transcript") or {}).get("text") or "")
+        if transcript:
+            # pytest's outputs (JUnit system-out, pytest-html's log) show it as the step's output.
+            self.add_report_section("call", "stdout", transcript)
         if result.outcome == "skipped":
             pytest.skip(result.reason or "omitido")
         if result.outcome != "passed":
@@ -160,6 +173,7 @@ class LabcheckSession:
         self.runs: dict[Path, LabRun] = {}
         self.failures: dict[Path, LabcheckError] = {}
         self.reports: list[str] = []
+        self.step_ids: set[str] = set()  # node ids of lab steps, for pytest-html's hook
 
     def options_for(self, lab: Lab) -> RunOptions:
         from labcheck.runner.session import RunOptions
@@ -183,18 +197,20 @@ class LabcheckSession:
             },
         )
 
-    def run_for(self, lab: Lab) -> LabRun:
+    def run_for(self, lab: Lab, session: pytest.Session) -> LabRun:
         if lab.path in self.failures:
             raise self.failures[lab.path]
         if lab.path not in self.runs:
             from labcheck.runner.session import LabRun
 
-            run = LabRun(lab, self.options_for(lab), progress=self._progress)
-            self.runs[lab.path] = run
             try:
+                run = LabRun(lab, self.options_for(lab), progress=self._progress)
+                self.runs[lab.path] = run
                 run.start()
             except LabcheckError as error:
+                # Said once, on the first step: no later step could run without it.
                 self.failures[lab.path] = error
+                session.shouldfail = f"labcheck: lab {lab.id} could not be set up, so no step ran"
                 raise
         return self.runs[lab.path]
 
@@ -206,6 +222,12 @@ class LabcheckSession:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
         outcome = yield
         report = outcome.get_result()  # type: ignore[attr-defined]
+        if isinstance(item, LabStepItem):
+            self.step_ids.add(item.nodeid)
+            error = call.excinfo.value if call.excinfo is not None else None
+            if call.when == "setup" and isinstance(error, LabcheckError):
+                # The set-up error in the user's terms (pytest shows set-up errors as tracebacks).
+                report.longrepr = f"{item.lab.path}: {error}"
         if call.when != "call" or not isinstance(item, LabStepItem) or _RESULT_KEY not in item.stash:
             return
         result = item.stash[_RESULT_KEY]
@@ -215,6 +237,13 @@ class LabcheckSession:
             report.longrepr = (str(path), (line or 0) + 1, report.longrepr[2])
         if self.config.pluginmanager.hasplugin("html"):
             report.extras = getattr(report, "extras", []) + _html_extras(result)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        # pytest-html prints a skip's longrepr as a Python tuple: show the reason instead.
+        if report.skipped and isinstance(report.longrepr, tuple) and report.nodeid in self.step_ids:
+            path, line, reason = report.longrepr
+            data[:] = [html_escape(f"{path}:{line}: {reason.removeprefix('Skipped: ')}") + "\n", *data[1:]]
 
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED

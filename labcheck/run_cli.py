@@ -1,21 +1,48 @@
 """`labcheck run`: the bundled lab (or the specs given) through `pytest --labcheck`.
 
-One code path for both entry points: this command only builds pytest's arguments.
+One code path for both entry points: this command only builds pytest's arguments, and maps
+pytest's exit codes onto labcheck's own (0 passed, 1 a step failed, 2 usage, spec or set-up
+error, 130 interrupted).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
+from labcheck.errors import LabNotFound
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+EXAMPLES = """\
+examples:
+  labcheck run ops-stage1                       # a bundled lab, by its id (labcheck labs)
+  labcheck run course/specs/ops-stage1 --workspace student --out out --student-id ana \\
+      -- --junitxml=out/labcheck.xml            # after --: arguments for pytest
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
-        "run", help="run a lab (the bundled ones by default) and write evidence and report"
+        "run",
+        help="run a lab (the bundled ones by default) and write evidence and report",
+        description=(
+            "Run a lab's steps on real engines (fresh kit nodes unless --target names one) and write "
+            "the evidence and the report. Options go anywhere on the line; only what follows `--` "
+            "goes to pytest."
+        ),
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: bundled)")
+    parser.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        help="bundled lab id, spec file or folder (default: every bundled lab)",
+    )
     parser.add_argument(
         "--target",
         action="append",
@@ -26,18 +53,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--workspace", type=Path, help="folder with the student's own lab files")
     parser.add_argument("--out", type=Path, help="output folder (default: reports/<lab-id>)")
     parser.add_argument("--keep", action="store_true", help="keep what the lab created")
-    parser.add_argument("--student-id")
-    parser.add_argument("--student-name")
-    parser.add_argument("--group")
+    parser.add_argument("--student-id", help="student identifier the evidence is bound to")
+    parser.add_argument("--student-name", help="name printed on the report's cover")
+    parser.add_argument("--group", help="group printed on the report's cover")
     parser.add_argument("--images", action="store_true", help="terminal pictures in the report")
-    parser.add_argument(
-        "pytest_args", nargs=argparse.REMAINDER, help="after --, arguments for pytest (e.g. -- -x -k hello)"
-    )
-    parser.set_defaults(handler=_run)
+    parser.set_defaults(handler=_run, command="run", pytest_args=[])
+    return parser
+
+
+def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Options anywhere among the spec paths; everything after the first `--` is pytest's."""
+    if "--" in argv:
+        cut = argv.index("--")
+        ours, for_pytest = argv[:cut], argv[cut + 1 :]
+    else:
+        ours, for_pytest = argv, []
+    args = parser.parse_intermixed_args(ours)
+    args.pytest_args = for_pytest
+    return args
+
+
+def _spec_paths(specs: list[str]) -> list[str]:
+    if specs:
+        return [str(run_argument(text)) for text in specs]
+    if not bundled_spec_files():
+        raise LabNotFound(
+            f"no lab to run: none given and no bundled lab found in {bundled_root()}; "
+            f"give a spec (labcheck run path/to/lab.yaml) or a lab id ({LIST_HINT})"
+        )
+    return []  # the plugin runs the bundled labs
 
 
 def _run(args: argparse.Namespace) -> int:
-    argv = ["--labcheck", "-p", "no:cacheprovider", "-q", "-rfEs", *[str(s) for s in args.specs]]
+    argv = ["--labcheck", "-p", "no:cacheprovider", "-q", "-rfEs", *_spec_paths(args.specs)]
     for target in args.target:
         argv += ["--labcheck-target", target]
     for flag, value in (
@@ -53,5 +101,56 @@ def _run(args: argparse.Namespace) -> int:
         argv.append("--labcheck-keep")
     if args.images:
         argv.append("--labcheck-images")
-    extra = [a for a in args.pytest_args if a != "--"]
-    return int(pytest.main([*argv, *extra]))
+    if not any("junit_logging" in arg for arg in args.pytest_args):
+        # Each step's transcript is its captured stdout: --junitxml keeps it in system-out.
+        argv += ["-o", "junit_logging=system-out"]
+    outcome = SessionOutcome()
+    code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
+    for line in outcome.pdf_lines:  # the run ends with where its report is
+        print(line)
+    return outcome.exit_code(int(code))
+
+
+class SessionOutcome:
+    """Watches the pytest session to tell apart what pytest folds into one exit code
+    (2 is both Ctrl-C and a collection error) and whether a lab failed to set up."""
+
+    def __init__(self) -> None:
+        self.collection_errors = 0
+        self.user_interrupt = False
+        self.setup_failed = False
+        self.pdf_lines: list[str] = []
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collection_errors += 1
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # pytest reports its own stops (collection errors, pytest.exit) through this hook too.
+        internal = (pytest.Session.Interrupted, pytest.exit.Exception)
+        self.user_interrupt = not isinstance(excinfo.value, internal)
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        # After every pytest_sessionfinish: the labcheck session has set up, run and reported.
+        labcheck_session: Any = config.pluginmanager.get_plugin("labcheck-session")
+        self.setup_failed = bool(getattr(labcheck_session, "failures", None))
+        reports = getattr(labcheck_session, "reports", None) or []
+        self.pdf_lines = [line for line in reports if line.startswith("informe PDF:")]
+
+    def exit_code(self, pytest_code: int) -> int:
+        if self.user_interrupt:
+            return 130
+        if pytest_code == pytest.ExitCode.OK:
+            return 0
+        if self.setup_failed:
+            return 2
+        if pytest_code == pytest.ExitCode.TESTS_FAILED:
+            return 1
+        if pytest_code == pytest.ExitCode.NO_TESTS_COLLECTED:
+            print(
+                "labcheck: no step was selected (check the spec and any -k given after --)", file=sys.stderr
+            )
+            return 2
+        if pytest_code == pytest.ExitCode.INTERRUPTED and not self.collection_errors:
+            return 130
+        return 2  # a spec that does not load, a pytest usage or internal error

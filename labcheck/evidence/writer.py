@@ -21,6 +21,11 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+def _from_start(path: Path) -> str:
+    """The spec's path relative to where the run started: evidence names no folder of the machine."""
+    return os.path.relpath(path) if path.is_absolute() else str(path)
+
+
 def spec_sections(lab: Lab) -> list[dict[str, Any]]:
     return [
         {"number": s.number, "title": s.title, "explanation": s.explanation, "level": s.level}
@@ -60,7 +65,7 @@ class EvidenceWriter:
                 "source": lab.source_url,
                 "description": lab.description,
             },
-            "spec": {"path": str(lab.path), "sha256": lab.sha256, "sections": spec_sections(lab)},
+            "spec": {"path": _from_start(lab.path), "sha256": lab.sha256, "sections": spec_sections(lab)},
             "student": {"id": student.get("id"), "name": student.get("name"), "group": student.get("group")},
             "run": {
                 "started_at": now_iso(),

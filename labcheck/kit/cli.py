@@ -24,7 +24,7 @@ def _nodes_arg(text: str) -> tuple[str, ...]:
 def _up(args: argparse.Namespace) -> int:
     status = api.kit_up(online=args.online, nodes=args.nodes)
     print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
-    return 0 if status.up else 1
+    return 0 if status.up else 2  # a kit that did not come up is a set-up error
 
 
 def _down(args: argparse.Namespace) -> int:

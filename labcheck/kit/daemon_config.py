@@ -11,6 +11,7 @@ from pathlib import Path
 import docker
 
 from labcheck.errors import KitError
+from labcheck.install import managed_engine_hint
 from labcheck.kit import paths
 
 _ABSENT_MARK = "absent"
@@ -40,8 +41,8 @@ def _reload_dockerd() -> None:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError) as exc:
         raise KitError(
-            f"cannot reload dockerd: no readable pid in {pid_file}. The offline kit needs the "
-            "engine started by scripts/engine-up.sh on this machine (root, Debian's docker.io)"
+            f"cannot reload dockerd: no readable pid in {pid_file}. The offline kit needs "
+            f"{managed_engine_hint()}"
         ) from exc
     try:
         os.kill(pid, signal.SIGHUP)

@@ -8,10 +8,7 @@ import docker
 import docker.errors
 
 from labcheck.errors import EngineUnreachable
-
-START_HINT = (
-    "start one with scripts/engine-up.sh (Debian/CI machines) or start Docker Desktop, then try again"
-)
+from labcheck.install import engine_start_hint
 
 
 def host_client(timeout: int = 60) -> docker.DockerClient:
@@ -21,7 +18,7 @@ def host_client(timeout: int = 60) -> docker.DockerClient:
         client = docker.from_env(version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise EngineUnreachable(f"no Docker engine answers at {where}: {START_HINT}") from exc
+        raise EngineUnreachable(f"no Docker engine answers at {where}: {engine_start_hint()}") from exc
     return client
 
 
@@ -31,5 +28,5 @@ def client_at(base_url: str, timeout: int = 60) -> docker.DockerClient:
         client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise EngineUnreachable(f"no Docker engine answers at {base_url}: {START_HINT}") from exc
+        raise EngineUnreachable(f"no Docker engine answers at {base_url}: {engine_start_hint()}") from exc
     return client

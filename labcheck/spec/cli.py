@@ -4,27 +4,29 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from labcheck.bundled import spec_argument
 from labcheck.errors import SpecInvalid
 from labcheck.spec.loader import load_lab
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("validate", help="check lab specs without running them")
-    parser.add_argument("specs", nargs="+", type=Path, help="spec files or folders holding lab.yaml")
+    parser.add_argument(
+        "specs", nargs="+", metavar="SPEC", help="bundled lab ids, spec files or folders holding lab.yaml"
+    )
     parser.set_defaults(handler=_validate)
 
 
 def _validate(args: argparse.Namespace) -> int:
     failed = 0
-    for path in args.specs:
+    for text in args.specs:
         try:
-            lab = load_lab(path)
+            lab = load_lab(spec_argument(text))
         except SpecInvalid as error:
             failed += 1
             for problem in error.problems:
                 print(problem, file=sys.stderr)
             continue
         print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
-    return 1 if failed else 0
+    return 2 if failed else 0  # an invalid spec is a spec error, as for every command

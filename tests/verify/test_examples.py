@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from labcheck.cli import build_parser
+from labcheck.cli import parse_args
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "github-actions"
 
@@ -35,7 +35,10 @@ def test_labcheck_command_lines_parse(name: str) -> None:
     commands = _labcheck_commands(EXAMPLES / name)
     assert "verify" in [command[0] for command in commands]
     for command in commands:
-        build_parser().parse_args([word.replace("$LAB", "ops-stage1") for word in command])
+        args = parse_args([word.replace("$LAB", "ops-stage1") for word in command])
+        if command[0] == "run":  # labcheck's options after the spec are labcheck's, not pytest's
+            assert args.workspace == Path("student") and args.out == Path("out")
+            assert args.pytest_args == ["--junitxml=out/labcheck.xml"]
 
 
 def test_the_student_workflow_takes_the_spec_from_the_course() -> None:

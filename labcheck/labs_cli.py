@@ -1,0 +1,44 @@
+"""`labcheck labs [--json]`: the labs that ship with labcheck, runnable by their id."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from labcheck.bundled import BundledLab, bundled_labs, bundled_root
+from labcheck.errors import LabNotFound
+
+COLUMNS = ("ID", "TITLE", "NODES", "STEPS", "VERSION")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "labs",
+        help="list the bundled labs (run one with `labcheck run ID`)",
+        description="List the labs that ship with labcheck: id, title, nodes, steps and version.",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.set_defaults(handler=_labs)
+
+
+def _row(lab: BundledLab) -> tuple[str, ...]:
+    return (lab.id, lab.title, ", ".join(lab.nodes), str(lab.steps), lab.version)
+
+
+def render_table(labs: list[BundledLab]) -> str:
+    rows = [COLUMNS, *(_row(lab) for lab in labs)]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )
+
+
+def _labs(args: argparse.Namespace) -> int:
+    labs = bundled_labs()
+    if not labs:
+        raise LabNotFound(f"no bundled lab in this install (looked in {bundled_root()})")
+    if args.json:
+        print(json.dumps([lab.to_json() for lab in labs], indent=2, ensure_ascii=False))
+    else:
+        print(render_table(labs))
+    return 0

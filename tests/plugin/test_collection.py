@@ -110,6 +110,9 @@ def test_unreachable_engine_says_how_to_start_one(pytester: pytest.Pytester, tmp
         str(spec),
     )
     output = result.stdout.str()
-    result.assert_outcomes(failed=2)
-    assert f"no Docker engine answers at {dead}: start one with scripts/engine-up.sh" in output
+    # Checked before any step: one message, exit 2, no step attempted.
+    assert result.ret == 2
+    result.assert_outcomes()
+    assert output.count(f"no Docker engine answers at {dead}: start one with scripts/engine-up.sh") == 1
+    assert not (tmp_path / "out" / "evidence.json").exists()
     assert "Traceback" not in output and "docker.errors" not in output

@@ -273,6 +273,11 @@ class LabcheckSession:
                     self.reports.append("informe: no se generó (interrumpido)")
         if interrupts.received() is not None:
             session.exitstatus = interrupts.EXIT_STATUS
+        interrupts.settle()
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        from labcheck.runner import interrupts
+
         interrupts.uninstall()
 
     def _render(self, run: LabRun) -> list[str]:

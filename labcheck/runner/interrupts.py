@@ -4,7 +4,9 @@ SIGTERM (CI cancelling a job, `timeout`) and SIGHUP (the terminal closing) raise
 KeyboardInterrupt like SIGINT, so the step in progress is stopped and recorded and the run
 finishes normally: evidence marked interrupted, nodes given back, report written. Where stopping
 half-way would break something (an evidence write, recreating a node, the final clean-up), the
-signal is deferred: noted, and acted on once that part is done.
+signal is deferred: noted, and acted on once that part is done. Only the first signal stops the
+run: later ones (an impatient second Ctrl-C) would only cut its clean-up short, so they are noted
+and said to be waited on.
 """
 
 from __future__ import annotations
@@ -42,6 +44,12 @@ def install() -> None:
             _State.previous[sig] = signal.signal(sig, _handler)
 
 
+def settle() -> None:
+    """The run is over: from now until `uninstall`, signals are only noted (pytest's own
+    teardown is no place for a KeyboardInterrupt)."""
+    _State.deferring += 1
+
+
 def uninstall() -> None:
     for sig, previous in _State.previous.items():
         signal.signal(sig, previous)
@@ -63,19 +71,21 @@ def reason_es() -> str:
 
 def _handler(signum: int, frame: FrameType | None) -> None:
     name = signal.Signals(signum).name
-    if _State.received is None:
+    first = _State.received is None
+    if first:
         _State.received = name
-    if _State.deferring:
-        _State.pending = True
-        if not _State.told:
-            _State.told = True
-            print(
-                f"\nlabcheck: {name}: finishing the evidence and giving the nodes back, a moment",
-                file=sys.stderr,
-                flush=True,
-            )
-        return
-    raise KeyboardInterrupt
+    if first and not _State.deferring:
+        raise KeyboardInterrupt
+    # The run is already ending (or in a part that must not be cut): only the first signal
+    # stops it, later ones would only cut its clean-up short.
+    _State.pending = _State.pending or first
+    if not _State.told:
+        _State.told = True
+        print(
+            f"\nlabcheck: {name}: finishing the evidence and giving the nodes back, a moment",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 @contextlib.contextmanager

@@ -285,7 +285,7 @@ def test_a_step_timeout_removes_the_containers_the_step_started_right_away(tmp_p
     for stopped in ("detached-sleeper", "prompt-never-comes"):
         assert steps[stopped]["timed_out"] and steps[stopped]["outcome"] == "failed"
         assert "se detuvo y se quitó el contenedor que había creado" in steps[stopped]["reason"]
-    assert steps["detached-sleeper"]["transcript"]["text"] == "empieza"
+    assert steps["detached-sleeper"]["transcript"]["text"].endswith("empieza")
     # Checked inside the run, right after each timed-out step, not after the clean-up.
     assert steps["none-after-it"]["outcome"] == "passed"
     assert steps["none-after-the-session"]["outcome"] == "passed"
@@ -305,7 +305,7 @@ sections:
         run: echo "parando el motor"; kill $(pidof dockerd); sleep 3; echo hecho
         expect:
           output: [{contains: parando}]
-          state: [{containers: {count: 0}}]
+          state: [{swarm: {active: false}}]
       - id: later
         title: Un paso después
         run: echo sigue

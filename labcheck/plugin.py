@@ -22,6 +22,7 @@ from labcheck.spec.model import Lab, Step
 
 if TYPE_CHECKING:
     # The runner (docker SDK and all) is imported only when a step runs: collection stays quick.
+    from labcheck.runner.guard import RunGuard
     from labcheck.runner.session import LabRun, RunOptions
     from labcheck.runner.step_result import StepResult
 
@@ -71,6 +72,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="write the evidence only, no HTML/PDF report",
+    )
+    group.addoption(
+        "--labcheck-no-wait",
+        action="store_true",
+        default=False,
+        help="if another run holds the engines, exit (status 2) naming it instead of waiting",
     )
     group.addoption(
         "--labcheck-images",
@@ -141,7 +148,12 @@ class LabStepItem(pytest.Item):
     def runtest(self) -> None:
         session = self._labcheck_session()
         run = session.run_for(self.lab, self.session)
-        result = run.run_step(self.step)
+        try:
+            result = run.run_step(self.step)
+        except LabcheckError as error:
+            if run.writer is not None:  # the evidence cannot be written: running more would lose it
+                self.session.shouldfail = str(error)
+            raise
         self.stash[_RESULT_KEY] = result
         self.user_properties.append(("outcome", result.outcome))
         if result.record.get("duration_s") is not None:
@@ -174,6 +186,7 @@ class LabcheckSession:
         self.failures: dict[Path, LabcheckError] = {}
         self.reports: list[str] = []
         self.step_ids: set[str] = set()  # node ids of lab steps, for pytest-html's hook
+        self.guard: RunGuard | None = None
 
     def options_for(self, lab: Lab) -> RunOptions:
         from labcheck.runner.session import RunOptions
@@ -204,7 +217,9 @@ class LabcheckSession:
             from labcheck.runner.session import LabRun
 
             try:
-                run = LabRun(lab, self.options_for(lab), progress=self._progress)
+                options = self.options_for(lab)
+                options.kit_nodes_given_back_by_caller = self.guard is not None
+                run = LabRun(lab, options, progress=self._progress)
                 self.runs[lab.path] = run
                 run.start()
             except LabcheckError as error:
@@ -245,18 +260,54 @@ class LabcheckSession:
             path, line, reason = report.longrepr
             data[:] = [html_escape(f"{path}:{line}: {reason.removeprefix('Skipped: ')}") + "\n", *data[1:]]
 
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        """Before the first step: check what the runs need and take their engines' lock."""
+        steps = [item for item in session.items if isinstance(item, LabStepItem)]
+        labs = list({item.lab.path: item.lab for item in steps}.values())
+        if self.config.option.collectonly or not labs:
+            return
+        from labcheck.runner import interrupts
+        from labcheck.runner.guard import RunGuard
+
+        interrupts.install()
+        guard = RunGuard()
+        try:
+            plans = [(lab, self.options_for(lab)) for lab in labs]
+            guard.prepare(plans, wait=not self.config.getoption("labcheck_no_wait"), say=_tell)
+        except LabcheckError as error:
+            pytest.exit(f"labcheck: {error}", returncode=2)
+        self.guard = guard
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        from labcheck.runner import interrupts
+
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None
         for run in self.runs.values():
             selected = sum(
                 1 for item in session.items if isinstance(item, LabStepItem) and item.lab.path == run.lab.path
             )
             run.finish(interrupted=interrupted, total_steps=selected or None)
+        if self.guard is not None:
+            self.guard.give_back(list(self.runs.values()))
+        for run in self.runs.values():
             if run.writer is None:
                 continue  # the run never started: its error was reported on the first step
             self.reports.append(f"evidencia: {run.evidence_path}")
-            if not self.config.getoption("labcheck_no_report"):
-                self.reports.extend(self._render(run))
+            if run.evidence_problem:
+                self.reports.append(f"evidencia: {run.evidence_problem}")
+            elif not self.config.getoption("labcheck_no_report"):
+                try:
+                    self.reports.extend(self._render(run))
+                except KeyboardInterrupt:
+                    self.reports.append("informe: no se generó (interrumpido)")
+        if interrupts.received() is not None:
+            session.exitstatus = interrupts.EXIT_STATUS
+        interrupts.settle()
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        from labcheck.runner import interrupts
+
+        interrupts.uninstall()
 
     def _render(self, run: LabRun) -> list[str]:
         try:
@@ -286,6 +337,10 @@ class LabcheckSession:
             for run in self.runs.values():
                 for note in run.cleanup_notes:
                     terminalreporter.write_line(f"limpieza: {note}")
+
+
+def _tell(message: str) -> None:
+    print(f"labcheck: {message}", file=sys.stderr, flush=True)
 
 
 def _html_extras(result: StepResult) -> list[Any]:

@@ -53,6 +53,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--workspace", type=Path, help="folder with the student's own lab files")
     parser.add_argument("--out", type=Path, help="output folder (default: reports/<lab-id>)")
     parser.add_argument("--keep", action="store_true", help="keep what the lab created")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="if another run holds the engines, exit 2 naming it"
+    )
     parser.add_argument("--student-id", help="student identifier the evidence is bound to")
     parser.add_argument("--student-name", help="name printed on the report's cover")
     parser.add_argument("--group", help="group printed on the report's cover")
@@ -99,6 +102,8 @@ def _run(args: argparse.Namespace) -> int:
             argv += [flag, str(value)]
     if args.keep:
         argv.append("--labcheck-keep")
+    if args.no_wait:
+        argv.append("--labcheck-no-wait")
     if args.images:
         argv.append("--labcheck-images")
     if not any("junit_logging" in arg for arg in args.pytest_args):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -11,10 +12,37 @@ from pathlib import Path
 from typing import Any
 
 from labcheck import __version__
+from labcheck.errors import LabcheckError
 from labcheck.evidence import FORMAT, FORMAT_VERSION, chain
 from labcheck.spec.model import Lab
 
 OUTCOMES = ("passed", "failed", "skipped", "error")
+
+
+class EvidenceWriteFailed(LabcheckError):
+    """The evidence could not be written (full disk, read-only folder); the last complete one is kept."""
+
+    def __init__(self, message: str, *, errno: int | None, kept_steps: int | None) -> None:
+        super().__init__(message)
+        self.errno = errno
+        self.kept_steps = kept_steps  # None: no evidence file could be written at all
+
+    def summary_es(self) -> str:
+        cause = _CAUSES_ES.get(self.errno or 0, "error al escribir el archivo")
+        if self.kept_steps is None:
+            return f"no se pudo escribir ({cause}): no queda ninguna evidencia"
+        steps = "1 paso" if self.kept_steps == 1 else f"{self.kept_steps} pasos"
+        return f"no se pudo escribir entera ({cause}): se conserva la última completa, con {steps}"
+
+
+_CAUSES_ES = {
+    errno.ENOSPC: "el disco está lleno",
+    errno.EDQUOT: "se agotó la cuota de disco",
+    errno.EFBIG: "el archivo supera el tamaño permitido",
+    errno.EROFS: "la carpeta es de solo lectura",
+    errno.EACCES: "no hay permiso de escritura",
+    errno.EPERM: "no hay permiso de escritura",
+}
 
 
 def now_iso() -> str:
@@ -53,6 +81,7 @@ class EvidenceWriter:
         engine_ids = [str(t["engine"]["id"]) for t in targets.values()]
         self.genesis = chain.genesis(lab.id, lab.sha256, student.get("id"), engine_ids)
         self.last_link = self.genesis
+        self.written_steps = 0
         self.document: dict[str, Any] = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -126,7 +155,24 @@ class EvidenceWriter:
             "head": head,
             "signature": signature,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.document, ensure_ascii=False, indent=1)
         temporary = self.path.with_suffix(".json.partial")
-        temporary.write_text(json.dumps(self.document, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(temporary, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, self.path)
+        except OSError as error:
+            # Never a truncated file: the evidence on disk stays the last one written whole.
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+            count = self.written_steps if self.path.exists() else None
+            kept = "nothing" if count is None else f"{count} step{'' if count == 1 else 's'}"
+            raise EvidenceWriteFailed(
+                f"cannot write the evidence {self.path}: {error.strerror or error}; "
+                f"the last complete evidence ({kept}) is kept",
+                errno=error.errno,
+                kept_steps=count,
+            ) from None
+        self.written_steps = len(self.steps)

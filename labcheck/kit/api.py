@@ -13,7 +13,7 @@ import docker
 import docker.errors
 
 from labcheck.errors import KitError
-from labcheck.kit import daemon_config, gitmirror, paths, registry, standins, state
+from labcheck.kit import daemon_config, engine_lock, gitmirror, paths, registry, standins, state
 from labcheck.kit import nodes as node_ops
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at, host_client
@@ -27,11 +27,14 @@ __all__ = [
     "capabilities",
     "existing_nodes",
     "fresh_nodes",
+    "give_back_nodes",
     "is_standin_setup",
     "kit_down",
+    "kit_node_names",
     "kit_status",
     "kit_up",
     "remove_nodes",
+    "require_up",
 ]
 
 Progress = Callable[[str], None]
@@ -98,7 +101,8 @@ def kit_up(
     started = time.monotonic()
     client = host_client()
     mode = "online" if online else "offline"
-    with state.locked():
+    # A lab run on the nodes holds their lock: `kit up` waits for it instead of recreating them under it.
+    with engine_lock.kit_nodes_locked("kit up", say), state.locked():
         previous = state.load()
         if previous is not None and previous.mode != mode:
             raise KitError(
@@ -146,7 +150,7 @@ def _validate_names(names: Sequence[str]) -> tuple[str, ...]:
 def kit_down(*, purge: bool = False) -> None:
     """Remove exactly what the kit made; with purge, its data dir too."""
     client = host_client()
-    with state.locked():
+    with engine_lock.kit_nodes_locked("kit down", _stderr_progress), state.locked():
         kit_filter = {"label": f"{paths.KIT_LABEL}=true"}
         for container in client.containers.list(all=True, filters=kit_filter):
             container.remove(force=True, v=True)
@@ -183,6 +187,11 @@ def _require_up(client: docker.DockerClient) -> state.KitState:
     return record
 
 
+def require_up() -> None:
+    """Raise a KitError saying what to do unless the host engine answers and the kit is up."""
+    _require_up(host_client())
+
+
 def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
     """Recreate these nodes with empty engines (no images, no swarm) and wait until they answer."""
     wanted = _validate_names(names)
@@ -195,6 +204,23 @@ def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
         for name in wanted:
             node_ops.wait_engine(client, name)
         return {name: node_ops.describe(client, name) for name in wanted}
+
+
+def kit_node_names() -> tuple[str, ...]:
+    """The nodes `kit up` made (node1, node2 by default); empty when the kit is not up."""
+    record = state.load()
+    return record.nodes if record is not None else ()
+
+
+def give_back_nodes(names: Sequence[str]) -> None:
+    """After a run: the kit's own nodes recreated empty, extra ones a lab needed removed."""
+    own = set(kit_node_names())
+    keep = [name for name in names if name in own]
+    extra = [name for name in names if name not in own]
+    if keep:
+        fresh_nodes(keep)
+    if extra:
+        remove_nodes(extra)
 
 
 def remove_nodes(names: Sequence[str]) -> None:

@@ -6,6 +6,7 @@ the nodes' bridge gateway, so the registry is never exposed on other interfaces.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -19,6 +20,9 @@ from pathlib import Path
 
 from labcheck.errors import KitError
 from labcheck.kit import paths
+
+# How long a registry of ours may take to answer before it counts as wedged.
+_SILENT_GRACE_S = 3.0
 
 _MANIFEST_TYPES = ", ".join(
     [
@@ -105,8 +109,13 @@ def running(listener: Listener) -> bool:
 
 def start(listener: Listener) -> bool:
     """Start the registry for this listener unless ours already runs. True if started now."""
-    if _our_pid(listener) is not None and answers(listener.address):
-        return False
+    if _our_pid(listener) is not None:
+        if _answers_within(listener.address, _SILENT_GRACE_S):
+            return False
+        # Ours, alive, but silent (stopped, wedged): it still holds the port, so starting another
+        # beside it would fail and overwrite its pid file, and the next `kit up` would then take
+        # our own registry for a stranger's. Replace it instead.
+        stop(listener, grace=2.0)
     if answers(listener.address):
         raise KitError(
             f"something else already answers as a registry on {listener.address}; "
@@ -136,13 +145,27 @@ def start(listener: Listener) -> bool:
     raise KitError(f"the registry on {listener.address} did not start:\n{tail}")
 
 
-def stop(listener: Listener) -> bool:
+def _answers_within(address: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while True:
+        if answers(address, timeout=1.0):
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.2)
+
+
+def stop(listener: Listener, grace: float = 10.0) -> bool:
     pid = _our_pid(listener)
     _pid_file(listener).unlink(missing_ok=True)
     if pid is None:
         return False
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
+    try:
+        os.kill(pid, signal.SIGTERM)
+        os.kill(pid, signal.SIGCONT)  # a stopped process acts on SIGTERM only once it runs again
+    except ProcessLookupError:
+        return True
+    deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         if not Path(f"/proc/{pid}").exists():
             break
@@ -153,8 +176,20 @@ def stop(listener: Listener) -> bool:
             pass
         time.sleep(0.1)
     else:
-        os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid)
     return True
+
+
+def _wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.05)
 
 
 def manifest_digest(repository: str, tag: str, address: str = paths.HOST_REGISTRY) -> str | None:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from labcheck.runner import interrupts
 from labcheck.spec.model import TypedLine
 
 COLUMNS = 200
@@ -68,6 +69,18 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
             return
         except subprocess.TimeoutExpired:
             continue
+
+
+def _stop(
+    process: subprocess.Popen[bytes], on_timeout: Callable[[], None] | None, *, interrupted: bool = False
+) -> None:
+    """The local process tree, then what the step runs elsewhere (inside a node, its containers).
+    A Ctrl-C or SIGTERM waits until this is done instead of leaving half of it running (and is
+    acted on after it, unless the step is already being interrupted)."""
+    with interrupts.deferred(act_after=not interrupted):
+        _kill_group(process)
+        if on_timeout is not None:
+            on_timeout()
 
 
 def run_command(
@@ -126,10 +139,11 @@ def _run_with_pipes(
                 combined.extend(chunk)
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:  # another plugin stopped the step (pytest-timeout): nothing may outlive it
+        _stop(process, on_timeout)
+        raise
     if timed_out or interrupted:
-        _kill_group(process)
-        if on_timeout is not None:
-            on_timeout()
+        _stop(process, on_timeout, interrupted=interrupted)
     exit_code = _wait(process, deadline)
     process.stdout.close()
     process.stderr.close()
@@ -186,14 +200,15 @@ def _run_in_pty(
         timed_out = _converse(master, process, raw, pending, re.compile(prompt), start + timeout_s)
     except KeyboardInterrupt:
         interrupted = True
+    except BaseException:  # another plugin stopped the step (pytest-timeout): nothing may outlive it
+        _stop(process, on_timeout)
+        raise
     finally:
         if timed_out or interrupted:
             notes.append(
                 f"stopped after {time.monotonic() - start:.1f} s; {len(pending)} typed line(s) not sent"
             )
-            _kill_group(process)
-            if on_timeout is not None:
-                on_timeout()
+            _stop(process, on_timeout, interrupted=interrupted)
         exit_code = None if timed_out or interrupted else _wait(process, start + timeout_s)
         _drain(master, raw)
         os.close(master)

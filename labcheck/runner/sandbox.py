@@ -37,12 +37,15 @@ def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target
     """The kit's nodes, empty: reused when a previous run gave them back so, else made fresh."""
     from labcheck.kit import api as kit
 
-    nodes = _pristine_nodes(names)
+    on_kit = kit_node_names(names, kit.kit_node_names())
+    kit_names = tuple(on_kit.values())
+    nodes = _pristine_nodes(kit_names)
     if nodes is None:
-        progress(f"preparing fresh nodes: {', '.join(names)}")
-        nodes = dict(kit.fresh_nodes(names))
+        progress(f"preparing fresh nodes: {', '.join(kit_names)}")
+        nodes = dict(kit.fresh_nodes(kit_names))
     targets: dict[str, Target] = {
-        name: KitNodeTarget(name, node.container, node.docker_host) for name, node in nodes.items()
+        name: KitNodeTarget(name, nodes[kit_name].container, nodes[kit_name].docker_host, kit_name)
+        for name, kit_name in on_kit.items()
     }
     capabilities = {
         name: {
@@ -53,6 +56,19 @@ def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target
         for name, cap in kit.capabilities().items()
     }
     return targets, capabilities
+
+
+def kit_node_names(lab_nodes: Iterable[str], kit_nodes: Iterable[str]) -> dict[str, str]:
+    """Which kit node each lab node runs on: its namesake, else one the lab does not use (a spec
+    with no `nodes` has one node "host", and runs on node1 instead of leaving a third DinD node
+    behind); only a lab with more nodes than the kit gets extra ones (removed at the end)."""
+    wanted = list(lab_nodes)
+    mapping = {name: name for name in wanted if name in kit_nodes}
+    spare = [name for name in kit_nodes if name not in mapping]
+    for name in wanted:
+        if name not in mapping:
+            mapping[name] = spare.pop(0) if spare else name
+    return {name: mapping[name] for name in wanted}
 
 
 def named_targets(
@@ -111,15 +127,24 @@ def give_back(
         _remove_what_the_lab_added(targets, baselines, notes)
 
 
+def kit_nodes_of(targets: Mapping[str, Target]) -> list[str] | None:
+    """The kit nodes behind these targets, when every one is a kit node (they are then given
+    back by recreating them empty); None when any engine is the user's own."""
+    if not targets or not all(isinstance(t, KitNodeTarget) for t in targets.values()):
+        return None
+    return [t.kit_node for t in targets.values() if isinstance(t, KitNodeTarget)]
+
+
 def _reset_kit_nodes(targets: Mapping[str, Target], notes: list[str]) -> bool:
     """Kit nodes were empty when the run began, so everything on them is the lab's: giving
     them back empty removes exactly that, in about a second instead of one object at a time."""
-    if not targets or not all(isinstance(t, KitNodeTarget) for t in targets.values()):
+    names = kit_nodes_of(targets)
+    if names is None:
         return False
     from labcheck.kit import api as kit
 
     try:
-        kit.fresh_nodes(list(targets))
+        kit.give_back_nodes(names)
     except (LabcheckError, *ENGINE_ERRORS) as error:
         notes.append(f"no se pudieron vaciar los nodos ({error}); se quita objeto a objeto")
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -14,15 +15,22 @@ import docker.errors
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
+from labcheck.errors import LabcheckError
 from labcheck.evidence.chain import SIGNING_KEY_ENV
-from labcheck.evidence.writer import EvidenceWriter
+from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
 from labcheck.runner import captures as capture_ops
-from labcheck.runner import inventory, sandbox
+from labcheck.runner import interrupts, inventory, sandbox
 from labcheck.runner.process import ProcessResult, run_command
 from labcheck.runner.records import step_record, streams_of
 from labcheck.runner.sandbox import ENGINE_ERRORS
 from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
+from labcheck.runner.step_trace import (
+    StepTrace,
+    engine_error_reason_es,
+    engine_error_text,
+    remove_new_containers,
+)
 from labcheck.runner.targets import Target
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
@@ -38,6 +46,8 @@ class RunOptions:
     workspace: Path | None = None
     keep: bool = False
     student: dict[str, str | None] = field(default_factory=dict)
+    # Kit nodes are given back by the caller (in the background, holding their lock) when set.
+    kit_nodes_given_back_by_caller: bool = False
 
 
 class LabRun:
@@ -53,6 +63,8 @@ class LabRun:
         self.writer: EvidenceWriter | None = None
         self.cleanup_notes: list[str] = []
         self.finished = False
+        self.kit_nodes_to_give_back: list[str] = []
+        self.evidence_problem: str | None = None  # the evidence could not be written (full disk...)
 
     @property
     def evidence_path(self) -> Path:
@@ -61,13 +73,24 @@ class LabRun:
     # -- setting up -------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Set up every target; any failure is one LabcheckError in the user's terms."""
+        try:
+            self._start()
+        except LabcheckError:
+            raise
+        except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
+            raise LabcheckError(f"setting up the lab's engines failed: {engine_error_text(error)}") from None
+
+    def _start(self) -> None:
         where = "targets" if self.options.targets else "kit-nodes"
         if self.options.targets:
             self.targets, self.capabilities = sandbox.named_targets(
                 self.lab.nodes, self.options.targets, self.options.out_dir / "homes"
             )
         else:
-            self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
+            # Recreating a node is never cut half-way: a Ctrl-C then acts once it is done.
+            with interrupts.deferred():
+                self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
         facts: dict[str, dict[str, Any]] = {}
         for name, target in self.targets.items():
             facts[name] = {
@@ -100,20 +123,40 @@ class LabRun:
                     source = replacement
             by_node.setdefault(lab_file.node, {})[lab_file.path] = source.read_bytes()
         for node, files in by_node.items():
-            self.targets[node].put_files(files, self.lab.default_workdir)
+            try:
+                self.targets[node].put_files(files, self.lab.default_workdir)
+            except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
+                raise LabcheckError(
+                    f"copying the lab's files into node {node} failed: {engine_error_text(error)}"
+                ) from None
 
     # -- running a step ---------------------------------------------------------------------
 
     def run_step(self, step: Step) -> StepResult:
-        """Run one step and record it; an engine that stops answering is an error of that step."""
+        """Run one step and record it, once, whatever happens: an engine that stops answering is
+        an error of that step naming the node, an interruption keeps what the step printed."""
+        if self.writer is None:
+            raise LabcheckError("the lab's engines were not set up, so no step can run")
+        trace = StepTrace()
         try:
-            return self._run_step(step)
+            return self._run_step(step, trace)
         except ENGINE_ERRORS as error:
-            reason = f"el motor de Docker no respondió: {error}"
-            return self._record(step, ERROR, reason, None, [], attempts=0)
+            reason = engine_error_reason_es(self._silent_node(step), error)
+            return self._record_trace(step, trace, ERROR, reason)
+        except KeyboardInterrupt:
+            if not trace.recorded:
+                self._record_trace(step, trace, ERROR, self._interrupted_reason(trace))
+            raise
+        except Exception as error:
+            if not trace.recorded and not isinstance(error, LabcheckError):
+                self._record_trace(step, trace, ERROR, f"error interno al ejecutar el paso: {error}")
+            raise
+        except BaseException as stopped:  # another plugin stopped the step (pytest-timeout...)
+            if not trace.recorded:
+                self._record_trace(step, trace, ERROR, f"se detuvo el paso: {stopped}".rstrip(": "))
+            raise
 
-    def _run_step(self, step: Step) -> StepResult:
-        assert self.writer is not None, "start() first"
+    def _run_step(self, step: Step, trace: StepTrace) -> StepResult:
         skip_reason = self._skip_reason(step)
         if skip_reason is not None:
             return self._record(step, SKIPPED, skip_reason, None, [], attempts=0)
@@ -124,18 +167,20 @@ class LabRun:
         except MissingValue as missing:
             missing_value = f"omitido: falta el valor «{missing.args[0]}», que debía dar un paso anterior"
             return self._record(step, SKIPPED, missing_value, None, [], attempts=0)
+        trace.command, trace.typed, trace.workdir = command, typed, workdir
         target = self.targets[step.node]
         deadline = time.monotonic() + (step.eventually.timeout_s if step.eventually else 0)
-        attempts = 0
         while True:
-            attempts += 1
-            before = (
-                capture_ops.containers_now(target.client())
-                if capture_ops.needs_container_snapshot(step.captures)
-                else set()
-            )
+            trace.attempts += 1
+            trace.result, trace.streams, trace.checks = None, None, []
+            before = capture_ops.containers_now(target.client())
             invocation = target.invocation(command, workdir, step.uses_pty)
             self.progress(f"{step.number} {command}")
+
+            def stop_what_the_step_started(before: set[str] = before) -> None:
+                target.stop_step()
+                trace.removed_containers = remove_new_containers(target.client(), before)
+
             result = run_command(
                 invocation.argv,
                 env=invocation.env,
@@ -144,10 +189,12 @@ class LabRun:
                 typed=typed,
                 prompt=step.prompt,
                 timeout_s=step.timeout_s,
-                on_timeout=target.stop_step,
+                on_timeout=stop_what_the_step_started,
             )
             streams = streams_of(result)
+            trace.result, trace.streams = result, streams
             checks = self._capture(step, target, streams["output"], before)
+            trace.checks = checks
             checks += self._judge(step, result, streams)
             if step.eventually is not None:
                 # Under a step-level `eventually`, the state is judged afresh on every attempt.
@@ -159,30 +206,52 @@ class LabRun:
             time.sleep(step.eventually.interval_s)
         if step.eventually is None and not result.interrupted:
             checks += self._state_checks(step, patient=True)
+        trace.checks = checks
         outcome = PASSED if all(c.verdict != FAILED for c in checks) else FAILED
         reason = None
         if result.timed_out:
             outcome = FAILED
             reason = (
                 f"se agotó el tiempo ({step.timeout_s:g} s): se detuvo la orden y se guardó su salida parcial"
+                + trace.removed_note()
             )
         if result.interrupted:
-            outcome, reason = ERROR, "interrumpido (Ctrl-C): se detuvo la orden y se guardó su salida parcial"
-        recorded = self._record(
-            step,
-            outcome,
-            reason,
-            result,
-            checks,
-            attempts=attempts,
-            command=command,
-            typed=typed,
-            workdir=workdir,
-            streams=streams,
-        )
+            outcome, reason = ERROR, self._interrupted_reason(trace)
+        recorded = self._record_trace(step, trace, outcome, reason)
         if result.interrupted:
             raise KeyboardInterrupt
         return recorded
+
+    def _interrupted_reason(self, trace: StepTrace) -> str:
+        stopped = "se detuvo la orden y se guardó su salida parcial"
+        return f"{interrupts.reason_es()}: {stopped}{trace.removed_note()}"
+
+    def _silent_node(self, step: Step) -> str:
+        """The node whose engine stopped answering: the first of the step's nodes that does not."""
+        names = dict.fromkeys([step.node, *(check.on for check in step.state_checks if check.on)])
+        for name in names:
+            if name is None or name not in self.targets:
+                continue
+            try:
+                self.targets[name].client().ping()
+            except ENGINE_ERRORS:
+                return name
+        return step.node
+
+    def _record_trace(self, step: Step, trace: StepTrace, outcome: str, reason: str | None) -> StepResult:
+        trace.recorded = True
+        return self._record(
+            step,
+            outcome,
+            reason,
+            trace.result,
+            trace.checks,
+            attempts=trace.attempts,
+            command=trace.command,
+            typed=trace.typed,
+            workdir=trace.workdir,
+            streams=trace.streams,
+        )
 
     def _skip_reason(self, step: Step) -> str | None:
         for needed in step.needs:
@@ -310,25 +379,36 @@ class LabRun:
             streams=streams,
             values=self.values,
         )
-        self.writer.add_step(record)
         self.outcomes[step.id] = outcome
+        with interrupts.deferred():  # a signal never cuts an evidence write short
+            self.writer.add_step(record)
         return StepResult(step.id, outcome, reason, record, checks)
 
     # -- finishing ----------------------------------------------------------------------------
 
     def finish(self, *, interrupted: bool = False, total_steps: int | None = None) -> None:
+        """Write the evidence, then give the engines back; signals wait until both are done."""
         if self.finished:
             return
         self.finished = True
-        images = sandbox.image_facts(self.targets, self.baselines)
-        if not self.options.keep:
-            sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
-        if self.writer is not None:
-            self.writer.finish(
-                status="interrupted" if interrupted else "complete",
-                images=images,
-                total_steps=total_steps if total_steps is not None else len(self.lab.steps),
-            )
+        with interrupts.deferred(act_after=False):
+            images = sandbox.image_facts(self.targets, self.baselines)
+            if self.writer is not None:
+                try:
+                    self.writer.finish(
+                        status="interrupted" if interrupted else "complete",
+                        images=images,
+                        total_steps=total_steps if total_steps is not None else len(self.lab.steps),
+                    )
+                except EvidenceWriteFailed as error:
+                    self.evidence_problem = error.summary_es()
+            if self.options.keep:
+                return
+            kit_nodes = sandbox.kit_nodes_of(self.targets)
+            if kit_nodes is not None and self.options.kit_nodes_given_back_by_caller:
+                self.kit_nodes_to_give_back = kit_nodes
+            else:
+                sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

@@ -104,9 +104,11 @@ class KitNodeTarget(_EngineTarget):
 
     kind = "kit-node"
 
-    def __init__(self, name: str, container: str, docker_host: str) -> None:
+    def __init__(self, name: str, container: str, docker_host: str, kit_node: str | None = None) -> None:
         super().__init__(name, docker_host)
         self.container = container
+        # The kit's own name for the node; a lab's single node "host" runs on the kit's node1.
+        self.kit_node = kit_node or name
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         flags = ["-it"] if use_pty else []

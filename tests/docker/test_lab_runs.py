@@ -16,7 +16,7 @@ import pytest
 from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
 from labcheck.kit import api as kit
-from tests.docker.labrun import ROOT, labcheck_command, run_labcheck
+from tests.docker.labrun import ROOT, labcheck_command, run_labcheck, wait_for_kit_nodes
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -188,6 +188,8 @@ def test_ctrl_c_keeps_evidence_and_leaves_no_lab_container_running(tmp_path: Pat
         time.sleep(0.2)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=180)
+    assert process.returncode == 130
+    wait_for_kit_nodes()
     evidence = load(out)
     assert evidence["run"]["status"] == "interrupted"
     assert len(evidence["steps"]) >= 12

@@ -110,10 +110,10 @@ def test_unreachable_engine_says_how_to_start_one(pytester: pytest.Pytester, tmp
         str(spec),
     )
     output = result.stdout.str()
-    # A set-up error, said once on the first step; the second step is never tried.
-    result.assert_outcomes(errors=1)
-    assert f"no Docker engine answers at {dead}: start one with scripts/engine-up.sh" in output
-    assert "lab solo could not be set up, so no step ran" in output
-    assert "second" not in output
+    # Checked before any step: one message, exit 2, no step attempted.
+    assert result.ret == 2
+    result.assert_outcomes()
+    assert output.count(f"no Docker engine answers at {dead}: start one with scripts/engine-up.sh") == 1
+    assert not (tmp_path / "out" / "evidence.json").exists()
     assert "Traceback" not in output and "docker.errors" not in output
     assert "PytestAssertRewriteWarning" not in output

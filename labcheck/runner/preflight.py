@@ -1,0 +1,167 @@
+"""Checks made before a run touches any node: each failure is one LabcheckError, and no step runs.
+
+The output folder can be written and has room for the evidence and the report; the engines
+answer; with the offline kit, its registry answers and holds every image the lab pulls; on an
+engine the user names, every such image is there already or a registry it pulls from answers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from pathlib import Path
+
+from labcheck.errors import LabcheckError
+from labcheck.runner.lab_images import images_pulled
+from labcheck.spec.model import Lab
+
+# Room for the evidence (written whole beside the last one), the HTML and the PDF report.
+_BASE_BYTES = 1 << 20
+_BYTES_PER_STEP = 32 << 10
+_DOCKER_HUB = "registry-1.docker.io"
+
+
+class PreflightFailed(LabcheckError):
+    """Something a run needs is missing; nothing has been touched."""
+
+
+def room_needed(lab: Lab) -> int:
+    return _BASE_BYTES + _BYTES_PER_STEP * len(lab.steps)
+
+
+def check_output_folder(out_dir: Path, lab: Lab) -> None:
+    """The folder exists (made if need be), takes a file, and has room for this lab's results."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".labcheck-probe-{os.getpid()}"
+        with probe.open("wb") as handle:
+            handle.write(b"labcheck")
+            handle.flush()
+            os.fsync(handle.fileno())
+        probe.unlink()
+    except OSError as error:
+        raise PreflightFailed(
+            f"the output folder {out_dir} cannot be written ({error.strerror or error}); "
+            "choose another with --out (--labcheck-out)"
+        ) from None
+    free = shutil.disk_usage(out_dir).free
+    needed = room_needed(lab)
+    if free < needed:
+        raise PreflightFailed(
+            f"the output folder {out_dir} has {_size(free)} free; this lab's evidence and report "
+            f"need about {_size(needed)}: free some space or choose another folder with --out"
+        )
+
+
+def check_kit(lab: Lab) -> None:
+    """The host engine and the kit are up and, offline, the kit's registry serves every image."""
+    from labcheck.kit import api as kit
+    from labcheck.kit import paths, registry
+
+    status_hint = "run `labcheck kit up` (`labcheck kit status` says what is down)"
+    kit.require_up()
+    if not kit.is_standin_setup():
+        return  # online: the nodes pull from Docker Hub, checked when the kit came up
+    for address in (paths.HOST_REGISTRY, paths.NODE_REGISTRY):
+        if not registry.answers(address, timeout=3.0):
+            raise PreflightFailed(f"the kit's registry does not answer on {address}: {status_hint}")
+    missing = [ref for ref in images_pulled(lab) if not _in_kit_registry(ref)]
+    if missing:
+        raise PreflightFailed(
+            f"the kit's registry lacks {_plural(len(missing), 'image')} this lab pulls "
+            f"({', '.join(missing)}): {status_hint}"
+        )
+
+
+def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
+    """Each engine answers; every image the lab pulls is on it already or a registry it uses answers."""
+    from labcheck.kit.engine import client_at
+
+    wanted = images_pulled(lab)
+    for name in lab.nodes:
+        if name not in hosts:
+            continue  # named_targets says which node lacks a target
+        client = client_at(hosts[name], timeout=10)
+        try:
+            absent = [ref for ref in wanted if not _on_engine(client, ref)]
+            if not absent:
+                continue
+            mirrors = [str(m) for m in (client.info().get("RegistryConfig") or {}).get("Mirrors") or []]
+        finally:
+            client.close()
+        registries = [m.rstrip("/").split("://", 1)[-1] for m in mirrors] + [_DOCKER_HUB]
+        hub_refs = [ref for ref in absent if _registry_of(ref) is None]
+        if hub_refs and not any(_answers(address) for address in registries):
+            raise PreflightFailed(
+                f"node {name} ({hosts[name]}) lacks {', '.join(hub_refs)} and no registry it pulls from "
+                f"answers ({', '.join(registries)}); pull the images there first or connect it"
+            )
+        for ref in absent:
+            other = _registry_of(ref)
+            if other is not None and not _answers(other):
+                raise PreflightFailed(f"node {name} lacks {ref} and its registry {other} does not answer")
+
+
+def _in_kit_registry(ref: str) -> bool:
+    from labcheck.kit import registry
+
+    if _registry_of(ref) is not None:
+        return True  # not Docker Hub's: the kit's mirror is not where it comes from
+    repository, reference = _split(ref)
+    return registry.manifest_digest(repository, reference) is not None
+
+
+def _on_engine(client: object, ref: str) -> bool:
+    import docker.errors
+
+    try:
+        client.images.get(ref)  # type: ignore[attr-defined]
+    except docker.errors.ImageNotFound:
+        return False
+    except docker.errors.APIError:
+        return False
+    return True
+
+
+def _registry_of(ref: str) -> str | None:
+    """The registry host a reference names, None for Docker Hub's."""
+    first, sep, _ = ref.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost") and first != "docker.io":
+        return first
+    return None
+
+
+def _split(ref: str) -> tuple[str, str]:
+    name = ref.removeprefix("docker.io/")
+    if "@" in name:
+        repository, reference = name.split("@", 1)
+    else:
+        last = name.rsplit("/", 1)[-1]
+        repository, reference = name.rsplit(":", 1) if ":" in last else (name, "latest")
+    if "/" not in repository:
+        repository = f"library/{repository}"
+    return repository, reference
+
+
+def _answers(address: str) -> bool:
+    url = address if "://" in address else f"https://{address}"
+    try:
+        urllib.request.urlopen(f"{url.rstrip('/')}/v2/", timeout=5).close()
+    except urllib.error.HTTPError:
+        return True  # an answer (Docker Hub says 401) proves it is there
+    except (urllib.error.URLError, OSError, ValueError):
+        if "://" not in address:
+            return _answers(f"http://{address}")
+        return False
+    return True
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):.1f} MB"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"

@@ -1,0 +1,119 @@
+"""Helpers for the tests of runs that meet signals, other runs, timeouts and full disks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from labcheck.dockercli import docker_cli
+from labcheck.evidence import chain
+from labcheck.kit import api as kit
+from tests.docker.labrun import ROOT, labcheck_command
+
+
+def write_spec(folder: Path, text: str, **files: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_text(content)
+    spec = folder / "lab.yaml"
+    spec.write_text(text)
+    return spec
+
+
+def start_run(out: Path, spec: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        labcheck_command(out, "--labcheck-no-report", *args, str(spec)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def evidence_of(out: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((out / "evidence.json").read_text())
+    return document
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except (OSError, ValueError, KeyError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def steps_recorded(out: Path) -> int:
+    return len(evidence_of(out)["steps"])
+
+
+def node_shell(node: str, script: str) -> str:
+    container = kit.existing_nodes([node])[node].container
+    done = subprocess.run(
+        [docker_cli(), "exec", container, "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+def assert_nodes_pristine(nodes: tuple[str, ...] = ("node1", "node2")) -> None:
+    for node in nodes:
+        assert node_shell(node, "docker ps -aq") == "", f"{node} keeps containers"
+        assert node_shell(node, "docker images -aq") == "", f"{node} keeps images"
+        assert node_shell(node, "docker info --format '{{.Swarm.LocalNodeState}}'") == "inactive"
+
+
+def step_processes_on_host() -> str:
+    """`docker exec` clients of labcheck's steps still running on this machine."""
+    done = subprocess.run(["pgrep", "-af", "labcheck-step.pid"], capture_output=True, text=True, check=False)
+    return "\n".join(line for line in done.stdout.splitlines() if "pgrep" not in line)
+
+
+def assert_chain_intact(evidence: dict[str, Any]) -> None:
+    engines = [t["engine"]["id"] for t in evidence["targets"].values()]
+    link = chain.genesis(
+        evidence["lab"]["id"], evidence["spec"]["sha256"], evidence["student"]["id"], engines
+    )
+    assert link == evidence["chain"]["genesis"]
+    for step in evidence["steps"]:
+        link = chain.link(link, step)
+        assert step["chain"] == link, step["id"]
+    assert chain.head(link, evidence) == evidence["chain"]["head"]
+
+
+def verify(out: Path, spec: Path) -> dict[str, Any]:
+    """`labcheck verify` on a run's evidence: its one student row."""
+    report = out / "verify.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "labcheck",
+            "verify",
+            str(out / "evidence.json"),
+            "--spec",
+            str(spec),
+            "--json",
+            str(report),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ},
+    )
+    row: dict[str, Any] = json.loads(report.read_text())["students"][0]
+    return row

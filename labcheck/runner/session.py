@@ -112,6 +112,10 @@ class LabRun:
             reason = f"el motor de Docker no respondió: {error}"
             return self._record(step, ERROR, reason, None, [], attempts=0)
 
+    def record_stopped(self, step: Step, reason: str) -> StepResult:
+        """A step stopped from outside the runner (a pytest plugin's timeout): an error, never lost."""
+        return self._record(step, ERROR, reason, None, [], attempts=1)
+
     def _run_step(self, step: Step) -> StepResult:
         assert self.writer is not None, "start() first"
         skip_reason = self._skip_reason(step)

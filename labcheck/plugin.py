@@ -7,6 +7,7 @@ user_properties. The runner knows nothing about pytest; this module only adapts 
 from __future__ import annotations
 
 import base64
+import re
 import sys
 from collections.abc import Iterator
 from html import escape as html_escape
@@ -21,6 +22,8 @@ from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
 
 if TYPE_CHECKING:
+    from labcheck.plugin_selection import SelectionTracker
+
     # The runner (docker SDK and all) is imported only when a step runs: collection stays quick.
     from labcheck.runner.guard import RunGuard
     from labcheck.runner.session import LabRun, RunOptions
@@ -28,6 +31,12 @@ if TYPE_CHECKING:
 
 BUNDLED_SPECS = bundled_root()  # the same finder as `labcheck labs` and `labcheck run ID`
 _RESULT_KEY = pytest.StashKey["StepResult"]()
+_SPEC_FILES_KEY = pytest.StashKey[dict[Path, int]]()  # spec path -> its place in collection order
+
+
+def out_dir_for(config: pytest.Config, lab: Lab) -> Path:
+    out = config.getoption("labcheck_out")
+    return Path(out) if out else Path("reports") / lab.id
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -85,6 +94,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="put terminal pictures in the report as well as text",
     )
+    group.addoption(
+        "--labcheck-force",
+        action="store_true",
+        default=False,
+        help="let a partial run (-k, -m, --lf, -x...) replace a complete evidence in its folder",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -92,7 +107,14 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [str(path) for path in bundled_spec_files()]
-    config.pluginmanager.register(LabcheckSession(config), "labcheck-session")
+    from labcheck.plugin_guard import StepOrderGuard, refuse_parallel
+    from labcheck.plugin_selection import SelectionTracker
+
+    refuse_parallel(config)
+    tracker = SelectionTracker(config)
+    config.pluginmanager.register(StepOrderGuard(config), "labcheck-order")
+    config.pluginmanager.register(tracker, "labcheck-selection")
+    config.pluginmanager.register(LabcheckSession(config, tracker), "labcheck-session")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -113,14 +135,31 @@ class StepFailed(Exception):
     pass
 
 
+_PYTEST_TIMEOUT = re.compile(r"Timeout \(>([0-9.]+)s\) from pytest-timeout")
+
+
+def stop_reason(error: BaseException) -> str:
+    """Why a step stopped from outside the runner, in the evidence's words."""
+    timeout = _PYTEST_TIMEOUT.search(str(error))
+    if timeout:
+        return f"pytest-timeout detuvo el paso a los {float(timeout.group(1)):g} s (--timeout)"
+    if isinstance(error, KeyboardInterrupt):
+        return "interrumpido (Ctrl-C) mientras se comprobaba el paso"
+    return f"el paso se detuvo por un error inesperado: {type(error).__name__}: {error}"
+
+
 class LabSpecFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         try:
             lab = load_lab(self.path)
         except SpecInvalid as error:
             raise self.CollectError(str(error)) from None
-        for step in lab.steps:
-            yield LabStepItem.from_parent(self, name=step.id, step=step, lab=lab)
+        files = self.config.stash.setdefault(_SPEC_FILES_KEY, {})
+        file_index = files.setdefault(self.path, len(files))
+        for index, step in enumerate(lab.steps):
+            yield LabStepItem.from_parent(
+                self, name=step.id, step=step, lab=lab, spec_position=(file_index, index)
+            )
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, self.CollectError):
@@ -129,10 +168,14 @@ class LabSpecFile(pytest.File):
 
 
 class LabStepItem(pytest.Item):
-    def __init__(self, *, step: Step, lab: Lab, **kwargs: Any) -> None:
+    def __init__(
+        self, *, step: Step, lab: Lab, spec_position: tuple[int, int] = (0, 0), **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.step = step
         self.lab = lab
+        self.spec_position = spec_position  # (spec file in collection order, step in its spec)
+        self.replays = 0
         self.user_properties.append(("step", step.number))
 
     def _labcheck_session(self) -> LabcheckSession:
@@ -148,13 +191,30 @@ class LabStepItem(pytest.Item):
     def runtest(self) -> None:
         session = self._labcheck_session()
         run = session.run_for(self.lab, self.session)
+        if _RESULT_KEY in self.stash:
+            # A rerun plugin asked for this step again: its command already changed the
+            # engines, so it never runs twice; the evidence keeps one record, its first result.
+            self.replays += 1
+            self._report(self.stash[_RESULT_KEY])
+            return
+        if self.step.id in run.outcomes:
+            raise StepFailed(f"labcheck: el paso «{self.step.id}» ya se ejecutó en esta sesión")
         try:
             result = run.run_step(self.step)
         except LabcheckError as error:
             if run.writer is not None:  # the evidence cannot be written: running more would lose it
                 self.session.shouldfail = str(error)
             raise
+        except BaseException as error:
+            # Stopped from outside the runner (pytest-timeout's kill, Ctrl-C during a check...):
+            # the step is recorded as an error, never lost, and the exception goes on.
+            if self.step.id not in run.outcomes and run.writer is not None:
+                self.stash[_RESULT_KEY] = run.record_stopped(self.step, stop_reason(error))
+            raise
         self.stash[_RESULT_KEY] = result
+        self._report(result)
+
+    def _report(self, result: StepResult) -> None:
         self.user_properties.append(("outcome", result.outcome))
         if result.record.get("duration_s") is not None:
             self.user_properties.append(("duration_s", result.record["duration_s"]))
@@ -180,8 +240,9 @@ class LabStepItem(pytest.Item):
 class LabcheckSession:
     """The state of one `pytest --labcheck` session: one LabRun per spec, started on first use."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, selection: SelectionTracker) -> None:
         self.config = config
+        self.selection = selection
         self.runs: dict[Path, LabRun] = {}
         self.failures: dict[Path, LabcheckError] = {}
         self.reports: list[str] = []
@@ -192,14 +253,13 @@ class LabcheckSession:
         from labcheck.runner.session import RunOptions
         from labcheck.runner.targets import parse_target_options
 
-        out = self.config.getoption("labcheck_out")
         workspace = self.config.getoption("labcheck_workspace")
         try:
             targets = parse_target_options(self.config.getoption("labcheck_target"))
         except ValueError as error:
             raise LabcheckError(f"--labcheck-target: {error}") from None
         return RunOptions(
-            out_dir=Path(out) if out else Path("reports") / lab.id,
+            out_dir=out_dir_for(self.config, lab),
             targets=targets,
             workspace=Path(workspace) if workspace else None,
             keep=bool(self.config.getoption("labcheck_keep")),
@@ -227,6 +287,8 @@ class LabcheckSession:
                 self.failures[lab.path] = error
                 session.shouldfail = f"labcheck: lab {lab.id} could not be set up, so no step ran"
                 raise
+            if run.writer is not None:
+                run.writer.record_selection(self.selection.selected_ids(lab))
         return self.runs[lab.path]
 
     def _progress(self, message: str) -> None:
@@ -283,10 +345,10 @@ class LabcheckSession:
 
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None
         for run in self.runs.values():
-            selected = sum(
-                1 for item in session.items if isinstance(item, LabStepItem) and item.lab.path == run.lab.path
-            )
-            run.finish(interrupted=interrupted, total_steps=selected or None)
+            if run.writer is not None and not run.finished:
+                not_run = self.selection.not_run(run.lab, set(run.outcomes), session, exitstatus)
+                run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
+            run.finish(interrupted=interrupted)
         if self.guard is not None:
             self.guard.give_back(list(self.runs.values()))
         for run in self.runs.values():
@@ -330,6 +392,13 @@ class LabcheckSession:
         return lines
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        replayed = sum(1 for item in self.selection.items if item.replays)
+        if replayed:
+            self.reports.append(
+                "repeticiones: un paso de laboratorio nunca se ejecuta dos veces; "
+                + es_count(replayed, "paso repetido informó", "pasos repetidos informaron")
+                + " de nuevo su primer resultado"
+            )
         if self.reports:
             terminalreporter.write_sep("-", "labcheck")
             for line in self.reports:
@@ -341,6 +410,10 @@ class LabcheckSession:
 
 def _tell(message: str) -> None:
     print(f"labcheck: {message}", file=sys.stderr, flush=True)
+
+
+def es_count(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def _html_extras(result: StepResult) -> list[Any]:

@@ -6,7 +6,7 @@ import errno
 import json
 import os
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from labcheck import __version__
 from labcheck.errors import LabcheckError
 from labcheck.evidence import FORMAT, FORMAT_VERSION, chain
+from labcheck.evidence.selection import NotRun, selection_record
 from labcheck.spec.model import Lab
 
 OUTCOMES = ("passed", "failed", "skipped", "error")
@@ -76,6 +77,7 @@ class EvidenceWriter:
         key_id: str | None = None,
     ) -> None:
         self.path = path
+        self.lab = lab
         self.signing_key = signing_key
         self.key_id = key_id
         engine_ids = [str(t["engine"]["id"]) for t in targets.values()]
@@ -125,6 +127,11 @@ class EvidenceWriter:
         self.steps.append(record)
         self._write()
 
+    def record_selection(self, selected: Iterable[str], not_run: Sequence[NotRun] = ()) -> None:
+        """Which steps this run was asked to run, and why the others did not (bound by the head)."""
+        self.document["run"]["selection"] = selection_record(self.lab, selected, not_run)
+        self._write()
+
     def finish(self, *, status: str, images: list[dict[str, Any]], total_steps: int) -> None:
         self.document["images"] = images
         self.document["run"]["standins"] = any(image["standin"] for image in images)
@@ -136,7 +143,8 @@ class EvidenceWriter:
         counts = {outcome: 0 for outcome in OUTCOMES}
         for step in self.steps:
             counts[step["outcome"]] += 1
-        total = total_steps if total_steps is not None else len(self.steps)
+        # The spec's steps, whatever ran so far: an evidence read mid-run never looks whole.
+        total = total_steps if total_steps is not None else len(self.lab.steps)
         return {"total": total, **counts, "not_run": max(0, total - len(self.steps))}
 
     def _write(self, total_steps: int | None = None) -> None:

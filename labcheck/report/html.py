@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
+from labcheck.report import partial
 from labcheck.report import text as es
 from labcheck.report.blocks import Block, Omission, make_block
 from labcheck.report.images import picture_columns
 from labcheck.report.markdown import render_inline, render_markdown
-from labcheck.report.model import Check, Evidence, Section, Step
+from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step
 from labcheck.report.options import StudentInfo
 from labcheck.report.sizing import PORTRAIT_WIDTH_PT, columns_at
 from labcheck.terminal.html import line_html
@@ -240,7 +241,7 @@ def cover_html(cover: Cover) -> str:
         ("Estudiante", escape(student.name or "sin indicar")),
         ("Grupo", escape(student.group or "sin indicar")),
         ("Fecha de ejecución", escape(es.long_date(evidence.started_at))),
-        ("Ejecución", escape(es.RUN_STATUS.get(evidence.status, evidence.status))),
+        ("Ejecución", escape(partial.run_status(evidence))),
     ]
     if evidence.sandbox:
         rows.append(("Entorno", escape(es.SANDBOX.get(evidence.sandbox, evidence.sandbox))))
@@ -271,6 +272,8 @@ def cover_html(cover: Cover) -> str:
     ]
     if summary.get("error"):
         extra.append(es.count_phrase(summary["error"], "con error", "con error"))
+    if evidence.not_run:
+        extra.append(es.count_phrase(len(evidence.not_run), "sin ejecutar", "sin ejecutar"))
     description = render_markdown(evidence.lab_description)
     return (
         '<section class="cover">'
@@ -278,6 +281,7 @@ def cover_html(cover: Cover) -> str:
         f'<h1 class="lab-title">{escape(evidence.lab_title)}</h1>'
         f'<div class="lab-description">{description}</div>'
         f'<div class="result">{escape(result)} · {escape(", ".join(extra))}</div>'
+        f"{partial.cover_box(evidence)}"
         f"{_facts_table(rows)}"
         f"{standins_html(evidence)}"
         f"{limitations_html(evidence)}"
@@ -310,14 +314,26 @@ def toc_html(entries: Iterable[TocEntry]) -> str:
 # ---------------------------------------------------------------- body
 
 
-def group_steps(evidence: Evidence) -> list[tuple[Section | None, list[Step]]]:
-    """Sections in spec order, each with its steps; steps of no known section at the end."""
+def group_steps(evidence: Evidence) -> list[tuple[Section | None, list[Step | NotRunStep]]]:
+    """Sections in spec order, each with its steps (those not run too); steps of no known section
+    at the end."""
     known = {section.number for section in evidence.sections}
-    groups: list[tuple[Section | None, list[Step]]] = [
-        (section, [step for step in evidence.steps if step.section == section.number])
+    groups: list[tuple[Section | None, list[Step | NotRunStep]]] = [
+        (
+            section,
+            partial.in_spec_order(
+                evidence,
+                [step for step in evidence.steps if step.section == section.number],
+                [entry for entry in evidence.not_run if entry.section == section.number],
+            ),
+        )
         for section in evidence.sections
     ]
-    loose = [step for step in evidence.steps if step.section not in known]
+    loose = partial.in_spec_order(
+        evidence,
+        [step for step in evidence.steps if step.section not in known],
+        [entry for entry in evidence.not_run if entry.section not in known],
+    )
     if loose:
         groups.append((None, loose))
     return groups
@@ -331,21 +347,28 @@ def section_heading(section: Section) -> str:
     )
 
 
-def summary_html(evidence: Evidence) -> str:
-    rows = "".join(
+def _summary_row(step: Step) -> str:
+    return (
         f'<tr class="row-{escape(step.outcome)}"><td class="num">{escape(step.number)}</td>'
         f'<td><a href="#{step_anchor(step)}">{escape(step.title)}</a></td>'
         f'<td class="cmd"><code>{escape(step.command)}</code></td>'
         f'<td class="outcome">{es.OUTCOME_MARK.get(step.outcome, "?")} '
         f"{escape(es.OUTCOME_LABEL.get(step.outcome, step.outcome))}</td>"
         f'<td class="time">{escape(es.duration(step.duration_s))}</td></tr>'
-        for step in evidence.steps
+    )
+
+
+def summary_html(evidence: Evidence) -> str:
+    rows = "".join(
+        partial.summary_row(step) if isinstance(step, NotRunStep) else _summary_row(step)
+        for step in partial.in_spec_order(evidence, evidence.steps, evidence.not_run)
     )
     summary = evidence.summary
+    not_run = f", {len(evidence.not_run)} sin ejecutar" if evidence.not_run else ""
     totals = (
         f"Total: {summary.get('total', len(evidence.steps))} pasos; "
         f"{summary.get('passed', 0)} superados, {summary.get('failed', 0)} fallidos, "
-        f"{summary.get('skipped', 0)} omitidos, {summary.get('error', 0)} con error."
+        f"{summary.get('skipped', 0)} omitidos, {summary.get('error', 0)} con error{not_run}."
     )
     return (
         '<section class="summary" id="resumen"><h2 class="section-title">Resumen</h2>'
@@ -382,7 +405,8 @@ def report_html(
                 TocEntry(section_anchor(section), f"{section.number} {section.title}", min(section.level, 2))
             )
             # A heading goes on the same (landscape) page as its first step, never alone.
-            landscape = bool(steps) and make_block(steps[0].raw).size.landscape
+            first = steps[0] if steps else None
+            landscape = isinstance(first, Step) and make_block(first.raw).size.landscape
             parts.append(
                 f'<div class="section-head{" landscape" if landscape else ""}">'
                 f"{section_heading(section)}"
@@ -392,6 +416,10 @@ def report_html(
             toc.append(TocEntry("otros-pasos", "Otros pasos", 1))
             parts.append('<h2 class="section-title" id="otros-pasos">Otros pasos</h2>')
         for step in steps:
+            if isinstance(step, NotRunStep):
+                toc.append(TocEntry(partial.anchor(step), f"Paso {step.number}: {step.title}", 3))
+                parts.append(partial.step_html(step))
+                continue
             toc.append(TocEntry(step_anchor(step), f"Paso {step.number}: {step.title}", 3))
             parts.append(step_html(step, png=png))
     toc.append(TocEntry("resumen", "Resumen", 1))

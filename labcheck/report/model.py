@@ -58,6 +58,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class NotRunStep:
+    """A step of the spec this run did not run (`run.selection.not_run`), and why."""
+
+    id: str
+    number: str
+    title: str
+    section: str | None
+    reason: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     kind: str | None
@@ -101,6 +113,13 @@ class Evidence:
     chain_head: str
     signed: bool
     signature_key_id: str | None
+    # A partial run's account: every step id of the spec in order, and those it did not run.
+    spec_steps: tuple[str, ...] = ()
+    not_run: tuple[NotRunStep, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.not_run)
 
 
 def _str(value: Any) -> str | None:
@@ -169,6 +188,25 @@ def _target(name: str, data: Mapping[str, Any]) -> Target:
     )
 
 
+def _not_run(selection: Any) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
+    if not isinstance(selection, Mapping):
+        return (), ()
+    spec_steps = tuple(str(step_id) for step_id in selection.get("spec_steps") or ())
+    entries = tuple(
+        NotRunStep(
+            id=str(entry.get("id", "")),
+            number=str(entry.get("number", "")),
+            title=str(entry.get("title", "")),
+            section=_str(entry.get("section")),
+            reason=str(entry.get("reason", "")),
+            detail=str(entry.get("detail", "")),
+        )
+        for entry in selection.get("not_run") or ()
+        if isinstance(entry, Mapping)
+    )
+    return spec_steps, entries
+
+
 def load_mapping(source: Mapping[str, Any] | Path) -> Mapping[str, Any]:
     if isinstance(source, Path):
         try:
@@ -206,6 +244,7 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
     )
     # The kit may say so only through its capabilities: real images were not available.
     no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
+    spec_steps, not_run = _not_run(run.get("selection"))
     standin_images = tuple(
         (", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19], _str(image.get("standin_of")))
         for image in data.get("images") or ()
@@ -235,4 +274,6 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
         chain_head=str(chain.get("head", "")),
         signed=isinstance(signature, Mapping) and bool(signature.get("value")),
         signature_key_id=_str(signature.get("key_id")) if isinstance(signature, Mapping) else None,
+        spec_steps=spec_steps,
+        not_run=not_run,
     )

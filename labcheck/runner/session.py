@@ -156,6 +156,10 @@ class LabRun:
                 self._record_trace(step, trace, ERROR, f"se detuvo el paso: {stopped}".rstrip(": "))
             raise
 
+    def record_stopped(self, step: Step, reason: str) -> StepResult:
+        """A step stopped from outside the runner (a pytest plugin's timeout): an error, never lost."""
+        return self._record(step, ERROR, reason, None, [], attempts=1)
+
     def _run_step(self, step: Step, trace: StepTrace) -> StepResult:
         skip_reason = self._skip_reason(step)
         if skip_reason is not None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from labcheck.errors import EvidenceError
 from labcheck.spec.model import Lab, Step
-from labcheck.verify import crosscheck, integrity
+from labcheck.verify import crosscheck, integrity, selection_check
 from labcheck.verify.bundle import DEFAULT_MAX_BYTES, read_bundle
 from labcheck.verify.rejudge import rejudge_run_step, skip_problems, streams_of
 from labcheck.verify.result import (
@@ -57,6 +57,7 @@ class Verifier:
         problems += integrity.summary_problems(document)
         problems += integrity.unbound_field_problems(document)
         problems += integrity.spec_copy_problems(document, self.lab)
+        problems += selection_check.selection_problems(document, self.lab)
         alignment = integrity.align_steps(document["steps"], self.lab)
         problems += alignment.problems
         student = document["student"].get("id")
@@ -87,12 +88,13 @@ class Verifier:
         findings: dict[str, StepFindings] = {}
         recorded_outcomes: dict[str, str] = {}
         run_stopped = _run_stopped_early(document, alignment.missing, self.steps)
+        not_run = selection_check.not_run_reasons(document)
         for step in self.steps:
             found = findings[step.id] = StepFindings(step.id, step.number)
             found.tampering += alignment.step_tampering.get(step.id, [])
             record = alignment.records.get(step.id)
             if record is None:
-                self._missing(step, found, alignment, chain_check, run_stopped)
+                self._missing(step, found, alignment, chain_check, run_stopped, not_run.get(step.id))
                 continue
             if alignment.index[step.id] in chain_check.broken_links:
                 found.tampering.append(
@@ -150,11 +152,15 @@ class Verifier:
         alignment: integrity.Alignment,
         chain_check: integrity.ChainCheck,
         run_stopped: bool,
+        not_run: str | None,
     ) -> None:
         later = self.steps[self.steps.index(step) + 1 :]
         following = next((alignment.index[s.id] for s in later if s.id in alignment.index), None)
         if following is not None and following in chain_check.broken_links:
             found.tampering.append("removed from the bundle (the hash chain breaks at the step after it)")
+        elif not_run is not None:
+            # The run's own bound account: not run, so never passed (a failure of the student's).
+            found.failures.append(f"not run: {not_run}")
         elif run_stopped:
             found.failures.append("not run: the run stopped before it")
         else:

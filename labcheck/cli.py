@@ -9,6 +9,7 @@ from labcheck import run_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
+from labcheck.safe_text import visible
 from labcheck.spec import cli as spec_cli
 from labcheck.verify import cli as verify_cli
 
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except LabcheckError as exc:
-        print(f"labcheck: {exc}", file=sys.stderr)
+        # Messages name files and values others chose: their control characters are shown, not run.
+        print(f"labcheck: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("labcheck: interrupted", file=sys.stderr)

@@ -115,6 +115,8 @@ def _inside(folder: Path, relative: str | Path, display: str, where: str) -> tup
     except RuntimeError:
         raise FileRefused(display, "is a symlink loop") from None
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise FileRefused(display, "is a symlink loop") from None
         raise FileRefused(display, f"cannot be read: {error.strerror or error}") from None
     if not resolved.is_relative_to(base):
         if candidate.is_symlink():

@@ -93,11 +93,12 @@ def _scan(
             if stat.S_ISLNK(info.st_mode):
                 target = entry.resolve(strict=True)
                 if not target.is_relative_to(base):
-                    refuse(entry, f"{entry}: a symlink to {os.readlink(entry)}, outside {FOLDER}: not read")
+                    link = os.readlink(entry)
+                    refuse(entry, f"{entry}: is a symlink to {link}, outside {FOLDER}: not read")
                     continue
                 info = target.stat()
         except (OSError, RuntimeError):
-            refuse(entry, f"{entry}: a symlink that leads nowhere (broken or a loop): not read")
+            refuse(entry, f"{entry}: is a symlink that leads nowhere (broken, or a loop): not read")
             continue
         if stat.S_ISDIR(info.st_mode):
             if os.path.lexists(entry / EVIDENCE_FILE):

@@ -121,6 +121,8 @@ def _inside(folder: Path, relative: str | Path, display: str, where: str) -> tup
     if not resolved.is_relative_to(base):
         if candidate.is_symlink():
             raise FileRefused(display, f"is a symlink to {os.readlink(candidate)}, outside {where}: not read")
+        if Path(relative).is_absolute() or ".." in Path(relative).parts:
+            raise FileRefused(display, f"is outside {where}: not read")
         raise FileRefused(display, f"leads to {resolved} (through a symlink), outside {where}: not read")
     inner = PurePosixPath(resolved.relative_to(base).as_posix())
     if not inner.parts:

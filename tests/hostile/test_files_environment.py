@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from labcheck.evidence.chain import SIGNING_KEY_ENV
-from labcheck.runner.environment import SECRET_LIST_ENV, scrubbed_environment
+from labcheck.report.student_pictures import MAX_PICTURE_BYTES
+from labcheck.runner.environment import SECRET_LIST_ENV, scrubbed_environment, secret_names
+from labcheck.runner.lab_files import MAX_LAB_FILE_BYTES
 from labcheck.runner.process import run_command
 from labcheck.runner.targets import HostTarget, KitNodeTarget
 from tests.hostile.files_inputs import SECRET_KEY
@@ -66,3 +69,14 @@ def test_the_docker_cli_of_a_kit_node_step_gets_no_secret(secrets: dict[str, str
     )
     assert not set(secrets) & set(invocation.env)
     assert not any(value in " ".join(invocation.argv) for value in secrets.values())
+
+
+def test_the_readme_names_only_variables_that_are_scrubbed_and_the_real_limits() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("**Students' files and the course's secrets.**")[1].split("\n\n")[0]
+    named = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", paragraph)) - {SECRET_LIST_ENV, "_KEY"}
+    assert {"GITHUB_TOKEN", "CI_JOB_TOKEN", "SSH_AUTH_SOCK"} <= named
+    everything = dict.fromkeys(named, "x")
+    assert secret_names(everything) == set(named)
+    assert f"{MAX_LAB_FILE_BYTES // 2**20} MB a lab file" in paragraph
+    assert f"{MAX_PICTURE_BYTES // 2**20} MB a picture" in " ".join(paragraph.split())

@@ -13,6 +13,7 @@ from labcheck import __version__, labs_cli, run_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
+from labcheck.safe_text import visible
 from labcheck.spec import cli as spec_cli
 from labcheck.verify import cli as verify_cli
 
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except LabcheckError as exc:
-        print(f"labcheck: {exc}", file=sys.stderr)
+        # Messages name files and values others chose: their control characters are shown, not run.
+        print(f"labcheck: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file the user named that cannot be read or written
         print(f"labcheck: {exc}", file=sys.stderr)

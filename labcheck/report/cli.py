@@ -8,6 +8,7 @@ from pathlib import Path
 
 from labcheck.report.api import render_report
 from labcheck.report.options import STUDENT_CONFIG, ReportOptions
+from labcheck.safe_text import visible
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     )
     paths = render_report(evidence, out_dir, options=options)
     for warning in paths.warnings:
-        print(f"aviso: {warning}", file=sys.stderr)
+        print(f"aviso: {visible(warning)}", file=sys.stderr)
     print(f"informe HTML: {paths.html}")
     if paths.pdf is not None:
         print(f"informe PDF: {paths.pdf}")

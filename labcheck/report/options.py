@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
 
 STUDENT_CONFIG = ".labcheck-student.toml"
+_MAX_CONFIG_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,9 @@ class StudentInfo:
 
 def _read_config(path: Path) -> StudentInfo:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        # A regular file of bounded size: never a FIFO that blocks the report.
+        data = tomllib.loads(read_regular(path, Limits(_MAX_CONFIG_BYTES)).decode("utf-8"))
+    except (OSError, FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise LabcheckError(f"{path}: no se puede leer: {error}") from error
     table = data.get("student", data)
     name = table.get("name") if isinstance(table, dict) else None

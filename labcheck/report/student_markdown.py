@@ -9,17 +9,17 @@ cannot be placed stay as they are and are reported with their line numbers.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
 from labcheck.report import text as es
 from labcheck.report.html import (
@@ -35,9 +35,10 @@ from labcheck.report.markdown import new_parser
 from labcheck.report.matching import commands_in, matching_steps, pick
 from labcheck.report.model import Evidence, Step
 from labcheck.report.options import StudentInfo
+from labcheck.report.student_pictures import check_budget, is_picture, load_picture
 
 MARKER_SCHEME = "labcheck:"
-_PICTURE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+MAX_MARKDOWN_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -184,16 +185,37 @@ def _hide_picture_paragraphs(tokens: list[Token]) -> None:
             tokens[index + 1].hidden = True
 
 
-def _local_picture(src: str, base: Path, out_dir: Path) -> str | None:
-    """A relative path from the report to a picture inside the student's folder, if it is one."""
-    if not src or ":" in src.split("/")[0] or src.startswith("//"):
-        return None
-    target = (base / unquote(src)).resolve()
-    if target.suffix.lower() not in _PICTURE_SUFFIXES or not target.is_file():
-        return None
-    if not target.is_relative_to(base.resolve()):
-        return None
-    return quote(os.path.relpath(target, out_dir.resolve()))
+def _own_pictures(tokens: Sequence[Token], base: Path, shown: str) -> dict[str, str]:
+    """Every picture the report keeps (not placed, not remote), embedded; one error naming each
+    picture that is there but refused, before anything is written."""
+    pictures: dict[str, str] = {}
+    refused: list[str] = []
+    total = 0
+    for token in tokens:
+        for child in token.children or []:
+            placement = child.meta.get("placement")
+            if child.type != "image" or (isinstance(placement, Placement) and placement.steps):
+                continue
+            src = str(child.attrGet("src") or "")
+            if not src or _is_remote(src) or src.startswith(MARKER_SCHEME) or not is_picture(src):
+                continue
+            if src in pictures:
+                continue
+            try:
+                data_url = load_picture(base, src)
+                if data_url is None:
+                    continue
+                total += len(data_url)
+                check_budget(total, unquote(src))
+            except FileRefused as refusal:
+                where = f"{shown}:{placement.line}" if isinstance(placement, Placement) else shown
+                refused.append(f"{where}: {refusal}")
+                continue
+            pictures[src] = data_url
+    if refused:
+        listed = "\n".join(f"  {problem}" for problem in refused)
+        raise LabcheckError(f"the report was not written; pictures refused:\n{listed}")
+    return pictures
 
 
 def _placed_html(placement: Placement, png: Callable[[Step], bytes] | None) -> str:
@@ -221,13 +243,11 @@ def student_report_html(
     out_dir: Path,
     png: Callable[[Step], bytes] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
-    try:
-        source = markdown_path.read_text(encoding="utf-8", errors="replace")
-    except OSError as error:
-        raise LabcheckError(f"{markdown_path}: no se puede leer: {error}") from error
+    # The student's file: a regular file, bounded, never a FIFO or a device.
+    source = read_regular(markdown_path, Limits(MAX_MARKDOWN_BYTES)).decode("utf-8", errors="replace")
     tokens, placements = place_screenshots(source, evidence)
     _hide_picture_paragraphs(tokens)
-    base = markdown_path.parent
+    pictures = _own_pictures(tokens, markdown_path.parent, str(markdown_path))
 
     def image_rule(
         self: RendererHTML,
@@ -247,9 +267,9 @@ def student_report_html(
                 f'<span class="remote-image">[{escape(alt)}: '
                 f'<a href="{escape(src)}">{escape(src)}</a>]</span>'
             )
-        local = _local_picture(src, base, out_dir)
-        if local is not None:
-            return f'<img src="{escape(local)}" alt="{escape(alt)}">'
+        embedded = pictures.get(src)
+        if embedded is not None:
+            return f'<img src="{escape(embedded)}" alt="{escape(alt)}">'
         return f'<span class="missing-image">[{escape(alt)}: {escape(unquote(src))}]</span>'
 
     toc: list[TocEntry] = []

@@ -20,6 +20,7 @@ from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import interrupts, inventory, sandbox
+from labcheck.runner.lab_files import gather_lab_files
 from labcheck.runner.process import ProcessResult, run_command
 from labcheck.runner.records import step_record, streams_of
 from labcheck.runner.sandbox import ENGINE_ERRORS
@@ -82,6 +83,8 @@ class LabRun:
             raise LabcheckError(f"setting up the lab's engines failed: {engine_error_text(error)}") from None
 
     def _start(self) -> None:
+        # Before any node is touched: a refused file (named, with why) stops the run here.
+        files = gather_lab_files(self.lab, self.options.workspace, host_targets=bool(self.options.targets))
         where = "targets" if self.options.targets else "kit-nodes"
         if self.options.targets:
             self.targets, self.capabilities = sandbox.named_targets(
@@ -99,7 +102,13 @@ class LabRun:
                 "engine": target.engine_facts(),
             }
             self.baselines[name] = inventory.take_inventory(target.client())
-        self._put_lab_files()
+        for node, named_files in files.items():
+            try:
+                self.targets[node].put_files(named_files, self.lab.default_workdir)
+            except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
+                raise LabcheckError(
+                    f"copying the lab's files into node {node} failed: {engine_error_text(error)}"
+                ) from None
         key = os.environ.get(SIGNING_KEY_ENV)
         self.writer = EvidenceWriter(
             self.evidence_path,
@@ -112,23 +121,6 @@ class LabRun:
             signing_key=key.encode() if key else None,
             key_id=os.environ.get("LABCHECK_SIGNING_KEY_ID"),
         )
-
-    def _put_lab_files(self) -> None:
-        by_node: dict[str, dict[str, bytes]] = {}
-        for lab_file in self.lab.files:
-            source = lab_file.source
-            if self.options.workspace is not None and lab_file.student_may_replace:
-                replacement = self.options.workspace / lab_file.path
-                if replacement.is_file():
-                    source = replacement
-            by_node.setdefault(lab_file.node, {})[lab_file.path] = source.read_bytes()
-        for node, files in by_node.items():
-            try:
-                self.targets[node].put_files(files, self.lab.default_workdir)
-            except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
-                raise LabcheckError(
-                    f"copying the lab's files into node {node} failed: {engine_error_text(error)}"
-                ) from None
 
     # -- running a step ---------------------------------------------------------------------
 

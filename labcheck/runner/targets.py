@@ -5,7 +5,6 @@ machine with DOCKER_HOST pointing at it)."""
 from __future__ import annotations
 
 import io
-import os
 import posixpath
 import shutil
 import subprocess
@@ -19,6 +18,8 @@ import docker
 
 from labcheck.dockercli import docker_cli
 from labcheck.kit.engine import client_at
+from labcheck.runner.environment import scrubbed_environment
+from labcheck.runner.lab_files import write_within_home
 
 NODE_HOME = "/root"
 # The pid of the shell running a step inside a node, so a timeout can stop it there too.
@@ -128,7 +129,7 @@ class KitNodeTarget(_EngineTarget):
             command,
         ]
         # The node's container lives on the engine this machine's docker CLI talks to.
-        return Invocation(argv, dict(os.environ), None)
+        return Invocation(argv, scrubbed_environment(), None)
 
     def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:
         archive = io.BytesIO()
@@ -170,14 +171,11 @@ class HostTarget(_EngineTarget):
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         cwd = _expand_home(workdir, str(self.workspace))
-        env = {**os.environ, "DOCKER_HOST": self.docker_host, "TERM": "xterm"}
+        env = {**scrubbed_environment(), "DOCKER_HOST": self.docker_host, "TERM": "xterm"}
         return Invocation(["bash", "-c", command], env, cwd)
 
     def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:
-        folder = Path(_expand_home(workdir, str(self.workspace)))
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            (folder / name).write_bytes(data)
+        write_within_home(self.workspace, _expand_home(workdir, str(self.workspace)), files)
 
     def stop_step(self) -> None:
         """The step's process group was killed on this machine; nothing runs elsewhere."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
 from labcheck.spec import schema_errors
@@ -181,8 +182,9 @@ class _Builder:
         self, index: int, item: dict[str, Any], default_node: str, node_names: tuple[str, ...]
     ) -> LabFile:
         source = self.path.parent / item["path"]
-        if not source.is_file():
-            self.problem(("files", index, "path"), f"the lab file '{item['path']}' is not beside the spec")
+        problem = lab_file_problem(self.path.parent, item["path"])
+        if problem is not None:
+            self.problem(("files", index, "path"), problem)
         node = item.get("node", default_node)
         if node not in node_names:
             self.problem(("files", index, "node"), f"unknown node '{node}'")

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+import stat
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import LabcheckError
 from labcheck.spec.model import Lab
-from labcheck.verify.bundle import EVIDENCE_FILE
+from labcheck.verify.bundle import EVIDENCE_FILE, FOLDER
 from labcheck.verify.result import ERROR, BundleResult
 from labcheck.verify.verifier import Verifier, VerifyOptions
 
@@ -26,6 +28,7 @@ class UsageError(LabcheckError):
 class Submission:
     path: Path
     expected_student: str | None = None
+    folder: Path | None = None  # the submissions folder it was found in, which it must not leave
 
 
 @dataclass(frozen=True)
@@ -34,35 +37,36 @@ class Found:
     unreadable: tuple[BundleResult, ...]  # entries of a submissions folder that hold no bundle
 
 
+def student_name(name: str) -> str:
+    """A student id from a file name, in the composed Unicode form (NFC): macOS writes names
+    decomposed (NFD), and «josé» must be «josé» whichever form its file name took."""
+    return unicodedata.normalize("NFC", name)
+
+
 def find_bundles(paths: Sequence[Path], *, ids_from_names: bool, student_id: str | None = None) -> Found:
     """A bundle is a JSON file or a folder holding evidence.json; any other folder holds bundles."""
     submissions: list[Submission] = []
     unreadable: list[BundleResult] = []
 
-    def add(path: Path, name: str) -> None:
-        submissions.append(Submission(path, name if ids_from_names else None))
+    def add(path: Path, name: str, folder: Path | None) -> None:
+        submissions.append(Submission(path, student_name(name) if ids_from_names else None, folder))
+
+    def refuse(entry: Path, message: str) -> None:
+        unreadable.append(BundleResult(str(entry), None, _name(entry, ids_from_names), ERROR, error=message))
 
     for path in paths:
-        if path.is_file():
-            add(path, path.stem)
-        elif (path / EVIDENCE_FILE).is_file():
-            add(path / EVIDENCE_FILE, path.resolve().name)
-        elif path.is_dir():
-            for entry in sorted(path.iterdir()):
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    if (entry / EVIDENCE_FILE).is_file():
-                        add(entry / EVIDENCE_FILE, entry.name)
-                    else:
-                        message = f"{entry}: no {EVIDENCE_FILE} in this folder"
-                        unreadable.append(
-                            BundleResult(str(entry), None, _name(entry, ids_from_names), ERROR, error=message)
-                        )
-                elif entry.suffix == ".json":
-                    add(entry, entry.stem)
+        try:
+            is_folder = stat.S_ISDIR(path.stat().st_mode)
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file or folder") from None
+        except OSError as error:
+            raise UsageError(f"{path}: cannot be read: {error.strerror or error}") from None
+        if not is_folder:
+            add(path, path.stem, None)  # named by the user: read as a regular file, never a FIFO
+        elif os.path.lexists(path / EVIDENCE_FILE):
+            add(path / EVIDENCE_FILE, path.resolve().name, path)
         else:
-            raise UsageError(f"{path}: no such file or folder")
+            _scan(path, add, refuse)
     if not submissions and not unreadable:
         raise UsageError(
             f"no bundles found in {', '.join(str(p) for p in paths)} (*.json or */{EVIDENCE_FILE})"
@@ -70,12 +74,43 @@ def find_bundles(paths: Sequence[Path], *, ids_from_names: bool, student_id: str
     if student_id is not None:
         if len(submissions) != 1 or unreadable:
             raise UsageError("--student-id names the student of one bundle; for many, use --ids-from-names")
-        submissions = [Submission(submissions[0].path, student_id)]
+        submissions = [Submission(submissions[0].path, student_id, submissions[0].folder)]
     return Found(tuple(submissions), tuple(unreadable))
 
 
+def _scan(
+    folder: Path,
+    add: Callable[[Path, str, Path | None], None],
+    refuse: Callable[[Path, str], None],
+) -> None:
+    """One folder of submissions: only what is inside it is read; a symlink out is named, not followed."""
+    base = folder.resolve()
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        try:
+            info = entry.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                target = entry.resolve(strict=True)
+                if not target.is_relative_to(base):
+                    link = os.readlink(entry)
+                    refuse(entry, f"{entry}: is a symlink to {link}, outside {FOLDER}: not read")
+                    continue
+                info = target.stat()
+        except (OSError, RuntimeError):
+            refuse(entry, f"{entry}: is a symlink that leads nowhere (broken, or a loop): not read")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            if os.path.lexists(entry / EVIDENCE_FILE):
+                add(entry / EVIDENCE_FILE, entry.name, folder)
+            else:
+                refuse(entry, f"{entry}: no {EVIDENCE_FILE} in this folder")
+        elif entry.suffix == ".json":
+            add(entry, entry.stem, folder)  # a FIFO or a device is refused when read, without opening it
+
+
 def _name(entry: Path, ids_from_names: bool) -> str | None:
-    return entry.name if ids_from_names else None
+    return student_name(entry.name) if ids_from_names else None
 
 
 _worker: Verifier | None = None
@@ -93,7 +128,7 @@ def _verify(submission: Submission) -> BundleResult:
 
 def verify_one(verifier: Verifier, submission: Submission) -> BundleResult:
     try:
-        return verifier.verify_path(submission.path, submission.expected_student)
+        return verifier.verify_path(submission.path, submission.expected_student, within=submission.folder)
     except Exception as error:  # one odd bundle must never stop the batch
         message = f"{submission.path}: could not be verified ({type(error).__name__}: {error})"
         return BundleResult(str(submission.path), None, submission.expected_student, ERROR, error=message)

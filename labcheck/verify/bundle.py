@@ -10,12 +10,15 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from labcheck.confined import FileMissing, FileRefused, FileTooBig, Limits, read_regular, read_within
 from labcheck.errors import EvidenceError
 from labcheck.resources import packaged_json
 from labcheck.verify.schema_check import Check, compile_schema
 
 EVIDENCE_FILE = "evidence.json"
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+READ_TIMEOUT_S = 30.0
+FOLDER = "the submissions folder"
 
 
 class BundleUnreadable(EvidenceError):
@@ -41,22 +44,32 @@ def evidence_file(path: Path) -> Path:
     return path / EVIDENCE_FILE if path.is_dir() else path
 
 
-def read_bundle(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """The bundle's document, schema-valid, or a one-line BundleUnreadable."""
-    file = evidence_file(path)
+def read_bundle(
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    within: Path | None = None,
+    timeout_s: float = READ_TIMEOUT_S,
+) -> dict[str, Any]:
+    """The bundle's document, schema-valid, or a one-line BundleUnreadable.
+
+    Found in a submissions folder (`within`), it must be a regular file inside that folder; named
+    by the user, any regular file. Never a FIFO or a device, never more than max_bytes, and a read
+    that takes longer than timeout_s is given up."""
+    file = evidence_file(path) if within is None else path
+    limits = Limits(max_bytes, timeout_s)
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise BundleUnreadable(
-                f"{file}: too big ({_megabytes(size)}; the limit is {_megabytes(max_bytes)}, see --max-size)"
-            )
-        with file.open("rb") as stream:
-            # Read one byte past the limit: a file growing after stat() is still caught.
-            raw = stream.read(max_bytes + 1)
-    except OSError as error:
-        raise BundleUnreadable(f"{file}: cannot read it: {error.strerror or error}") from None
-    if len(raw) > max_bytes:
-        raise BundleUnreadable(f"{file}: too big (over the limit of {_megabytes(max_bytes)})")
+        if within is None:
+            raw = read_regular(file, limits)
+        else:
+            raw = read_within(within, file.relative_to(within), limits, where=FOLDER, display=str(file))
+    except FileTooBig as big:
+        size = f"{_megabytes(big.size)}; the limit is " if big.size is not None else "over the limit of "
+        raise BundleUnreadable(f"{file}: too big ({size}{_megabytes(max_bytes)}, see --max-size)") from None
+    except FileMissing:
+        raise BundleUnreadable(f"{file}: cannot read it: no such file") from None
+    except FileRefused as refused:
+        raise BundleUnreadable(str(refused)) from None
     return parse_bundle(raw, str(file))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ def identity_problems(document: Mapping[str, Any], lab: Lab, expected_student: s
             )
         )
     student = document["student"].get("id")
-    if expected_student is not None and student != expected_student:
+    if expected_student is not None and not same_student(student, expected_student):
         problems.append(
             Problem(
                 "other-student",
@@ -43,6 +44,13 @@ def identity_problems(document: Mapping[str, Any], lab: Lab, expected_student: s
             )
         )
     return problems
+
+
+def same_student(student: str | None, expected: str | None) -> bool:
+    """The same id, whichever Unicode form (composed or decomposed) each was written in."""
+    if student is None or expected is None:
+        return student == expected
+    return unicodedata.normalize("NFC", student) == unicodedata.normalize("NFC", expected)
 
 
 @dataclass(frozen=True)

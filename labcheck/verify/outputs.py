@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from labcheck.safe_text import csv_cell, visible, xml_text
 from labcheck.spec.model import Lab
 from labcheck.verify.result import ERROR, FAILED, PASSED, SKIPPED, TAMPERED, UNVERIFIED, BundleResult
 
@@ -21,12 +22,17 @@ def label(result: BundleResult) -> str:
     return result.expected_student or result.student or Path(result.path).name
 
 
+def _shown_label(result: BundleResult) -> str:
+    return visible(label(result))
+
+
 def _clip(text: str, limit: int = _DETAIL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def text_report(results: Sequence[BundleResult], lab: Lab, *, details: bool = True) -> str:
-    width = max([len("student"), *(len(label(r)) for r in results)])
+    # Everything from a bundle or a file name reaches the terminal with its controls made visible.
+    width = max([len("student"), *(len(_shown_label(r)) for r in results)])
     header = f"{'student':<{width}}  " + "  ".join(f"{c:>10}" for c in _COLUMNS) + "  verdict"
     lines = [
         f"labcheck verify: {lab.id} {lab.version} (spec sha256 {lab.sha256[:12]}…), {len(results)} bundles"
@@ -39,9 +45,9 @@ def text_report(results: Sequence[BundleResult], lab: Lab, *, details: bool = Tr
             counts = result.counts
             cells = "  ".join(f"{counts[c]:>10}" for c in _COLUMNS)
         signed = " (signed)" if result.signed else ""
-        lines.append(f"{label(result):<{width}}  {cells}  {result.verdict}{signed}")
+        lines.append(f"{_shown_label(result):<{width}}  {cells}  {result.verdict}{signed}")
         if details and result.verdict != PASSED:
-            lines += [f"    {_clip(line)}" for line in detail_lines(result)]
+            lines += [f"    {_clip(visible(line))}" for line in detail_lines(result)]
     lines.append(summary_line(results))
     return "\n".join(lines)
 
@@ -71,7 +77,8 @@ def write_csv(results: Sequence[BundleResult], path: Path) -> None:
         for result in results:
             counts = result.counts
             writer.writerow(
-                [
+                csv_cell(cell)
+                for cell in [
                     label(result),
                     result.path,
                     result.student or "",
@@ -89,7 +96,9 @@ def write_json(results: Sequence[BundleResult], lab: Lab, path: Path) -> None:
         "summary": dict(Counter(result.verdict for result in results)),
         "students": [{"label": label(result), **result.to_json()} for result in results],
     }
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    # A lone surrogate from a bundle is written as its JSON escape (\udXXX), not a crash.
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    path.write_bytes(text.encode("utf-8", errors="backslashreplace"))
 
 
 def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept_unverified: bool) -> None:
@@ -108,16 +117,21 @@ def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept
         skipped="0",
     )
     for result in results:
-        case = ET.SubElement(suite, "testcase", classname=f"labcheck.verify.{lab.id}", name=label(result))
-        case.set("file", result.path)
+        case = ET.SubElement(
+            suite, "testcase", classname=f"labcheck.verify.{lab.id}", name=xml_text(label(result))
+        )
+        case.set("file", xml_text(result.path))
         if _ok(result, accept_unverified):
             continue
         lines = detail_lines(result)
         if result.verdict == ERROR:
-            element = ET.SubElement(case, "error", message=result.error or "unreadable", type="unreadable")
+            message = xml_text(result.error or "unreadable")
+            element = ET.SubElement(case, "error", message=message, type="unreadable")
         else:
-            element = ET.SubElement(case, "failure", message=failure_message(result), type=result.verdict)
-        element.text = "\n".join(lines)
+            message = xml_text(failure_message(result))
+            element = ET.SubElement(case, "failure", message=message, type=result.verdict)
+        element.text = xml_text("\n".join(lines))
+    suite.set("name", xml_text(f"labcheck verify {lab.id}"))
     ET.indent(suites)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
 

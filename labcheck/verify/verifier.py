@@ -40,9 +40,11 @@ class Verifier:
         self.options = options or VerifyOptions()
         self.steps: tuple[Step, ...] = lab.steps
 
-    def verify_path(self, path: Path, expected_student: str | None = None) -> BundleResult:
+    def verify_path(
+        self, path: Path, expected_student: str | None = None, *, within: Path | None = None
+    ) -> BundleResult:
         try:
-            document = read_bundle(path, self.options.max_bytes)
+            document = read_bundle(path, self.options.max_bytes, within=within)
         except EvidenceError as error:
             return BundleResult(str(path), None, expected_student, ERROR, error=str(error))
         return self.verify_document(document, str(path), expected_student)
@@ -61,7 +63,9 @@ class Verifier:
         alignment = integrity.align_steps(document["steps"], self.lab)
         problems += alignment.problems
         student = document["student"].get("id")
-        values = self.lab.values_for_student(expected_student if expected_student is not None else student)
+        # The bundle's own spelling when it is the expected student (NFC or NFD alike).
+        same = expected_student is None or integrity.same_student(student, expected_student)
+        values = self.lab.values_for_student(student if same else expected_student)
         findings = self._judge_steps(document, alignment, chain_check, values)
         for step_id, messages in crosscheck.image_fact_problems(
             self.steps, values, document["images"]

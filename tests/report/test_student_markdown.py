@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from labcheck.report.model import evidence_from_mapping
 from labcheck.report.student_markdown import Placement, place_screenshots
@@ -85,17 +85,12 @@ def test_diagrams_and_unknown_pictures_stay_and_are_listed(
 def test_explicit_marker_and_local_pictures(evidence: dict[str, Any], tmp_path: Path) -> None:
     pictures = tmp_path / "images"
     pictures.mkdir()
-    (pictures / "diagrama.png").write_bytes(
-        bytes.fromhex(
-            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-            "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-        )
-    )
+    Image.new("RGB", (3, 2), "#336699").save(pictures / "diagrama.png")
     report = tmp_path / "mi-informe.md"
     report.write_text(
         "# Mi informe\n\nLa lista de imágenes:\n\n![captura](labcheck:image-ls)\n\n"
         "Un diagrama mío:\n\n![diagrama](images/diagrama.png)\n\n"
-        "Fuera de la carpeta:\n\n![fuera](../../etc/passwd.png)\n\n"
+        "Una que falta:\n\n![falta](images/no-esta.png)\n\n"
         "Paso que no existe:\n\n![otra](labcheck:no-such-step)\n",
         encoding="utf-8",
     )
@@ -103,7 +98,8 @@ def test_explicit_marker_and_local_pictures(evidence: dict[str, Any], tmp_path: 
     result = render(evidence, out, from_markdown=report)
     image_ls = next(step for step in evidence["steps"] if step["id"] == "image-ls")
     assert image_ls["command"] in result.html
-    assert 'src="../images/diagrama.png"' in result.html
-    assert not re.search(r"<img[^>]+passwd", result.html)
+    # Embedded, so the report needs nothing from the student's folder later.
+    assert '<img src="data:image/png;base64,' in result.html
+    assert "[falta: images/no-esta.png]" in result.html
     warned = {warning.split(":")[1] for warning in result.paths.warnings}
     assert warned == {"9", "13", "17"}

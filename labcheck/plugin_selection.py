@@ -60,7 +60,9 @@ class SelectionTracker:
             }
         )
 
-    @pytest.hookimpl(trylast=True)
+    # First of the collection_finish hooks: refusing a partial run touches nothing, while the
+    # session's pre-flight that follows reaches the engines and takes their lock.
+    @pytest.hookimpl(tryfirst=True)
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.items = [item for item in session.items if isinstance(item, LabStepItem)]
         if self.config.getoption("collectonly") or self.config.getoption("labcheck_force"):

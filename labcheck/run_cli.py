@@ -124,6 +124,8 @@ class SessionOutcome:
         self.collection_errors = 0
         self.user_interrupt = False
         self.setup_failed = False
+        # pytest.exit(returncode=...) by a plugin: labcheck's pre-flight
+        self.exit_requested: int | None = None
         self.pdf_lines: list[str] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
@@ -134,6 +136,8 @@ class SessionOutcome:
         # pytest reports its own stops (collection errors, pytest.exit) through this hook too.
         internal = (pytest.Session.Interrupted, pytest.exit.Exception)
         self.user_interrupt = not isinstance(excinfo.value, internal)
+        if isinstance(excinfo.value, pytest.exit.Exception) and excinfo.value.returncode is not None:
+            self.exit_requested = int(excinfo.value.returncode)
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         # After every pytest_sessionfinish: the labcheck session has set up, run and reported.
@@ -147,6 +151,8 @@ class SessionOutcome:
             return 130
         if pytest_code == pytest.ExitCode.OK:
             return 0
+        if self.exit_requested in (1, 2, 130):
+            return self.exit_requested
         if self.setup_failed:
             return 2
         if pytest_code == pytest.ExitCode.TESTS_FAILED:

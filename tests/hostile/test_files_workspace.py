@@ -158,7 +158,7 @@ def test_validate_names_the_file_and_line_without_a_traceback(tmp_path: Path) ->
         text=True,
         timeout=120,
     )
-    assert done.returncode == 1  # validate: the spec has problems
+    assert done.returncode == 2  # validate: an invalid spec is a spec error
     assert (
         "lab.yaml:3: files[0].path: the lab file 'index.js' is a symlink to /proc/self/environ" in done.stderr
     )

@@ -18,6 +18,7 @@ import pytest
 
 from labcheck.bundled import bundled_root, bundled_spec_files
 from labcheck.errors import LabcheckError, SpecInvalid
+from labcheck.evidence.writer import EvidenceWriteFailed
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
 
@@ -280,6 +281,7 @@ class LabcheckSession:
                 options = self.options_for(lab)
                 options.kit_nodes_given_back_by_caller = self.guard is not None
                 run = LabRun(lab, options, progress=self._progress)
+                run.describe_stop = stop_reason
                 self.runs[lab.path] = run
                 run.start()
             except LabcheckError as error:
@@ -347,7 +349,10 @@ class LabcheckSession:
         for run in self.runs.values():
             if run.writer is not None and not run.finished:
                 not_run = self.selection.not_run(run.lab, set(run.outcomes), session, exitstatus)
-                run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
+                try:
+                    run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
+                except EvidenceWriteFailed as error:  # a full disk: finish() says so once
+                    run.evidence_problem = error.summary_es()
             run.finish(interrupted=interrupted)
         if self.guard is not None:
             self.guard.give_back(list(self.runs.values()))

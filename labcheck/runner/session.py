@@ -63,6 +63,8 @@ class LabRun:
         self.capabilities: dict[str, dict[str, Any]] = {}
         self.writer: EvidenceWriter | None = None
         self.cleanup_notes: list[str] = []
+        # Why another plugin stopped a step; the caller that knows the plugin may say it better.
+        self.describe_stop: Callable[[BaseException], str] = _stopped_reason
         self.finished = False
         self.kit_nodes_to_give_back: list[str] = []
         self.evidence_problem: str | None = None  # the evidence could not be written (full disk...)
@@ -145,7 +147,7 @@ class LabRun:
             raise
         except BaseException as stopped:  # another plugin stopped the step (pytest-timeout...)
             if not trace.recorded:
-                self._record_trace(step, trace, ERROR, f"se detuvo el paso: {stopped}".rstrip(": "))
+                self._record_trace(step, trace, ERROR, self.describe_stop(stopped))
             raise
 
     def record_stopped(self, step: Step, reason: str) -> StepResult:
@@ -405,6 +407,10 @@ class LabRun:
                 self.kit_nodes_to_give_back = kit_nodes
             else:
                 sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
+
+
+def _stopped_reason(stopped: BaseException) -> str:
+    return f"se detuvo el paso: {stopped}".rstrip(": ")
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

@@ -27,4 +27,5 @@ def _validate(args: argparse.Namespace) -> int:
                 print(problem, file=sys.stderr)
             continue
         print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
-    return 1 if failed else 0
+    # An invalid spec is a usage error of the spec's author, like a wrong option: exit 2.
+    return 2 if failed else 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import itertools
 import re
 from functools import cache
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from labcheck import patterns
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
 from labcheck.spec import schema_errors
@@ -28,14 +31,18 @@ from labcheck.spec.model import (
     StudentValue,
     TypedLine,
 )
-from labcheck.spec.placeholders import placeholders_in
-from labcheck.spec.yaml_lines import LineMap, YamlSyntaxError, load_with_lines
+from labcheck.spec.placeholders import PLACEHOLDER, placeholders_in
+from labcheck.spec.spec_file import read_spec_bytes
+from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load_with_lines
 
 SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
 _STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
+_MAX_SCHEMA_ERRORS = 50
+# What a value captured at run time looks like, for checking the patterns it goes into.
+_SAMPLE_VALUE = "0123456789ab"
 
 
 def spec_schema() -> dict[str, Any]:
@@ -55,16 +62,23 @@ def parse_duration(text: str) -> float:
 
 
 def _letter(index: int) -> str:
-    """Steps under a heading are lettered (1.1.a, 1.1.b) so they never collide with subsections."""
+    """Steps under a heading are lettered (1.1.a, 1.1.b) so they never collide with subsections:
+    a..z, then aa..zz, then aaa..., as spreadsheet columns are (any count of steps)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return letters[index] if index < len(letters) else letters[index // 26 - 1] + letters[index % 26]
+    text = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        text = letters[remainder] + text
+    return text
 
 
 def resolve_spec_path(path: Path) -> Path:
     """A spec is a YAML file, or a folder holding lab.yaml beside the lab's files."""
     if path.is_dir():
         for name in SPEC_FILE_NAMES:
-            if (path / name).is_file():
+            # Whatever is there (a link, a FIFO) is the spec; reading it says what is wrong.
+            if (path / name).is_symlink() or (path / name).exists():
                 return path / name
         raise SpecInvalid(
             [SpecError(str(path), None, "(file)", f"no {' or '.join(SPEC_FILE_NAMES)} in this folder")]
@@ -75,10 +89,7 @@ def resolve_spec_path(path: Path) -> Path:
 def load_lab(path: Path | str) -> Lab:
     spec_path = resolve_spec_path(Path(path))
     display = str(spec_path)
-    try:
-        raw = spec_path.read_bytes()
-    except OSError as error:
-        raise SpecInvalid([SpecError(display, None, "(file)", f"cannot read it: {error.strerror}")]) from None
+    raw = read_spec_bytes(spec_path, display)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -91,7 +102,11 @@ def load_lab(path: Path | str) -> Lab:
         raise SpecInvalid(
             [SpecError(display, error.line, "(yaml)", f"is not valid YAML: {error.message}")]
         ) from None
-    errors = list(_validator().iter_errors(data))
+    except YamlRefused as error:
+        key = schema_errors.describe_path(error.path) if error.path else "(yaml)"
+        raise SpecInvalid([SpecError(display, error.line, key, error.message)]) from None
+    # The first problems are what a teacher acts on; thousands would only take time to list.
+    errors = list(itertools.islice(_validator().iter_errors(data), _MAX_SCHEMA_ERRORS))
     if errors:
         raise SpecInvalid(schema_errors.translate(errors, display, lines))
     builder = _Builder(spec_path, display, lines, hashlib.sha256(raw).hexdigest())
@@ -108,6 +123,8 @@ class _Builder:
         self.lines = lines
         self.sha256 = sha256
         self.problems: list[SpecError] = []
+        self.all_ids: dict[str, str] = {}
+        self.later_captures: dict[str, str] = {}
 
     def where(self, doc_path: tuple[str | int, ...]) -> str:
         line = self.lines.line_of(doc_path)
@@ -124,6 +141,10 @@ class _Builder:
         lab_data = data["lab"]
         node_names = tuple(node["name"] for node in data.get("nodes", [{"name": "host"}]))
         defaults = data.get("defaults", {})
+        self._index_steps(data)
+        default_timeout = self._duration(("defaults", "timeout"), defaults.get("timeout"))
+        if "prompt" in defaults:
+            self._pattern(("defaults", "prompt"), defaults["prompt"])
         default_node = defaults.get("node", node_names[0])
         if default_node not in node_names:
             self.problem(
@@ -154,6 +175,7 @@ class _Builder:
                     node_names,
                     seen_ids,
                     known_names,
+                    default_timeout,
                 )
                 steps.append(step)
             sections.append(
@@ -199,16 +221,23 @@ class _Builder:
         node_names: tuple[str, ...],
         seen_ids: dict[str, str],
         known_names: set[str],
+        default_timeout: float | None,
     ) -> Step:
         step_id = data["id"]
         if step_id in seen_ids:
             self.problem((*doc_path, "id"), f"step id '{step_id}' is already used at {seen_ids[step_id]}")
         seen_ids[step_id] = self.where((*doc_path, "id"))
         for n_index, needed in enumerate(data.get("needs", [])):
-            if needed not in seen_ids or needed == step_id:
-                self.problem(
-                    (*doc_path, "needs", n_index), f"'{needed}' is not a step that comes before this one"
-                )
+            if needed == step_id:
+                self.problem((*doc_path, "needs", n_index), f"'{needed}' is this step itself")
+            elif needed not in seen_ids:
+                self.problem((*doc_path, "needs", n_index), self._not_before(needed, "step", seen_ids))
+        timeout = self._duration((*doc_path, "timeout"), data.get("timeout"))
+        if "prompt" in data:
+            self._pattern((*doc_path, "prompt"), data["prompt"])
+        for i_index, item in enumerate(data.get("input", [])):
+            if isinstance(item, dict) and "wait_for" in item:
+                self._pattern((*doc_path, "input", i_index, "wait_for"), item["wait_for"])
         node = data.get("node", default_node)
         if node not in node_names:
             self.problem(
@@ -216,7 +245,10 @@ class _Builder:
             )
         before_run = {key: value for key, value in data.items() if key != "expect"}
         self._check_placeholders(doc_path, before_run, known_names)
-        captures = tuple(self._capture(item) for item in data.get("capture", []))
+        captures = tuple(
+            self._capture((*doc_path, "capture", c_index), item)
+            for c_index, item in enumerate(data.get("capture", []))
+        )
         for capture in captures:
             known_names.add(capture.name)
         # A step's own captures are known once it has run, so its expectations may use them.
@@ -233,6 +265,7 @@ class _Builder:
                         "use 'output', not 'stderr'",
                     )
                 kind = next(key for key in _MATCHER_KINDS if key in rule)
+                self._rule((*doc_path, "expect", stream, m_index), kind, rule)
                 matchers.append(
                     Matcher(
                         stream,
@@ -250,6 +283,7 @@ class _Builder:
             if on is not None and on not in node_names:
                 self.problem((*doc_path, "expect", "state", c_index, "on"), f"unknown node '{on}'")
             eventually = check.get("eventually")
+            self._eventually_checked((*doc_path, "expect", "state", c_index, "eventually"), eventually)
             state_checks.append(
                 StateCheck(
                     kind,
@@ -281,10 +315,10 @@ class _Builder:
             tty=bool(data.get("tty")),
             input=tuple(lines),
             prompt=data.get("prompt", defaults.get("prompt", DEFAULT_PROMPT)),
-            timeout_s=parse_duration(data.get("timeout", defaults.get("timeout", f"{DEFAULT_TIMEOUT_S:g}s"))),
+            timeout_s=timeout if timeout is not None else default_timeout or DEFAULT_TIMEOUT_S,
             needs=tuple(data.get("needs", [])),
             requires=tuple(data.get("requires", [])),
-            eventually=self._eventually(data.get("eventually")),
+            eventually=self._eventually_checked((*doc_path, "eventually"), data.get("eventually")),
             captures=captures,
             exit_code=expect.get("exit_code"),
             matchers=tuple(matchers),
@@ -299,11 +333,7 @@ class _Builder:
             if isinstance(value, str):
                 for name in placeholders_in(value):
                     if name not in known_names:
-                        self.problem(
-                            path,
-                            f"'${{{{ {name} }}}}' is not captured by an earlier step "
-                            "nor declared in student_values",
-                        )
+                        self.problem(path, self._unknown_placeholder(name, known_names))
             elif isinstance(value, dict):
                 for key, item in value.items():
                     if key not in ("capture", "explanation", "title", "hint"):
@@ -314,18 +344,114 @@ class _Builder:
 
         visit(data, doc_path)
 
-    @staticmethod
-    def _capture(data: dict[str, Any]) -> Capture:
+    def _capture(self, doc_path: tuple[str | int, ...], data: dict[str, Any]) -> Capture:
+        pattern = data.get("pattern")
+        groups = self._pattern((*doc_path, "pattern"), pattern) if pattern is not None else None
+        group = data.get("group", 1 if groups else 0)
+        if groups is not None and group > groups:
+            have = f"has {groups} group{'s' if groups != 1 else ''}" if groups else "has no group"
+            self.problem(
+                (*doc_path, "group"),
+                f"group {group} does not exist: the pattern {have} (group 0 is the whole match)",
+            )
         return Capture(
             name=data["name"],
             source=data["from"],
             placeholder=data.get("placeholder"),
-            pattern=data.get("pattern"),
-            group=data.get("group", 1 if data.get("pattern") and re.compile(data["pattern"]).groups else 0),
+            pattern=pattern,
+            group=group,
             ref=data.get("ref"),
             role=data.get("role"),
             short=bool(data.get("short")),
         )
+
+    def _index_steps(self, data: dict[str, Any]) -> None:
+        """Every step id and captured name with its place, to say where a later one is."""
+        for s_index, section in enumerate(data["sections"]):
+            for t_index, step in enumerate(section.get("steps", [])):
+                doc_path: tuple[str | int, ...] = ("sections", s_index, "steps", t_index)
+                self.all_ids.setdefault(step["id"], self.where((*doc_path, "id")))
+                for c_index, capture in enumerate(step.get("capture", [])):
+                    where = self.where((*doc_path, "capture", c_index))
+                    self.later_captures.setdefault(capture["name"], f"step '{step['id']}' ({where})")
+
+    def _not_before(self, needed: str, what: str, before: dict[str, str]) -> str:
+        if needed in self.all_ids:
+            return (
+                f"'{needed}' comes after this step (at {self.all_ids[needed]}): "
+                "a step can need only steps before it"
+            )
+        suggestion = difflib.get_close_matches(needed, list(before), n=1)
+        hint = f"; did you mean '{suggestion[0]}'?" if suggestion else ""
+        return f"'{needed}' is not a {what} that comes before this one (no {what} has that id){hint}"
+
+    def _unknown_placeholder(self, name: str, known_names: set[str]) -> str:
+        shown = f"'${{{{ {name} }}}}'"
+        if name in self.later_captures:
+            return f"{shown} is captured only later, by {self.later_captures[name]}: use it after that step"
+        suggestion = difflib.get_close_matches(name, sorted(known_names), n=1)
+        hint = f"; did you mean '${{{{ {suggestion[0]} }}}}'?" if suggestion else ""
+        return f"{shown} is not captured by an earlier step nor declared in student_values{hint}"
+
+    def _duration(self, doc_path: tuple[str | int, ...], text: str | None) -> float | None:
+        if text is None:
+            return None
+        seconds = parse_duration(text)
+        if seconds <= 0:
+            self.problem(doc_path, f"must be above zero; got {text!r}")
+        return seconds
+
+    def _rule(self, doc_path: tuple[str | int, ...], kind: str, rule: dict[str, Any]) -> None:
+        ignore_case = bool(rule.get("ignore_case"))
+        if kind in ("matches", "not_matches"):
+            self._pattern((*doc_path, kind), rule[kind], ignore_case)
+        elif kind == "distinct_matches":
+            self._pattern((*doc_path, kind, "pattern"), rule[kind]["pattern"], ignore_case)
+        elif kind == "lines":
+            bounds = rule[kind]
+            low, high, exactly = bounds.get("min"), bounds.get("max"), bounds.get("equals")
+            if low is not None and high is not None and low > high:
+                self.problem(
+                    (*doc_path, kind),
+                    f"min ({low}) is above max ({high}): no output has such a count of lines",
+                )
+            elif exactly is not None and (
+                (low is not None and exactly < low) or (high is not None and exactly > high)
+            ):
+                self.problem((*doc_path, kind), f"equals ({exactly}) is outside min..max: no output passes")
+
+    def _pattern(
+        self, doc_path: tuple[str | int, ...], pattern: str, ignore_case: bool = False
+    ) -> int | None:
+        """Check a pattern compiles and cannot backtrack exponentially; its group count."""
+        # Captured values go in escaped, as literal text; a sample stands for them.
+        filled = PLACEHOLDER.sub(lambda _: patterns.escape(_SAMPLE_VALUE), pattern)
+        try:
+            groups = patterns.group_count(filled)
+            slow = patterns.slow_input(filled, ignore_case)
+        except patterns.PatternInvalid as error:
+            self.problem(doc_path, f"is not a valid regular expression: {error}")
+            return None
+        if slow is not None:
+            shown = slow if len(slow) <= 12 else slow[:8] + "…" + slow[-2:]
+            self.problem(
+                doc_path,
+                f"the pattern {pattern!r} backtracks catastrophically: on the {len(slow):,}-character "
+                f"text {shown!r} it ran out of time, where a sound pattern needs microseconds. "
+                "A repetition inside a repetition, or alternatives "
+                "that match the same text, such as (a+)+ or (a|aa)+, cause it; write it so that "
+                "each character can be matched one way only",
+            )
+        return groups
+
+    def _eventually_checked(
+        self, doc_path: tuple[str | int, ...], data: dict[str, Any] | None
+    ) -> Eventually | None:
+        if data is None:
+            return None
+        self._duration((*doc_path, "timeout"), data["timeout"])
+        self._duration((*doc_path, "interval"), data.get("interval"))
+        return self._eventually(data)
 
     @staticmethod
     def _eventually(data: dict[str, Any] | None) -> Eventually | None:

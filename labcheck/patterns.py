@@ -24,9 +24,11 @@ import regex
 
 from labcheck.errors import LabcheckError
 
-# A linear pattern runs over a megabyte of transcript in milliseconds; one second is far
-# beyond any honest rule and short enough that a batch of bundles still ends.
-MATCH_TIMEOUT_S = 1.0
+# A sound pattern runs over a megabyte of transcript in well under a millisecond (measured:
+# bench/regex_engines.py); half a second is far beyond any honest rule, and short enough that
+# a batch of bundles still ends. regex checks its clock as it goes: a match that runs out
+# gives up within 2 s (measured 1.1 to 1.7 s on a loaded 2-core machine).
+MATCH_TIMEOUT_S = 0.5
 # Probing for catastrophic backtracking: runs of one character that a nested repetition can
 # split in many ways, then one that makes the match fail. 32 repeats are 2**32 ways for an
 # exponential pattern; 2,000 repeats are billions of steps for a cubic one. A sound pattern

@@ -44,7 +44,8 @@ def test_distinct_matches_runs_out_of_time_too() -> None:
 
 def test_a_capture_that_runs_out_of_time_is_a_failed_capture() -> None:
     capture = Capture(name="x", source="output", pattern=EXPONENTIAL, group=0)
-    with pytest.raises(CaptureFailed, match=r"took more than 1 s over the output \(41 characters\)"):
+    limit = f"{patterns.MATCH_TIMEOUT_S:g}"
+    with pytest.raises(CaptureFailed, match=rf"took more than {limit} s over the output \(41 characters\)"):
         capture_value(capture, client=None, output_text=TRANSCRIPT, containers_before=set(), values={})  # type: ignore[arg-type]
 
 
@@ -61,7 +62,8 @@ def test_verify_counts_a_timed_out_rule_as_failed_not_tampered() -> None:
     rejudge_run_step(step, record, {**record.get("captures", {})}, findings, signed=False, rerender=False)
     assert findings.tampering == []
     assert findings.failures == [
-        "la salida tiene muchas aes: its pattern took more than 1 s over this transcript and was abandoned"
+        f"la salida tiene muchas aes: its pattern took more than {patterns.MATCH_TIMEOUT_S:g} s "
+        "over this transcript and was abandoned"
     ]
 
 

@@ -41,6 +41,8 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
 _STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
 _MAX_SCHEMA_ERRORS = 50
+# No lab step waits a day; a longer timeout is a typo (and 9...9h is infinite as a float).
+_MAX_DURATION_S = 24 * 3600.0
 # What a value captured at run time looks like, for checking the patterns it goes into.
 _SAMPLE_VALUE = "0123456789ab"
 
@@ -399,6 +401,10 @@ class _Builder:
         seconds = parse_duration(text)
         if seconds <= 0:
             self.problem(doc_path, f"must be above zero; got {text!r}")
+        elif seconds > _MAX_DURATION_S:
+            shown = text if len(text) <= 20 else f"{text[:12]}…{text[-2:]}"
+            self.problem(doc_path, f"must be at most 24h; got {shown!r}")
+            return _MAX_DURATION_S
         return seconds
 
     def _rule(self, doc_path: tuple[str | int, ...], kind: str, rule: dict[str, Any]) -> None:

@@ -132,7 +132,15 @@ class _GuardedLoader(yaml.SafeLoader):
 
 
 def load_with_lines(text: str) -> tuple[Any, LineMap]:
-    loader = _GuardedLoader(text)
+    try:
+        # The reader checks every character when it is made: a control character fails here.
+        loader = _GuardedLoader(text)
+    except yaml.reader.ReaderError as error:
+        raise YamlSyntaxError(
+            text.count("\n", 0, error.position) + 1,
+            f"contains the character U+{error.character:04X}, which YAML does not allow in a file "
+            "(inside double quotes, write it as an escape such as \\x1b)",
+        ) from None
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:

@@ -91,6 +91,18 @@ def oversized(megabytes: int = 2) -> str:
     return spec_with_steps(step("a")) + filler * (megabytes * 1024)
 
 
+def control_character() -> str:
+    return HEADER.replace("Hostil", "Hostil\x1b[2J") + "sections: []\n"
+
+
+def escape_in_a_key() -> str:
+    return spec_with_steps(step("a"), before_sections='"\\e[2J\\e]52;c;aGk=\\a": 1\n')
+
+
+def huge_duration() -> str:
+    return spec_with_steps(step("a", extra=f"timeout: {'9' * 400}h"))
+
+
 def many_values(count: int = 30_000) -> str:
     return HEADER + "extra: [" + ",".join("1" for _ in range(count)) + "]\nsections: []\n"
 
@@ -184,6 +196,12 @@ EXPECTED: dict[str, tuple[Callable[[], str], Refusal]] = {
     "duplicate_key": (duplicate_key, Refusal(10, ("the key 'run' appears twice (lines 9 and 10)",))),
     "oversized": (oversized, Refusal(None, ("bytes; a spec may have at most 1 MiB",))),
     "many_values": (many_values, Refusal(3, ("more than 20,000 values",))),
+    "control_character": (
+        control_character,
+        Refusal(2, ("the character U+001B, which YAML does not allow",)),
+    ),
+    "escape_in_a_key": (escape_in_a_key, Refusal(3, ("unknown key '\\x1b[2J\\x1b]52;c;aGk=\\x07'",))),
+    "huge_duration": (huge_duration, Refusal(10, ("must be at most 24h; got '999999999999…9h'",))),
     "zero_timeout": (zero_timeout, Refusal(10, ("timeout: must be above zero; got '0s'",))),
     "zero_default_timeout": (zero_default_timeout, Refusal(3, ("defaults.timeout: must be above zero",))),
     "lines_min_above_max": (lines_min_above_max, Refusal(12, ("min (5) is above max (2)",))),

@@ -60,7 +60,9 @@ def compile_rule(pattern: str, ignore_case: bool = False) -> regex.Pattern[str]:
     flags = regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
     try:
         return regex.compile(pattern, flags)
-    except (regex.error, ValueError, OverflowError, RecursionError) as error:
+    except RecursionError:
+        raise PatternInvalid("groups nested too deeply") from None
+    except (regex.error, ValueError, OverflowError) as error:
         raise PatternInvalid(str(error)) from None
 
 

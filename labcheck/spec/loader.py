@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from labcheck import patterns
 from labcheck.errors import SpecError, SpecInvalid
@@ -51,9 +51,19 @@ def spec_schema() -> dict[str, Any]:
     return packaged_json("labcheck.spec", "schema.json")
 
 
+def _compiles(instance: object) -> bool:
+    if isinstance(instance, str):
+        patterns.compile_rule(instance)  # raises PatternInvalid
+    return True
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(spec_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # Patterns are checked by the engine that runs them (jsonschema's own check uses `re`,
+    # whose compiler recurses: 5,000 nested parentheses raised RecursionError).
+    checker = FormatChecker(formats=())
+    checker.checks("regex", raises=patterns.PatternInvalid)(_compiles)
+    return Draft202012Validator(spec_schema(), format_checker=checker)
 
 
 def parse_duration(text: str) -> float:

@@ -204,7 +204,7 @@ class _Builder:
             raise YamlRefused(_line(node.start_mark), f"the value type '{node.tag}' is not allowed", path)
         try:
             value = self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError):
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             text = str(node.value)
             shown = f"'{text}'" if len(text) <= 40 else f"'{text[:30]}…' ({len(text):,} characters)"

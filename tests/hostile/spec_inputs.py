@@ -157,8 +157,12 @@ def slow_prompt() -> str:
     return spec_with_steps(step("a", extra='tty: true\nprompt: "(\\\\w+)+#"'))
 
 
+def deeply_nested_pattern() -> str:
+    return spec_with_steps(step("a", expect=f'output:\n  - matches: "{"(" * 5000}{")" * 5000}"'))
+
+
 def invalid_pattern() -> str:
-    return spec_with_steps(step("a", expect='output:\n  - matches: "(?P<x>a)(?P<x>b)"'))
+    return spec_with_steps(step("a", expect='output:\n  - matches: "id: [z-a]+"'))
 
 
 # --- Paths that are not regular files -------------------------------------------------------
@@ -213,7 +217,14 @@ EXPECTED: dict[str, tuple[Callable[[], str], Refusal]] = {
     "exponential_pattern": (exponential_pattern, Refusal(12, ("backtracks", "(a|aa)+$"))),
     "nested_quantifier_pattern": (nested_quantifier_pattern, Refusal(12, ("backtracks", "(a+)+$"))),
     "slow_prompt": (slow_prompt, Refusal(11, ("prompt: the pattern", "backtracks"))),
-    "invalid_pattern": (invalid_pattern, Refusal(12, ("not a valid regular expression",))),
+    "invalid_pattern": (
+        invalid_pattern,
+        Refusal(12, ("not a valid regular expression (bad character range",)),
+    ),
+    "deeply_nested_pattern": (
+        deeply_nested_pattern,
+        Refusal(12, ("not a valid regular expression (groups nested too deeply)",)),
+    ),
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import itertools
 import re
@@ -15,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from labcheck import patterns
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
-from labcheck.spec import schema_errors
+from labcheck.spec import schema_errors, semantics
 from labcheck.spec.model import (
     DEFAULT_PROMPT,
     DEFAULT_TIMEOUT_S,
@@ -31,7 +30,7 @@ from labcheck.spec.model import (
     StudentValue,
     TypedLine,
 )
-from labcheck.spec.placeholders import PLACEHOLDER, placeholders_in
+from labcheck.spec.placeholders import placeholders_in
 from labcheck.spec.spec_file import read_spec_bytes
 from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load_with_lines
 
@@ -41,10 +40,6 @@ _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
 _STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
 _MAX_SCHEMA_ERRORS = 50
-# No lab step waits a day; a longer timeout is a typo (and 9...9h is infinite as a float).
-_MAX_DURATION_S = 24 * 3600.0
-# What a value captured at run time looks like, for checking the patterns it goes into.
-_SAMPLE_VALUE = "0123456789ab"
 
 
 def spec_schema() -> dict[str, Any]:
@@ -135,8 +130,7 @@ class _Builder:
         self.lines = lines
         self.sha256 = sha256
         self.problems: list[SpecError] = []
-        self.all_ids: dict[str, str] = {}
-        self.later_captures: dict[str, str] = {}
+        self.places = semantics.Places()
 
     def where(self, doc_path: tuple[str | int, ...]) -> str:
         line = self.lines.line_of(doc_path)
@@ -153,7 +147,7 @@ class _Builder:
         lab_data = data["lab"]
         node_names = tuple(node["name"] for node in data.get("nodes", [{"name": "host"}]))
         defaults = data.get("defaults", {})
-        self._index_steps(data)
+        self.places = semantics.Places.of(data, self.where)
         default_timeout = self._duration(("defaults", "timeout"), defaults.get("timeout"))
         if "prompt" in defaults:
             self._pattern(("defaults", "prompt"), defaults["prompt"])
@@ -240,10 +234,9 @@ class _Builder:
             self.problem((*doc_path, "id"), f"step id '{step_id}' is already used at {seen_ids[step_id]}")
         seen_ids[step_id] = self.where((*doc_path, "id"))
         for n_index, needed in enumerate(data.get("needs", [])):
-            if needed == step_id:
-                self.problem((*doc_path, "needs", n_index), f"'{needed}' is this step itself")
-            elif needed not in seen_ids:
-                self.problem((*doc_path, "needs", n_index), self._not_before(needed, "step", seen_ids))
+            earlier = (known for known in seen_ids if known != step_id)
+            if problem := self.places.need_problem(needed, step_id, earlier):
+                self.problem((*doc_path, "needs", n_index), problem)
         timeout = self._duration((*doc_path, "timeout"), data.get("timeout"))
         if "prompt" in data:
             self._pattern((*doc_path, "prompt"), data["prompt"])
@@ -345,7 +338,7 @@ class _Builder:
             if isinstance(value, str):
                 for name in placeholders_in(value):
                     if name not in known_names:
-                        self.problem(path, self._unknown_placeholder(name, known_names))
+                        self.problem(path, self.places.placeholder_problem(name, known_names))
             elif isinstance(value, dict):
                 for key, item in value.items():
                     if key not in ("capture", "explanation", "title", "hint"):
@@ -360,12 +353,8 @@ class _Builder:
         pattern = data.get("pattern")
         groups = self._pattern((*doc_path, "pattern"), pattern) if pattern is not None else None
         group = data.get("group", 1 if groups else 0)
-        if groups is not None and group > groups:
-            have = f"has {groups} group{'s' if groups != 1 else ''}" if groups else "has no group"
-            self.problem(
-                (*doc_path, "group"),
-                f"group {group} does not exist: the pattern {have} (group 0 is the whole match)",
-            )
+        if groups is not None and (problem := semantics.group_problem(group, groups)):
+            self.problem((*doc_path, "group"), problem)
         return Capture(
             name=data["name"],
             source=data["from"],
@@ -377,45 +366,14 @@ class _Builder:
             short=bool(data.get("short")),
         )
 
-    def _index_steps(self, data: dict[str, Any]) -> None:
-        """Every step id and captured name with its place, to say where a later one is."""
-        for s_index, section in enumerate(data["sections"]):
-            for t_index, step in enumerate(section.get("steps", [])):
-                doc_path: tuple[str | int, ...] = ("sections", s_index, "steps", t_index)
-                self.all_ids.setdefault(step["id"], self.where((*doc_path, "id")))
-                for c_index, capture in enumerate(step.get("capture", [])):
-                    where = self.where((*doc_path, "capture", c_index))
-                    self.later_captures.setdefault(capture["name"], f"step '{step['id']}' ({where})")
-
-    def _not_before(self, needed: str, what: str, before: dict[str, str]) -> str:
-        if needed in self.all_ids:
-            return (
-                f"'{needed}' comes after this step (at {self.all_ids[needed]}): "
-                "a step can need only steps before it"
-            )
-        suggestion = difflib.get_close_matches(needed, list(before), n=1)
-        hint = f"; did you mean '{suggestion[0]}'?" if suggestion else ""
-        return f"'{needed}' is not a {what} that comes before this one (no {what} has that id){hint}"
-
-    def _unknown_placeholder(self, name: str, known_names: set[str]) -> str:
-        shown = f"'${{{{ {name} }}}}'"
-        if name in self.later_captures:
-            return f"{shown} is captured only later, by {self.later_captures[name]}: use it after that step"
-        suggestion = difflib.get_close_matches(name, sorted(known_names), n=1)
-        hint = f"; did you mean '${{{{ {suggestion[0]} }}}}'?" if suggestion else ""
-        return f"{shown} is not captured by an earlier step nor declared in student_values{hint}"
-
     def _duration(self, doc_path: tuple[str | int, ...], text: str | None) -> float | None:
         if text is None:
             return None
         seconds = parse_duration(text)
-        if seconds <= 0:
-            self.problem(doc_path, f"must be above zero; got {text!r}")
-        elif seconds > _MAX_DURATION_S:
-            shown = text if len(text) <= 20 else f"{text[:12]}…{text[-2:]}"
-            self.problem(doc_path, f"must be at most 24h; got {shown!r}")
-            return _MAX_DURATION_S
-        return seconds
+        problem = semantics.duration_problem(text, seconds)
+        if problem:
+            self.problem(doc_path, problem)
+        return min(seconds, semantics.MAX_DURATION_S)
 
     def _rule(self, doc_path: tuple[str | int, ...], kind: str, rule: dict[str, Any]) -> None:
         ignore_case = bool(rule.get("ignore_case"))
@@ -423,41 +381,15 @@ class _Builder:
             self._pattern((*doc_path, kind), rule[kind], ignore_case)
         elif kind == "distinct_matches":
             self._pattern((*doc_path, kind, "pattern"), rule[kind]["pattern"], ignore_case)
-        elif kind == "lines":
-            bounds = rule[kind]
-            low, high, exactly = bounds.get("min"), bounds.get("max"), bounds.get("equals")
-            if low is not None and high is not None and low > high:
-                self.problem(
-                    (*doc_path, kind),
-                    f"min ({low}) is above max ({high}): no output has such a count of lines",
-                )
-            elif exactly is not None and (
-                (low is not None and exactly < low) or (high is not None and exactly > high)
-            ):
-                self.problem((*doc_path, kind), f"equals ({exactly}) is outside min..max: no output passes")
+        elif kind == "lines" and (problem := semantics.lines_problem(rule[kind])):
+            self.problem((*doc_path, kind), problem)
 
     def _pattern(
         self, doc_path: tuple[str | int, ...], pattern: str, ignore_case: bool = False
     ) -> int | None:
-        """Check a pattern compiles and cannot backtrack exponentially; its group count."""
-        # Captured values go in escaped, as literal text; a sample stands for them.
-        filled = PLACEHOLDER.sub(lambda _: patterns.escape(_SAMPLE_VALUE), pattern)
-        try:
-            groups = patterns.group_count(filled)
-            slow = patterns.slow_input(filled, ignore_case)
-        except patterns.PatternInvalid as error:
-            self.problem(doc_path, f"is not a valid regular expression: {error}")
-            return None
-        if slow is not None:
-            shown = slow if len(slow) <= 12 else slow[:8] + "…" + slow[-2:]
-            self.problem(
-                doc_path,
-                f"the pattern {pattern!r} backtracks catastrophically: on the {len(slow):,}-character "
-                f"text {shown!r} it ran out of time, where a sound pattern needs microseconds. "
-                "A repetition inside a repetition, or alternatives "
-                "that match the same text, such as (a+)+ or (a|aa)+, cause it; write it so that "
-                "each character can be matched one way only",
-            )
+        groups, problem = semantics.pattern_problem(pattern, ignore_case)
+        if problem:
+            self.problem(doc_path, problem)
         return groups
 
     def _eventually_checked(

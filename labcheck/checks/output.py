@@ -6,17 +6,24 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from labcheck import patterns
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
 from labcheck.spec.placeholders import PLACEHOLDER
 
 _SHOWN_CHARS = 600
+TIMED_OUT = "(tiempo agotado)"
+_VERBS = {
+    "matches": "coincide con",
+    "not_matches": "no coincide con",
+    "distinct_matches": "tiene valores distintos de",
+}
 _STREAM_NAMES = {"output": "la salida", "stdout": "la salida estándar", "stderr": "la salida de errores"}
 
 
 def _fill(text: str, values: Mapping[str, str], *, as_regex: bool) -> str:
     def replace(match: re.Match[str]) -> str:
         value = values.get(match.group(1), match.group(0))
-        return re.escape(value) if as_regex else value
+        return patterns.escape(value) if as_regex else value
 
     return PLACEHOLDER.sub(replace, text)
 
@@ -38,10 +45,47 @@ def judge_output_rule(
     stream = str(rule["stream"])
     said = _STREAM_NAMES.get(stream, stream)
     text = streams.get(stream) or ""
-    flags = re.IGNORECASE if rule.get("ignore_case") else 0
+    ignore_case = bool(rule.get("ignore_case"))
     folded = text.lower() if rule.get("ignore_case") else text
     kind = next(key for key in rule if key not in ("stream", "ignore_case", "description"))
     raw_value = rule[kind]
+    try:
+        return _judge(rule, kind, raw_value, said, text, folded, ignore_case, values)
+    except patterns.PatternTimeout as timeout:
+        # Running out of time never counts as a match nor as its absence: the rule fails, named.
+        return CheckRecord(
+            kind="output",
+            stream=stream,
+            description=str(
+                rule.get("description") or f"{said} {_VERBS.get(kind, kind)} /{timeout.pattern}/"
+            ),
+            expected=timeout.pattern,
+            actual=TIMED_OUT,
+            verdict=FAILED,
+            reason=(
+                f"la expresión regular /{timeout.pattern}/ tardó más de {timeout.timeout_s:g} s "
+                f"en {said} ({len(text):,} caracteres) y se abandonó"
+            ),
+            rule=dict(rule),
+        )
+
+
+def ran_out_of_time(check: CheckRecord) -> bool:
+    """A rule whose pattern was abandoned: a failure of the text, never a changed verdict."""
+    return bool(check.actual == TIMED_OUT)
+
+
+def _judge(
+    rule: Mapping[str, Any],
+    kind: str,
+    raw_value: Any,
+    said: str,
+    text: str,
+    folded: str,
+    ignore_case: bool,
+    values: Mapping[str, str],
+) -> CheckRecord:
+    stream = str(rule["stream"])
     passed: bool
     expected: Any
     actual: Any
@@ -54,12 +98,11 @@ def judge_output_rule(
         description = f"{said} {'contiene' if kind == 'contains' else 'no contiene'} «{needle}»"
     elif kind in ("matches", "not_matches"):
         pattern = _fill(str(raw_value), values, as_regex=True)
-        match = re.search(pattern, text, flags)
+        match = patterns.search(pattern, text, ignore_case=ignore_case)
         passed = bool(match) if kind == "matches" else match is None
         expected = pattern
         actual = match.group(0) if match else _shown(text)
-        verb = "coincide con" if kind == "matches" else "no coincide con"
-        description = f"{said} {verb} /{pattern}/"
+        description = f"{said} {_VERBS[kind]} /{pattern}/"
     elif kind == "equals":
         wanted = _fill(str(raw_value), values, as_regex=False)
         passed = text.strip() == wanted.strip()
@@ -77,7 +120,7 @@ def judge_output_rule(
         description = f"{said}: número de líneas {_bounds_text(bounds)}"
     elif kind == "distinct_matches":
         pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
-        distinct = sorted(set(re.findall(pattern, text, flags)))
+        distinct = sorted(set(patterns.findall(pattern, text, ignore_case=ignore_case)))
         passed = len(distinct) >= int(raw_value["min"])
         expected = {"pattern": pattern, "min": raw_value["min"]}
         actual = distinct

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import docker
 
+from labcheck import patterns
 from labcheck.spec.model import Capture
 from labcheck.spec.placeholders import substitute
 
@@ -45,7 +45,10 @@ def _raw_value(
         return str(created[0])
     if capture.source == "output":
         assert capture.pattern is not None
-        match = re.search(capture.pattern, output_text)
+        try:
+            match = patterns.search(capture.pattern, output_text)
+        except patterns.PatternTimeout as timeout:
+            raise CaptureFailed(f"{timeout} over the output ({len(output_text):,} characters)") from None
         if match is None:
             raise CaptureFailed(f"/{capture.pattern}/ not found in the output")
         return match.group(capture.group)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from labcheck.bundled import spec_argument
 from labcheck.errors import SpecInvalid
 from labcheck.spec.loader import load_lab
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """A spec's keys and values quoted in a message are shown, never executed by the terminal."""
+    return _CONTROL.sub(lambda match: match.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +34,7 @@ def _validate(args: argparse.Namespace) -> int:
         except SpecInvalid as error:
             failed += 1
             for problem in error.problems:
-                print(problem, file=sys.stderr)
+                print(visible(str(problem)), file=sys.stderr)
             continue
         print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
     return 2 if failed else 0  # an invalid spec is a spec error, as for every command

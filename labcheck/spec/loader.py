@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
+from labcheck import patterns
 from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
-from labcheck.spec import schema_errors
+from labcheck.spec import schema_errors, semantics
 from labcheck.spec.model import (
     DEFAULT_PROMPT,
     DEFAULT_TIMEOUT_S,
@@ -30,22 +32,34 @@ from labcheck.spec.model import (
     TypedLine,
 )
 from labcheck.spec.placeholders import placeholders_in
-from labcheck.spec.yaml_lines import LineMap, YamlSyntaxError, load_with_lines
+from labcheck.spec.spec_file import read_spec_bytes
+from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load_with_lines
 
 SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
 _STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
+_MAX_SCHEMA_ERRORS = 50
 
 
 def spec_schema() -> dict[str, Any]:
     return packaged_json("labcheck.spec", "schema.json")
 
 
+def _compiles(instance: object) -> bool:
+    if isinstance(instance, str):
+        patterns.compile_rule(instance)  # raises PatternInvalid
+    return True
+
+
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(spec_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # Patterns are checked by the engine that runs them (jsonschema's own check uses `re`,
+    # whose compiler recurses: 5,000 nested parentheses raised RecursionError).
+    checker = FormatChecker(formats=())
+    checker.checks("regex", raises=patterns.PatternInvalid)(_compiles)
+    return Draft202012Validator(spec_schema(), format_checker=checker)
 
 
 def parse_duration(text: str) -> float:
@@ -56,16 +70,23 @@ def parse_duration(text: str) -> float:
 
 
 def _letter(index: int) -> str:
-    """Steps under a heading are lettered (1.1.a, 1.1.b) so they never collide with subsections."""
+    """Steps under a heading are lettered (1.1.a, 1.1.b) so they never collide with subsections:
+    a..z, then aa..zz, then aaa..., as spreadsheet columns are (any count of steps)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    return letters[index] if index < len(letters) else letters[index // 26 - 1] + letters[index % 26]
+    text = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        text = letters[remainder] + text
+    return text
 
 
 def resolve_spec_path(path: Path) -> Path:
     """A spec is a YAML file, or a folder holding lab.yaml beside the lab's files."""
     if path.is_dir():
         for name in SPEC_FILE_NAMES:
-            if (path / name).is_file():
+            # Whatever is there (a link, a FIFO) is the spec; reading it says what is wrong.
+            if (path / name).is_symlink() or (path / name).exists():
                 return path / name
         raise SpecInvalid(
             [SpecError(str(path), None, "(file)", f"no {' or '.join(SPEC_FILE_NAMES)} in this folder")]
@@ -76,10 +97,7 @@ def resolve_spec_path(path: Path) -> Path:
 def load_lab(path: Path | str) -> Lab:
     spec_path = resolve_spec_path(Path(path))
     display = str(spec_path)
-    try:
-        raw = spec_path.read_bytes()
-    except OSError as error:
-        raise SpecInvalid([SpecError(display, None, "(file)", f"cannot read it: {error.strerror}")]) from None
+    raw = read_spec_bytes(spec_path, display)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -92,7 +110,11 @@ def load_lab(path: Path | str) -> Lab:
         raise SpecInvalid(
             [SpecError(display, error.line, "(yaml)", f"is not valid YAML: {error.message}")]
         ) from None
-    errors = list(_validator().iter_errors(data))
+    except YamlRefused as error:
+        key = schema_errors.describe_path(error.path) if error.path else "(yaml)"
+        raise SpecInvalid([SpecError(display, error.line, key, error.message)]) from None
+    # The first problems are what a teacher acts on; thousands would only take time to list.
+    errors = list(itertools.islice(_validator().iter_errors(data), _MAX_SCHEMA_ERRORS))
     if errors:
         raise SpecInvalid(schema_errors.translate(errors, display, lines))
     builder = _Builder(spec_path, display, lines, hashlib.sha256(raw).hexdigest())
@@ -109,6 +131,7 @@ class _Builder:
         self.lines = lines
         self.sha256 = sha256
         self.problems: list[SpecError] = []
+        self.places = semantics.Places()
 
     def where(self, doc_path: tuple[str | int, ...]) -> str:
         line = self.lines.line_of(doc_path)
@@ -125,6 +148,10 @@ class _Builder:
         lab_data = data["lab"]
         node_names = tuple(node["name"] for node in data.get("nodes", [{"name": "host"}]))
         defaults = data.get("defaults", {})
+        self.places = semantics.Places.of(data, self.where)
+        default_timeout = self._duration(("defaults", "timeout"), defaults.get("timeout"))
+        if "prompt" in defaults:
+            self._pattern(("defaults", "prompt"), defaults["prompt"])
         default_node = defaults.get("node", node_names[0])
         if default_node not in node_names:
             self.problem(
@@ -155,6 +182,7 @@ class _Builder:
                     node_names,
                     seen_ids,
                     known_names,
+                    default_timeout,
                 )
                 steps.append(step)
             sections.append(
@@ -201,16 +229,22 @@ class _Builder:
         node_names: tuple[str, ...],
         seen_ids: dict[str, str],
         known_names: set[str],
+        default_timeout: float | None,
     ) -> Step:
         step_id = data["id"]
         if step_id in seen_ids:
             self.problem((*doc_path, "id"), f"step id '{step_id}' is already used at {seen_ids[step_id]}")
         seen_ids[step_id] = self.where((*doc_path, "id"))
         for n_index, needed in enumerate(data.get("needs", [])):
-            if needed not in seen_ids or needed == step_id:
-                self.problem(
-                    (*doc_path, "needs", n_index), f"'{needed}' is not a step that comes before this one"
-                )
+            earlier = (known for known in seen_ids if known != step_id)
+            if problem := self.places.need_problem(needed, step_id, earlier):
+                self.problem((*doc_path, "needs", n_index), problem)
+        timeout = self._duration((*doc_path, "timeout"), data.get("timeout"))
+        if "prompt" in data:
+            self._pattern((*doc_path, "prompt"), data["prompt"])
+        for i_index, item in enumerate(data.get("input", [])):
+            if isinstance(item, dict) and "wait_for" in item:
+                self._pattern((*doc_path, "input", i_index, "wait_for"), item["wait_for"])
         node = data.get("node", default_node)
         if node not in node_names:
             self.problem(
@@ -218,7 +252,10 @@ class _Builder:
             )
         before_run = {key: value for key, value in data.items() if key != "expect"}
         self._check_placeholders(doc_path, before_run, known_names)
-        captures = tuple(self._capture(item) for item in data.get("capture", []))
+        captures = tuple(
+            self._capture((*doc_path, "capture", c_index), item)
+            for c_index, item in enumerate(data.get("capture", []))
+        )
         for capture in captures:
             known_names.add(capture.name)
         # A step's own captures are known once it has run, so its expectations may use them.
@@ -235,6 +272,7 @@ class _Builder:
                         "use 'output', not 'stderr'",
                     )
                 kind = next(key for key in _MATCHER_KINDS if key in rule)
+                self._rule((*doc_path, "expect", stream, m_index), kind, rule)
                 matchers.append(
                     Matcher(
                         stream,
@@ -252,6 +290,7 @@ class _Builder:
             if on is not None and on not in node_names:
                 self.problem((*doc_path, "expect", "state", c_index, "on"), f"unknown node '{on}'")
             eventually = check.get("eventually")
+            self._eventually_checked((*doc_path, "expect", "state", c_index, "eventually"), eventually)
             state_checks.append(
                 StateCheck(
                     kind,
@@ -283,10 +322,10 @@ class _Builder:
             tty=bool(data.get("tty")),
             input=tuple(lines),
             prompt=data.get("prompt", defaults.get("prompt", DEFAULT_PROMPT)),
-            timeout_s=parse_duration(data.get("timeout", defaults.get("timeout", f"{DEFAULT_TIMEOUT_S:g}s"))),
+            timeout_s=timeout if timeout is not None else default_timeout or DEFAULT_TIMEOUT_S,
             needs=tuple(data.get("needs", [])),
             requires=tuple(data.get("requires", [])),
-            eventually=self._eventually(data.get("eventually")),
+            eventually=self._eventually_checked((*doc_path, "eventually"), data.get("eventually")),
             captures=captures,
             exit_code=expect.get("exit_code"),
             matchers=tuple(matchers),
@@ -301,11 +340,7 @@ class _Builder:
             if isinstance(value, str):
                 for name in placeholders_in(value):
                     if name not in known_names:
-                        self.problem(
-                            path,
-                            f"'${{{{ {name} }}}}' is not captured by an earlier step "
-                            "nor declared in student_values",
-                        )
+                        self.problem(path, self.places.placeholder_problem(name, known_names))
             elif isinstance(value, dict):
                 for key, item in value.items():
                     if key not in ("capture", "explanation", "title", "hint"):
@@ -316,18 +351,57 @@ class _Builder:
 
         visit(data, doc_path)
 
-    @staticmethod
-    def _capture(data: dict[str, Any]) -> Capture:
+    def _capture(self, doc_path: tuple[str | int, ...], data: dict[str, Any]) -> Capture:
+        pattern = data.get("pattern")
+        groups = self._pattern((*doc_path, "pattern"), pattern) if pattern is not None else None
+        group = data.get("group", 1 if groups else 0)
+        if groups is not None and (problem := semantics.group_problem(group, groups)):
+            self.problem((*doc_path, "group"), problem)
         return Capture(
             name=data["name"],
             source=data["from"],
             placeholder=data.get("placeholder"),
-            pattern=data.get("pattern"),
-            group=data.get("group", 1 if data.get("pattern") and re.compile(data["pattern"]).groups else 0),
+            pattern=pattern,
+            group=group,
             ref=data.get("ref"),
             role=data.get("role"),
             short=bool(data.get("short")),
         )
+
+    def _duration(self, doc_path: tuple[str | int, ...], text: str | None) -> float | None:
+        if text is None:
+            return None
+        seconds = parse_duration(text)
+        problem = semantics.duration_problem(text, seconds)
+        if problem:
+            self.problem(doc_path, problem)
+        return min(seconds, semantics.MAX_DURATION_S)
+
+    def _rule(self, doc_path: tuple[str | int, ...], kind: str, rule: dict[str, Any]) -> None:
+        ignore_case = bool(rule.get("ignore_case"))
+        if kind in ("matches", "not_matches"):
+            self._pattern((*doc_path, kind), rule[kind], ignore_case)
+        elif kind == "distinct_matches":
+            self._pattern((*doc_path, kind, "pattern"), rule[kind]["pattern"], ignore_case)
+        elif kind == "lines" and (problem := semantics.lines_problem(rule[kind])):
+            self.problem((*doc_path, kind), problem)
+
+    def _pattern(
+        self, doc_path: tuple[str | int, ...], pattern: str, ignore_case: bool = False
+    ) -> int | None:
+        groups, problem = semantics.pattern_problem(pattern, ignore_case)
+        if problem:
+            self.problem(doc_path, problem)
+        return groups
+
+    def _eventually_checked(
+        self, doc_path: tuple[str | int, ...], data: dict[str, Any] | None
+    ) -> Eventually | None:
+        if data is None:
+            return None
+        self._duration((*doc_path, "timeout"), data["timeout"])
+        self._duration((*doc_path, "interval"), data.get("interval"))
+        return self._eventually(data)
 
     @staticmethod
     def _eventually(data: dict[str, Any] | None) -> Eventually | None:

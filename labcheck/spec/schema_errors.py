@@ -137,7 +137,9 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
             f"expected one of {', '.join(repr(v) for v in allowed_values)}; got {instance!r}",
         )
     if validator == "format":
-        return _problem(file, lines, path, f"is not a valid regular expression: {instance!r}")
+        shown = repr(instance) if len(repr(instance)) <= 80 else repr(instance)[:60] + "…"
+        reason = f" ({error.cause})" if error.cause is not None else ""
+        return _problem(file, lines, path, f"is not a valid regular expression{reason}: {shown}")
     if validator in ("minimum", "maximum"):
         return _problem(file, lines, path, f"{error.message}")
     return _problem(file, lines, path, error.message)

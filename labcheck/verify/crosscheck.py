@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
+from labcheck import patterns
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
 from labcheck.spec.model import Capture, Step
 from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute, substitute_known
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-
-
-@cache
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 def missing_values(step: Step, values: Mapping[str, str]) -> list[str]:
@@ -66,7 +61,11 @@ def captured_values(
             continue
         values[capture.name] = value
         if capture.source == "output":
-            found = _from_output(capture, text)
+            try:
+                found = _from_output(capture, text)
+            except patterns.PatternTimeout as timeout:
+                failures.append(f"capturing «{capture.name}»: {timeout} over the transcript")
+                continue
             if found != value:
                 shown = f"shows «{found}»" if found is not None else "does not show it"
                 tampering.append(f"captured «{capture.name}» = «{value}», but its transcript {shown}")
@@ -75,7 +74,7 @@ def captured_values(
 
 def _from_output(capture: Capture, text: str) -> str | None:
     assert capture.pattern is not None
-    match = _pattern(capture.pattern).search(text)
+    match = patterns.search(capture.pattern, text)
     if match is None:
         return None
     value = match.group(capture.group)

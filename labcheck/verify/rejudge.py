@@ -7,7 +7,8 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from labcheck.checks.output import judge_exit_code, judge_output_rule
+from labcheck.checks.output import judge_exit_code, judge_output_rule, ran_out_of_time
+from labcheck.patterns import MATCH_TIMEOUT_S
 from labcheck.spec.model import StateCheck, Step
 from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
@@ -59,9 +60,16 @@ def rejudge_run_step(
         if not check.passed:
             failures.append(f"{check.description}: got {check.actual}")
     failed_rules: list[dict[str, Any]] = []
+    abandoned: list[str] = []
     for matcher in step.matchers:
         check = judge_output_rule(matcher.rule(), streams, values)
-        if not check.passed:
+        if ran_out_of_time(check):
+            # Not proof of an edit (the run may have had more time): the rule fails, named.
+            abandoned.append(
+                f"{matcher.description or check.description}: its pattern took more than "
+                f"{MATCH_TIMEOUT_S:g} s over this transcript and was abandoned"
+            )
+        elif not check.passed:
             failed_rules.append(check.rule)
             description = matcher.description or check.description
             failures.append(f"{description}: got «{_shown(check.actual)}»")
@@ -81,6 +89,7 @@ def rejudge_run_step(
     if outcome == "passed" and failures:
         findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
         return
+    failures += abandoned
     if outcome == "failed" and not failures:
         # A recorded failure can only hurt the student who would edit it, so it stands.
         failures.append(record.get("reason") or "recorded as failed")

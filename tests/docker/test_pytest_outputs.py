@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -72,3 +75,29 @@ def test_junit_and_html_reports_carry_the_steps(tmp_path: Path) -> None:
     assert "docker version --format" in page
     assert "data:image/png;base64," in page
     assert "<b>mundo</b>" not in page  # the transcript is escaped, never markup
+
+
+def test_labcheck_run_puts_the_evidence_in_junit_and_html(tmp_path: Path) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(SPEC)
+    junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "labcheck", "run", "lab.yaml", "--target", "host=unix:///var/run/docker.sock",
+         "--out", "out", "--", f"--junitxml={junit}", f"--html={html}", "--self-contained-html"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]  # a step failed
+    cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
+    # Each step that ran: its transcript in system-out, its duration; the skip: its reason.
+    assert "hola <b>mundo</b>" in (cases["wrong-greeting"].findtext("system-out") or "")
+    assert re.match(r"^[0-9]+\.[0-9]+", cases["engine-version"].findtext("system-out") or "")
+    for name in ("engine-version", "wrong-greeting"):
+        properties = {p.get("name"): p.get("value") for p in cases[name].iter("property")}
+        assert float(properties["duration_s"]) >= 0 and float(cases[name].get("time", "-1")) >= 0
+    skipped = cases["after-greeting"].find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == "omitido: depende del paso «wrong-greeting», que falló"
+    page = html.read_text()
+    assert "lab.yaml:" in page and "omitido: depende del paso «wrong-greeting», que falló" in page
+    assert "Skipped: omitido" not in page and ", &#x27;Skipped" not in page  # not a Python tuple
+    assert page.count("data:image/png;base64,") >= 2  # every step that ran shows its terminal

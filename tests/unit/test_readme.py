@@ -1,11 +1,18 @@
-"""The README's spec example is a valid spec: the README stays true."""
+"""The README stays true: its spec example is a valid spec, its command lines run (or say why not)."""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from labcheck.spec.loader import load_lab
+from tests.readme_commands import NOT_RUN_HERE, block_with, is_synopsis, sh_blocks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,3 +27,80 @@ def test_readme_spec_example_loads(tmp_path: Path) -> None:
     lab = load_lab(tmp_path)
     assert [step.id for step in lab.steps] == ["isolation-ash", "container-start"]
     assert lab.step("container-start").needs == ("isolation-ash",)
+
+
+# -- the README's command lines ---------------------------------------------------------------
+
+
+def test_every_readme_command_is_run_by_a_test_or_says_why_not() -> None:
+    run_by_tests = {
+        *block_with("scripts/lab.sh")[:1],  # tests/docker/test_readme_commands.py
+        *block_with("labcheck --version"),  # tests/docker/test_readme_commands.py
+        *block_with(
+            "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names "
+            "--csv results.csv --json results.json --junitxml junit.xml"
+        ),  # below
+        ".venv/bin/ruff check labcheck tests bench && .venv/bin/mypy",  # below
+    }
+    for block in sh_blocks():
+        for line in block:
+            assert is_synopsis(line) or line in run_by_tests or line in NOT_RUN_HERE, line
+
+
+def _help(*command: str) -> str:
+    argv = [sys.executable, "-m", *command, "--help"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    return done.stdout
+
+
+def test_the_readme_synopsis_names_only_options_the_commands_have() -> None:
+    (synopsis,) = [block for block in sh_blocks() if block and block[0].startswith("labcheck run [")]
+    command: list[str] = []
+    helps: dict[str, str] = {}
+    for line in synopsis:
+        words = line.split()
+        if words[0] == "labcheck":
+            command = ["labcheck", *words[1:2]]
+        elif words[0] == "pytest":
+            command = ["pytest"]
+        key = " ".join(command)
+        if key not in helps:
+            if command == ["labcheck", "kit"]:
+                helps[key] = "".join(_help("labcheck", "kit", action) for action in ("up", "down", "status"))
+            else:
+                helps[key] = _help(*command)
+        for option in re.findall(r"(?<![\w-])--[a-z][a-z-]*", line):
+            assert option in helps[key], f"{key}: {option}"
+    assert {"labcheck run", "labcheck verify", "labcheck kit", "pytest"} <= set(helps)
+
+
+def test_the_readme_verify_command_runs_as_written(tmp_path: Path) -> None:
+    (line,) = block_with(
+        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names "
+        "--csv results.csv --json results.json --junitxml junit.xml"
+    )
+    shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    (tmp_path / "submissions").mkdir()
+    evidence = ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
+    shutil.copy(evidence, tmp_path / "submissions" / "A00123456.json")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    done = subprocess.run(
+        line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    # An unsigned bundle: its state checks are unverified, which fails without --accept-unverified.
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"A00123456 .* unverified", done.stdout)
+    for written in ("results.csv", "results.json", "junit.xml"):
+        assert (tmp_path / written).stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_the_readme_lint_command_runs_as_written() -> None:
+    line = ".venv/bin/ruff check labcheck tests bench && .venv/bin/mypy"
+    assert line in block_with('.venv/bin/pytest -m "not docker"')
+    venv = Path(sys.executable).parent.parent
+    done = subprocess.run(
+        line.replace(".venv/", f"{venv}/"), shell=True, cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,51 @@
+"""The README's command lines that need the engine and the kit, run as written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.readme_commands import ROOT, block_with
+
+pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _shell(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "COLUMNS": "200"}
+    return subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", line],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=2400,
+    )
+
+
+def test_the_install_block_runs_as_written(tmp_path: Path) -> None:
+    lines = block_with("labcheck --version")
+    assert lines[-1] == "labcheck run ops-stage1"
+    for line in lines:
+        done = _shell(line, tmp_path)
+        assert done.returncode == 0, f"{line}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.rstrip().splitlines()[-1] == "informe PDF: reports/ops-stage1/informe.pdf"
+    assert (tmp_path / "reports" / "ops-stage1" / "evidence.json").is_file()
+
+
+def test_lab_sh_runs_the_bundled_lab_and_ends_with_the_pdf(tmp_path: Path) -> None:
+    line = block_with("scripts/lab.sh")[0]
+    assert line == "scripts/lab.sh"
+    before = ROOT / "reports" / "ops-stage1" / "informe.pdf"
+    started = before.stat().st_mtime if before.exists() else 0.0
+    done = _shell(line, ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    last = done.stdout.rstrip().splitlines()[-1]
+    assert last == f"PDF: {before.resolve()}"
+    assert before.stat().st_mtime > started  # made by this run, not left by an earlier one

@@ -99,8 +99,7 @@ def test_the_readme_verify_command_runs_as_written(tmp_path: Path) -> None:
 def test_the_readme_lint_command_runs_as_written() -> None:
     line = ".venv/bin/ruff check labcheck tests bench && .venv/bin/mypy"
     assert line in block_with('.venv/bin/pytest -m "not docker"')
-    venv = Path(sys.executable).parent.parent
-    done = subprocess.run(
-        line.replace(".venv/", f"{venv}/"), shell=True, cwd=ROOT, capture_output=True, text=True, timeout=600
-    )
+    if not (ROOT / ".venv" / "bin" / "ruff").is_file():
+        pytest.skip("the checkout has no .venv with the dev tools (scripts/setup.sh makes it)")
+    done = subprocess.run(line, shell=True, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr

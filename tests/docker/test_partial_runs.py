@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import jsonschema
@@ -102,3 +106,40 @@ def test_last_failed_never_replaces_a_complete_evidence_unless_forced(tmp_path: 
     student = verify(out, spec)
     assert student["verdict"] == "failed" and not any(p["tampering"] for p in student["problems"])
     assert reasons(student, "greet") == "not run: left out by --lf (only the last run's failures were run)"
+
+
+def test_an_interrupted_run_lists_the_steps_it_never_reached(tmp_path: Path) -> None:
+    hanging = "      - {id: hangs, title: Esperar, run: sleep 120, timeout: 5m, expect: {exit_code: 0}}\n"
+    text = write_spec(tmp_path).read_text().replace("      - id: engine\n", hanging + "      - id: engine\n")
+    spec, out = write_spec(tmp_path, text), tmp_path / "out"
+    command = [sys.executable, "-m", "pytest", "--labcheck", "-p", "no:cacheprovider", "-q"]
+    process = subprocess.Popen(
+        [*command, "--labcheck-out", str(out), str(spec)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not _has_steps(out, 3):
+        time.sleep(0.2)
+    time.sleep(1)  # `hangs` has started its sleep
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=180)
+    document = evidence(out)
+    assert document["run"]["status"] == "interrupted"
+    assert recorded_ids(document) == ["greet", "count-once", "counted", "hangs"]
+    assert not_run(document) == dict.fromkeys(["engine", "farewell", "last"], "interrupted")
+    html = (out / "informe.html").read_text(encoding="utf-8")
+    assert "interrumpida (4 de 7 pasos)" in html and "Ejecución parcial: 4 de 7 pasos" in html
+    assert "La ejecución se interrumpió antes: 2.b «Versión del motor»" in html
+    student = verify(out, spec)
+    assert student["verdict"] == "failed" and not any(p["tampering"] for p in student["problems"])
+    assert reasons(student, "last") == "not run: the run was interrupted before it"
+
+
+def _has_steps(out: Path, count: int) -> bool:
+    try:
+        return len(evidence(out)["steps"]) >= count
+    except (OSError, ValueError, KeyError):
+        return False

@@ -211,14 +211,15 @@ class LabStepItem(pytest.Item):
             # the step is recorded as an error, never lost, and the exception goes on.
             if self.step.id not in run.outcomes and run.writer is not None:
                 self.stash[_RESULT_KEY] = run.record_stopped(self.step, stop_reason(error))
+                self.user_properties.append(("outcome", "error"))
             raise
         self.stash[_RESULT_KEY] = result
-        self._report(result)
-
-    def _report(self, result: StepResult) -> None:
         self.user_properties.append(("outcome", result.outcome))
         if result.record.get("duration_s") is not None:
             self.user_properties.append(("duration_s", result.record["duration_s"]))
+        self._report(result)
+
+    def _report(self, result: StepResult) -> None:
         transcript = str((result.record.get("transcript") or {}).get("text") or "")
         if transcript:
             # pytest's outputs (JUnit system-out, pytest-html's log) show it as the step's output.

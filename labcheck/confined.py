@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from labcheck.errors import LabcheckError
+from labcheck.safe_text import visible
 
 _CHUNK = 1024 * 1024
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
@@ -30,9 +31,10 @@ class FileRefused(LabcheckError):
     """A file that labcheck will not read: names the file and says why."""
 
     def __init__(self, path: str, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        # Names and link targets are the student's: printed anywhere, they must not run as escapes.
+        self.path = visible(path)
+        self.reason = visible(reason)
+        super().__init__(f"{self.path}: {self.reason}")
 
 
 class FileMissing(FileRefused):

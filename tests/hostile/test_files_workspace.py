@@ -262,3 +262,13 @@ def test_the_signing_key_is_not_in_a_refusal(
     with pytest.raises(LabFilesRefused) as refused:
         gather_lab_files(load_lab(spec), workspace, host_targets=False)
     assert SECRET_KEY not in str(refused.value)
+
+
+def test_a_link_target_chosen_by_the_student_cannot_drive_the_terminal(spec: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "student"
+    workspace.mkdir()
+    (workspace / "index.js").symlink_to("/tmp/\x1b[2J\x1b]52;c;aGk=\x07")
+    with pytest.raises(LabFilesRefused) as refused:
+        gather_lab_files(load_lab(spec), workspace, host_targets=False)
+    assert "\x1b" not in str(refused.value) and "\x07" not in str(refused.value)
+    assert "/tmp/\\x1b[2J\\x1b]52;c;aGk=\\x07" in str(refused.value)

@@ -184,7 +184,7 @@ def _read_fd(fd: int, display: str, limits: Limits) -> bytes:
             # It grew after fstat, or its size lies (as /proc files do).
             raise FileTooBig(display, None, limits.max_bytes)
         chunks.append(chunk)
-        if time.monotonic() > deadline:
+        if time.monotonic() >= deadline:
             raise FileRefused(display, f"took more than {limits.timeout_s:g} s to read: not read")
     return b"".join(chunks)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import unicodedata
@@ -13,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.verify.batch import find_bundles, verify_all
@@ -23,6 +25,7 @@ from tests.verify.local_run import run_locally
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_STUDENT = ROOT / "tests" / "verify" / "data" / "per-student"
+MEMORY_LIMIT = 2 * 1024**3
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +109,10 @@ def test_symlinks_out_fifos_devices_and_huge_files_are_named_rows(lab: Lab, tmp_
     assert SECRET_KEY not in json.dumps([r.to_json() for r in results.values()])
 
 
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
 def test_a_fifo_does_not_hang_the_batch_run_by_the_command(lab: Lab, tmp_path: Path) -> None:
     submissions = tmp_path / "submissions"
     submissions.mkdir()
@@ -113,13 +120,26 @@ def test_a_fifo_does_not_hang_the_batch_run_by_the_command(lab: Lab, tmp_path: P
     os.mkfifo(submissions / "bob.json")
     (submissions / "carol").mkdir()
     os.mkfifo(submissions / "carol" / "evidence.json")
+    zero_device(submissions / "dan.json")
+    (submissions / "erin.json").symlink_to("/dev/zero")
+    huge_sparse(submissions / "frank.json")
     command = [sys.executable, "-m", "labcheck", "verify", str(submissions), "--spec", str(PER_STUDENT)]
-    # A child with a deadline: a blocking open would fail the test (TimeoutExpired), never hang the suite.
-    done = subprocess.run([*command, "--ids-from-names"], capture_output=True, text=True, timeout=120)
+    # A child with a deadline and 2 GB of address space: a blocking open would fail the test
+    # (TimeoutExpired) instead of hanging the suite, and reading /dev/zero would die there.
+    done = subprocess.run(
+        [*command, "--ids-from-names", "--max-size", "4000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+    )
     assert done.returncode == 1
     assert "bob.json: is a FIFO (named pipe), not a regular file: not read" in done.stdout
     assert "carol/evidence.json: is a FIFO (named pipe)" in done.stdout
-    assert "summary: 1 passed, 2 error (of 3)" in done.stdout
+    assert "dan.json: is a character device, not a regular file: not read" in done.stdout
+    assert "erin.json: is a symlink to /dev/zero, outside the submissions folder: not read" in done.stdout
+    assert "frank.json: too big (20480.0 MB; the limit is 4000.0 MB, see --max-size)" in done.stdout
+    assert "summary: 1 passed, 5 error (of 6)" in done.stdout
     assert "Traceback" not in done.stderr
 
 
@@ -137,3 +157,10 @@ def test_a_fifo_named_on_the_command_line_is_refused(lab: Lab, tmp_path: Path) -
     done = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "alone.json: is a FIFO (named pipe), not a regular file" in done.stdout
+
+
+def test_a_read_that_takes_too_long_is_given_up(tmp_path: Path) -> None:
+    """The deadline is checked between chunks: with no time at all, the first chunk is the last."""
+    (tmp_path / "slow.json").write_text("{}")
+    with pytest.raises(FileRefused, match=r"took more than 0 s to read: not read"):
+        read_regular(tmp_path / "slow.json", Limits(max_bytes=1024, timeout_s=0))

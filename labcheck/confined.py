@@ -152,8 +152,8 @@ def _open_below(base: Path, inner: PurePosixPath, display: str) -> int:
 
 
 def _refusal(display: str, error: OSError) -> FileRefused:
-    if error.errno in (errno.ELOOP, errno.ENOTDIR):
-        return FileRefused(display, "changed into a symlink while being read: not read")
+    if error.errno in (errno.ELOOP, errno.ENOTDIR):  # O_NOFOLLOW met a symlink (ENOTDIR for a folder)
+        return FileRefused(display, "changed while being read (a symlink put on its path): not read")
     if error.errno == errno.ENOENT:
         return FileMissing(display, "no such file")
     return FileRefused(display, f"cannot be read: {error.strerror or error}")
@@ -174,7 +174,8 @@ def _read_fd(fd: int, display: str, limits: Limits) -> bytes:
         try:
             chunk = os.read(fd, _CHUNK)
         except BlockingIOError:
-            chunk = b""  # a regular file never blocks; if a file system says it would, stop
+            # A regular file never makes a reader wait; one that does is not read at all.
+            raise FileRefused(display, "cannot be read without waiting: not read") from None
         except OSError as error:
             raise FileRefused(display, f"cannot be read: {error.strerror or error}") from None
         if not chunk:

@@ -216,8 +216,11 @@ def test_a_symlink_swapped_in_after_the_check_is_not_followed(tmp_path: Path) ->
     (folder / "app").symlink_to(tmp_path / "secret")
     from pathlib import PurePosixPath
 
-    with pytest.raises(FileRefused, match="changed into a symlink while being read"):
+    with pytest.raises(FileRefused, match="changed while being read"):
         _open_below(folder.resolve(), PurePosixPath("app/x"), "app/x")
+    (folder / "index.js").symlink_to(tmp_path / "secret" / "x")  # the file itself, swapped
+    with pytest.raises(FileRefused, match="changed while being read"):
+        _open_below(folder.resolve(), PurePosixPath("index.js"), "index.js")
 
 
 def test_proc_files_that_lie_about_their_size_are_still_bounded(tmp_path: Path) -> None:

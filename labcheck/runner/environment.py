@@ -13,7 +13,8 @@ handed to the student. Removed, by name:
   Woodpecker's netrc passwords, Docker registry auth (`DOCKER_AUTH_CONFIG`), the cloud
   providers' usual keys;
 - git configuration passed by environment (`GIT_CONFIG_*`, `GIT_ASKPASS`), which can carry an
-  `http.extraheader` with a token, and `SSH_AUTH_SOCK`, which lends the runner's SSH keys;
+  `http.extraheader` with a token, and `SSH_AUTH_SOCK`, which lends the runner's SSH keys
+  (kept only for an engine the user names at an ssh:// address, which needs it);
 - any name that says what it is: containing TOKEN, SECRET, PASSWORD, PASSWD, PASSPHRASE or CREDENTIAL,
   or ending in _KEY or _PAT. A Docker lab's commands need none of these.
 """
@@ -88,8 +89,13 @@ def secret_names(environment: Mapping[str, str]) -> frozenset[str]:
     )
 
 
-def scrubbed_environment(environment: Mapping[str, str] | None = None) -> dict[str, str]:
-    """A copy of the environment (labcheck's own by default) without any secret."""
+def scrubbed_environment(
+    environment: Mapping[str, str] | None = None, *, docker_host: str | None = None
+) -> dict[str, str]:
+    """A copy of the environment (labcheck's own by default) without any secret. An engine
+    reached over ssh:// keeps the SSH agent: the docker CLI cannot reach it otherwise."""
     source = os.environ if environment is None else environment
     secrets = secret_names(source)
+    if docker_host is not None and docker_host.startswith("ssh://"):
+        secrets -= {"SSH_AUTH_SOCK"}
     return {name: value for name, value in source.items() if name not in secrets}

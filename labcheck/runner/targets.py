@@ -171,7 +171,8 @@ class HostTarget(_EngineTarget):
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         cwd = _expand_home(workdir, str(self.workspace))
-        env = {**scrubbed_environment(), "DOCKER_HOST": self.docker_host, "TERM": "xterm"}
+        env = scrubbed_environment(docker_host=self.docker_host)
+        env.update(DOCKER_HOST=self.docker_host, TERM="xterm")
         return Invocation(["bash", "-c", command], env, cwd)
 
     def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:

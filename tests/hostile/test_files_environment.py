@@ -80,3 +80,12 @@ def test_the_readme_names_only_variables_that_are_scrubbed_and_the_real_limits()
     assert secret_names(everything) == set(named)
     assert f"{MAX_LAB_FILE_BYTES // 2**20} MB a lab file" in paragraph
     assert f"{MAX_PICTURE_BYTES // 2**20} MB a picture" in " ".join(paragraph.split())
+
+
+def test_an_ssh_engine_keeps_only_the_agent_it_needs(secrets: dict[str, str], tmp_path: Path) -> None:
+    env = {"SSH_AUTH_SOCK": "/run/agent.sock", SECRET_LIST_ENV: "COURSE_DB_URL", **secrets}
+    assert "SSH_AUTH_SOCK" not in scrubbed_environment(env)
+    assert "SSH_AUTH_SOCK" not in scrubbed_environment(env, docker_host="unix:///var/run/docker.sock")
+    kept = scrubbed_environment(env, docker_host="ssh://teacher@engine")
+    assert kept["SSH_AUTH_SOCK"] == "/run/agent.sock"
+    assert not set(secrets) & set(kept)

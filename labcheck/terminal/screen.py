@@ -371,7 +371,8 @@ class _Terminal:
 
     def move_to(self, row: int, column: int) -> None:
         self.row = min(max(row, self.window_top()), self.window_bottom())
-        self.column = min(max(column, 0), self.limits.columns)
+        # As a terminal's, the cursor stops on the last column; text printed past it is cut.
+        self.column = min(max(column, 0), self.limits.columns - 1)
 
     def line(self) -> _Line:
         if self.row >= self.lines.count:
@@ -428,7 +429,7 @@ class _Terminal:
                 self.column = max(0, self.column - 1)
             elif char == "\t":
                 # No padding: spaces a tab skips are never shown (trailing ones go, later text pads).
-                self.column = min((self.column // 8 + 1) * 8, self.limits.columns)
+                self.column = max(self.column, min((self.column // 8 + 1) * 8, self.limits.columns - 1))
         if newline:
             self.line()
 

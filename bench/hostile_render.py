@@ -6,7 +6,8 @@ The cases are the pathological inputs of tests/hostile/render_inputs.py, each ma
 from the real evidence of the bundled lab: a 16-byte cursor move of 99,999,999 rows,
 cursor jumps to far columns and a tab storm, a 5,000-digit SGR parameter, a 10 MB
 line, 200,000 cursor moves, a million lines, a colour per character, 5,000 steps,
-and megabytes of titles, commands and explanations. Each renders in a fresh process
+and megabytes of titles, commands and explanations; then two evidence files close to the
+50 MB size limit (12,000 steps; 24 transcripts of 1.5 MB). Each renders in a fresh process
 (`labcheck report EVIDENCE -o DIR`) whose CPU time and peak RSS come from
 resource.getrusage(RUSAGE_CHILDREN); the evidence is written beforehand, so making it
 is not counted. Goals (issue #10): each case under a minute and within 1 GB, with a
@@ -28,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.hostile.render_inputs import PATHOLOGICAL, dump  # noqa: E402
+from tests.hostile.render_inputs import NEAR_LIMIT, PATHOLOGICAL, dump  # noqa: E402
+
+CASES = (*PATHOLOGICAL, *NEAR_LIMIT)
 
 LIMIT_AS = 2 * 1024**3
 LIMIT_CPU_S = 300
@@ -61,7 +64,7 @@ def _marked(pdf: Path, marker: str) -> str:
 
 
 def measure(name: str, folder: Path) -> dict[str, object]:
-    case = next(case for case in PATHOLOGICAL if case.name == name)
+    case = next(case for case in CASES if case.name == name)
     evidence = folder / f"{name}.json"
     evidence.write_bytes(dump(case.make()))
     out = folder / name
@@ -95,7 +98,7 @@ def main() -> int:
     if len(sys.argv) >= 4 and sys.argv[1] == "--one":
         print(json.dumps(measure(sys.argv[2], Path(sys.argv[3]))))
         return 0
-    names = sys.argv[1:] or [case.name for case in PATHOLOGICAL]
+    names = sys.argv[1:] or [case.name for case in CASES]
     print(
         f"{'case':<22} {'MiB in':>7} {'exit':>4} {'wall s':>7} {'CPU s':>6} {'peak MiB':>9} "
         f"{'pages':>6} marker"

@@ -35,6 +35,7 @@ from labcheck.resources import packaged_json
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64  # a real evidence is 8 levels deep
 MAX_DIGITS = 20  # an integer longer than this is no count, code or size labcheck writes
+_TOO_LARGE = 10**MAX_DIGITS
 SHOWN_PROBLEMS = 3
 
 
@@ -125,6 +126,20 @@ def _int(text: str) -> int | _Refused:
     return int(text) if digits <= MAX_DIGITS else _Refused(f"a number of {digits} digits is too large")
 
 
+def _loads(text: str) -> tuple[Any, bool]:
+    """The JSON value, and whether its strings need a look: only an escape can make a lone surrogate.
+
+    Integers are left to the C parser (a hook on every one would double the time of a verify
+    batch); only one too long for int() makes it parse again with the hook that names it."""
+    try:
+        document = json.loads(text, parse_constant=_constant, parse_float=_float)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        document = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    return document, "\\ud" in text or "\\uD" in text
+
+
 def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
     """Bytes to a document that follows the evidence format, or EvidenceUnreadable."""
     try:
@@ -135,7 +150,7 @@ def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
     if not text.strip():
         raise EvidenceUnreadable(f"{name}: empty file (no evidence in it)")
     try:
-        document = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+        document, escapes = _loads(text)
     except json.JSONDecodeError as error:
         stripped = text.strip()
         cut_short = stripped.startswith("{") and not stripped.endswith("}")
@@ -148,7 +163,7 @@ def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         kind = "list" if isinstance(document, list) else type(document).__name__
         raise EvidenceUnreadable(f"{name}: not an evidence file (a JSON {kind}, not an object)")
-    problems = list(islice(_walk_problems(document), SHOWN_PROBLEMS + 1))
+    problems = list(islice(_walk_problems(document, strings=escapes), SHOWN_PROBLEMS + 1))
     if problems:
         raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {_listing(problems)}")
     if document.get("format") != FORMAT:
@@ -197,26 +212,28 @@ def _is_text(value: str) -> bool:
 _SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
 
 
-def _walk_problems(document: Any) -> Iterator[str]:
-    """Depth, lone surrogates and refused numbers, in document order, without recursion."""
+def _walk_problems(document: Any, *, strings: bool = True) -> Iterator[str]:
+    """Depth, refused and too large numbers and (with `strings`) lone surrogates, without recursion."""
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
     while stack:
         value, path = stack.pop()
-        if isinstance(value, _Refused):
-            yield f"{where(path)}: {value.problem}"
-        elif isinstance(value, str):
-            if not _is_text(value):
-                yield f"{where(path)}: {_SURROGATE}"
-        elif isinstance(value, dict | list):
-            if len(path) >= MAX_DEPTH:
-                yield f"{where(path)}: nested too deeply (more than {MAX_DEPTH} levels)"
-                continue
-            items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
-            for key, item in reversed(items):
-                if isinstance(key, str) and not _is_text(key):
-                    yield f"{where(path)}: a key {_SURROGATE}"
-                    key = key.encode("utf-8", "backslashreplace").decode("utf-8")
-                stack.append((item, (*path, key)))
+        if len(path) >= MAX_DEPTH:
+            yield f"{where(path)}: nested too deeply (more than {MAX_DEPTH} levels)"
+            continue
+        children: list[tuple[Any, tuple[str | int, ...]]] = []
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            kind = type(item)
+            if kind is dict or kind is list:
+                children.append((item, (*path, key)))
+            elif kind is _Refused:
+                yield f"{where((*path, key))}: {item.problem}"
+            elif kind is int and not -_TOO_LARGE < item < _TOO_LARGE:
+                yield f"{where((*path, key))}: a number of {len(str(abs(item)))} digits is too large"
+            elif strings and kind is str and not _is_text(item):
+                yield f"{where((*path, key))}: {_SURROGATE}"
+            if strings and type(key) is str and not _is_text(key):
+                yield f"{where(path)}: a key {_SURROGATE}"
+        stack.extend(reversed(children))
 
 
 # ---------------------------------------------------------------- schema problems in plain words

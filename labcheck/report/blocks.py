@@ -10,17 +10,18 @@ printed rows, not pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from labcheck.report.sizing import BlockSize, block_size
-from labcheck.terminal.screen import Limits, Run, Screen, Style, render
+from labcheck.terminal.screen import PLAIN, Limits, Run, Screen, Style, render
 
 HEAD_LINES = 220
 TAIL_LINES = 60
 LINE_COLUMNS = 500  # about four wrapped rows: enough for `--no-trunc` listings
 STEP_BYTES = 2 * 1024 * 1024  # of one transcript, what the report plays through the terminal model
-BLOCK_RUNS = 20_000  # colour changes in one block; beyond, the block is printed without colours
+BLOCK_RUNS = 4_000  # styled runs (spans) in one block; beyond, the block is printed without colours
 # The window as the runner's pty has it; the tail keeps five lines more, so a cut always saves more than 5.
 REPORT_LIMITS = Limits(columns=LINE_COLUMNS, rows=50, head_lines=HEAD_LINES, tail_lines=TAIL_LINES + 5)
 WRAP_MARK = "↪ "
@@ -57,7 +58,10 @@ class Omission:
             more = plural(self.count, "byte más", "bytes más")
             return f"⋯ {more} de salida sin mostrar; {EVIDENCE_KEEPS} ⋯"
         if self.kind == "colours":
-            return "⋯ Esta salida cambia de color demasiadas veces: se muestra sin colores ⋯"
+            return (
+                "⋯ Esta salida se muestra sin colores: cambia de color más veces de las que el informe "
+                "imprime ⋯"
+            )
         if self.kind == "budget":
             return (
                 "⋯ La salida de este paso no se incluye: el informe ya contiene toda la salida de "
@@ -81,6 +85,11 @@ class Block:
     @property
     def rows(self) -> int:
         return len(self.lines)
+
+    @property
+    def runs(self) -> int:
+        """Styled runs: each is an HTML span, the costliest thing a PDF lays out (~1 ms each)."""
+        return _styled_runs(self.lines)
 
     @property
     def withheld(self) -> bool:
@@ -124,7 +133,22 @@ def screen_of(raw: bytes) -> Screen:
 
 
 def _plain(line: Line) -> Line:
-    return (Run("".join(run.text for run in line), Style()),) if line else ()
+    return (Run("".join(run.text for run in line), PLAIN),) if line else ()
+
+
+def _styled_runs(lines: Iterable[Line | Omission]) -> int:
+    return sum(
+        sum(1 for run in line if run.style != PLAIN) for line in lines if not isinstance(line, Omission)
+    )
+
+
+def _without_colours(lines: list[Line | Omission]) -> list[Line | Omission]:
+    return [Omission(0, "colours"), *(line if isinstance(line, Omission) else _plain(line) for line in lines)]
+
+
+def without_colours(block: Block) -> Block:
+    """The same block in one colour, saying so: for when the report has no colour changes left."""
+    return Block(tuple(_without_colours(list(block.lines))), block.size, block.widest, block.total_lines)
 
 
 def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) -> Block:
@@ -147,9 +171,8 @@ def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) ->
         lines = list(shown)
     if len(raw) > STEP_BYTES:
         lines.append(Omission(len(raw) - STEP_BYTES, "bytes"))
-    if sum(len(line) for line in lines if not isinstance(line, Omission)) > BLOCK_RUNS:
-        plain = (line if isinstance(line, Omission) else _plain(line) for line in lines)
-        lines = [Omission(0, "colours"), *plain]
+    if _styled_runs(lines) > BLOCK_RUNS:
+        lines = _without_colours(lines)
     widest = max((_width(line) for line in lines if not isinstance(line, Omission)), default=0)
     size = block_size(widest)
     if size.wrap_at is not None:

@@ -278,6 +278,17 @@ def huge_texts() -> Document:
     return document
 
 
+def colourful_steps(count: int = 40) -> Document:
+    """`count` steps whose output changes colour at every character, just under the per-block
+    limit on colour changes: together they would be a million spans for the PDF to lay out."""
+    document = real_document()
+    line = b"".join(b"\x1b[38;5;%dm%c" % (16 + n, 65 + n % 26) for n in range(70)) + b"\x1b[0m\r\n"
+    for index, step in enumerate(document["steps"][:count]):
+        raw = b"%d\r\n" % index + line * 280
+        step["transcript"]["raw_b64"] = base64.b64encode(raw).decode("ascii")
+    return document
+
+
 @dataclass(frozen=True)
 class Pathological:
     name: str
@@ -304,6 +315,7 @@ PATHOLOGICAL: tuple[Pathological, ...] = (
     _in_steps(lines_1m, LINES_OMITTED, "lines-1m"),
     _in_steps(colour_every_char, LINE_CUT, "colour-every-char"),
     Pathological("steps-5000", many_steps, many_steps, "Este informe detalla los primeros"),
+    Pathological("colourful-steps", colourful_steps, lambda: colourful_steps(12), "se muestra sin colores"),
     Pathological("huge-texts", huge_texts, huge_texts, "texto cortado"),
 )
 
@@ -354,3 +366,23 @@ def run_bounded(
     return Outcome(
         done.returncode, done.stdout.decode("utf-8", "replace"), done.stderr.decode("utf-8", "replace")
     )
+
+
+def many_transcripts(count: int = 24, size: int = 1_500_000) -> Document:
+    """Evidence near the 50 MB limit made of terminal output: `count` steps of `size` bytes of
+    cursor moves each (base64 makes them 4/3 bigger)."""
+    document = real_document()
+    moves = cursor_moves_200k()
+    for index, step in enumerate(document["steps"][:count]):
+        raw = (b"%d " % index + moves * (size // len(moves) + 1))[:size]
+        step["transcript"]["raw_b64"] = base64.b64encode(raw).decode("ascii")
+    return document
+
+
+# Evidence close to the 50 MB limit, for the benchmark only (each takes a minute to render).
+NEAR_LIMIT: tuple[Pathological, ...] = (
+    Pathological(
+        "steps-12000", lambda: many_steps(12_000), lambda: many_steps(12_000), "Este informe detalla"
+    ),
+    Pathological("transcripts-48mb", many_transcripts, many_transcripts, "no se incluye"),
+)

@@ -59,3 +59,16 @@ def test_sgr_parameter_of_5000_digits_is_clamped_not_fatal(tmp_path: Path) -> No
     html = (tmp_path / "informe.html").read_text(encoding="utf-8")
     # Colour 5 of 256 clamps to the last grey of the palette; the text is there.
     assert '<span style="color:#eeeeee">rojo</span>' in html and "negrita" in html
+
+
+def test_terminal_pictures_of_a_huge_line_are_bounded_too(tmp_path: Path) -> None:
+    case = next(case for case in PATHOLOGICAL if case.name == "line-10mb")
+    evidence = tmp_path / "evidence.json"
+    evidence.write_bytes(dump(case.small()))
+    outcome = run_bounded(["report", evidence, "--images", "--no-pdf", "-o", tmp_path], memory_bytes=1024**3)
+    assert outcome.returncode == 0, outcome.stderr[-2000:]
+    html = (tmp_path / "informe.html").read_text(encoding="utf-8")
+    pictures = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert pictures  # one per step that ran
+    # A picture of the cut line: a few rows of 240 columns, not 10 MB of them.
+    assert max(len(picture) for picture in pictures) < 400_000

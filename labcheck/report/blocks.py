@@ -1,11 +1,11 @@
 """A step's transcript made ready to print: styled lines, cut when very long, wrapped when too wide.
 
-Every block is bounded whatever the transcript holds (report limits, README "Hostile
-evidence"): the terminal model plays at most `STEP_BYTES` of it, keeps its first
-`HEAD_LINES` and last `TAIL_LINES` lines and the first `LINE_COLUMNS` characters of
-each line, and each cut is shown where it happened with a marker saying the evidence
-keeps the whole output. A line is cut before it is wrapped, so a huge line costs a few
-printed rows, not pages.
+Every block is bounded whatever the transcript holds (the whole report: `labcheck.report.limits`):
+the terminal model plays at most `STEP_BYTES` of it, keeps its first `HEAD_LINES` and last
+`TAIL_LINES` lines and the first `LINE_COLUMNS` characters of each line, and each cut is shown
+where it happened with a marker saying the evidence keeps the whole output. A line is cut before
+it is wrapped, so a huge line costs a few printed rows, not pages. Past `BLOCK_RUNS` styled runs
+a block prints in one colour.
 """
 
 from __future__ import annotations

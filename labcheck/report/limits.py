@@ -1,4 +1,4 @@
-"""How much one report prints, whatever the evidence holds (README: "Hostile evidence").
+"""How much one report prints, whatever the evidence holds.
 
 A real lab has tens of steps and a few thousand lines of output; an edited or runaway
 evidence can hold thousands of steps and megabytes of terminal. The report prints the
@@ -6,7 +6,8 @@ first `MAX_STEPS` steps in detail (the summary lists up to `MAX_SUMMARY_ROWS`), 
 terminal output until `REPORT_ROWS` printed rows or `REPORT_BYTES` of transcripts have
 been used: later steps keep their verdict and show a marker instead of their output. Past
 `REPORT_RUNS` colour changes, blocks print in one colour (and say so).
-Per-block bounds are in `labcheck.report.blocks`; per-text ones in `labcheck.report.model`.
+Per-block bounds are in `labcheck.report.blocks`, per-text ones in `labcheck.report.model`; the
+README sums them up (Course CI, "Evidence is read defensively").
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@ by its window, its columns and its head and tail of lines, and what it drops is 
 
 from __future__ import annotations
 
+import random
+
 from labcheck.terminal.screen import DEFAULT_LIMITS, Limits, Omitted, render
 from tests.hostile.render_inputs import cursor_far_away, line_10mb, sgr_5000_digits
 
@@ -22,7 +24,6 @@ def test_cursor_up_and_absolute_moves_stay_inside_the_window() -> None:
     screen = render(lines + b"\x1b[99999999A*\x1b[1;1H#", DEFAULT_LIMITS_5_ROWS)
     assert screen.plain_lines()[:8] == [f"line {n}" for n in range(8)]
     assert screen.plain_lines()[8] == "#ine 8"
-
 
 
 def test_far_columns_are_clamped_and_what_did_not_fit_is_counted() -> None:
@@ -68,3 +69,40 @@ def test_real_transcripts_resolve_as_recorded() -> None:
     for step in real_document()["steps"]:
         raw = base64.b64decode(step["transcript"]["raw_b64"])
         assert render(raw).plain() == step["transcript"]["text"], step["id"]
+
+
+def _random_stream(rng: random.Random) -> bytes:
+    pieces = [
+        b"x",
+        b"ab",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"\b",
+        b"\t",
+        b"\x1b7",
+        b"\x1b8",
+        b"\x1bM",
+        b"\x1bE",
+        b"\xe2\x96\x88",
+    ]
+    finals = b"ABCDEFGHJKdfmsu`ae"
+    parts: list[bytes] = []
+    for _ in range(rng.randint(1, 400)):
+        if rng.random() < 0.4:
+            params = b";".join(
+                b"%d" % rng.choice((0, 1, 2, 3, 7, 99, 65535, 99999999)) for _ in range(rng.randint(0, 3))
+            )
+            parts.append(b"\x1b[" + params + bytes([rng.choice(finals)]))
+        else:
+            parts.append(rng.choice(pieces))
+    return b"".join(parts)
+
+
+def test_random_streams_never_break_the_limits() -> None:
+    rng = random.Random(2026)
+    for _ in range(500):
+        screen = render(_random_stream(rng), SMALL)
+        assert len(screen.lines) <= SMALL.head_lines + SMALL.tail_lines
+        assert all(len(line) <= SMALL.columns for line in screen.plain_lines())
+        assert screen.omitted is None or screen.omitted.after == SMALL.head_lines

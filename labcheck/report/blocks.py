@@ -1,30 +1,74 @@
-"""A step's transcript made ready to print: styled lines, cut when very long, wrapped when too wide."""
+"""A step's transcript made ready to print: styled lines, cut when very long, wrapped when too wide.
+
+Every block is bounded whatever the transcript holds (the whole report: `labcheck.report.limits`):
+the terminal model plays at most `STEP_BYTES` of it, keeps its first `HEAD_LINES` and last
+`TAIL_LINES` lines and the first `LINE_COLUMNS` characters of each line, and each cut is shown
+where it happened with a marker saying the evidence keeps the whole output. A line is cut before
+it is wrapped, so a huge line costs a few printed rows, not pages. Past `BLOCK_RUNS` styled runs
+a block prints in one colour.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from labcheck.report.sizing import BlockSize, block_size
-from labcheck.terminal.screen import Run, Screen, Style, render
+from labcheck.terminal.screen import PLAIN, Limits, Run, Screen, Style, render
 
 HEAD_LINES = 220
 TAIL_LINES = 60
+LINE_COLUMNS = 500  # about four wrapped rows: enough for `--no-trunc` listings
+STEP_BYTES = 2 * 1024 * 1024  # of one transcript, what the report plays through the terminal model
+BLOCK_RUNS = 4_000  # styled runs (spans) in one block; beyond, the block is printed without colours
+# The window as the runner's pty has it; the tail keeps five lines more, so a cut always saves more than 5.
+REPORT_LIMITS = Limits(columns=LINE_COLUMNS, rows=50, head_lines=HEAD_LINES, tail_lines=TAIL_LINES + 5)
 WRAP_MARK = "↪ "
 _MARK_STYLE = Style(fg="#8a8a8a")
 
 Line = tuple[Run, ...]
 
 
+def number(count: int) -> str:
+    """Spanish digit grouping: a (non-breaking) space every three digits from five digits on."""
+    return f"{count:,}".replace(",", "\u00a0") if count >= 10_000 else str(count)
+
+
+def plural(count: int, singular: str, plural_form: str) -> str:
+    return f"{number(count)} {singular if count == 1 else plural_form}"
+
+
+EVIDENCE_KEEPS = "la evidencia (evidence.json) conserva la salida completa"
+
+
 @dataclass(frozen=True)
 class Omission:
-    """Where lines were left out of the print; the evidence keeps them all."""
+    """Where output was left out of the print; the evidence keeps it all.
+
+    `kind` is "lines" (the middle of a long output), "bytes" (a transcript past what the
+    report plays), "colours" (too many colour changes: printed plain) or "budget" (the
+    report already holds as much terminal output as it prints)."""
 
     count: int
+    kind: str = "lines"
 
     def message(self) -> str:
+        if self.kind == "bytes":
+            more = plural(self.count, "byte más", "bytes más")
+            return f"⋯ {more} de salida sin mostrar; {EVIDENCE_KEEPS} ⋯"
+        if self.kind == "colours":
+            return (
+                "⋯ Esta salida se muestra sin colores: cambia de color más veces de las que el informe "
+                "imprime ⋯"
+            )
+        if self.kind == "budget":
+            return (
+                "⋯ La salida de este paso no se incluye: el informe ya contiene toda la salida de "
+                f"terminal que imprime; {EVIDENCE_KEEPS} ⋯"
+            )
         noun = "línea omitida" if self.count == 1 else "líneas omitidas"
-        return f"⋯ {self.count} {noun} en el informe; la evidencia conserva la salida completa ⋯"
+        return f"⋯ {number(self.count)} {noun} en el informe; la evidencia conserva la salida completa ⋯"
 
 
 @dataclass(frozen=True)
@@ -36,7 +80,21 @@ class Block:
 
     @property
     def omitted(self) -> int:
-        return sum(line.count for line in self.lines if isinstance(line, Omission))
+        return sum(line.count for line in self.lines if isinstance(line, Omission) and line.kind == "lines")
+
+    @property
+    def rows(self) -> int:
+        return len(self.lines)
+
+    @property
+    def runs(self) -> int:
+        """Styled runs: each is an HTML span, the costliest thing a PDF lays out (~1 ms each)."""
+        return _styled_runs(self.lines)
+
+    @property
+    def withheld(self) -> bool:
+        """The report's terminal budget was spent: this block only says so."""
+        return bool(self.lines) and isinstance(self.lines[0], Omission) and self.lines[0].kind == "budget"
 
 
 def _width(line: Line) -> int:
@@ -64,17 +122,57 @@ def _wrap(line: Line, columns: int) -> list[Line]:
     return pieces
 
 
-@lru_cache(maxsize=512)
+def cut_mark(count: int) -> Run:
+    more = plural(count, "carácter más", "caracteres más")
+    return Run(f" ⋯ (línea cortada: {more} en la evidencia)", _MARK_STYLE)
+
+
+@lru_cache(maxsize=16)
 def screen_of(raw: bytes) -> Screen:
-    return render(raw)
+    return render(raw[:STEP_BYTES], REPORT_LIMITS)
+
+
+def _plain(line: Line) -> Line:
+    return (Run("".join(run.text for run in line), PLAIN),) if line else ()
+
+
+def _styled_runs(lines: Iterable[Line | Omission]) -> int:
+    return sum(
+        sum(1 for run in line if run.style != PLAIN) for line in lines if not isinstance(line, Omission)
+    )
+
+
+def _without_colours(lines: list[Line | Omission]) -> list[Line | Omission]:
+    return [Omission(0, "colours"), *(line if isinstance(line, Omission) else _plain(line) for line in lines)]
+
+
+def without_colours(block: Block) -> Block:
+    """The same block in one colour, saying so: for when the report has no colour changes left."""
+    return Block(tuple(_without_colours(list(block.lines))), block.size, block.widest, block.total_lines)
 
 
 def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) -> Block:
     screen = screen_of(raw)
-    lines: list[Line | Omission] = list(screen.lines)
-    total = len(lines)
-    if total > head + tail + 5:
-        lines = [*lines[:head], Omission(total - head - tail), *lines[total - tail :]]
+    shown: list[Line] = [
+        (*line, cut_mark(screen.cut[index])) if index in screen.cut else line
+        for index, line in enumerate(screen.lines)
+    ]
+    lines: list[Line | Omission]
+    total = len(shown)
+    if screen.omitted is not None:
+        after = screen.omitted.after
+        kept_tail = shown[after:][-tail:]
+        skipped = screen.omitted.count + len(shown) - after - len(kept_tail)
+        total = len(shown) + screen.omitted.count
+        lines = [*shown[:after], Omission(skipped), *kept_tail]
+    elif total > head + tail + 5:
+        lines = [*shown[:head], Omission(total - head - tail), *shown[total - tail :]]
+    else:
+        lines = list(shown)
+    if len(raw) > STEP_BYTES:
+        lines.append(Omission(len(raw) - STEP_BYTES, "bytes"))
+    if _styled_runs(lines) > BLOCK_RUNS:
+        lines = _without_colours(lines)
     widest = max((_width(line) for line in lines if not isinstance(line, Omission)), default=0)
     size = block_size(widest)
     if size.wrap_at is not None:
@@ -83,3 +181,8 @@ def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) ->
             wrapped.extend([line] if isinstance(line, Omission) else _wrap(line, size.wrap_at))
         lines = wrapped
     return Block(tuple(lines), size, widest, total)
+
+
+def withheld_block(printed_rows: int) -> Block:
+    """What a step shows once the report holds as much terminal output as it prints."""
+    return Block((Omission(printed_rows, "budget"),), block_size(0), 0, 0)

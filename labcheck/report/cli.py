@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from labcheck.errors import LabcheckError
 from labcheck.report.api import render_report
 from labcheck.report.options import STUDENT_CONFIG, ReportOptions
 from labcheck.safe_text import visible
@@ -38,12 +40,33 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
+def utf8_option(option: str, value: str | None) -> str | None:
+    """A text option as given; bytes that are not UTF-8 (kept by surrogateescape) are refused by name."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        byte = ord(value[error.start]) - 0xDC00 if 0xDC80 <= ord(value[error.start]) <= 0xDCFF else None
+        what = f"byte 0x{byte:02x}" if byte is not None else "a lone surrogate"
+        raise LabcheckError(
+            f"{option}: not UTF-8 text ({what} at character {error.start + 1}); "
+            "give it in UTF-8, or write it in the student file"
+        ) from None
+    return value
+
+
+def shown(path: Path) -> str:
+    """A path as printable text, whatever bytes its name has."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
 def run(args: argparse.Namespace) -> int:
     evidence: Path = args.evidence
     out_dir: Path = args.out or evidence.parent
     options = ReportOptions(
-        student_name=args.student_name,
-        group=args.group,
+        student_name=utf8_option("--student-name", args.student_name),
+        group=utf8_option("--group", args.group),
         images=bool(args.images),
         from_markdown=args.from_markdown,
         config=args.config,
@@ -52,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     paths = render_report(evidence, out_dir, options=options)
     for warning in paths.warnings:
         print(f"aviso: {visible(warning)}", file=sys.stderr)
-    print(f"informe HTML: {paths.html}")
+    print(f"informe HTML: {shown(paths.html)}")
     if paths.pdf is not None:
-        print(f"informe PDF: {paths.pdf}")
+        print(f"informe PDF: {shown(paths.pdf)}")
     return 0

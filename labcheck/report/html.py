@@ -16,8 +16,9 @@ from importlib import resources
 
 from labcheck.report import partial
 from labcheck.report import text as es
-from labcheck.report.blocks import Block, Omission, make_block
+from labcheck.report.blocks import Block, Omission, make_block, number, plural
 from labcheck.report.images import picture_columns
+from labcheck.report.limits import MAX_CHECKS, MAX_STEPS, MAX_SUMMARY_ROWS, TerminalBudget
 from labcheck.report.markdown import render_inline, render_markdown
 from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step
 from labcheck.report.options import StudentInfo
@@ -72,16 +73,22 @@ def command_line(step: Step) -> str:
     )
 
 
-def terminal_html(step: Step, *, png: Callable[[Step], bytes] | None = None, sized: bool = True) -> str:
+def terminal_html(
+    step: Step,
+    *,
+    png: Callable[[Step], bytes] | None = None,
+    sized: bool = True,
+    block: Block | None = None,
+) -> str:
     """The command as typed and what the terminal showed, as a terminal would."""
-    block = make_block(step.raw)
+    block = block if block is not None else make_block(step.raw)
     if step.outcome == "skipped" and not step.raw:
         return (
             f'<div class="terminal">{command_line(step)}'
             '<pre class="term-out"><span class="empty">(no se ejecutó)</span></pre></div>'
         )
     text = f'<div class="terminal">{command_line(step)}{terminal_pre(block, sized=sized)}</div>'
-    if png is None:
+    if png is None or block.withheld:
         return text
     # The picture is what the student asked for; the text below keeps the output searchable.
     data = base64.b64encode(png(step)).decode("ascii")
@@ -142,7 +149,10 @@ def verdict_html(step: Step) -> str:
                 reason = reason[len(prefix) :].strip()
         parts.append(f'<div class="reason">Motivo: {escape(reason)}</div>')
     if step.checks:
-        items = "".join(_check_html(check) for check in step.checks)
+        items = "".join(_check_html(check) for check in step.checks[:MAX_CHECKS])
+        if len(step.checks) > MAX_CHECKS:
+            more = plural(len(step.checks) - MAX_CHECKS, "comprobación más", "comprobaciones más")
+            items += f'<li class="check">⋯ y {more}; la evidencia (evidence.json) las conserva todas.</li>'
         parts.append(f'<div class="checked">Qué se comprobó:</div><ul class="checks">{items}</ul>')
     elif step.outcome == "passed":
         parts.append('<div class="checked">Este paso no tiene comprobaciones propias.</div>')
@@ -151,8 +161,8 @@ def verdict_html(step: Step) -> str:
     return f'<div class="verdict verdict-{escape(step.outcome)}">{"".join(parts)}</div>'
 
 
-def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None) -> str:
-    block = make_block(step.raw)
+def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None, block: Block | None = None) -> str:
+    block = block if block is not None else make_block(step.raw)
     landscape = " landscape" if block.size.landscape else ""
     label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
     explanation = render_markdown(step.explanation)
@@ -163,7 +173,7 @@ def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None) -> str:
         f"{escape(step.title)}"
         f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
         f'<div class="explanation">{explanation}</div>'
-        f"{terminal_html(step, png=png)}"
+        f"{terminal_html(step, png=png, block=block)}"
         f"{verdict_html(step)}"
         "</section>"
     )
@@ -316,23 +326,25 @@ def toc_html(entries: Iterable[TocEntry]) -> str:
 
 def group_steps(evidence: Evidence) -> list[tuple[Section | None, list[Step | NotRunStep]]]:
     """Sections in spec order, each with its steps (those not run too); steps of no known section
-    at the end."""
-    known = {section.number for section in evidence.sections}
+    at the end. Only the first MAX_STEPS steps (and not-run steps, and sections) are printed."""
+    sections = evidence.sections[:MAX_STEPS]
+    steps, not_run = evidence.steps[:MAX_STEPS], evidence.not_run[:MAX_STEPS]
+    known = {section.number for section in sections}
     groups: list[tuple[Section | None, list[Step | NotRunStep]]] = [
         (
             section,
             partial.in_spec_order(
                 evidence,
-                [step for step in evidence.steps if step.section == section.number],
-                [entry for entry in evidence.not_run if entry.section == section.number],
+                [step for step in steps if step.section == section.number],
+                [entry for entry in not_run if entry.section == section.number],
             ),
         )
-        for section in evidence.sections
+        for section in sections
     ]
     loose = partial.in_spec_order(
         evidence,
-        [step for step in evidence.steps if step.section not in known],
-        [entry for entry in evidence.not_run if entry.section not in known],
+        [step for step in steps if step.section not in known],
+        [entry for entry in not_run if entry.section not in known],
     )
     if loose:
         groups.append((None, loose))
@@ -359,10 +371,18 @@ def _summary_row(step: Step) -> str:
 
 
 def summary_html(evidence: Evidence) -> str:
+    listed, unlisted = evidence.steps[:MAX_SUMMARY_ROWS], evidence.not_run[:MAX_SUMMARY_ROWS]
     rows = "".join(
         partial.summary_row(step) if isinstance(step, NotRunStep) else _summary_row(step)
-        for step in partial.in_spec_order(evidence, evidence.steps, evidence.not_run)
+        for step in partial.in_spec_order(evidence, listed, unlisted)
     )
+    left_out = len(evidence.steps) - len(listed) + len(evidence.not_run) - len(unlisted)
+    if left_out:
+        more = plural(left_out, "paso más", "pasos más")
+        rows += (
+            f'<tr><td></td><td colspan="4">⋯ y {more}; '
+            "la evidencia (evidence.json) los conserva todos.</td></tr>"
+        )
     summary = evidence.summary
     not_run = f", {len(evidence.not_run)} sin ejecutar" if evidence.not_run else ""
     totals = (
@@ -390,6 +410,14 @@ def document(title: str, body: str) -> str:
     )
 
 
+def more_steps_html(count: int) -> str:
+    steps = plural(count, "paso más", "pasos más")
+    return (
+        f'<p class="more-steps">⋯ Este informe detalla los primeros {number(MAX_STEPS)} pasos; '
+        f"la evidencia (evidence.json) tiene {steps} y los conserva completos.</p>"
+    )
+
+
 def report_html(
     evidence: Evidence,
     student: StudentInfo,
@@ -399,14 +427,15 @@ def report_html(
 ) -> str:
     toc: list[TocEntry] = []
     parts: list[str] = []
+    budget = TerminalBudget()
     for section, steps in group_steps(evidence):
+        blocks = [budget.block(step.raw) if isinstance(step, Step) else None for step in steps]
         if section is not None:
             toc.append(
                 TocEntry(section_anchor(section), f"{section.number} {section.title}", min(section.level, 2))
             )
             # A heading goes on the same (landscape) page as its first step, never alone.
-            first = steps[0] if steps else None
-            landscape = isinstance(first, Step) and make_block(first.raw).size.landscape
+            landscape = isinstance(blocks[0], Block) and blocks[0].size.landscape if blocks else False
             parts.append(
                 f'<div class="section-head{" landscape" if landscape else ""}">'
                 f"{section_heading(section)}"
@@ -415,13 +444,15 @@ def report_html(
         elif steps:
             toc.append(TocEntry("otros-pasos", "Otros pasos", 1))
             parts.append('<h2 class="section-title" id="otros-pasos">Otros pasos</h2>')
-        for step in steps:
+        for step, block in zip(steps, blocks, strict=True):
             if isinstance(step, NotRunStep):
                 toc.append(TocEntry(partial.anchor(step), f"Paso {step.number}: {step.title}", 3))
                 parts.append(partial.step_html(step))
                 continue
             toc.append(TocEntry(step_anchor(step), f"Paso {step.number}: {step.title}", 3))
-            parts.append(step_html(step, png=png))
+            parts.append(step_html(step, png=png, block=block))
+    if len(evidence.steps) > MAX_STEPS:
+        parts.append(more_steps_html(len(evidence.steps) - MAX_STEPS))
     toc.append(TocEntry("resumen", "Resumen", 1))
     cover = Cover(evidence, student, generated_at)
     body = (

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from labcheck.errors import EvidenceError
+from labcheck.evidence.reader import read_evidence
 
 
 @dataclass(frozen=True)
@@ -122,8 +122,27 @@ class Evidence:
         return bool(self.not_run)
 
 
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+# What one text of the evidence may print at most: a megabyte title or command would
+# otherwise become pages (and minutes) of PDF. A cut text ends with a visible mark.
+SHORT_TEXT = 300  # titles, names, node names, numbers
+COMMAND_TEXT = 2000  # a command line
+PROSE_TEXT = 10_000  # explanations, hints, descriptions (Markdown)
+MAX_LISTED = 20  # engines, capabilities and stand-in images named on the cover
+MAX_NOT_RUN = 1000  # steps not run, kept (the cover names them): no real spec has as many
+
+
+def cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} ⋯ (texto cortado: {len(text) - limit} caracteres más en la evidencia)"
+
+
+def _str(value: Any, limit: int = SHORT_TEXT) -> str | None:
+    return cut(value, limit) if isinstance(value, str) else None
+
+
+def _text(value: Any, limit: int = SHORT_TEXT) -> str:
+    return cut(value if isinstance(value, str) else str(value), limit)
 
 
 def _raw(transcript: Mapping[str, Any]) -> bytes:
@@ -137,11 +156,11 @@ def _check(data: Mapping[str, Any]) -> Check:
     return Check(
         kind=str(data.get("kind", "")),
         stream=_str(data.get("stream")),
-        description=str(data.get("description", "")),
+        description=_text(data.get("description", ""), PROSE_TEXT),
         expected=data.get("expected"),
         actual=data.get("actual"),
         verdict=str(data.get("verdict", "")),
-        reason=_str(data.get("reason")),
+        reason=_str(data.get("reason"), PROSE_TEXT),
         attempts=data.get("attempts") if isinstance(data.get("attempts"), int) else None,
     )
 
@@ -151,18 +170,18 @@ def step_from_mapping(data: Mapping[str, Any]) -> Step:
     duration = data.get("duration_s")
     exit_code = data.get("exit_code")
     return Step(
-        id=str(data.get("id", "")),
-        number=str(data.get("number", "")),
+        id=_text(data.get("id", "")),
+        number=_text(data.get("number", "")),
         section=_str(data.get("section")),
-        title=str(data.get("title", "")),
-        explanation=_str(data.get("explanation")),
-        hint=_str(data.get("hint")),
-        node=str(data.get("node", "")),
-        command=str(data.get("command", "")),
-        command_template=_str(data.get("command_template")),
+        title=_text(data.get("title", "")),
+        explanation=_str(data.get("explanation"), PROSE_TEXT),
+        hint=_str(data.get("hint"), PROSE_TEXT),
+        node=_text(data.get("node", "")),
+        command=_text(data.get("command", ""), COMMAND_TEXT),
+        command_template=_str(data.get("command_template"), COMMAND_TEXT),
         inputs=tuple(str(line) for line in data.get("input") or ()),
         outcome=str(data.get("outcome", "error")),
-        reason=_str(data.get("reason")),
+        reason=_str(data.get("reason"), PROSE_TEXT),
         exit_code=exit_code if isinstance(exit_code, int) else None,
         timed_out=bool(data.get("timed_out", False)),
         duration_s=float(duration) if isinstance(duration, int | float) else None,
@@ -177,10 +196,10 @@ def step_from_mapping(data: Mapping[str, Any]) -> Step:
 def _target(name: str, data: Mapping[str, Any]) -> Target:
     engine = data.get("engine") or {}
     return Target(
-        name=name,
+        name=_text(name),
         kind=_str(data.get("kind")),
-        docker_host=str(data.get("docker_host", "")),
-        engine_id=str(engine.get("id", "")),
+        docker_host=_text(data.get("docker_host", "")),
+        engine_id=_text(engine.get("id", "")),
         engine_version=_str(engine.get("version")),
         os=_str(engine.get("os")),
         kernel=_str(engine.get("kernel")),
@@ -194,34 +213,29 @@ def _not_run(selection: Any) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
     spec_steps = tuple(str(step_id) for step_id in selection.get("spec_steps") or ())
     entries = tuple(
         NotRunStep(
-            id=str(entry.get("id", "")),
-            number=str(entry.get("number", "")),
-            title=str(entry.get("title", "")),
+            id=_text(entry.get("id", "")),
+            number=_text(entry.get("number", "")),
+            title=_text(entry.get("title", "")),
             section=_str(entry.get("section")),
-            reason=str(entry.get("reason", "")),
-            detail=str(entry.get("detail", "")),
+            reason=_text(entry.get("reason", "")),
+            detail=_text(entry.get("detail", ""), PROSE_TEXT),
         )
         for entry in selection.get("not_run") or ()
         if isinstance(entry, Mapping)
-    )
+    )[:MAX_NOT_RUN]
     return spec_steps, entries
 
 
 def load_mapping(source: Mapping[str, Any] | Path) -> Mapping[str, Any]:
+    """A file is read defensively (labcheck.evidence.reader); a mapping is labcheck's own, in process."""
     if isinstance(source, Path):
-        try:
-            data = json.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise EvidenceError(f"{source}: no se puede leer la evidencia: {error}") from error
-        if not isinstance(data, dict):
-            raise EvidenceError(f"{source}: la evidencia no es un objeto JSON")
-        return data
+        return read_evidence(source)
     return source
 
 
 def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
     if data.get("format") != "labcheck-evidence":
-        raise EvidenceError("el archivo no es una evidencia de labcheck (falta format)")
+        raise EvidenceError("not a labcheck evidence (no format marker)")
     lab = data.get("lab") or {}
     spec = data.get("spec") or {}
     student = data.get("student") or {}
@@ -230,37 +244,40 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
     signature = chain.get("signature")
     sections = tuple(
         Section(
-            number=str(item.get("number", "")),
-            title=str(item.get("title", "")),
-            explanation=_str(item.get("explanation")),
+            number=_text(item.get("number", "")),
+            title=_text(item.get("title", "")),
+            explanation=_str(item.get("explanation"), PROSE_TEXT),
             level=int(item.get("level") or 1),
         )
         for item in spec.get("sections") or ()
     )
     capabilities = tuple(
-        Capability(str(name), bool(value.get("available", True)), _str(value.get("reason")))
+        Capability(_text(name), bool(value.get("available", True)), _str(value.get("reason"), PROSE_TEXT))
         for name, value in (run.get("capabilities") or {}).items()
         if isinstance(value, Mapping)
-    )
+    )[:MAX_LISTED]
     # The kit may say so only through its capabilities: real images were not available.
     no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
     spec_steps, not_run = _not_run(run.get("selection"))
     standin_images = tuple(
-        (", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19], _str(image.get("standin_of")))
+        (
+            _text(", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19]),
+            _str(image.get("standin_of")),
+        )
         for image in data.get("images") or ()
         if image.get("standin")
-    )
+    )[:MAX_LISTED]
     return Evidence(
-        lab_id=str(lab.get("id", "")),
-        lab_title=str(lab.get("title", "")),
-        lab_version=str(lab.get("version", "")),
-        lab_source=_str(lab.get("source")),
-        lab_description=_str(lab.get("description")),
-        labcheck_version=str(data.get("labcheck_version", "")),
+        lab_id=_text(lab.get("id", "")),
+        lab_title=_text(lab.get("title", "")),
+        lab_version=_text(lab.get("version", "")),
+        lab_source=_str(lab.get("source"), COMMAND_TEXT),
+        lab_description=_str(lab.get("description"), PROSE_TEXT),
+        labcheck_version=_text(data.get("labcheck_version", "")),
         student_name=_str(student.get("name")),
         student_group=_str(student.get("group")),
         student_id=_str(student.get("id")),
-        started_at=str(run.get("started_at", "")),
+        started_at=_text(run.get("started_at", "")),
         finished_at=_str(run.get("finished_at")),
         status=str(run.get("status", "")),
         sandbox=_str(run.get("sandbox")),
@@ -269,7 +286,9 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
         standin_images=standin_images,
         sections=sections,
         steps=tuple(step_from_mapping(step) for step in data.get("steps") or ()),
-        targets=tuple(_target(name, target) for name, target in (data.get("targets") or {}).items()),
+        targets=tuple(_target(name, facts) for name, facts in (data.get("targets") or {}).items())[
+            :MAX_LISTED
+        ],
         summary={str(k): int(v) for k, v in (data.get("summary") or {}).items()},
         chain_head=str(chain.get("head", "")),
         signed=isinstance(signature, Mapping) and bool(signature.get("value")),

@@ -2,41 +2,21 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
 from labcheck.confined import FileMissing, FileRefused, FileTooBig, Limits, read_regular, read_within
-from labcheck.errors import EvidenceError
-from labcheck.resources import packaged_json
-from labcheck.verify.schema_check import Check, compile_schema
+from labcheck.evidence.reader import DEFAULT_MAX_BYTES, EvidenceUnreadable, evidence_schema, parse_evidence
+
+__all__ = ["DEFAULT_MAX_BYTES", "EVIDENCE_FILE", "BundleUnreadable", "evidence_schema", "read_bundle"]
 
 EVIDENCE_FILE = "evidence.json"
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 READ_TIMEOUT_S = 30.0
 FOLDER = "the submissions folder"
 
 
-class BundleUnreadable(EvidenceError):
+class BundleUnreadable(EvidenceUnreadable):
     """A bundle that cannot be read as evidence at all: missing, too big, not JSON, wrong shape."""
-
-
-def evidence_schema() -> dict[str, Any]:
-    return packaged_json("labcheck.evidence", "schema.json")
-
-
-@cache
-def _fast_check() -> Check:
-    return compile_schema(evidence_schema())
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(evidence_schema())
 
 
 def evidence_file(path: Path) -> Path:
@@ -74,40 +54,11 @@ def read_bundle(
 
 
 def parse_bundle(raw: bytes, name: str) -> dict[str, Any]:
+    """The checks every evidence gets (labcheck.evidence.reader), as a BundleUnreadable."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise BundleUnreadable(f"{name}: not UTF-8 text (byte {error.start})") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        stripped = text.strip()
-        cut_short = stripped.startswith("{") and not stripped.endswith("}")
-        what = "truncated JSON" if cut_short or error.pos >= len(stripped) else "not JSON"
-        raise BundleUnreadable(
-            f"{name}: {what} (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
-    except (RecursionError, ValueError) as error:
-        raise BundleUnreadable(f"{name}: JSON that cannot be read ({error or 'nested too deeply'})") from None
-    if not isinstance(document, dict):
-        raise BundleUnreadable(
-            f"{name}: not an evidence file (a JSON {type(document).__name__}, not an object)"
-        )
-    if document.get("format") != "labcheck-evidence":
-        raise BundleUnreadable(f"{name}: not a labcheck evidence file (format is {document.get('format')!r})")
-    if not _fast_check()(document):
-        raise BundleUnreadable(f"{name}: {schema_problem(document)}")
-    return document
-
-
-def schema_problem(document: Any) -> str:
-    """The most relevant schema error, as one line: where in the document and what is wrong."""
-    error = best_match(_validator().iter_errors(document))
-    if error is None:
-        return "does not follow the evidence format"
-    where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
-    message = error.message if len(error.message) <= 200 else error.message[:200] + "…"
-    return f"does not follow the evidence format: {where.lstrip('.') or '(top level)'}: {message}"
+        return parse_evidence(raw, name)
+    except EvidenceUnreadable as error:
+        raise BundleUnreadable(str(error)) from None
 
 
 def _megabytes(size: int) -> str:

@@ -10,10 +10,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from labcheck.errors import EvidenceError
+from labcheck.evidence.schema_check import UnsupportedSchema, compile_schema
 from labcheck.spec.model import Lab
 from labcheck.verify.bundle import BundleUnreadable, evidence_schema, read_bundle
 from labcheck.verify.result import ERROR
-from labcheck.verify.schema_check import UnsupportedSchema, compile_schema
 from labcheck.verify.verifier import Verifier, VerifyOptions
 from tests.verify.forge import write
 
@@ -57,7 +57,7 @@ def test_huge(tmp_path: Path) -> None:
 def test_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_bytes(b'{"format": "\xff"}')
-    assert "not UTF-8 text (byte 12)" in _unreadable(path)
+    assert "not UTF-8 text (byte 12, on line 1)" in _unreadable(path)
 
 
 def test_missing(tmp_path: Path) -> None:
@@ -67,19 +67,28 @@ def test_missing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("edit", "where"),
     [
-        (lambda d: d.__setitem__("steps", "many"), "steps: 'many' is not of type 'array'"),
-        (lambda d: d["steps"][3].__setitem__("exit_code", "0"), "steps[3].exit_code: '0' is not of type"),
+        (lambda d: d.__setitem__("steps", "many"), "steps: expected a list, found the string 'many'"),
+        (
+            lambda d: d["steps"][3].__setitem__("exit_code", "0"),
+            "steps[3].exit_code: expected an integer or null, found the string '0'",
+        ),
         (
             lambda d: d["steps"][0].__setitem__("outcome", "aprobado"),
-            "steps[0].outcome: 'aprobado' is not one of",
+            "steps[0].outcome: expected one of 'passed', 'failed', 'skipped', 'error', found the string",
         ),
-        (lambda d: d["chain"].__setitem__("head", "xyz"), "chain.head: 'xyz' does not match"),
-        (lambda d: d["steps"][1].pop("transcript"), "steps[1]: 'transcript' is a required property"),
+        (
+            lambda d: d["chain"].__setitem__("head", "xyz"),
+            "chain.head: expected a string matching ^[0-9a-f]{64}$, found the string 'xyz'",
+        ),
+        (lambda d: d["steps"][1].pop("transcript"), "steps[1]: the key 'transcript' is missing"),
         (
             lambda d: d.__setitem__("extra", 1),
-            "Additional properties are not allowed ('extra' was unexpected)",
+            "(top level): unknown key 'extra' (not part of the evidence format)",
         ),
-        (lambda d: d["summary"].__setitem__("passed", True), "summary.passed: True is not of type 'integer'"),
+        (
+            lambda d: d["summary"].__setitem__("passed", True),
+            "summary.passed: expected an integer, found true",
+        ),
     ],
 )
 def test_wrong_types(real_document: dict[str, Any], tmp_path: Path, edit: Any, where: str) -> None:

@@ -4,7 +4,7 @@ jsonschema walks a whole evidence file in ~12 ms, too slow for thousands of bund
 schema is compiled once into Python source (one function per `$defs` entry, plain `if`s and
 `for`s) and that source into code. Only the keywords the evidence schema uses are supported,
 and any other one refuses to compile, so a schema change can never weaken the check silently.
-When a document fails, jsonschema itself explains why (see `bundle.schema_problem`).
+When a document fails, jsonschema itself explains why (see `labcheck.evidence.reader`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,306 @@
+"""Reading an evidence file defensively: the one reader `labcheck report` and `labcheck verify` share.
+
+An evidence file may have been edited by hand or made by something else entirely, so
+nothing in it is trusted until it has passed, in this order: the file itself (a regular
+file, within the size limit), UTF-8, JSON (NaN, Infinity, numbers that overflow and
+numbers of more than 20 digits refused; nesting deeper than Python can parse refused),
+a walk over the document (nesting depth, lone surrogates, the refused numbers, each
+named by its place: `steps[3].duration_s`), the format marker, and the JSON Schema
+(`schema.json`). A refusal is one `EvidenceUnreadable` line naming the file and the
+first problems in plain words; no traceback, whatever the input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from labcheck.errors import EvidenceError
+from labcheck.evidence import FORMAT
+from labcheck.evidence.schema_check import Check, compile_schema
+from labcheck.resources import packaged_json
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+MAX_DEPTH = 64  # a real evidence is 8 levels deep
+MAX_DIGITS = 20  # an integer longer than this is no count, code or size labcheck writes
+_TOO_LARGE = 10**MAX_DIGITS
+SHOWN_PROBLEMS = 3
+
+
+class EvidenceUnreadable(EvidenceError):
+    """An evidence file that cannot be used: missing, too big, not JSON, or not the evidence format."""
+
+
+def evidence_schema() -> dict[str, Any]:
+    return packaged_json("labcheck.evidence", "schema.json")
+
+
+@cache
+def _fast_check() -> Check:
+    return compile_schema(evidence_schema())
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(evidence_schema())
+
+
+# ---------------------------------------------------------------- the file
+
+
+def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """The document of an evidence file, checked; or EvidenceUnreadable naming the file."""
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise EvidenceUnreadable(f"{path}: cannot read it: {error.strerror or error}") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        os.close(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise EvidenceUnreadable(f"{path}: not a regular file ({_file_kind(info.st_mode)})")
+        raise EvidenceUnreadable(
+            f"{path}: too big ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})"
+        )
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            # One byte past the limit: a file growing after fstat() is still caught.
+            raw = stream.read(max_bytes + 1)
+        except OSError as error:
+            raise EvidenceUnreadable(f"{path}: cannot read it: {error.strerror or error}") from None
+    if len(raw) > max_bytes:
+        raise EvidenceUnreadable(f"{path}: too big (over the limit of {_megabytes(max_bytes)})")
+    return parse_evidence(raw, str(path))
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+# ---------------------------------------------------------------- bytes to a checked document
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A number JSON may spell but the evidence must not hold, kept to be named by its path."""
+
+    problem: str
+
+
+def _constant(name: str) -> _Refused:
+    return _Refused(f"{name} is not a number (the evidence format has no NaN or Infinity)")
+
+
+def _float(text: str) -> float | _Refused:
+    value = float(text)
+    return value if math.isfinite(value) else _Refused(f"{_short(text)} is too large a number (it overflows)")
+
+
+def _int(text: str) -> int | _Refused:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_DIGITS else _Refused(f"a number of {digits} digits is too large")
+
+
+def _loads(text: str) -> tuple[Any, bool]:
+    """The JSON value, and whether its strings need a look: only an escape can make a lone surrogate.
+
+    Integers are left to the C parser (a hook on every one would double the time of a verify
+    batch); only one too long for int() makes it parse again with the hook that names it."""
+    try:
+        document = json.loads(text, parse_constant=_constant, parse_float=_float)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        document = json.loads(text, parse_constant=_constant, parse_float=_float, parse_int=_int)
+    return document, "\\ud" in text or "\\uD" in text
+
+
+def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
+    """Bytes to a document that follows the evidence format, or EvidenceUnreadable."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise EvidenceUnreadable(f"{name}: not UTF-8 text (byte {error.start}, on line {line})") from None
+    if not text.strip():
+        raise EvidenceUnreadable(f"{name}: empty file (no evidence in it)")
+    try:
+        document, escapes = _loads(text)
+    except json.JSONDecodeError as error:
+        stripped = text.strip()
+        cut_short = stripped.startswith("{") and not stripped.endswith("}")
+        what = "truncated JSON" if cut_short or error.pos >= len(stripped) else "not JSON"
+        raise EvidenceUnreadable(
+            f"{name}: {what} (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    except RecursionError:
+        raise EvidenceUnreadable(f"{name}: JSON that cannot be read: nested too deeply") from None
+    if not isinstance(document, dict):
+        kind = "list" if isinstance(document, list) else type(document).__name__
+        raise EvidenceUnreadable(f"{name}: not an evidence file (a JSON {kind}, not an object)")
+    problems = list(islice(_walk_problems(document, strings=escapes), SHOWN_PROBLEMS + 1))
+    if problems:
+        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {_listing(problems)}")
+    if document.get("format") != FORMAT:
+        raise EvidenceUnreadable(
+            f"{name}: not a labcheck evidence file (format is {_short(repr(document.get('format')))})"
+        )
+    if not _fast_check()(document):
+        raise EvidenceUnreadable(f"{name}: {schema_problem(document)}")
+    return document
+
+
+def _listing(problems: list[str]) -> str:
+    shown = "; ".join(problems[:SHOWN_PROBLEMS])
+    return shown + (" (and more)" if len(problems) > SHOWN_PROBLEMS else "")
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def where(path: Any) -> str:
+    """`steps[3].duration_s`: a place in the document as a person would write it."""
+    text = ""
+    parts = list(path)
+    if len(parts) > 12:  # a hostile nesting: its beginning says where it is
+        parts = [*parts[:10], "…"]
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part == "…" or _PLAIN_KEY.match(part):
+            text += f".{part}"
+        else:
+            text += f"[{_short(json.dumps(part, ensure_ascii=True))}]"
+    return text.lstrip(".") or "(top level)"
+
+
+def _is_text(value: str) -> bool:
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
+
+
+def _walk_problems(document: Any, *, strings: bool = True) -> Iterator[str]:
+    """Depth, refused and too large numbers and (with `strings`) lone surrogates, without recursion."""
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) >= MAX_DEPTH:
+            yield f"{where(path)}: nested too deeply (more than {MAX_DEPTH} levels)"
+            continue
+        children: list[tuple[Any, tuple[str | int, ...]]] = []
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            kind = type(item)
+            if kind is dict or kind is list:
+                children.append((item, (*path, key)))
+            elif kind is _Refused:
+                yield f"{where((*path, key))}: {item.problem}"
+            elif kind is int and not -_TOO_LARGE < item < _TOO_LARGE:
+                yield f"{where((*path, key))}: a number of {len(str(abs(item)))} digits is too large"
+            elif strings and kind is str and not _is_text(item):
+                yield f"{where((*path, key))}: {_SURROGATE}"
+            if strings and type(key) is str and not _is_text(key):
+                yield f"{where(path)}: a key {_SURROGATE}"
+        stack.extend(reversed(children))
+
+
+# ---------------------------------------------------------------- schema problems in plain words
+
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def describe(value: Any) -> str:
+    """What was found, in words: `the string '3 s'`, `an object`, `null`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {_short(repr(value))}"
+    if isinstance(value, str):
+        return f"the string {_short(repr(value))}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "an object"
+
+
+def _expected_types(names: Any) -> str:
+    names = names if isinstance(names, list) else [names]
+    return " or ".join(_TYPE_NAMES.get(str(name), str(name)) for name in names)
+
+
+def plain_problem(error: ValidationError) -> str:
+    """One jsonschema error as `place: expected …, found …`."""
+    place = where(error.absolute_path)
+    instance, expected = error.instance, error.validator_value
+    listed: list[Any] = list(expected) if isinstance(expected, list) else []
+    if error.validator == "type":
+        return f"{place}: expected {_expected_types(expected)}, found {describe(instance)}"
+    if error.validator == "required" and isinstance(instance, dict):
+        missing = [key for key in listed if key not in instance]
+        return f"{place}: the key {', '.join(repr(key) for key in missing)} is missing"
+    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+        extra = [key for key in instance if key not in known]
+        keys = ", ".join(_short(repr(key)) for key in extra[:3])
+        return f"{place}: unknown key {keys} (not part of the evidence format)"
+    if error.validator == "enum":
+        allowed = ", ".join(repr(item) for item in listed)
+        return f"{place}: expected one of {allowed}, found {describe(instance)}"
+    if error.validator == "const":
+        return f"{place}: expected {json.dumps(expected)}, found {describe(instance)}"
+    if error.validator == "pattern":
+        return f"{place}: expected a string matching {expected}, found {describe(instance)}"
+    return f"{place}: {_short(error.message, 200)}"
+
+
+def schema_problem(document: Any) -> str:
+    """The first problems the evidence schema finds, as one line."""
+    errors = list(islice(_validator().iter_errors(document), SHOWN_PROBLEMS + 1))
+    if not errors:
+        return "does not follow the evidence format"
+    return "does not follow the evidence format: " + _listing([plain_problem(error) for error in errors])

@@ -202,9 +202,8 @@ class LabStepItem(pytest.Item):
             raise StepFailed(f"labcheck: el paso «{self.step.id}» ya se ejecutó en esta sesión")
         try:
             result = run.run_step(self.step)
-        except LabcheckError as error:
-            if run.writer is not None:  # the evidence cannot be written: running more would lose it
-                self.session.shouldfail = str(error)
+        except EvidenceWriteFailed as error:  # running more steps would only lose them
+            self.session.shouldfail = str(error)
             raise
         except BaseException as error:
             # Stopped from outside the runner (pytest-timeout's kill, Ctrl-C during a check...):

@@ -51,6 +51,11 @@ def settle() -> None:
 
 
 def uninstall() -> None:
+    """Give the signals back to their previous handlers, unless the run was interrupted: then
+    the process is on its way out with status 130 and pytest's own teardown (which runs after
+    this) must not meet a KeyboardInterrupt from an impatient Ctrl-C either."""
+    if _State.received is not None:
+        return
     for sig, previous in _State.previous.items():
         signal.signal(sig, previous)
     _State.previous = {}

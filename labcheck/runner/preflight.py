@@ -80,10 +80,14 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
     """Each engine answers; every image the lab pulls is on it already or a registry it uses answers."""
     from labcheck.kit.engine import client_at
 
+    missing = [node for node in lab.nodes if node not in hosts]
+    if missing:
+        raise PreflightFailed(
+            f"the lab needs the nodes {', '.join(lab.nodes)}; no target given for "
+            f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
+        )
     wanted = images_pulled(lab)
     for name in lab.nodes:
-        if name not in hosts:
-            continue  # named_targets says which node lacks a target
         client = client_at(hosts[name], timeout=10)
         try:
             absent = [ref for ref in wanted if not _on_engine(client, ref)]

@@ -131,23 +131,29 @@ class LabRun:
         an error of that step naming the node, an interruption keeps what the step printed."""
         if self.writer is None:
             raise LabcheckError("the lab's engines were not set up, so no step can run")
-        trace = StepTrace()
+        trace, writer = StepTrace(), self.writer
+        steps_before = len(writer.steps)
+
+        def record_once(reason: str) -> StepResult:
+            if len(writer.steps) == steps_before:
+                return self._record_trace(step, trace, ERROR, reason)
+            last = writer.steps[-1]  # already recorded: never twice
+            return StepResult(step.id, last["outcome"], last["reason"], last, trace.checks)
+
         try:
             return self._run_step(step, trace)
         except ENGINE_ERRORS as error:
-            reason = engine_error_reason_es(self._silent_node(step), error)
-            return self._record_trace(step, trace, ERROR, reason)
+            return record_once(engine_error_reason_es(self._silent_node(step), error))
         except KeyboardInterrupt:
-            if not trace.recorded:
-                self._record_trace(step, trace, ERROR, self._interrupted_reason(trace))
+            record_once(self._interrupted_reason(trace))
             raise
+        except LabcheckError:
+            raise  # the evidence cannot be written: recording again would fail the same way
         except Exception as error:
-            if not trace.recorded and not isinstance(error, LabcheckError):
-                self._record_trace(step, trace, ERROR, f"error interno al ejecutar el paso: {error}")
+            record_once(f"error interno al ejecutar el paso: {error}")
             raise
         except BaseException as stopped:  # another plugin stopped the step (pytest-timeout...)
-            if not trace.recorded:
-                self._record_trace(step, trace, ERROR, self.describe_stop(stopped))
+            record_once(self.describe_stop(stopped))
             raise
 
     def record_stopped(self, step: Step, reason: str) -> StepResult:
@@ -237,7 +243,6 @@ class LabRun:
         return step.node
 
     def _record_trace(self, step: Step, trace: StepTrace, outcome: str, reason: str | None) -> StepResult:
-        trace.recorded = True
         return self._record(
             step,
             outcome,

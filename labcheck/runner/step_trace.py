@@ -32,7 +32,6 @@ class StepTrace:
     streams: Mapping[str, str] | None = None
     checks: list[CheckRecord] = field(default_factory=list)
     removed_containers: list[str] = field(default_factory=list)
-    recorded: bool = False
 
     def removed_note(self) -> str:
         count = len(self.removed_containers)

@@ -142,16 +142,17 @@ sections:
 
 
 @pytest.mark.parametrize(
-    ("text", "files", "shown", "step_id"),
+    ("text", "files", "shown", "step_id", "sent"),
     [
-        (INTERACTIVE, {}, "dentro del contenedor", "shell"),
-        (BUILD, {"Dockerfile": SLOW_DOCKERFILE}, "construyendo", "build"),
-        (SWARM, {}, "servicio creado", "service"),
+        (INTERACTIVE, {}, "dentro del contenedor", "shell", signal.SIGTERM),
+        (BUILD, {"Dockerfile": SLOW_DOCKERFILE}, "construyendo", "build", signal.SIGTERM),
+        (SWARM, {}, "servicio creado", "service", signal.SIGTERM),
+        (INTERACTIVE, {}, "dentro del contenedor", "shell", signal.SIGHUP),
     ],
-    ids=["interactive", "build", "swarm"],
+    ids=["interactive", "build", "swarm", "interactive-sighup"],
 )
 def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
-    tmp_path: Path, text: str, files: dict[str, str], shown: str, step_id: str
+    tmp_path: Path, text: str, files: dict[str, str], shown: str, step_id: str, sent: signal.Signals
 ) -> None:
     spec = write_spec(tmp_path / "spec", text, **files)
     out = tmp_path / "out"
@@ -160,7 +161,7 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
         labcheck_command(out, str(spec)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     wait_until(lambda: sleeping_600(), f"the step {step_id} to reach its long sleep", timeout=180)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(sent)
     stdout, stderr = process.communicate(timeout=180)
     wait_for_kit_nodes()
     assert process.returncode == 130, stdout[-2000:] + stderr[-2000:]
@@ -168,7 +169,7 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
     assert evidence["run"]["status"] == "interrupted"
     last = evidence["steps"][-1]
     assert last["id"] == step_id and last["outcome"] == "error"
-    assert "SIGTERM" in last["reason"] and "salida parcial" in last["reason"]
+    assert sent.name in last["reason"] and "salida parcial" in last["reason"]
     assert shown in last["transcript"]["text"]
     assert_chain_intact(evidence)
     assert verify(out, spec)["verdict"] != "tampered"
@@ -422,3 +423,36 @@ def test_a_failed_copy_is_one_clear_error_not_a_traceback(tmp_path: Path) -> Non
     assert done.returncode != 0
     assert "copying the lab's files into node node1 failed" in output
     assert "Traceback" not in output and "start() first" not in output and "CalledProcessError" not in output
+
+
+ON_MY_ENGINE = (
+    HEAD
+    + """\
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: sleeper
+        title: Un contenedor en mi propio motor
+        run: docker container run -d --name labcheck-test-sleeper alpine sleep 601 && sleep 600
+        timeout: 5m
+        expect: {exit_code: 0}
+"""
+)
+
+
+def test_sigterm_on_an_engine_the_user_names_removes_the_containers_the_lab_made(tmp_path: Path) -> None:
+    import docker
+
+    host = docker.from_env()
+    spec = write_spec(tmp_path / "spec", ON_MY_ENGINE)
+    process = start_run(tmp_path / "out", spec, "--labcheck-target", "host=unix:///var/run/docker.sock")
+    wait_until(sleeping_600, "the step to reach its long sleep", timeout=180)
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=180)
+    assert process.returncode == 130, stdout[-2000:] + stderr[-2000:]
+    assert host.containers.list(all=True, filters={"name": "labcheck-test-sleeper"}) == []
+    evidence = evidence_of(tmp_path / "out")
+    assert evidence["run"]["status"] == "interrupted"
+    assert "SIGTERM" in evidence["steps"][-1]["reason"]
+    assert not sleeping_600()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.runner.lab_images import images_pulled
-from labcheck.runner.preflight import PreflightFailed, check_output_folder, room_needed
+from labcheck.runner.preflight import PreflightFailed, check_named_engines, check_output_folder, room_needed
 from labcheck.spec.loader import load_lab
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,3 +109,12 @@ def test_an_evidence_write_that_meets_a_full_disk_keeps_the_last_whole_file(tmp_
     assert summary == f"no se pudo escribir entera ({cause}): {kept_text}"
     assert len(json.loads(out.read_text())["steps"]) == int(kept) > 0
     assert not list(out.parent.glob("*.partial"))
+
+
+def test_a_node_without_a_target_is_refused_before_any_engine_is_asked(tmp_path: Path) -> None:
+    (tmp_path / "lab.yaml").write_text(
+        SPEC.replace("files: [{path: Dockerfile}]\n", "nodes: [{name: a}, {name: b}]\n")
+    )
+    lab = load_lab(tmp_path / "lab.yaml")
+    with pytest.raises(PreflightFailed, match=r"the lab needs the nodes a, b; no target given for b \(use"):
+        check_named_engines(lab, {"a": f"unix://{tmp_path}/no-engine.sock"})

@@ -14,10 +14,10 @@ NOT_RUN_HERE = {
     '.venv/bin/pytest -m "not docker"': "it runs the test suite this test is part of",
     ".venv/bin/pytest tests/docker": "it runs the test suite this test is part of",
     "scripts/floors.sh": "scripts/test.sh runs it, on every CI run",
-    ".venv/bin/python bench/kit_up.py": "a benchmark: it prints figures and is run by hand",
-    ".venv/bin/python bench/lab_overhead.py": "a benchmark: it prints figures and is run by hand",
-    ".venv/bin/python bench/report_render.py": "a benchmark: it prints figures and is run by hand",
-    ".venv/bin/python bench/verify_bundles.py": "a benchmark: it prints figures and is run by hand",
+    **{
+        f".venv/bin/python bench/{script.name}": "a benchmark: it prints figures and is run by hand"
+        for script in sorted((ROOT / "bench").glob("*.py"))
+    },
 }
 
 

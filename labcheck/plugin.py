@@ -209,20 +209,24 @@ class LabStepItem(pytest.Item):
             # Stopped from outside the runner (pytest-timeout's kill, Ctrl-C during a check...):
             # the step is recorded as an error, never lost, and the exception goes on.
             if self.step.id not in run.outcomes and run.writer is not None:
-                self.stash[_RESULT_KEY] = run.record_stopped(self.step, stop_reason(error))
-                self.user_properties.append(("outcome", "error"))
+                self.stash[_RESULT_KEY] = stopped = run.record_stopped(self.step, stop_reason(error))
+                self._describe(stopped)
             raise
         self.stash[_RESULT_KEY] = result
+        self._describe(result)
+        self._report(result)
+
+    def _describe(self, result: StepResult) -> None:
+        """Once per step, replays aside: its properties, and its transcript for pytest's outputs."""
         self.user_properties.append(("outcome", result.outcome))
         if result.record.get("duration_s") is not None:
             self.user_properties.append(("duration_s", result.record["duration_s"]))
-        self._report(result)
-
-    def _report(self, result: StepResult) -> None:
         transcript = str((result.record.get("transcript") or {}).get("text") or "")
         if transcript:
             # pytest's outputs (JUnit system-out, pytest-html's log) show it as the step's output.
             self.add_report_section("call", "stdout", transcript)
+
+    def _report(self, result: StepResult) -> None:
         if result.outcome == "skipped":
             pytest.skip(result.reason or "omitido")
         if result.outcome != "passed":

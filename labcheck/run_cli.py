@@ -56,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--no-wait", action="store_true", help="if another run holds the engines, exit 2 naming it"
     )
+    parser.add_argument(
+        "--force", action="store_true", help="let a partial run (-k, -x...) replace a complete evidence"
+    )
     parser.add_argument("--student-id", help="student identifier the evidence is bound to")
     parser.add_argument("--student-name", help="name printed on the report's cover")
     parser.add_argument("--group", help="group printed on the report's cover")
@@ -104,6 +107,8 @@ def _run(args: argparse.Namespace) -> int:
         argv.append("--labcheck-keep")
     if args.no_wait:
         argv.append("--labcheck-no-wait")
+    if args.force:
+        argv.append("--labcheck-force")
     if args.images:
         argv.append("--labcheck-images")
     if not any("junit_logging" in arg for arg in args.pytest_args):

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.docker.labrun import ROOT
+from tests.docker.labrun import ROOT, wait_for_kit_nodes
 
 # Six steps in two sections. `count-once` fails on purpose and leaves a trace of every time
 # it really ran (~/veces on the node); `counted` reads it back.
@@ -74,7 +74,9 @@ def pytest_labcheck(
         *args,
         str(spec),
     ]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    wait_for_kit_nodes()  # the run gives its nodes back in the background: see them pristine
+    return done
 
 
 def evidence(out: Path) -> dict[str, Any]:

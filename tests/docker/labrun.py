@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from labcheck.dockercli import docker_cli
+from labcheck.kit import api as kit
 from labcheck.kit.engine_lock import EngineLock, kit_nodes_lock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,3 +45,42 @@ def wait_for_kit_nodes() -> list[str]:
     notes = lock.acquire(wait=True)
     lock.release()
     return notes
+
+
+def node_shell(node: str, script: str) -> str:
+    container = kit.existing_nodes([node])[node].container
+    done = subprocess.run(
+        [docker_cli(), "exec", container, "sh", "-c", script],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    return done.stdout.strip()
+
+
+def verify(out: Path, spec: Path) -> dict[str, Any]:
+    """`labcheck verify` on a run's evidence, as a course would run it: its one student row."""
+    result = out / "verify.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "labcheck",
+            "verify",
+            str(out / "evidence.json"),
+            "--spec",
+            str(spec),
+            "--json",
+            str(result),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    student: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))["students"][0]
+    student["stdout"] = done.stdout
+    return student

@@ -88,33 +88,6 @@ def recorded_ids(document: dict[str, Any]) -> list[str]:
     return [str(step["id"]) for step in document["steps"]]
 
 
-def verify(out: Path, spec: Path) -> dict[str, Any]:
-    """`labcheck verify` on the run's evidence, as a course would run it: its JSON result."""
-    result = out / "verify.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "labcheck",
-            "verify",
-            str(out / "evidence.json"),
-            "--spec",
-            str(spec),
-            "--json",
-            str(result),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    student: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))["students"][0]
-    student["stdout"] = done.stdout
-    return student
-
-
 def statuses(student: dict[str, Any]) -> dict[str, str]:
     return {step["id"]: step["status"] for step in student["steps"]}
 

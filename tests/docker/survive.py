@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
-from labcheck.kit import api as kit
-from tests.docker.labrun import ROOT, labcheck_command
+from tests.docker.labrun import ROOT, labcheck_command, node_shell
 
 
 def write_spec(folder: Path, text: str, **files: str) -> Path:
@@ -57,18 +53,6 @@ def steps_recorded(out: Path) -> int:
     return len(evidence_of(out)["steps"])
 
 
-def node_shell(node: str, script: str) -> str:
-    container = kit.existing_nodes([node])[node].container
-    done = subprocess.run(
-        [docker_cli(), "exec", container, "sh", "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    return done.stdout.strip()
-
-
 def assert_nodes_pristine(nodes: tuple[str, ...] = ("node1", "node2")) -> None:
     for node in nodes:
         assert node_shell(node, "docker ps -aq") == "", f"{node} keeps containers"
@@ -94,26 +78,3 @@ def assert_chain_intact(evidence: dict[str, Any]) -> None:
     assert chain.head(link, evidence) == evidence["chain"]["head"]
 
 
-def verify(out: Path, spec: Path) -> dict[str, Any]:
-    """`labcheck verify` on a run's evidence: its one student row."""
-    report = out / "verify.json"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "labcheck",
-            "verify",
-            str(out / "evidence.json"),
-            "--spec",
-            str(spec),
-            "--json",
-            str(report),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ},
-    )
-    row: dict[str, Any] = json.loads(report.read_text())["students"][0]
-    return row

@@ -13,10 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
-from labcheck.kit import api as kit
-from tests.docker.labrun import ROOT, labcheck_command, run_labcheck, wait_for_kit_nodes
+from tests.docker.labrun import ROOT, labcheck_command, node_shell, run_labcheck, wait_for_kit_nodes
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -26,18 +24,6 @@ SCHEMA = json.loads((ROOT / "labcheck" / "evidence" / "schema.json").read_text()
 def load(out: Path) -> dict[str, Any]:
     evidence: dict[str, Any] = json.loads((out / "evidence.json").read_text())
     return evidence
-
-
-def node_shell(node: str, script: str) -> str:
-    container = kit.existing_nodes([node])[node].container
-    done = subprocess.run(
-        [docker_cli(), "exec", container, "sh", "-c", script],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    return done.stdout.strip()
 
 
 def assert_chain_intact(evidence: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.docker.labrun import verify
 from tests.docker.plugin_lab import (
     STEP_IDS,
     evidence,
@@ -17,7 +18,6 @@ from tests.docker.plugin_lab import (
     reasons,
     recorded_ids,
     statuses,
-    verify,
     write_spec,
 )
 

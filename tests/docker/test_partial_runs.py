@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.docker.labrun import ROOT
+from tests.docker.labrun import ROOT, verify
 from tests.docker.plugin_lab import (
     STEP_IDS,
     evidence,
@@ -20,7 +20,6 @@ from tests.docker.plugin_lab import (
     reasons,
     recorded_ids,
     statuses,
-    verify,
     write_spec,
 )
 

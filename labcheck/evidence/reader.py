@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +25,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from labcheck.confined import FileRefused, read_regular
+from labcheck.confined import Limits as ReadLimits
 from labcheck.errors import EvidenceError
 from labcheck.evidence import FORMAT
 from labcheck.evidence.schema_check import Check, compile_schema
@@ -61,45 +61,15 @@ def _validator() -> Draft202012Validator:
 
 
 def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """The document of an evidence file, checked; or EvidenceUnreadable naming the file."""
+    """The document of an evidence file named by the user, checked; or EvidenceUnreadable.
+
+    The file is read as labcheck reads every file others control (`labcheck.confined`): a
+    regular file (never a FIFO or a device), within the size limit and a time bound."""
     try:
-        # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise EvidenceUnreadable(f"{path}: cannot read it: {error.strerror or error}") from None
-    info = os.fstat(descriptor)
-    if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-        os.close(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise EvidenceUnreadable(f"{path}: not a regular file ({_file_kind(info.st_mode)})")
-        raise EvidenceUnreadable(
-            f"{path}: too big ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})"
-        )
-    with os.fdopen(descriptor, "rb") as stream:
-        try:
-            # One byte past the limit: a file growing after fstat() is still caught.
-            raw = stream.read(max_bytes + 1)
-        except OSError as error:
-            raise EvidenceUnreadable(f"{path}: cannot read it: {error.strerror or error}") from None
-    if len(raw) > max_bytes:
-        raise EvidenceUnreadable(f"{path}: too big (over the limit of {_megabytes(max_bytes)})")
+        raw = read_regular(path, ReadLimits(max_bytes))
+    except FileRefused as refused:
+        raise EvidenceUnreadable(str(refused)) from None
     return parse_evidence(raw, str(path))
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a plain file"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 # ---------------------------------------------------------------- bytes to a checked document

@@ -84,10 +84,10 @@ def test_report_reads_only_a_regular_evidence_file_within_the_limit(kind: str, t
     outcome = run_bounded(["report", evidence, "--no-pdf", "-o", tmp_path / "out"], cpu_seconds=20)
     assert outcome.returncode == 2 and "Traceback" not in outcome.stderr
     expected = {
-        "fifo": "not a regular file (a FIFO)",
-        "folder": "not a regular file (a folder)",
-        "device": "not a regular file (a device)",
-        "too-big": "too big (60.0 MB; the limit is 50.0 MB)",
-        "missing": "cannot read it: No such file or directory",
+        "fifo": "is a FIFO (named pipe), not a regular file: not read",
+        "folder": "is a folder, not a regular file: not read",
+        "device": "is a character device, not a regular file: not read",
+        "too-big": "is too big (60.0 MB; the limit is 50.0 MB)",
+        "missing": "no such file",
     }[kind]
     assert f"{evidence}: {expected}" in outcome.stderr

@@ -22,6 +22,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+import regex
+
+from labcheck import patterns
 from labcheck.runner import interrupts
 from labcheck.spec.model import TypedLine
 
@@ -197,7 +200,7 @@ def _run_in_pty(
     timed_out = interrupted = False
     notes: list[str] = []
     try:
-        timed_out = _converse(master, process, raw, pending, re.compile(prompt), start + timeout_s)
+        timed_out = _converse(master, process, raw, pending, patterns.compile_rule(prompt), start + timeout_s)
     except KeyboardInterrupt:
         interrupted = True
     except BaseException:  # another plugin stopped the step (pytest-timeout): nothing may outlive it
@@ -228,7 +231,7 @@ def _converse(
     process: subprocess.Popen[bytes],
     raw: bytearray,
     pending: list[TypedLine],
-    prompt: re.Pattern[str],
+    prompt: regex.Pattern[str],
     deadline: float,
 ) -> bool:
     """Read everything the program prints; type each pending line once its prompt shows and
@@ -257,11 +260,21 @@ def _converse(
             _drain(master, raw)
             return False
         if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
-            waiting_for = re.compile(pending[0].wait_for) if pending[0].wait_for else prompt
+            wait_for = pending[0].wait_for
+            waiting_for = patterns.compile_rule(wait_for) if wait_for else prompt
             tail = bytes(raw[since_last_send:]).decode("utf-8", "replace")
-            if waiting_for.search(tail[-400:]):
+            if _seen(waiting_for, tail[-400:]):
                 os.write(master, pending.pop(0).send.encode() + b"\r")
                 since_last_send = len(raw)
+
+
+def _seen(prompt: regex.Pattern[str], tail: str) -> bool:
+    # The prompt is the spec's pattern and the tail the program's output: bounded like every rule.
+    # A match that runs out of time counts as not seen yet; the step's own timeout still holds.
+    try:
+        return prompt.search(tail, timeout=patterns.MATCH_TIMEOUT_S) is not None
+    except TimeoutError:
+        return False
 
 
 def _drain(master: int, raw: bytearray) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ import pytest
 from labcheck import patterns
 from labcheck.checks.output import TIMED_OUT, judge_output_rule
 from labcheck.runner.captures import CaptureFailed, capture_value
+from labcheck.runner.process import run_command
 from labcheck.spec.loader import load_lab
-from labcheck.spec.model import Capture, Matcher
+from labcheck.spec.model import Capture, Matcher, TypedLine
 from labcheck.verify.rejudge import rejudge_run_step
 from labcheck.verify.result import StepFindings
 from tests.hostile import spec_inputs
@@ -103,3 +105,22 @@ def test_report_command_matching_still_matches_placeholders() -> None:
     assert match_score("docker container start <container ID>", "docker container start 1a2b3c4d5e6f") == 1
     assert match_score("docker container start 1a2b3c4d5e6f", "docker container start ${{ ash }}") == 2
     assert match_score("docker  image ls", "docker image ls") == 3
+
+
+# A hang detector, not a speed goal: before prompts were bounded, this conversation stalled for
+# hours inside one search; bounded, it ends at the step's own timeout.
+@pytest.mark.timeout(120, method="signal")
+def test_a_prompt_that_backtracks_never_stalls_an_interactive_step() -> None:
+    printed = "a" * 50 + "!"
+    result = run_command(
+        ["bash", "-c", f"printf '{printed}'; sleep 60"],
+        env=dict(os.environ),
+        cwd=None,
+        use_pty=True,
+        typed=(TypedLine("echo hola", None),),
+        prompt=EXPONENTIAL,
+        timeout_s=3,
+    )
+    assert result.timed_out
+    assert printed.encode() in result.raw
+    assert b"echo hola" not in result.raw  # never typed: the prompt was never seen

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from labcheck.errors import LabcheckError
 from labcheck.runner.lab_images import images_pulled
+from labcheck.runner.targets import TARGET_OPTION_HINT
 from labcheck.spec.model import Lab
 
 # Room for the evidence (written whole beside the last one), the HTML and the PDF report.
@@ -84,7 +85,7 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
     if missing:
         raise PreflightFailed(
             f"the lab needs the nodes {', '.join(lab.nodes)}; no target given for "
-            f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
+            f"{', '.join(missing)} ({TARGET_OPTION_HINT})"
         )
     wanted = images_pulled(lab)
     for name in lab.nodes:

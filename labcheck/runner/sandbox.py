@@ -17,7 +17,7 @@ import requests
 from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.kit.engine import client_at
 from labcheck.runner import inventory
-from labcheck.runner.targets import HostTarget, KitNodeTarget, Target, clear_workspace
+from labcheck.runner.targets import TARGET_OPTION_HINT, HostTarget, KitNodeTarget, Target, clear_workspace
 
 # The SDK lets some connection failures through as requests' own exceptions.
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
@@ -80,7 +80,7 @@ def named_targets(
     if missing:
         raise LabcheckError(
             f"the lab needs the nodes {', '.join(names)}; no target given for "
-            f"{', '.join(missing)} (use --labcheck-target NAME=DOCKER_HOST)"
+            f"{', '.join(missing)} ({TARGET_OPTION_HINT})"
         )
     targets: dict[str, Target] = {}
     for name in names:

@@ -22,6 +22,8 @@ from labcheck.runner.environment import scrubbed_environment
 from labcheck.runner.lab_files import write_within_home
 
 NODE_HOME = "/root"
+# How a user names an engine for a node, under either entry point.
+TARGET_OPTION_HINT = "give --target NAME=DOCKER_HOST to labcheck run, --labcheck-target to pytest"
 # The pid of the shell running a step inside a node, so a timeout can stop it there too.
 _STEP_PID_FILE = "/tmp/.labcheck-step.pid"
 _STEP_WRAPPER = f'echo $$ > {_STEP_PID_FILE}; exec bash -c "$1"'

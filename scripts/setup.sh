@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   docker.io docker-registry debootstrap busybox-static git iproute2 procps
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra
-  poppler-utils sudo
+  poppler-utils sudo chromium
 )
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=()

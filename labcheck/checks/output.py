@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from labcheck import patterns
+from labcheck.checks.phrases import exit_code_phrase, output_phrase
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
 from labcheck.spec.placeholders import PLACEHOLDER
 
@@ -47,7 +48,7 @@ def judge_output_rule(
     text = streams.get(stream) or ""
     ignore_case = bool(rule.get("ignore_case"))
     folded = text.lower() if rule.get("ignore_case") else text
-    kind = next(key for key in rule if key not in ("stream", "ignore_case", "description"))
+    kind = next(key for key in rule if key not in ("stream", "ignore_case", "description", "says"))
     raw_value = rule[kind]
     try:
         return _judge(rule, kind, raw_value, said, text, folded, ignore_case, values)
@@ -95,19 +96,19 @@ def _judge(
         passed = found if kind == "contains" else not found
         expected = needle
         actual = _shown(text) if not passed or kind == "contains" else "(no aparece)"
-        description = f"{said} {'contiene' if kind == 'contains' else 'no contiene'} «{needle}»"
+        description = output_phrase({**rule, kind: needle}) or ""
     elif kind in ("matches", "not_matches"):
         pattern = _fill(str(raw_value), values, as_regex=True)
         match = patterns.search(pattern, text, ignore_case=ignore_case)
         passed = bool(match) if kind == "matches" else match is None
         expected = pattern
         actual = match.group(0) if match else _shown(text)
-        description = f"{said} {_VERBS[kind]} /{pattern}/"
+        description = output_phrase({**rule, kind: pattern}) or ""
     elif kind == "equals":
         wanted = _fill(str(raw_value), values, as_regex=False)
         passed = text.strip() == wanted.strip()
         expected, actual = wanted, _shown(text)
-        description = f"{said} es exactamente «{wanted}»"
+        description = output_phrase({**rule, kind: wanted}) or ""
     elif kind == "lines":
         count = len(_lines(text))
         bounds = dict(raw_value)
@@ -117,14 +118,14 @@ def _judge(
             and ("max" not in bounds or count <= bounds["max"])
         )
         expected, actual = bounds, count
-        description = f"{said}: número de líneas {_bounds_text(bounds)}"
+        description = output_phrase(rule) or ""
     elif kind == "distinct_matches":
         pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
         distinct = sorted(set(patterns.findall(pattern, text, ignore_case=ignore_case)))
         passed = len(distinct) >= int(raw_value["min"])
         expected = {"pattern": pattern, "min": raw_value["min"]}
         actual = distinct
-        description = f"{said}: al menos {raw_value['min']} valores distintos de /{pattern}/"
+        description = output_phrase({**rule, kind: {**raw_value, "pattern": pattern}}) or ""
     else:
         raise ValueError(f"unknown output rule {kind!r}")
     return CheckRecord(
@@ -138,21 +139,10 @@ def _judge(
     )
 
 
-def _bounds_text(bounds: Mapping[str, int]) -> str:
-    parts = []
-    if "equals" in bounds:
-        parts.append(f"= {bounds['equals']}")
-    if "min" in bounds:
-        parts.append(f"≥ {bounds['min']}")
-    if "max" in bounds:
-        parts.append(f"≤ {bounds['max']}")
-    return ", ".join(parts)
-
-
 def judge_exit_code(expected: int, actual: int | None, timed_out: bool) -> CheckRecord:
     return CheckRecord(
         kind="exit_code",
-        description=f"código de salida {expected}",
+        description=exit_code_phrase(expected),
         expected=expected,
         actual="agotó el tiempo" if timed_out else actual,
         verdict=PASSED if actual == expected and not timed_out else FAILED,

@@ -19,6 +19,7 @@ class CheckRecord:
     reason: str | None = None
     attempts: int = 1
     rule: dict[str, Any] = field(default_factory=dict)
+    says: str | None = None  # the spec author's words for the rule (`says:` or `description:`)
 
     @property
     def passed(self) -> bool:
@@ -35,4 +36,5 @@ class CheckRecord:
             "reason": self.reason,
             "attempts": self.attempts,
             "rule": self.rule,
+            **({"says": self.says} if self.says else {}),
         }

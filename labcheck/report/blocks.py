@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from labcheck.report.sizing import BlockSize, block_size
+from labcheck.plurals import counted, noun, number
+from labcheck.report.sizing import BlockSize, block_size, block_size_for
 from labcheck.terminal.screen import PLAIN, Limits, Run, Screen, Style, render
 
 HEAD_LINES = 220
@@ -30,13 +31,8 @@ _MARK_STYLE = Style(fg="#8a8a8a")
 Line = tuple[Run, ...]
 
 
-def number(count: int) -> str:
-    """Spanish digit grouping: a (non-breaking) space every three digits from five digits on."""
-    return f"{count:,}".replace(",", "\u00a0") if count >= 10_000 else str(count)
-
-
 def plural(count: int, singular: str, plural_form: str) -> str:
-    return f"{number(count)} {singular if count == 1 else plural_form}"
+    return counted(count, singular, plural_form)
 
 
 EVIDENCE_KEEPS = "la evidencia (evidence.json) conserva la salida completa"
@@ -67,8 +63,8 @@ class Omission:
                 "⋯ La salida de este paso no se incluye: el informe ya contiene toda la salida de "
                 f"terminal que imprime; {EVIDENCE_KEEPS} ⋯"
             )
-        noun = "línea omitida" if self.count == 1 else "líneas omitidas"
-        return f"⋯ {number(self.count)} {noun} en el informe; la evidencia conserva la salida completa ⋯"
+        lines = f"{number(self.count)} {noun(self.count, 'línea omitida', 'líneas omitidas')}"
+        return f"⋯ {lines} en el informe; la evidencia conserva la salida completa ⋯"
 
 
 @dataclass(frozen=True)
@@ -98,7 +94,8 @@ class Block:
 
 
 def _width(line: Line) -> int:
-    return sum(len(run.text) for run in line)
+    """The columns a line really fills: trailing spaces (a wide pty's padding) do not count."""
+    return len("".join(run.text for run in line).rstrip())
 
 
 def _wrap(line: Line, columns: int) -> list[Line]:
@@ -173,8 +170,9 @@ def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) ->
         lines.append(Omission(len(raw) - STEP_BYTES, "bytes"))
     if _styled_runs(lines) > BLOCK_RUNS:
         lines = _without_colours(lines)
-    widest = max((_width(line) for line in lines if not isinstance(line, Omission)), default=0)
-    size = block_size(widest)
+    widths = [_width(line) for line in lines if not isinstance(line, Omission)]
+    widest = max(widths, default=0)
+    size = block_size_for(widths)
     if size.wrap_at is not None:
         wrapped: list[Line | Omission] = []
         for line in lines:

@@ -14,22 +14,36 @@ from dataclasses import dataclass
 from html import escape
 from importlib import resources
 
-from labcheck.report import partial
+from labcheck.plurals import counted, number
+from labcheck.report import check_text, partial
 from labcheck.report import text as es
-from labcheck.report.blocks import Block, Omission, make_block, number, plural
+from labcheck.report.blocks import Block, Omission, make_block
+from labcheck.report.chart import chart_svg
 from labcheck.report.images import picture_columns
 from labcheck.report.limits import MAX_CHECKS, MAX_STEPS, MAX_SUMMARY_ROWS, TerminalBudget
 from labcheck.report.markdown import render_inline, render_markdown
 from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step
 from labcheck.report.options import StudentInfo
-from labcheck.report.sizing import PORTRAIT_WIDTH_PT, columns_at
+from labcheck.report.sizing import MAX_PT, MIN_PT, PORTRAIT_WIDTH_PT, columns_at
 from labcheck.terminal.html import line_html
 
 PROMPT = "$"
 
 
+def size_class(points: float) -> str:
+    return f"pt-{round(points * 10)}"
+
+
+def print_sizes() -> str:
+    """One print rule per block size sizing.py may choose (tenths of a point)."""
+    sizes = range(round(MIN_PT * 10), round(MAX_PT * 10) + 1)
+    rules = " ".join(f".term-out.pt-{tenths} {{ font-size: {tenths / 10:g}pt; }}" for tenths in sizes)
+    return f"@media print {{ {rules} }}"
+
+
 def stylesheet() -> str:
-    return resources.files("labcheck.report").joinpath("style.css").read_text(encoding="utf-8")
+    css = resources.files("labcheck.report").joinpath("style.css").read_text(encoding="utf-8")
+    return css + "\n" + print_sizes()
 
 
 def slug(value: str) -> str:
@@ -61,8 +75,10 @@ def terminal_pre(block: Block, *, sized: bool = True) -> str:
     wrapped = " wrapped" if block.size.wrap_at else ""
     # A short table or listing is read whole: never split it across two pages.
     wrapped += " short" if len(block.lines) <= SHORT_BLOCK_LINES else ""
-    style = f"font-size:{block.size.font_pt}pt" if sized else "margin:0;white-space:pre"
-    return f'<pre class="term-out{wrapped}" style="{style}">{body}</pre>'
+    if not sized:
+        return f'<pre class="term-out{wrapped}" style="margin:0;white-space:pre">{body}</pre>'
+    # The printed size is a class the print stylesheet sizes; on screen every block reads at one size.
+    return f'<pre class="term-out{wrapped} {size_class(block.size.font_pt)}">{body}</pre>'
 
 
 def command_line(step: Step) -> str:
@@ -105,36 +121,82 @@ def terminal_html(
 # ---------------------------------------------------------------- verdicts
 
 
-def _check_html(check: Check) -> str:
-    kind = es.CHECK_KIND.get(check.kind, check.kind)
-    if check.stream and check.kind == "output":
-        kind = es.STREAM.get(check.stream, check.stream)
+class DetailsIndex:
+    """The regular expressions behind the checks, numbered, for the «Detalles» appendix."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Step, check_text.Phrase]] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    def add(self, step: Step, said: check_text.Phrase) -> int:
+        self.rows.append((step, said))
+        return len(self.rows)
+
+    def html(self) -> str:
+        if not self.rows:
+            return ""
+        items = "".join(
+            f'<li id="detalle-{index}"><a href="#{step_anchor(step)}">Paso {escape(step.number)}</a>: '
+            f"{escape(said.words)}<br><code>{escape(said.pattern or '')}</code></li>"
+            for index, (step, said) in enumerate(self.rows, start=1)
+        )
+        return (
+            '<section class="details" id="detalles">'
+            '<h2 class="section-title">Detalles de las comprobaciones</h2>'
+            "<p>Las expresiones regulares con que se comprobó la salida de cada paso, por número de "
+            "referencia.</p>"
+            f'<ol class="details-list">{items}</ol></section>'
+        )
+
+
+
+def _excerpt_html(excerpt: check_text.Excerpt) -> str:
+    rows = []
+    for offset, line in enumerate(excerpt.lines):
+        at = excerpt.first + offset
+        marked = " marked" if at == excerpt.marked else ""
+        rows.append(
+            f'<span class="ln{marked}">{at:>4} {"›" if marked else " "} </span>{escape(line) or " "}'
+        )
+    return f'<pre class="excerpt">{chr(10).join(rows)}</pre>'
+
+
+def _check_html(check: Check, step: Step, details: DetailsIndex) -> str:
+    said = check_text.phrase(check)
     mark = es.OUTCOME_MARK.get(check.verdict, "?")
+    # Only the engine's state is not read in the transcript above: say where it comes from.
+    source = ' <span class="kind">(según el motor)</span>' if check.kind == "state" else ""
+    reference = ""
+    if said.pattern is not None:
+        reference = f' <a class="ref" href="#detalle-{details.add(step, said)}">[{details.count}]</a>'
     head = (
-        f'<span class="mark">{mark}</span> <span class="what">{escape(check.description)}</span>'
-        f' <span class="kind">({escape(kind)})</span>'
+        f'<span class="mark">{mark}</span> <span class="what">{escape(said.words)}</span>{source}{reference}'
     )
-    details = ""
+    details_html = ""
     if check.verdict == "failed":
-        details = (
-            '<div class="mismatch">'
-            f'<div><span class="k">Esperado:</span> <code>{escape(es.value(check.expected))}</code></div>'
-            f'<div><span class="k">Obtenido:</span> <code>{escape(es.value(check.actual))}</code></div>'
-            "</div>"
+        wrong = check_text.mismatch(check, step)
+        excerpt = _excerpt_html(wrong.excerpt) if wrong.excerpt else ""
+        details_html = (
+            f'<div class="mismatch"><span class="k">En cambio:</span> {escape(wrong.said)}{excerpt}</div>'
         )
     elif check.verdict == "skipped":
         reason = check.reason or "no se comprobó"
-        details = f'<div class="reason">Sin comprobar: {escape(reason)}</div>'
+        details_html = f'<div class="reason">Sin comprobar: {escape(reason)}</div>'
     if check.attempts and check.attempts > 1:
-        details += f'<div class="attempts">{check.attempts} intentos</div>'
-    return f'<li class="check check-{escape(check.verdict)}">{head}{details}</li>'
+        details_html += f'<div class="attempts">{counted(check.attempts, "intento", "intentos")}</div>'
+    return f'<li class="check check-{escape(check.verdict)}">{head}{details_html}</li>'
 
 
-def verdict_html(step: Step) -> str:
+def verdict_html(step: Step, details: DetailsIndex | None = None) -> str:
+    details = details if details is not None else DetailsIndex()
     label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
     mark = es.OUTCOME_MARK.get(step.outcome, "?")
     facts: list[str] = []
-    if step.exit_code is not None:
+    # The exit code is said once: by its check when the step has one, here otherwise.
+    if step.exit_code is not None and not any(check.kind == "exit_code" for check in step.checks):
         facts.append(f"código de salida {step.exit_code}")
     if step.duration_s is not None:
         facts.append(es.duration(step.duration_s))
@@ -149,9 +211,9 @@ def verdict_html(step: Step) -> str:
                 reason = reason[len(prefix) :].strip()
         parts.append(f'<div class="reason">Motivo: {escape(reason)}</div>')
     if step.checks:
-        items = "".join(_check_html(check) for check in step.checks[:MAX_CHECKS])
+        items = "".join(_check_html(check, step, details) for check in step.checks[:MAX_CHECKS])
         if len(step.checks) > MAX_CHECKS:
-            more = plural(len(step.checks) - MAX_CHECKS, "comprobación más", "comprobaciones más")
+            more = counted(len(step.checks) - MAX_CHECKS, "comprobación más", "comprobaciones más")
             items += f'<li class="check">⋯ y {more}; la evidencia (evidence.json) las conserva todas.</li>'
         parts.append(f'<div class="checked">Qué se comprobó:</div><ul class="checks">{items}</ul>')
     elif step.outcome == "passed":
@@ -161,7 +223,13 @@ def verdict_html(step: Step) -> str:
     return f'<div class="verdict verdict-{escape(step.outcome)}">{"".join(parts)}</div>'
 
 
-def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None, block: Block | None = None) -> str:
+def step_html(
+    step: Step,
+    *,
+    png: Callable[[Step], bytes] | None = None,
+    block: Block | None = None,
+    details: DetailsIndex | None = None,
+) -> str:
     block = block if block is not None else make_block(step.raw)
     landscape = " landscape" if block.size.landscape else ""
     label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
@@ -169,12 +237,14 @@ def step_html(step: Step, *, png: Callable[[Step], bytes] | None = None, block: 
     return (
         f'<section class="step outcome-{escape(step.outcome)}{landscape}" '
         f'id="{step_anchor(step)}">'
+        # Heading and explanation stay together, and with the first lines of the terminal.
+        '<div class="step-head">'
         f'<h4 class="step-title"><span class="num">Paso {escape(step.number)}</span> '
         f"{escape(step.title)}"
         f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
-        f'<div class="explanation">{explanation}</div>'
+        f'<div class="explanation">{explanation}</div></div>'
         f"{terminal_html(step, png=png, block=block)}"
-        f"{verdict_html(step)}"
+        f"{verdict_html(step, details)}"
         "</section>"
     )
 
@@ -378,20 +448,25 @@ def summary_html(evidence: Evidence) -> str:
     )
     left_out = len(evidence.steps) - len(listed) + len(evidence.not_run) - len(unlisted)
     if left_out:
-        more = plural(left_out, "paso más", "pasos más")
+        more = counted(left_out, "paso más", "pasos más")
         rows += (
             f'<tr><td></td><td colspan="4">⋯ y {more}; '
             "la evidencia (evidence.json) los conserva todos.</td></tr>"
         )
     summary = evidence.summary
-    not_run = f", {len(evidence.not_run)} sin ejecutar" if evidence.not_run else ""
-    totals = (
-        f"Total: {summary.get('total', len(evidence.steps))} pasos; "
-        f"{summary.get('passed', 0)} superados, {summary.get('failed', 0)} fallidos, "
-        f"{summary.get('skipped', 0)} omitidos, {summary.get('error', 0)} con error{not_run}."
-    )
+    parts = [
+        counted(int(summary.get("passed", 0)), "superado", "superados"),
+        counted(int(summary.get("failed", 0)), "fallido", "fallidos"),
+        counted(int(summary.get("skipped", 0)), "omitido", "omitidos"),
+        f"{number(int(summary.get('error', 0)))} con error",
+    ]
+    if evidence.not_run:
+        parts.append(f"{number(len(evidence.not_run))} sin ejecutar")
+    total = counted(int(summary.get("total", len(evidence.steps))), "paso", "pasos")
+    totals = f"Total: {total}; {', '.join(parts)}."
     return (
         '<section class="summary" id="resumen"><h2 class="section-title">Resumen</h2>'
+        f"{chart_svg(evidence)}"
         '<table class="summary-table"><colgroup><col class="c-num"><col class="c-title">'
         '<col class="c-cmd"><col class="c-outcome"><col class="c-time"></colgroup>'
         "<thead><tr><th>Paso</th><th>Título</th>"
@@ -411,7 +486,7 @@ def document(title: str, body: str) -> str:
 
 
 def more_steps_html(count: int) -> str:
-    steps = plural(count, "paso más", "pasos más")
+    steps = counted(count, "paso más", "pasos más")
     return (
         f'<p class="more-steps">⋯ Este informe detalla los primeros {number(MAX_STEPS)} pasos; '
         f"la evidencia (evidence.json) tiene {steps} y los conserva completos.</p>"
@@ -428,6 +503,7 @@ def report_html(
     toc: list[TocEntry] = []
     parts: list[str] = []
     budget = TerminalBudget()
+    details = DetailsIndex()
     for section, steps in group_steps(evidence):
         blocks = [budget.block(step.raw) if isinstance(step, Step) else None for step in steps]
         if section is not None:
@@ -450,10 +526,12 @@ def report_html(
                 parts.append(partial.step_html(step))
                 continue
             toc.append(TocEntry(step_anchor(step), f"Paso {step.number}: {step.title}", 3))
-            parts.append(step_html(step, png=png, block=block))
+            parts.append(step_html(step, png=png, block=block, details=details))
     if len(evidence.steps) > MAX_STEPS:
         parts.append(more_steps_html(len(evidence.steps) - MAX_STEPS))
     toc.append(TocEntry("resumen", "Resumen", 1))
+    if details.count:
+        toc.append(TocEntry("detalles", "Detalles de las comprobaciones", 1))
     cover = Cover(evidence, student, generated_at)
     body = (
         cover_html(cover)
@@ -462,5 +540,6 @@ def report_html(
         + "".join(parts)
         + "</main>"
         + summary_html(evidence)
+        + details.html()
     )
     return document(f"{evidence.lab_title}: informe", body)

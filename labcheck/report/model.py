@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from labcheck.errors import EvidenceError
 from labcheck.evidence.reader import read_evidence
+from labcheck.plurals import counted
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Check:
     verdict: str
     reason: str | None
     attempts: int | None
+    # The rule as the runner recorded it (phrased again at report time) and the author's own words for it.
+    rule: Mapping[str, Any] = field(default_factory=dict)
+    says: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,8 @@ MAX_NOT_RUN = 1000  # steps not run, kept (the cover names them): no real spec h
 def cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
-    return f"{text[:limit]} ⋯ (texto cortado: {len(text) - limit} caracteres más en la evidencia)"
+    more = counted(len(text) - limit, "carácter más", "caracteres más")
+    return f"{text[:limit]} ⋯ (texto cortado: {more} en la evidencia)"
 
 
 def _str(value: Any, limit: int = SHORT_TEXT) -> str | None:
@@ -162,6 +167,8 @@ def _check(data: Mapping[str, Any]) -> Check:
         verdict=str(data.get("verdict", "")),
         reason=_str(data.get("reason"), PROSE_TEXT),
         attempts=data.get("attempts") if isinstance(data.get("attempts"), int) else None,
+        rule=data["rule"] if isinstance(data.get("rule"), Mapping) else {},
+        says=_str(data.get("says"), PROSE_TEXT),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
+from labcheck.plurals import counted
 from labcheck.report import text as es
 from labcheck.report.model import Evidence, NotRunStep, Step
 
@@ -25,8 +26,8 @@ def run_status(evidence: Evidence) -> str:
     status = es.RUN_STATUS.get(evidence.status, evidence.status)
     if not evidence.partial:
         return status
-    counted = f"{len(evidence.steps)} de {spec_step_count(evidence)} pasos"
-    return f"{'parcial' if evidence.status == 'complete' else status} ({counted})"
+    of_all = f"{len(evidence.steps)} de {counted(spec_step_count(evidence), 'paso', 'pasos')}"
+    return f"{'parcial' if evidence.status == 'complete' else status} ({of_all})"
 
 
 def cover_box(evidence: Evidence) -> str:
@@ -42,12 +43,13 @@ def cover_box(evidence: Evidence) -> str:
         for detail, entries in by_detail.items()
     )
     missing = len(evidence.not_run)
-    not_run = (
-        "1 paso no se ejecutó y no cuenta como superado"
-        if missing == 1
-        else f"{missing} pasos no se ejecutaron y no cuentan como superados"
+    not_run = counted(
+        missing,
+        "paso no se ejecutó y no cuenta como superado",
+        "pasos no se ejecutaron y no cuentan como superados",
     )
-    heading = f"Ejecución parcial: {len(evidence.steps)} de {spec_step_count(evidence)} pasos. {not_run}:"
+    of_all = f"{len(evidence.steps)} de {counted(spec_step_count(evidence), 'paso', 'pasos')}"
+    heading = f"Ejecución parcial: {of_all}. {not_run}:"
     return f'<div class="partial"><b>{escape(heading)}</b><ul>{items}</ul></div>'
 
 

@@ -9,6 +9,7 @@ goes on a landscape page; wider than that, it is hard-wrapped with a visible mar
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 MONO_ADVANCE_EM = 1233 / 2048
@@ -31,6 +32,9 @@ def columns_at(points: float, width_pt: float) -> int:
 PORTRAIT_COLUMNS = columns_at(MIN_PT, PORTRAIT_WIDTH_PT)
 LANDSCAPE_COLUMNS = columns_at(MIN_PT, LANDSCAPE_WIDTH_PT)
 WRAP_COLUMNS = columns_at(7.0, PORTRAIT_WIDTH_PT)
+# A block turns the page only for a table: this many lines too wide for portrait. One long line of
+# JSON, or an `ls` row spread over a wide pty, is wrapped on a portrait page instead.
+LANDSCAPE_MIN_LINES = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,17 @@ def _fit(columns: int, width_pt: float) -> float:
         return MAX_PT
     points = width_pt * _SAFETY / (columns * MONO_ADVANCE_EM)
     return max(MIN_PT, min(MAX_PT, math.floor(points * 10) / 10))
+
+
+def block_size_for(widths: Sequence[int]) -> BlockSize:
+    """The size of a block from the real widths of its lines (trailing spaces not counted)."""
+    widest = max(widths, default=0)
+    too_wide = sum(1 for width in widths if width > PORTRAIT_COLUMNS)
+    if too_wide == 0 or too_wide >= LANDSCAPE_MIN_LINES:
+        return block_size(widest)
+    fitting = max((width for width in widths if width <= PORTRAIT_COLUMNS), default=0)
+    points = max(7.0, _fit(fitting, PORTRAIT_WIDTH_PT))
+    return BlockSize(points, landscape=False, wrap_at=columns_at(points, PORTRAIT_WIDTH_PT))
 
 
 def block_size(widest: int) -> BlockSize:

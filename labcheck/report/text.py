@@ -6,6 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from labcheck.plurals import counted
+
 MONTHS = (
     "enero",
     "febrero",
@@ -81,12 +83,12 @@ def value(data: Any, limit: int = 600) -> str:
     else:
         shown = json.dumps(data, ensure_ascii=False)
     if len(shown) > limit:
-        shown = shown[:limit] + f" ⋯ ({len(shown) - limit} caracteres más)"
+        shown = shown[:limit] + f" ⋯ ({counted(len(shown) - limit, 'carácter más', 'caracteres más')})"
     return shown
 
 
 def count_phrase(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+    return counted(count, singular, plural)
 
 
 CAPABILITY = {

@@ -14,6 +14,7 @@ import docker
 import docker.errors
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
+from labcheck.checks.phrases import state_phrase
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
 from labcheck.errors import LabcheckError
 from labcheck.evidence.chain import SIGNING_KEY_ENV
@@ -306,8 +307,9 @@ class LabRun:
             checks.append(judge_exit_code(step.exit_code, result.exit_code, result.timed_out))
         for matcher in step.matchers:
             record = judge_output_rule(matcher.rule(), streams, self.values)
-            if matcher.description:
-                record.description = matcher.description
+            record.says = matcher.says or matcher.description
+            if record.says:
+                record.description = record.says
             checks.append(record)
         return checks
 
@@ -319,7 +321,7 @@ class LabRun:
         if missing:
             return CheckRecord(
                 kind="state",
-                description=check.description or check.kind,
+                description=check.says or check.description or state_phrase(check.kind, check.params),
                 expected=check.params,
                 actual=None,
                 verdict=SKIPPED,
@@ -332,7 +334,7 @@ class LabRun:
         except MissingValue as absent:
             return CheckRecord(
                 kind="state",
-                description=check.kind,
+                description=check.says or check.description or state_phrase(check.kind, check.params),
                 expected=check.params,
                 actual=f"falta el valor «{absent.args[0]}»",
                 verdict=FAILED,
@@ -348,8 +350,9 @@ class LabRun:
                 break
             time.sleep(check.eventually.interval_s)
         record.attempts = attempts
-        if check.description:
-            record.description = check.description
+        record.says = check.says or check.description
+        if record.says:
+            record.description = record.says
         if check.on and check.on != step.node:
             record.description += f" (en {check.on})"
         return record

@@ -10,6 +10,7 @@ import docker
 import docker.errors
 
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
+from labcheck.checks.phrases import joined, state_expectation
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
 
 
@@ -195,7 +196,7 @@ def judge_state(
             verdict=FAILED,
             rule={kind: dict(params)},
         )
-    description = f"{subject}: " + ", ".join(_phrase(k, v) for k, v in expected.items())
+    description = f"{subject}: " + joined([_phrase(k, v) for k, v in expected.items()])
     return CheckRecord(
         kind="state",
         description=description,
@@ -207,33 +208,5 @@ def judge_state(
 
 
 def _phrase(key: str, value: Any) -> str:
-    """One expectation in the report's Spanish."""
-    if isinstance(value, bool):
-        yes_no = {
-            "exists": ("existe", "no existe"),
-            "untagged": ("sin etiqueta", "con etiqueta"),
-            "active": ("activo", "inactivo"),
-        }
-        if key in yes_no:
-            return yes_no[key][0 if value else 1]
-    if key == "shares_layers_with" and isinstance(value, dict):
-        return f"comparte sus {value['count']} primeras capas con {value['ref']}"
-    phrases = {
-        "layers": "{} capas",
-        "first_layers_of": "empieza por las capas de {}",
-        "status": "estado «{}»",
-        "exit_code": "código de salida {}",
-        "image": "imagen {}",
-        "diff_contains": "sus cambios incluyen {}",
-        "count": "{} en total",
-        "min": "al menos {}",
-        "running": "{} en marcha",
-        "nodes": "{} nodos",
-        "managers": "{} administradores",
-        "workers": "{} trabajadores",
-        "ready": "{} listos",
-        "leader": "líder {}",
-        "services": "{} servicios",
-        "replicas": "{} réplicas pedidas",
-    }
-    return phrases.get(key, key + " {}").format(value)
+    """One expectation in the report's Spanish (one place for all rules: labcheck.checks.phrases)."""
+    return state_expectation(key, value)

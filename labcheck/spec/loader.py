@@ -281,6 +281,7 @@ class _Builder:
                         bool(rule.get("ignore_case")),
                         rule.get("description"),
                         self.where((*doc_path, "expect", stream, m_index)),
+                        rule.get("says"),
                     )
                 )
         state_checks = []
@@ -300,6 +301,7 @@ class _Builder:
                     self._eventually(eventually),
                     tuple(check.get("requires", [])),
                     self.where((*doc_path, "expect", "state", c_index)),
+                    check.get("says"),
                 )
             )
         lines = []

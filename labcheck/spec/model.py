@@ -28,6 +28,7 @@ class Matcher:
     ignore_case: bool
     description: str | None
     location: str
+    says: str | None = None  # the author's words for the rule, printed instead of labcheck's phrase
 
     def rule(self) -> dict[str, Any]:
         rule: dict[str, Any] = {"stream": self.stream, self.kind: self.value}
@@ -47,6 +48,7 @@ class StateCheck:
     eventually: Eventually | None
     requires: tuple[str, ...]
     location: str
+    says: str | None = None
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def test_broken_cmd_fails_run_hello_and_skips_what_needs_it(tmp_path: Path) -> N
     assert steps["run-v02"]["outcome"] == "skipped"
     assert "run-v01" in steps["run-v02"]["reason"]
     report = done.stdout
-    assert "✗ la salida coincide con /^hello from [0-9a-f]{12}$/" in report
+    assert "✗ la salida es «hello from ‹12 cifras hexadecimales›»" in report
     assert "Pista:" in report and "esperado:" in report and "obtenido:" in report
 
 

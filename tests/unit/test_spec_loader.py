@@ -131,3 +131,24 @@ def test_missing_lab_file_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("text", "seconds"), [("500ms", 0.5), ("30s", 30), ("2m", 120), ("1.5h", 5400)])
 def test_durations_have_units(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
+
+
+def test_a_rule_says_what_it_checks_in_the_authors_words(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "exit_code: 0",
+        "output:\n            - {matches: '(?m)^d[rwx-]{9} .* etc$',\n"
+        "               says: la lista muestra el directorio etc}\n"
+        "          state:\n            - {image: {ref: alpine, exists: true},\n"
+        "               says: alpine está en el equipo}",
+    )
+    step = load_lab(write(tmp_path, text)).steps[0]
+    assert step.matchers[0].says == "la lista muestra el directorio etc"
+    assert step.state_checks[0].says == "alpine está en el equipo"
+    # `says` is words about the rule, not a rule kind of its own.
+    assert step.matchers[0].kind == "matches"
+
+
+def test_says_must_be_text(tmp_path: Path) -> None:
+    rule = "output:\n            - {contains: a, says: [x]}"
+    found = problems(tmp_path, MINIMAL.replace("exit_code: 0", rule))
+    assert found and "says" in " ".join(f"{key} {message}" for _, key, message in found)

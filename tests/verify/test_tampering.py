@@ -205,7 +205,7 @@ def test_exit_code_changed(lab: Lab, doc: dict[str, Any]) -> None:
     forge_chain(doc)
     result = verify(lab, doc)
     assert verdict_of(result, "run-echo").status == TAMPERED
-    assert "código de salida 0: got 1" in reasons(result, "run-echo")
+    assert "el comando termina bien (código de salida 0): got 1" in reasons(result, "run-echo")
 
 
 def test_exit_code_of_a_failed_step_changed_to_zero(lab: Lab, doc: dict[str, Any]) -> None:

@@ -1,0 +1,89 @@
+"""The lab at a glance: one bar per top-level section, its steps passed, failed, skipped, as inline SVG.
+
+Inline SVG prints in the PDF (WeasyPrint draws it) and shows in any browser, with no script and no
+file to fetch. Every text in it comes from the spec and is escaped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+from labcheck.plurals import counted
+from labcheck.report.model import Evidence
+
+# outcome, label, colour (the badges' colours of style.css)
+SERIES = (
+    ("passed", "superados", "#23783d"),
+    ("failed", "fallidos", "#b3261e"),
+    ("error", "con error", "#8a4b00"),
+    ("skipped", "omitidos", "#9a9a9a"),
+    ("not-run", "sin ejecutar", "#d6d6d6"),
+)
+MAX_BARS = 30
+LABEL_CHARS = 34
+WIDTH, LABEL_W, BAR_H, GAP, TOP = 640, 250, 14, 6, 22
+
+
+def _top(section: str | None) -> str:
+    return (section or "").split(".", 1)[0] or "—"
+
+
+def tallies(evidence: Evidence) -> list[tuple[str, Counter[str]]]:
+    """(label, outcomes) per top-level section, in spec order."""
+    titles = {s.number: s.title for s in evidence.sections if s.level <= 1}
+    counts: dict[str, Counter[str]] = {}
+    for number in titles:
+        counts[number] = Counter()
+    for step in evidence.steps:
+        counts.setdefault(_top(step.section), Counter())[step.outcome] += 1
+    for entry in evidence.not_run:
+        counts.setdefault(_top(entry.section), Counter())["not-run"] += 1
+    rows = []
+    for number, outcomes in list(counts.items())[:MAX_BARS]:
+        if not outcomes:
+            continue
+        title = titles.get(number, "Otros pasos")
+        label = f"{number} {title}" if number != "—" else title
+        rows.append((label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…", outcomes))
+    return rows
+
+
+def chart_svg(evidence: Evidence) -> str:
+    rows = tallies(evidence)
+    if not rows:
+        return ""
+    most = max(sum(outcomes.values()) for _, outcomes in rows)
+    scale = (WIDTH - LABEL_W - 60) / most
+    height = TOP + len(rows) * (BAR_H + GAP) + 8
+    parts = [
+        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-title">'
+        '<title id="chart-title">Pasos superados, fallidos y omitidos por sección</title>'
+        '<g font-family="DejaVu Sans, sans-serif" font-size="10">'
+    ]
+    x = LABEL_W
+    for outcome, label, colour in SERIES:
+        if not any(outcomes[outcome] for _, outcomes in rows):
+            continue
+        parts.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 14}" y="13" fill="#333">{escape(label)}</text>')
+        x += 24 + 6 * len(label)
+    for index, (label, outcomes) in enumerate(rows):
+        y = TOP + index * (BAR_H + GAP)
+        parts.append(f'<text x="0" y="{y + BAR_H - 3}" fill="#1b1b1b">{escape(label)}</text>')
+        left = float(LABEL_W)
+        for outcome, name, colour in SERIES:
+            count = outcomes[outcome]
+            if not count:
+                continue
+            width = count * scale
+            parts.append(
+                f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colour}">'
+                f"<title>{escape(counted(count, 'paso', 'pasos'))} {escape(name)}</title></rect>"
+            )
+            left += width
+        total = sum(outcomes.values())
+        parts.append(f'<text x="{left + 5:.1f}" y="{y + BAR_H - 3}" fill="#444">{total}</text>')
+    parts.append("</g></svg>")
+    return f'<figure class="chart-figure">{"".join(parts)}</figure>'

@@ -1,5 +1,5 @@
 """Re-make reports/ejemplo/: the report of the real evidence in tests/data, and a picture of
-its first pages for the README.
+its cover, first steps and summary (with its chart) for the README.
 
     .venv/bin/python scripts/report-sample.py
 """
@@ -21,12 +21,22 @@ OUT = ROOT / "reports" / "ejemplo"
 PAGES = 4
 
 
+def summary_page(pdf: Path) -> int:
+    """The page where the summary (and its chart) starts: the one whose running header says so."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    for number, page in enumerate(text.decode("utf-8").split("\f"), start=1):
+        if page.lstrip().startswith("Resumen") or "\nResumen\n" in page:
+            return number
+    return PAGES
+
+
 def first_pages_png(pdf: Path, target: Path) -> None:
+    """The cover, the first pages of steps and the summary with its chart, side by side."""
+    wanted = [1, PAGES, PAGES + 1, summary_page(pdf)]
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(
-            ["pdftoppm", "-r", "70", "-f", "1", "-l", str(PAGES), "-png", str(pdf), f"{folder}/p"],
-            check=True,
-        )
+        for page in wanted:
+            only = ["-f", str(page), "-l", str(page)]
+            subprocess.run(["pdftoppm", "-r", "70", *only, "-png", str(pdf), f"{folder}/p-{page:03}"], check=True)
         pages = [Image.open(path).convert("RGB") for path in sorted(Path(folder).glob("p-*.png"))]
         gap = 12
         width = sum(page.width for page in pages) + gap * (len(pages) + 1)

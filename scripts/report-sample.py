@@ -36,7 +36,8 @@ def first_pages_png(pdf: Path, target: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for page in wanted:
             only = ["-f", str(page), "-l", str(page)]
-            subprocess.run(["pdftoppm", "-r", "70", *only, "-png", str(pdf), f"{folder}/p-{page:03}"], check=True)
+            target_prefix = f"{folder}/p-{page:03}"
+            subprocess.run(["pdftoppm", "-r", "70", *only, "-png", str(pdf), target_prefix], check=True)
         pages = [Image.open(path).convert("RGB") for path in sorted(Path(folder).glob("p-*.png"))]
         gap = 12
         width = sum(page.width for page in pages) + gap * (len(pages) + 1)

@@ -116,5 +116,6 @@ def test_a_node_without_a_target_is_refused_before_any_engine_is_asked(tmp_path:
         SPEC.replace("files: [{path: Dockerfile}]\n", "nodes: [{name: a}, {name: b}]\n")
     )
     lab = load_lab(tmp_path / "lab.yaml")
-    with pytest.raises(PreflightFailed, match=r"the lab needs the nodes a, b; no target given for b \(give --target NAME"):
+    expected = r"the lab needs the nodes a, b; no target given for b \(give --target NAME"
+    with pytest.raises(PreflightFailed, match=expected):
         check_named_engines(lab, {"a": f"unix://{tmp_path}/no-engine.sock"})

@@ -14,6 +14,7 @@ from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
 from labcheck.safe_text import visible
+from labcheck.signing import cli as signing_cli
 from labcheck.spec import cli as spec_cli
 from labcheck.verify import cli as verify_cli
 
@@ -31,8 +32,10 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("validate",): "labcheck validate ops-stage1 specs/my-lab/lab.yaml",
     ("report",): "labcheck report reports/ops-stage1/evidence.json --from mi-informe.md",
     ("verify",): (
-        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --csv results.csv"
+        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --pubkey course.pub "
+        "--csv results.csv"
     ),
+    ("keygen",): "labcheck keygen -o course-keys",
     ("kit",): "labcheck kit up && labcheck kit status",
     ("kit", "up"): "labcheck kit up --nodes node1,node2",
     ("kit", "down"): "labcheck kit down --purge",
@@ -75,6 +78,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     kit_cli.register(subparsers)
     report_cli.register(subparsers)
     verify_cli.register(subparsers)
+    signing_cli.register(subparsers)
     _add_examples(parser)
     return parser, run_parser
 

@@ -19,6 +19,7 @@ import pytest
 from labcheck.bundled import bundled_root, bundled_spec_files
 from labcheck.errors import LabcheckError, SpecInvalid
 from labcheck.evidence.writer import EvidenceWriteFailed
+from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey, private_key_from_env
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
 
@@ -101,6 +102,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="let a partial run (-k, -m, --lf, -x...) replace a complete evidence in its folder",
     )
+    group.addoption(
+        "--labcheck-signing-key-env",
+        default=None,
+        metavar="VAR",
+        help=f"sign the evidence with the Ed25519 private key (PEM) in this environment variable "
+        f"(default: {SIGNING_KEY_ENV}, if set)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -115,7 +123,12 @@ def pytest_configure(config: pytest.Config) -> None:
     tracker = SelectionTracker(config)
     config.pluginmanager.register(StepOrderGuard(config), "labcheck-order")
     config.pluginmanager.register(tracker, "labcheck-selection")
-    config.pluginmanager.register(LabcheckSession(config, tracker), "labcheck-session")
+    try:
+        # Read once, before anything runs: a bad key stops the run instead of leaving it unsigned.
+        signing_key = private_key_from_env(config.getoption("labcheck_signing_key_env"))
+    except LabcheckError as error:
+        raise pytest.UsageError(str(error)) from None
+    config.pluginmanager.register(LabcheckSession(config, tracker, signing_key), "labcheck-session")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -245,9 +258,12 @@ class LabStepItem(pytest.Item):
 class LabcheckSession:
     """The state of one `pytest --labcheck` session: one LabRun per spec, started on first use."""
 
-    def __init__(self, config: pytest.Config, selection: SelectionTracker) -> None:
+    def __init__(
+        self, config: pytest.Config, selection: SelectionTracker, signing_key: PrivateKey | None = None
+    ) -> None:
         self.config = config
         self.selection = selection
+        self.signing_key = signing_key
         self.runs: dict[Path, LabRun] = {}
         self.failures: dict[Path, LabcheckError] = {}
         self.reports: list[str] = []
@@ -273,6 +289,7 @@ class LabcheckSession:
                 "name": self.config.getoption("labcheck_student_name"),
                 "group": self.config.getoption("labcheck_group"),
             },
+            signing_key=self.signing_key,
         )
 
     def run_for(self, lab: Lab, session: pytest.Session) -> LabRun:

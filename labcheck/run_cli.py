@@ -16,6 +16,7 @@ import pytest
 
 from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
 from labcheck.errors import LabNotFound
+from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
 
 EXAMPLES = """\
 examples:
@@ -58,6 +59,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--force", action="store_true", help="let a partial run (-k, -x...) replace a complete evidence"
+    )
+    parser.add_argument(
+        "--signing-key-env",
+        metavar="VAR",
+        help=f"sign the evidence with the private key (PEM) in this variable (default: {SIGNING_KEY_ENV})",
     )
     parser.add_argument("--student-id", help="student identifier the evidence is bound to")
     parser.add_argument("--student-name", help="name printed on the report's cover")
@@ -111,6 +117,9 @@ def _run(args: argparse.Namespace) -> int:
         argv.append("--labcheck-force")
     if args.images:
         argv.append("--labcheck-images")
+    private_key_from_env(args.signing_key_env)  # a bad key is a usage error (exit 2) before anything runs
+    if args.signing_key_env:
+        argv += ["--labcheck-signing-key-env", args.signing_key_env]
     if not any("junit_logging" in arg for arg in args.pytest_args):
         # Each step's transcript is its captured stdout: --junitxml keeps it in system-out.
         argv += ["-o", "junit_logging=system-out"]

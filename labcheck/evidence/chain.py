@@ -4,19 +4,17 @@ genesis = H(format, lab id, spec hash, student id, sorted engine IDs)
 link_i  = H(link_{i-1}, canonical(step_i without its own link))
 head    = H(link_n, canonical(the whole document but its steps and its chain))
 So the head covers every byte of meaning in the file: steps through the links, and the lab,
-spec, student, run, targets, images and summary directly. The head, optionally signed with
-HMAC-SHA256, is what a printed report shows.
+spec, student, run, targets, images and summary directly. The head is what a printed report
+shows. Anyone can recompute a chain: what proves who made a bundle is the course's Ed25519
+signature beside it (labcheck.signing), which covers the file's bytes and names the head.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-SIGNING_KEY_ENV = "LABCHECK_SIGNING_KEY"
 
 
 def canonical(value: Any) -> bytes:
@@ -55,11 +53,3 @@ def link(previous: str, step: Mapping[str, Any]) -> str:
 def head(previous: str, document: Mapping[str, Any]) -> str:
     rest = {key: value for key, value in document.items() if key not in ("steps", "chain")}
     return _hash(previous.encode(), canonical(rest))
-
-
-def sign(head_hex: str, key: bytes) -> str:
-    return hmac.new(key, head_hex.encode(), hashlib.sha256).hexdigest()
-
-
-def signature_matches(head_hex: str, key: bytes, signature_hex: str) -> bool:
-    return hmac.compare_digest(sign(head_hex, key), signature_hex)

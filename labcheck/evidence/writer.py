@@ -15,6 +15,8 @@ from labcheck import __version__
 from labcheck.errors import LabcheckError
 from labcheck.evidence import FORMAT, FORMAT_VERSION, chain
 from labcheck.evidence.selection import NotRun, selection_record
+from labcheck.signing.files import remove_stale_envelope, sign_evidence_file
+from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
 
 OUTCOMES = ("passed", "failed", "skipped", "error")
@@ -73,13 +75,12 @@ class EvidenceWriter:
         sandbox: str,
         workspace: str | None,
         capabilities: Mapping[str, Mapping[str, Any]],
-        signing_key: bytes | None = None,
-        key_id: str | None = None,
+        signing_key: PrivateKey | None = None,
     ) -> None:
         self.path = path
         self.lab = lab
         self.signing_key = signing_key
-        self.key_id = key_id
+        remove_stale_envelope(path)
         engine_ids = [str(t["engine"]["id"]) for t in targets.values()]
         self.genesis = chain.genesis(lab.id, lab.sha256, student.get("id"), engine_ids)
         self.last_link = self.genesis
@@ -138,6 +139,18 @@ class EvidenceWriter:
         self.document["run"]["status"] = status
         self.document["run"]["finished_at"] = now_iso()
         self._write(total_steps)
+        if self.signing_key is not None:
+            # Signed last, over the final bytes: an interrupted run's partial evidence is never signed
+            # before its end, and a signed file cannot change afterwards without breaking the signature.
+            try:
+                sign_evidence_file(self.path, self.document, self.signing_key)
+            except OSError as error:
+                raise EvidenceWriteFailed(
+                    f"cannot write the signature beside {self.path}: {error.strerror or error}; "
+                    "the evidence is complete but unsigned",
+                    errno=error.errno,
+                    kept_steps=len(self.steps),
+                ) from None
 
     def summary(self, total_steps: int | None = None) -> dict[str, int]:
         counts = {outcome: 0 for outcome in OUTCOMES}
@@ -150,19 +163,7 @@ class EvidenceWriter:
     def _write(self, total_steps: int | None = None) -> None:
         self.document["summary"] = self.summary(total_steps)
         head = chain.head(self.last_link, self.document)
-        signature = None
-        if self.signing_key:
-            signature = {
-                "algorithm": "hmac-sha256",
-                "key_id": self.key_id,
-                "value": chain.sign(head, self.signing_key),
-            }
-        self.document["chain"] = {
-            "algorithm": "sha256",
-            "genesis": self.genesis,
-            "head": head,
-            "signature": signature,
-        }
+        self.document["chain"] = {"algorithm": "sha256", "genesis": self.genesis, "head": head}
         text = json.dumps(self.document, ensure_ascii=False, indent=1)
         temporary = self.path.with_suffix(".json.partial")
         try:

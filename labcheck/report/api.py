@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_from_mapping, load_mapping, step_from_mapping
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
 from labcheck.report.pdf import write_pdf
+from labcheck.signing.files import signature_facts
 
 HTML_NAME = "informe.html"
 PDF_NAME = "informe.pdf"
@@ -36,6 +38,12 @@ def render_report(
     extra_dirs = [Path.cwd()]
     if isinstance(evidence, Path):
         extra_dirs.append(evidence.parent)
+        signature = signature_facts(evidence)
+        if signature is not None:
+            key_id = signature.key_ids[0] if signature.key_ids else None
+            record = dataclasses.replace(
+                record, signed=True, signature_key_id=key_id, signed_sha256=signature.evidence_sha256
+            )
     student = resolve_student(options, record.student_name, record.student_group, extra_dirs)
     generated_at = options.generated_at or datetime.now(UTC).isoformat(timespec="seconds")
     png = render_png if options.images else None

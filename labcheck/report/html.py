@@ -297,19 +297,31 @@ def limitations_html(evidence: Evidence) -> str:
     return f'<div class="limits"><b>Limitaciones del entorno.</b><ul>{listing}</ul></div>'
 
 
+def _grouped(digest: str) -> str:
+    return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
+
+
 def chain_html(evidence: Evidence) -> str:
     if evidence.signed:
-        key = f", clave «{escape(evidence.signature_key_id)}»" if evidence.signature_key_id else ""
-        signed = f"firmada con HMAC-SHA256{key}"
+        key = escape(_grouped(evidence.signature_key_id or "(sin identificar)"))
+        signed = (
+            f"<div>Firmada con Ed25519 por la clave <code>{key}</code> (huella SHA-256 de la clave "
+            "pública), sobre el archivo de evidencia de SHA-256 "
+            f"<code>{escape(_grouped(evidence.signed_sha256 or ''))}</code>. "
+            "La firma se comprueba con <code>labcheck verify --pubkey</code> y la clave pública del curso."
+            "</div>"
+        )
     else:
-        signed = "sin firma"
+        signed = (
+            "<div>Sin firma: la cadena muestra que el archivo es coherente, pero cualquiera puede "
+            "rehacerla; solo una firma del curso prueba su origen.</div>"
+        )
     head = evidence.chain_head
-    grouped = " ".join(head[i : i + 8] for i in range(0, len(head), 8))
     return (
-        '<div class="chain"><div>Cabeza de la cadena de evidencia (SHA-256, '
-        f"{signed}):</div>"
-        f'<code class="chain-head">{escape(grouped)}</code>'
+        '<div class="chain"><div>Cabeza de la cadena de evidencia (SHA-256):</div>'
+        f'<code class="chain-head">{escape(_grouped(head))}</code>'
         f'<span class="chain-short">{escape(head[:16])}</span>'
+        f"{signed}"
         "<div>Con este valor se empareja el informe impreso con su archivo de evidencia "
         "(<code>labcheck verify</code>).</div></div>"
     )

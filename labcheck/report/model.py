@@ -115,8 +115,9 @@ class Evidence:
     targets: tuple[Target, ...]
     summary: Mapping[str, int]
     chain_head: str
-    signed: bool
+    signed: bool  # an envelope beside the evidence names its bytes (labcheck verify --pubkey proves it)
     signature_key_id: str | None
+    signed_sha256: str | None = None  # the evidence file's sha256, as the signature names it
     # A partial run's account: every step id of the spec in order, and those it did not run.
     spec_steps: tuple[str, ...] = ()
     not_run: tuple[NotRunStep, ...] = ()
@@ -248,7 +249,6 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
     student = data.get("student") or {}
     run = data.get("run") or {}
     chain = data.get("chain") or {}
-    signature = chain.get("signature")
     sections = tuple(
         Section(
             number=_text(item.get("number", "")),
@@ -298,8 +298,8 @@ def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
         ],
         summary={str(k): int(v) for k, v in (data.get("summary") or {}).items()},
         chain_head=str(chain.get("head", "")),
-        signed=isinstance(signature, Mapping) and bool(signature.get("value")),
-        signature_key_id=_str(signature.get("key_id")) if isinstance(signature, Mapping) else None,
+        signed=False,  # the signature is beside the file, not in it: see report.api
+        signature_key_id=None,
         spec_steps=spec_steps,
         not_run=not_run,
     )

@@ -25,7 +25,7 @@ import os
 import re
 from collections.abc import Mapping
 
-from labcheck.evidence.chain import SIGNING_KEY_ENV
+from labcheck.signing.keys import SIGNING_KEY_ENV
 
 SECRET_LIST_ENV = "LABCHECK_SECRET_ENV"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Callable, Mapping
@@ -17,7 +16,6 @@ from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.checks.phrases import state_phrase
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
 from labcheck.errors import LabcheckError
-from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import interrupts, inventory, sandbox
@@ -34,6 +32,7 @@ from labcheck.runner.step_trace import (
     remove_new_containers,
 )
 from labcheck.runner.targets import Target
+from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
 
@@ -50,6 +49,7 @@ class RunOptions:
     student: dict[str, str | None] = field(default_factory=dict)
     # Kit nodes are given back by the caller (in the background, holding their lock) when set.
     kit_nodes_given_back_by_caller: bool = False
+    signing_key: PrivateKey | None = None  # the course's key: the evidence is signed at the end
 
 
 class LabRun:
@@ -112,7 +112,6 @@ class LabRun:
                 raise LabcheckError(
                     f"copying the lab's files into node {node} failed: {engine_error_text(error)}"
                 ) from None
-        key = os.environ.get(SIGNING_KEY_ENV)
         self.writer = EvidenceWriter(
             self.evidence_path,
             self.lab,
@@ -121,8 +120,7 @@ class LabRun:
             sandbox=where,
             workspace=str(self.options.workspace) if self.options.workspace else None,
             capabilities=self.capabilities,
-            signing_key=key.encode() if key else None,
-            key_id=os.environ.get("LABCHECK_SIGNING_KEY_ID"),
+            signing_key=self.options.signing_key,
         )
 
     # -- running a step ---------------------------------------------------------------------

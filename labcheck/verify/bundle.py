@@ -31,7 +31,18 @@ def read_bundle(
     within: Path | None = None,
     timeout_s: float = READ_TIMEOUT_S,
 ) -> dict[str, Any]:
-    """The bundle's document, schema-valid, or a one-line BundleUnreadable.
+    """The bundle's document, schema-valid, or a one-line BundleUnreadable (see read_bundle_bytes)."""
+    return read_bundle_bytes(path, max_bytes, within=within, timeout_s=timeout_s)[1]
+
+
+def read_bundle_bytes(
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    within: Path | None = None,
+    timeout_s: float = READ_TIMEOUT_S,
+) -> tuple[bytes, dict[str, Any]]:
+    """The file's bytes (what a signature covers) and its schema-valid document, or BundleUnreadable.
 
     Found in a submissions folder (`within`), it must be a regular file inside that folder; named
     by the user, any regular file. Never a FIFO or a device, never more than max_bytes, and a read
@@ -50,7 +61,7 @@ def read_bundle(
         raise BundleUnreadable(f"{file}: cannot read it: no such file") from None
     except FileRefused as refused:
         raise BundleUnreadable(str(refused)) from None
-    return parse_bundle(raw, str(file))
+    return raw, parse_bundle(raw, str(file))
 
 
 def parse_bundle(raw: bytes, name: str) -> dict[str, Any]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from labcheck.evidence.chain import SIGNING_KEY_ENV
+from labcheck.signing.keys import read_public_key
 from labcheck.spec.loader import load_lab
 from labcheck.verify import outputs
 from labcheck.verify.batch import UsageError, find_bundles, verify_all
@@ -20,21 +19,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "verify",
         help="verify submitted evidence bundles against the course's spec (no Docker needed)",
         description=(
-            "Verify evidence bundles with the course's own spec: the evidence format, the hash chain "
-            "(and the signature, given the key), the spec's hash, every step present and in order, "
-            "and every exit code and output rule judged again from the recorded transcripts. "
-            "State checks (images, containers, swarm) are accepted only from a signed bundle. "
-            "A BUNDLE is an evidence JSON file, a folder holding evidence.json, or a folder of "
-            "bundles, one per student. Exit code: 0 all passed, 1 a student failed or a bundle "
-            "was tampered with or unreadable, 2 usage error."
+            "Verify evidence bundles with the course's own spec: the evidence format, the hash chain, "
+            "the spec's hash, every step present and in order, and every exit code and output rule "
+            "judged again from the recorded transcripts; with --pubkey, the course's signature "
+            "(evidence.intoto.jsonl beside each bundle). Verdicts: signed (signed by the course's key), "
+            "consistent (unsigned: it holds together, which a forger can also achieve), failed, "
+            "tampered, error. A BUNDLE is an evidence JSON file, a folder holding evidence.json, or a "
+            "folder of bundles, one per student. Exit code: 0 all signed (or consistent, with "
+            "--accept-unsigned), 1 any other verdict, 2 usage error."
         ),
     )
     parser.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE", help="bundle files or folders")
     parser.add_argument("--spec", type=Path, required=True, help="the course's spec (lab.yaml or its folder)")
     parser.add_argument(
-        "--key-env",
-        metavar="VAR",
-        help=f"environment variable holding the signing key (default: {SIGNING_KEY_ENV}, if set)",
+        "--pubkey",
+        type=Path,
+        metavar="FILE",
+        help="the course's public key (course.pub): only bundles it signed are accepted",
     )
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--student-id", metavar="ID", help="the student whose bundle this is (one bundle)")
@@ -62,30 +63,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also render every transcript again from its raw bytes and compare (slower)",
     )
     parser.add_argument(
-        "--accept-unverified",
+        "--accept-unsigned",
         action="store_true",
-        help="exit 0 for unsigned bundles whose only doubt is state checks that need a signature",
+        help="exit 0 for unsigned bundles that are consistent (anyone could have made them; "
+        "not allowed with --pubkey)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="the table only, without the details")
     parser.set_defaults(handler=run)
 
 
-def _key(args: argparse.Namespace) -> bytes | None:
-    name = args.key_env or SIGNING_KEY_ENV
-    value = os.environ.get(name)
-    if args.key_env and not value:
-        raise UsageError(f"--key-env {name}: that environment variable is not set or empty")
-    return value.encode() if value else None
-
-
 def run(args: argparse.Namespace) -> int:
+    if args.pubkey and args.accept_unsigned:
+        raise UsageError(
+            "--accept-unsigned cannot go with --pubkey: given the course's key, only bundles it signed pass"
+        )
     if args.max_size <= 0:
         raise UsageError("--max-size must be a positive number of megabytes")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
     lab = load_lab(args.spec)
     options = VerifyOptions(
-        key=_key(args), max_bytes=int(args.max_size * 1024 * 1024), rerender=args.rerender
+        public_key=read_public_key(args.pubkey) if args.pubkey else None,
+        max_bytes=int(args.max_size * 1024 * 1024),
+        rerender=args.rerender,
     )
     found = find_bundles(args.bundles, ids_from_names=args.ids_from_names, student_id=args.student_id)
     results = [*found.unreadable, *verify_all(lab, found.submissions, options, args.jobs)]
@@ -96,8 +96,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         outputs.write_json(results, lab, args.json)
     if args.junitxml:
-        outputs.write_junit(results, lab, args.junitxml, accept_unverified=args.accept_unverified)
+        outputs.write_junit(results, lab, args.junitxml, accept_unsigned=args.accept_unsigned)
     for path in (args.csv, args.json, args.junitxml):
         if path:
             print(f"written: {path}", file=sys.stderr)
-    return outputs.exit_code(results, accept_unverified=args.accept_unverified)
+    return outputs.exit_code(results, accept_unsigned=args.accept_unsigned)

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from labcheck.safe_text import csv_cell, visible, xml_text
 from labcheck.spec.model import Lab
-from labcheck.verify.result import ERROR, FAILED, PASSED, SKIPPED, TAMPERED, UNVERIFIED, BundleResult
+from labcheck.verify.result import CONSISTENT, ERROR, FAILED, SIGNED, SKIPPED, TAMPERED, BundleResult
 
-_COLUMNS = (PASSED, UNVERIFIED, FAILED, SKIPPED, TAMPERED)
-_VERDICT_ORDER = (PASSED, UNVERIFIED, FAILED, TAMPERED, ERROR)
+_COLUMNS = (SIGNED, CONSISTENT, FAILED, SKIPPED, TAMPERED)
+_VERDICT_ORDER = (SIGNED, CONSISTENT, FAILED, TAMPERED, ERROR)
 _DETAIL_CHARS = 400
 
 
@@ -39,28 +39,35 @@ def text_report(results: Sequence[BundleResult], lab: Lab, *, details: bool = Tr
     ]
     lines += [header, "-" * len(header)]
     for result in results:
-        if result.verdict == ERROR:
+        if result.verdict == ERROR and not result.steps:
             cells = "  ".join(f"{'-':>10}" for _ in _COLUMNS)
         else:
             counts = result.counts
             cells = "  ".join(f"{counts[c]:>10}" for c in _COLUMNS)
-        signed = " (signed)" if result.signed else ""
-        lines.append(f"{_shown_label(result):<{width}}  {cells}  {result.verdict}{signed}")
-        if details and result.verdict != PASSED:
+        lines.append(f"{_shown_label(result):<{width}}  {cells}  {shown_verdict(result)}")
+        if details and result.verdict != SIGNED:
             lines += [f"    {_clip(visible(line))}" for line in detail_lines(result)]
     lines.append(summary_line(results))
     return "\n".join(lines)
 
 
+def shown_verdict(result: BundleResult) -> str:
+    if result.verdict == SIGNED and result.signer:
+        return f"signed (key {result.signer[:16]}…)"
+    return f"{result.verdict} (unsigned)" if result.verdict == CONSISTENT else result.verdict
+
+
 def detail_lines(result: BundleResult) -> list[str]:
     """What a teacher needs to see about one student: what failed, was edited, or could not be read."""
     lines = result.named_failures()
-    if result.verdict == UNVERIFIED:
-        unverified = [step.id for step in result.steps if step.status == UNVERIFIED]
-        if unverified:
-            proof = "steps have state checks only a signed bundle can prove"
-            lines.append(f"{len(unverified)} {proof}: {', '.join(unverified)}")
-        lines += [str(p) for p in result.problems if p.step is not None and not p.tampering]
+    if result.verdict == CONSISTENT:
+        lines.append(
+            "unsigned: its chain and every rule judged again hold, which a forger can also achieve"
+        )
+        unproven = [step.id for step in result.steps if step.status == CONSISTENT and step.reasons]
+        if unproven:
+            proof = "steps have state checks that only a signed bundle proves"
+            lines.append(f"{len(unproven)} {proof}: {', '.join(unproven)}")
     return lines
 
 
@@ -73,7 +80,7 @@ def summary_line(results: Sequence[BundleResult]) -> str:
 def write_csv(results: Sequence[BundleResult], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["student", "bundle", "bundle_student", *_COLUMNS, "verdict", "signed", "problems"])
+        writer.writerow(["student", "bundle", "bundle_student", *_COLUMNS, "verdict", "signer", "problems"])
         for result in results:
             counts = result.counts
             writer.writerow(
@@ -82,10 +89,10 @@ def write_csv(results: Sequence[BundleResult], path: Path) -> None:
                     label(result),
                     result.path,
                     result.student or "",
-                    *(counts[c] if result.verdict != ERROR else "" for c in _COLUMNS),
+                    *(counts[c] if result.steps else "" for c in _COLUMNS),
                     result.verdict,
-                    "yes" if result.signed else "no",
-                    " | ".join(detail_lines(result)) if result.verdict != PASSED else "",
+                    result.signer or "",
+                    " | ".join(detail_lines(result)) if result.verdict != SIGNED else "",
                 ]
             )
 
@@ -101,10 +108,8 @@ def write_json(results: Sequence[BundleResult], lab: Lab, path: Path) -> None:
     path.write_bytes(text.encode("utf-8", errors="backslashreplace"))
 
 
-def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept_unverified: bool) -> None:
-    failures = sum(
-        1 for r in results if r.verdict in (FAILED, TAMPERED, UNVERIFIED) and not _ok(r, accept_unverified)
-    )
+def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept_unsigned: bool) -> None:
+    failures = sum(1 for r in results if r.verdict != ERROR and not r.ok(accept_unsigned=accept_unsigned))
     errors = sum(1 for r in results if r.verdict == ERROR)
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -121,12 +126,13 @@ def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept
             suite, "testcase", classname=f"labcheck.verify.{lab.id}", name=xml_text(label(result))
         )
         case.set("file", xml_text(result.path))
-        if _ok(result, accept_unverified):
+        if result.ok(accept_unsigned=accept_unsigned):
             continue
         lines = detail_lines(result)
         if result.verdict == ERROR:
-            message = xml_text(result.error or "unreadable")
-            element = ET.SubElement(case, "error", message=message, type="unreadable")
+            kind = "unreadable" if result.error else "unsigned"
+            message = xml_text(result.error or failure_message(result))
+            element = ET.SubElement(case, "error", message=message, type=kind)
         else:
             message = xml_text(failure_message(result))
             element = ET.SubElement(case, "failure", message=message, type=result.verdict)
@@ -137,19 +143,17 @@ def write_junit(results: Sequence[BundleResult], lab: Lab, path: Path, *, accept
 
 
 def failure_message(result: BundleResult) -> str:
-    """One line naming the steps: tampered ones first, then failed, then unverifiable."""
+    """One line naming the steps: tampered ones first, then failed, then the unsigned ones."""
     parts = []
-    for status in (TAMPERED, FAILED, UNVERIFIED):
+    for status in (TAMPERED, FAILED):
         ids = [step.id for step in result.steps if step.status == status]
         if ids:
             parts.append(f"{status}: {', '.join(ids)}")
     parts += [str(problem) for problem in result.problems if problem.step is None]
+    if result.verdict == CONSISTENT:
+        parts.append("consistent (unsigned): it holds together, but anyone could have made it")
     return _clip("; ".join(parts) or result.verdict, 1000)
 
 
-def _ok(result: BundleResult, accept_unverified: bool) -> bool:
-    return result.verdict == PASSED or (accept_unverified and result.verdict == UNVERIFIED)
-
-
-def exit_code(results: Sequence[BundleResult], *, accept_unverified: bool) -> int:
-    return 0 if all(_ok(result, accept_unverified) for result in results) else 1
+def exit_code(results: Sequence[BundleResult], *, accept_unsigned: bool) -> int:
+    return 0 if all(result.ok(accept_unsigned=accept_unsigned) for result in results) else 1

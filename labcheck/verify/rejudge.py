@@ -44,7 +44,7 @@ def rejudge_run_step(
     signed: bool,
     rerender: bool,
 ) -> None:
-    """Exit code and output rules judged again; state verdicts taken only from a signed bundle."""
+    """Exit code and output rules judged again; state verdicts are the bundle's word unless it is signed."""
     outcome = record["outcome"]
     if outcome == "error":
         findings.failures.append(f"error: {record.get('reason') or 'the step could not run'}")
@@ -117,7 +117,7 @@ def _state(
     if verdict == "failed":
         failures.append(f"{match.get('description') or description}: {_shown(match.get('actual'))}")
     elif not signed and verdict == "passed":
-        findings.unverified.append(f"state check not verifiable without a signature: {description}")
+        findings.unproven.append(f"state check only the bundle's word (unsigned): {description}")
 
 
 def _filled(value: Any, values: Mapping[str, str]) -> Any:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Step statuses, from best to worst.
-PASSED = "passed"
-UNVERIFIED = "unverified"  # all that the transcript shows holds; state checks need a signed bundle
+# Step statuses, from best to worst. Nothing is ever just "passed": the status says what was proven.
+SIGNED = "signed"  # passed, in a bundle signed by the course's key: everything recorded is the CI's
+CONSISTENT = "consistent"  # unsigned: chain intact, every rule judged again holds; a forger can do that too
 SKIPPED = "skipped"
 FAILED = "failed"
 TAMPERED = "tampered"
-STEP_STATUSES = (PASSED, UNVERIFIED, SKIPPED, FAILED, TAMPERED)
+STEP_STATUSES = (SIGNED, CONSISTENT, SKIPPED, FAILED, TAMPERED)
 
-# Student verdicts: the step statuses, plus a bundle that could not be read at all.
+# Student verdicts: signed, consistent, failed, tampered, or error (unreadable, or not signed by
+# the key the course gave).
 ERROR = "error"
 
 
@@ -53,6 +54,7 @@ class BundleResult:
     steps: tuple[StepVerdict, ...] = ()
     problems: tuple[Problem, ...] = ()
     signed: bool = False
+    signer: str | None = None  # the key id of a valid signature by the course's key
     error: str | None = None
 
     @property
@@ -66,9 +68,8 @@ class BundleResult:
     def counts(self) -> dict[str, int]:
         return {status: self.count(status) for status in STEP_STATUSES}
 
-    @property
-    def ok(self) -> bool:
-        return self.verdict == PASSED
+    def ok(self, *, accept_unsigned: bool = False) -> bool:
+        return self.verdict == SIGNED or (accept_unsigned and self.verdict == CONSISTENT)
 
     def named_failures(self) -> list[str]:
         """Every step that failed or was tampered with, and every finding not tied to a step."""
@@ -89,6 +90,7 @@ class BundleResult:
             "expected_student": self.expected_student,
             "verdict": self.verdict,
             "signed": self.signed,
+            "signer": self.signer,
             "counts": self.counts,
             "error": self.error,
             "problems": [problem.to_json() for problem in self.problems],
@@ -104,16 +106,16 @@ class StepFindings:
     number: str
     failures: list[str] = field(default_factory=list)
     tampering: list[str] = field(default_factory=list)
-    unverified: list[str] = field(default_factory=list)
+    unproven: list[str] = field(default_factory=list)  # what only a signature could prove
     skipped: str | None = None
 
-    def verdict(self) -> StepVerdict:
+    def verdict(self, *, signed: bool) -> StepVerdict:
         if self.tampering:
             return StepVerdict(self.id, self.number, TAMPERED, tuple(self.tampering + self.failures))
         if self.failures:
             return StepVerdict(self.id, self.number, FAILED, tuple(self.failures))
         if self.skipped is not None:
             return StepVerdict(self.id, self.number, SKIPPED, (self.skipped,))
-        if self.unverified:
-            return StepVerdict(self.id, self.number, UNVERIFIED, tuple(self.unverified))
-        return StepVerdict(self.id, self.number, PASSED)
+        if signed:
+            return StepVerdict(self.id, self.number, SIGNED)
+        return StepVerdict(self.id, self.number, CONSISTENT, tuple(self.unproven))

@@ -7,27 +7,38 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labcheck.confined import FileMissing, FileRefused, Limits, read_regular, read_within
 from labcheck.errors import EvidenceError
+from labcheck.signing.files import envelope_path
+from labcheck.signing.keys import PublicKey
 from labcheck.spec.model import Lab, Step
 from labcheck.verify import crosscheck, integrity, selection_check
-from labcheck.verify.bundle import DEFAULT_MAX_BYTES, read_bundle
+from labcheck.verify.bundle import (
+    DEFAULT_MAX_BYTES,
+    FOLDER,
+    READ_TIMEOUT_S,
+    evidence_file,
+    read_bundle_bytes,
+)
 from labcheck.verify.rejudge import rejudge_run_step, skip_problems, streams_of
 from labcheck.verify.result import (
+    CONSISTENT,
     ERROR,
     FAILED,
-    PASSED,
+    SIGNED,
     TAMPERED,
-    UNVERIFIED,
     BundleResult,
     Problem,
     StepFindings,
     StepVerdict,
 )
+from labcheck.verify.signature import MAX_ENVELOPE_BYTES, SignatureCheck, check_signature, unreadable_envelope
 
 
 @dataclass(frozen=True)
 class VerifyOptions:
-    key: bytes | None = None  # the course's signing key; without it no state verdict is accepted
+    # The course's public key: given it, only bundles it signed are accepted; without it, none is signed.
+    public_key: PublicKey | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     rerender: bool = False  # re-render every transcript from its raw bytes (slower)
 
@@ -44,18 +55,50 @@ class Verifier:
         self, path: Path, expected_student: str | None = None, *, within: Path | None = None
     ) -> BundleResult:
         try:
-            document = read_bundle(path, self.options.max_bytes, within=within)
+            raw, document = read_bundle_bytes(path, self.options.max_bytes, within=within)
         except EvidenceError as error:
             return BundleResult(str(path), None, expected_student, ERROR, error=str(error))
-        return self.verify_document(document, str(path), expected_student)
+        file = evidence_file(path) if within is None else path
+        try:
+            envelope = self._envelope(file, within)
+        except FileRefused as refused:
+            signature = unreadable_envelope(str(refused))
+        else:
+            signature = check_signature(raw, document, envelope, self.options.public_key)
+        return self.verify_document(document, str(path), expected_student, signature)
+
+    def _envelope(self, evidence: Path, within: Path | None) -> bytes | None:
+        """The envelope's bytes, read as carefully as the bundle; None when there is none."""
+        if self.options.public_key is None:
+            return None  # nothing to check it with: not even read
+        envelope = envelope_path(evidence)
+        limits = Limits(MAX_ENVELOPE_BYTES, READ_TIMEOUT_S)
+        try:
+            if within is None:
+                return read_regular(envelope, limits)
+            return read_within(
+                within, envelope.relative_to(within), limits, where=FOLDER, display=str(envelope)
+            )
+        except FileMissing:
+            return None
 
     def verify_document(
-        self, document: Mapping[str, Any], path: str, expected_student: str | None = None
+        self,
+        document: Mapping[str, Any],
+        path: str,
+        expected_student: str | None = None,
+        signature: SignatureCheck | None = None,
     ) -> BundleResult:
-        """The document must already follow the evidence schema (read_bundle sees to that)."""
+        """The document must already follow the evidence schema (read_bundle sees to that).
+
+        Without a signature check, the document is judged as unsigned (with a public key given: rejected).
+        """
+        if signature is None:
+            signature = check_signature(None, document, None, self.options.public_key)
         problems = integrity.identity_problems(document, self.lab, expected_student)
-        chain_check = integrity.check_chain(document, self.options.key)
+        chain_check = integrity.check_chain(document)
         problems += chain_check.problems
+        problems += signature.problems
         problems += integrity.summary_problems(document)
         problems += integrity.unbound_field_problems(document)
         problems += integrity.spec_copy_problems(document, self.lab)
@@ -66,20 +109,22 @@ class Verifier:
         # The bundle's own spelling when it is the expected student (NFC or NFD alike).
         same = expected_student is None or integrity.same_student(student, expected_student)
         values = self.lab.values_for_student(student if same else expected_student)
-        findings = self._judge_steps(document, alignment, chain_check, values)
+        signed = signature.signed and not problems and not chain_check.broken_links
+        findings = self._judge_steps(document, alignment, chain_check, values, signed)
         for step_id, messages in crosscheck.image_fact_problems(
             self.steps, values, document["images"]
         ).items():
             findings[step_id].tampering += messages
-        verdicts = tuple(findings[step.id].verdict() for step in self.steps)
+        verdicts = tuple(findings[step.id].verdict(signed=signed) for step in self.steps)
         return BundleResult(
             path=path,
             student=student,
             expected_student=expected_student,
-            verdict=_verdict(verdicts, problems),
+            verdict=_verdict(verdicts, problems, signed),
             steps=verdicts,
             problems=tuple(problems),
-            signed=chain_check.signed,
+            signed=signed,
+            signer=signature.signer if signed else None,
         )
 
     def _judge_steps(
@@ -88,6 +133,7 @@ class Verifier:
         alignment: integrity.Alignment,
         chain_check: integrity.ChainCheck,
         values: dict[str, str],
+        signed: bool,
     ) -> dict[str, StepFindings]:
         findings: dict[str, StepFindings] = {}
         recorded_outcomes: dict[str, str] = {}
@@ -105,7 +151,7 @@ class Verifier:
                     "its record does not match the hash chain (edited, or the step before it removed)"
                 )
             recorded_outcomes[step.id] = str(record["outcome"])
-            self._judge_step(step, record, values, recorded_outcomes, found, signed=chain_check.signed)
+            self._judge_step(step, record, values, recorded_outcomes, found, signed=signed)
         return findings
 
     def _judge_step(
@@ -179,12 +225,13 @@ def _run_stopped_early(document: Mapping[str, Any], missing: list[str], steps: t
     return missing == tail and document["summary"].get("not_run") == len(missing)
 
 
-def _verdict(steps: tuple[StepVerdict, ...], problems: list[Problem]) -> str:
+def _verdict(steps: tuple[StepVerdict, ...], problems: list[Problem], signed: bool) -> str:
+    """Never just "passed": signed (the course CI's own record) or consistent (unsigned, forgeable)."""
     statuses = {step.status for step in steps}
     if TAMPERED in statuses or any(problem.tampering for problem in problems):
         return TAMPERED
     if FAILED in statuses:
         return FAILED
-    if UNVERIFIED in statuses or problems:
-        return UNVERIFIED
-    return PASSED
+    if problems:
+        return ERROR  # e.g. not signed, though the course gave its key
+    return SIGNED if signed else CONSISTENT

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from labcheck.signing.keys import PrivateKey
 from tests.ci_lines import GITHUB, GITLAB, ROOT, CommandLine, github_lines, gitlab_lines
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
@@ -98,11 +99,13 @@ def _check_outputs(out: Path, outputs: dict[str, str]) -> None:
 
 def test_the_github_lab_workflow_runs_as_written(tmp_path: Path) -> None:
     _checkouts(tmp_path, tmp_path / "student")
+    key = PrivateKey.generate()  # as `labcheck keygen` makes it: course.pub committed, the key a secret
+    (tmp_path / "course" / "course.pub").write_bytes(key.public.pem())
     expressions = {
-        "github.event.repository.name": STUDENT,
-        "github.actor": "ana",
-        "github.token": "unused",
-        "secrets.LABCHECK_SIGNING_KEY": "",
+        "inputs.student": STUDENT,
+        "github.repository_owner": "my-school",
+        "secrets.STUDENT_REPOS_TOKEN": "unused",
+        "secrets.LABCHECK_SIGNING_KEY": key.pem().decode(),
     }
     lines = github_lines(GITHUB / "labcheck.yml", expressions)
     assert [line.subcommand for line in lines] == ["validate", "kit", "run", "verify"]
@@ -110,6 +113,9 @@ def test_the_github_lab_workflow_runs_as_written(tmp_path: Path) -> None:
     outputs = _run_template(lines, tmp_path, {"GITHUB_STEP_SUMMARY": str(summary)})
     _check_outputs(tmp_path / "out", outputs)
     assert STUDENT in summary.read_text()
+    # Signed in CI, and verified there with the committed public key.
+    assert (tmp_path / "out" / "evidence.intoto.jsonl").is_file()
+    assert f"signed (key {key.public.key_id[:16]}…)" in outputs["verify"]
 
 
 def test_the_gitlab_pipeline_runs_as_written(tmp_path: Path) -> None:

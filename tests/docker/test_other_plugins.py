@@ -23,7 +23,8 @@ from tests.docker.plugin_lab import (
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
-HONEST = {"greet": "passed", "count-once": "failed", "counted": "passed", "engine": "passed"}
+# Unsigned bundles: a step that held is consistent, never passed.
+HONEST = {"greet": "consistent", "count-once": "failed", "counted": "consistent", "engine": "consistent"}
 
 
 def test_pytest_randomly_cannot_shuffle_the_steps(tmp_path: Path) -> None:
@@ -34,7 +35,7 @@ def test_pytest_randomly_cannot_shuffle_the_steps(tmp_path: Path) -> None:
     assert recorded_ids(evidence(out)) == STEP_IDS
     student = verify(out, spec)
     assert student["verdict"] == "failed", student["stdout"]
-    assert statuses(student) == {**HONEST, "farewell": "passed", "last": "passed"}
+    assert statuses(student) == {**HONEST, "farewell": "consistent", "last": "consistent"}
 
 
 def test_a_rerun_plugin_never_runs_a_step_twice(tmp_path: Path) -> None:
@@ -50,7 +51,7 @@ def test_a_rerun_plugin_never_runs_a_step_twice(tmp_path: Path) -> None:
     assert counted["outcome"] == "passed", counted["transcript"]["text"]
     student = verify(out, spec)
     assert student["verdict"] == "failed", student["stdout"]
-    assert statuses(student) == {**HONEST, "farewell": "passed", "last": "passed"}
+    assert statuses(student) == {**HONEST, "farewell": "consistent", "last": "consistent"}
 
 
 def test_pytest_timeout_kill_is_recorded_as_the_steps_error(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_pytest_timeout_kill_is_recorded_as_the_steps_error(tmp_path: Path) -> N
     assert student["verdict"] == "failed", student["stdout"]
     assert statuses(student)["hangs"] == "failed"
     assert "pytest-timeout detuvo el paso" in reasons(student, "hangs")
-    assert statuses(student)["last"] == "passed"
+    assert statuses(student)["last"] == "consistent"
 
 
 def test_xdist_is_refused_before_anything_runs(tmp_path: Path) -> None:

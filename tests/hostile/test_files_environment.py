@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.report.student_pictures import MAX_PICTURE_BYTES
 from labcheck.runner.environment import SECRET_LIST_ENV, scrubbed_environment, secret_names
 from labcheck.runner.lab_files import MAX_LAB_FILE_BYTES
 from labcheck.runner.process import run_command
 from labcheck.runner.targets import HostTarget, KitNodeTarget
+from labcheck.signing.keys import SIGNING_KEY_ENV
 from tests.hostile.files_inputs import SECRET_KEY
 
 CI_TOKENS = {

@@ -18,7 +18,7 @@ from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.verify.batch import find_bundles, verify_all
-from labcheck.verify.result import ERROR, PASSED
+from labcheck.verify.result import CONSISTENT, ERROR
 from labcheck.verify.verifier import VerifyOptions
 from tests.hostile.files_inputs import SECRET_KEY, huge_sparse, zero_device
 from tests.verify.local_run import run_locally
@@ -56,7 +56,7 @@ def test_a_decomposed_file_name_of_a_genuine_bundle_verifies(lab: Lab, tmp_path:
     submissions.mkdir()
     write_bundle(genuine(lab, composed, tmp_path / "run"), submissions / f"{decomposed}.json")
     (result,) = verify_folder(lab, submissions).values()
-    assert result.verdict == PASSED, result.named_failures()
+    assert result.verdict == CONSISTENT, result.named_failures()
     assert result.expected_student == composed
 
 
@@ -66,7 +66,7 @@ def test_a_bundle_whose_own_id_is_decomposed_verifies_under_a_composed_name(lab:
     (submissions / "josé").mkdir(parents=True)
     write_bundle(genuine(lab, decomposed, tmp_path / "run"), submissions / "josé" / "evidence.json")
     (result,) = verify_folder(lab, submissions).values()
-    assert result.verdict == PASSED, result.named_failures()
+    assert result.verdict == CONSISTENT, result.named_failures()
 
 
 def test_another_students_bundle_is_still_caught(lab: Lab, tmp_path: Path) -> None:
@@ -74,7 +74,7 @@ def test_another_students_bundle_is_still_caught(lab: Lab, tmp_path: Path) -> No
     submissions.mkdir()
     write_bundle(genuine(lab, "josé", tmp_path / "run"), submissions / "jose.json")
     (result,) = verify_folder(lab, submissions).values()
-    assert result.verdict != PASSED
+    assert result.verdict != CONSISTENT
     assert "the bundle is of student «josé», expected «jose»" in " ".join(result.named_failures())
 
 
@@ -94,7 +94,7 @@ def test_symlinks_out_fifos_devices_and_huge_files_are_named_rows(lab: Lab, tmp_
     zero_device(submissions / "zero.json")
     huge_sparse(submissions / "huge.json")
     results = verify_folder(lab, submissions)
-    assert results["ana.json"].verdict == PASSED
+    assert results["ana.json"].verdict == CONSISTENT
     expected = {
         "eve.json": "is a symlink to",
         "mallory": "outside the submissions folder: not read",
@@ -139,7 +139,7 @@ def test_a_fifo_does_not_hang_the_batch_run_by_the_command(lab: Lab, tmp_path: P
     assert "dan.json: is a character device, not a regular file: not read" in done.stdout
     assert "erin.json: is a symlink to /dev/zero, outside the submissions folder: not read" in done.stdout
     assert "frank.json: too big (20480.0 MB; the limit is 4000.0 MB, see --max-size)" in done.stdout
-    assert "summary: 1 passed, 5 error (of 6)" in done.stdout
+    assert "summary: 1 consistent, 5 error (of 6)" in done.stdout
     assert "Traceback" not in done.stderr
 
 

@@ -16,9 +16,9 @@ import pytest
 
 from labcheck.confined import FileRefused, Limits, _open_below, read_within
 from labcheck.errors import LabcheckError, SpecInvalid
-from labcheck.evidence.chain import SIGNING_KEY_ENV
 from labcheck.runner.lab_files import LabFilesRefused, gather_lab_files, write_within_home
 from labcheck.runner.session import LabRun, RunOptions
+from labcheck.signing.keys import SIGNING_KEY_ENV
 from labcheck.spec.loader import load_lab
 from tests.hostile.files_inputs import SECRET_KEY, WORKSPACE_ATTACKS, hard_link_to
 

@@ -3,6 +3,7 @@ needs no engine, verifying handed-in bundles, runs as written."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from labcheck.signing.files import sign_evidence_file
+from labcheck.signing.keys import PrivateKey
 from tests.ci_lines import GITHUB, GITLAB, ROOT, github_lines
 
 BIN = Path(sys.executable).parent
@@ -53,11 +56,14 @@ def test_the_verify_workflow_runs_as_written(tmp_path: Path) -> None:
     # The course repository's checkout: its specs and the bundles students handed in.
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
     (tmp_path / "submissions").mkdir()
-    shutil.copy(
-        ROOT / "tests" / "data" / "evidence" / "ops-stage1.json", tmp_path / "submissions" / "A00123456.json"
-    )
+    bundle = tmp_path / "submissions" / "A00123456.json"
+    shutil.copy(ROOT / "tests" / "data" / "evidence" / "ops-stage1.json", bundle)
+    # Signed by the course CI (A00123456.intoto.jsonl beside it); course.pub is committed.
+    key = PrivateKey.generate()
+    sign_evidence_file(bundle, json.loads(bundle.read_text(encoding="utf-8")), key)
+    (tmp_path / "course.pub").write_bytes(key.public.pem())
     summary = tmp_path / "summary.md"
-    (line,) = github_lines(GITHUB / "labcheck-verify.yml", {"secrets.LABCHECK_SIGNING_KEY": ""})
+    (line,) = github_lines(GITHUB / "labcheck-verify.yml", {})
     env = {
         **os.environ,
         **line.env,
@@ -73,6 +79,6 @@ def test_the_verify_workflow_runs_as_written(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "A00123456" in summary.read_text()
+    assert "A00123456" in summary.read_text() and "signed (key " in summary.read_text()
     assert "A00123456" in (tmp_path / "results.csv").read_text()
     assert (tmp_path / "results.json").is_file() and (tmp_path / "junit.xml").is_file()

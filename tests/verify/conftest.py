@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from labcheck.evidence import chain
+from labcheck.signing.keys import SIGNING_KEY_ENV
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from tests.real_evidence import EVIDENCE, load_real_evidence
@@ -42,4 +42,4 @@ def lab(real_document: dict[str, Any]) -> Lab:
 
 @pytest.fixture(autouse=True)
 def _no_signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(chain.SIGNING_KEY_ENV, raising=False)
+    monkeypatch.delenv(SIGNING_KEY_ENV, raising=False)

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.evidence import chain
+from labcheck.signing.files import sign_evidence_file
+from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
 from labcheck.verify.result import BundleResult, StepVerdict
 from labcheck.verify.verifier import Verifier, VerifyOptions
@@ -22,7 +24,14 @@ def write(document: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def forge_chain(document: dict[str, Any], key: bytes | None = None) -> dict[str, Any]:
+def sign(document: dict[str, Any], path: Path, key: PrivateKey) -> Path:
+    """Write the bundle and sign it as the runner does at the end of a run (EvidenceWriter.finish)."""
+    write(document, path)
+    sign_evidence_file(path, document, key)
+    return path
+
+
+def forge_chain(document: dict[str, Any]) -> dict[str, Any]:
     """What a careful forger does after editing: recount the summary, recompute every link and the head."""
     counts = {outcome: 0 for outcome in ("passed", "failed", "skipped", "error")}
     for record in document["steps"]:
@@ -39,11 +48,7 @@ def forge_chain(document: dict[str, Any], key: bytes | None = None) -> dict[str,
     for record in document["steps"]:
         record["chain"] = chain.link(previous, record)
         previous = record["chain"]
-    head = chain.head(previous, document)
-    document["chain"]["head"] = head
-    document["chain"]["signature"] = (
-        {"algorithm": "hmac-sha256", "key_id": None, "value": chain.sign(head, key)} if key else None
-    )
+    document["chain"]["head"] = chain.head(previous, document)
     return document
 
 
@@ -53,6 +58,12 @@ def step(document: dict[str, Any], step_id: str) -> dict[str, Any]:
 
 def index_of(document: dict[str, Any], step_id: str) -> int:
     return next(i for i, record in enumerate(document["steps"]) if record["id"] == step_id)
+
+
+def verify_file(lab: Lab, path: Path, **options: Any) -> BundleResult:
+    """As `labcheck verify` does: the file's bytes and the envelope beside it."""
+    expected = options.pop("expected_student", None)
+    return verifier(lab, **options).verify_path(path, expected)
 
 
 def verify(lab: Lab, document: dict[str, Any], **options: Any) -> BundleResult:

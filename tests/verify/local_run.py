@@ -10,20 +10,41 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence.writer import EvidenceWriter
-from labcheck.runner.process import run_command
+from labcheck.runner.process import ProcessResult, run_command
 from labcheck.runner.records import step_record, streams_of
+from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
 from labcheck.spec.placeholders import substitute
 
 ENGINE = {"host": {"kind": "local-shell", "docker_host": "none", "engine": {"id": "LOCAL:SHELL:TEST"}}}
 
 
-def run_locally(lab: Lab, student_id: str, out: Path, key: bytes | None = None) -> dict[str, Any]:
+def fabricated(output: Callable[[str], str]) -> Callable[[str, Path], ProcessResult]:
+    """What a forger does instead of running: the command's "output" typed by hand, exit 0."""
+
+    def execute(command: str, workdir: Path) -> ProcessResult:
+        raw = output(command).encode()
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        return ProcessResult(started, 0.01, 0, False, raw, stdout=raw, stderr=b"")
+
+    return execute
+
+
+def run_locally(
+    lab: Lab,
+    student_id: str,
+    out: Path,
+    key: PrivateKey | None = None,
+    execute: Callable[[str, Path], ProcessResult] | None = None,
+) -> dict[str, Any]:
+    """execute: how a command's result is obtained; by default it really runs under `sh`."""
     workdir = out / "work"
     workdir.mkdir(parents=True, exist_ok=True)
     writer = EvidenceWriter(
@@ -39,13 +60,16 @@ def run_locally(lab: Lab, student_id: str, out: Path, key: bytes | None = None) 
     values = lab.values_for_student(student_id)
     for step in lab.steps:
         command = substitute(step.run, values)
-        result = run_command(
-            ["sh", "-c", command],
-            env=dict(os.environ),
-            cwd=str(workdir),
-            use_pty=False,
-            timeout_s=step.timeout_s,
-        )
+        if execute is not None:
+            result = execute(command, workdir)
+        else:
+            result = run_command(
+                ["sh", "-c", command],
+                env=dict(os.environ),
+                cwd=str(workdir),
+                use_pty=False,
+                timeout_s=step.timeout_s,
+            )
         streams = streams_of(result)
         for capture in step.captures:
             assert capture.pattern is not None

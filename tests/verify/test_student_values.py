@@ -10,7 +10,7 @@ import pytest
 
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
-from labcheck.verify.result import PASSED, TAMPERED
+from labcheck.verify.result import CONSISTENT, TAMPERED
 from tests.verify.forge import forge_chain, reasons, verdict_of, verify
 from tests.verify.local_run import run_locally
 
@@ -27,9 +27,9 @@ def alice(small_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     return run_locally(small_lab, "alice", tmp_path_factory.mktemp("alice"))
 
 
-def test_own_bundle_passes(small_lab: Lab, alice: dict[str, Any]) -> None:
+def test_own_bundle_is_consistent(small_lab: Lab, alice: dict[str, Any]) -> None:
     result = verify(small_lab, copy.deepcopy(alice), expected_student="alice")
-    assert result.verdict == PASSED, result.named_failures()
+    assert result.verdict == CONSISTENT, result.named_failures()
     assert small_lab.values_for_student("alice")["lab_dir"] in alice["steps"][0]["transcript"]["text"]
 
 
@@ -60,7 +60,7 @@ def test_copied_bundle_with_the_id_changed_and_rechained(small_lab: Lab, alice: 
 def test_copied_bundle_with_the_values_rewritten_too(small_lab: Lab, alice: dict[str, Any]) -> None:
     """Replacing alice's value by bob's in every text is caught by rendering the raw bytes again.
 
-    (A forger who rewrites the raw bytes too is stopped only by a signature: see test_tampering.)"""
+    (A forger who rewrites the raw bytes too is stopped only by a signature: see test_signatures.)"""
     copied = copy.deepcopy(alice)
     alice_dir = small_lab.values_for_student("alice")["lab_dir"]
     bob_dir = small_lab.values_for_student("bob")["lab_dir"]

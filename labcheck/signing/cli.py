@@ -1,0 +1,60 @@
+"""`labcheck keygen`: the course's key pair, the private half readable by its owner only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from labcheck.signing.keys import PrivateKey, SigningKeyError
+
+PRIVATE_NAME = "course.key"
+PUBLIC_NAME = "course.pub"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "keygen",
+        help="make the course's Ed25519 key pair for signing evidence",
+        description=(
+            f"Write {PRIVATE_NAME} (the private key, PKCS#8 PEM, mode 0600: a CI secret the students "
+            f"cannot read) and {PUBLIC_NAME} (the public key, PEM: give it to whoever verifies). "
+            "The key id printed is the public key's fingerprint, sha256 of its DER form."
+        ),
+    )
+    parser.add_argument(
+        "-o", "--out", type=Path, default=Path("."), metavar="DIR", help="folder (default: .)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace a key pair already there")
+    parser.set_defaults(handler=run)
+
+
+def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+    try:
+        descriptor = os.open(path, flags, mode)
+    except FileExistsError:
+        raise SigningKeyError(f"{path}: already exists (a key pair in use? --force replaces it)") from None
+    except OSError as error:
+        raise SigningKeyError(f"{path}: cannot write it: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "wb") as stream:
+        os.fchmod(stream.fileno(), mode)  # also when --force replaced a file with wider permissions
+        stream.write(data)
+
+
+def run(args: argparse.Namespace) -> int:
+    folder: Path = args.out
+    if not folder.is_dir():
+        raise SigningKeyError(f"{folder}: no such folder")
+    private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
+    if not args.force:
+        for path in (private, public):
+            if path.exists():
+                raise SigningKeyError(f"{path}: already exists (a key pair in use? --force replaces it)")
+    key = PrivateKey.generate()
+    _write(private, key.pem(), 0o600, args.force)
+    _write(public, key.public.pem(), 0o644, args.force)
+    print(f"private key: {private} (keep it secret: a CI secret only the course can read)")
+    print(f"public key:  {public}")
+    print(f"key id:      {key.public.key_id}")
+    return 0

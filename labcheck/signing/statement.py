@@ -1,0 +1,67 @@
+"""The in-toto Statement v1 that the course CI signs: this evidence file, and what it says.
+
+The in-toto test-result predicate has no place for the student, the spec's hash or the chain
+head, so the predicate is labcheck's own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from labcheck.signing.dsse import EnvelopeError
+
+STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPE = "https://labcheck.dev/evidence-verdicts/v1"
+
+
+def predicate_of(document: Mapping[str, Any]) -> dict[str, Any]:
+    """What the signature vouches for, beyond the file's bytes: who, what lab and spec, what came of it."""
+    return {
+        "lab": {"id": document["lab"]["id"], "version": document["lab"].get("version")},
+        "spec": {"sha256": document["spec"]["sha256"]},
+        "student": {"id": document["student"].get("id")},
+        "chain": {"genesis": document["chain"]["genesis"], "head": document["chain"]["head"]},
+        "run": {"status": document["run"].get("status"), "finished_at": document["run"].get("finished_at")},
+        "steps": [{"id": record["id"], "outcome": record["outcome"]} for record in document["steps"]],
+        "labcheck_version": document.get("labcheck_version"),
+    }
+
+
+def evidence_statement(name: str, sha256: str, document: Mapping[str, Any]) -> bytes:
+    statement = {
+        "_type": STATEMENT_TYPE,
+        "subject": [{"name": name, "digest": {"sha256": sha256}}],
+        "predicateType": PREDICATE_TYPE,
+        "predicate": predicate_of(document),
+    }
+    return json.dumps(statement, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Statement:
+    subject_name: str
+    subject_sha256: str
+    predicate: Mapping[str, Any]
+
+
+def parse_statement(payload: bytes) -> Statement:
+    try:
+        statement = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise EnvelopeError("its payload is not a JSON statement") from None
+    if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
+        raise EnvelopeError(f"its payload is not an in-toto Statement v1 ({STATEMENT_TYPE})")
+    if statement.get("predicateType") != PREDICATE_TYPE:
+        raise EnvelopeError(f"its predicate is not labcheck's ({PREDICATE_TYPE})")
+    subjects = statement.get("subject")
+    if not isinstance(subjects, list) or len(subjects) != 1 or not isinstance(subjects[0], dict):
+        raise EnvelopeError("its statement must name exactly one subject, the evidence file")
+    digest = subjects[0].get("digest")
+    sha256 = digest.get("sha256") if isinstance(digest, dict) else None
+    predicate = statement.get("predicate")
+    if not isinstance(sha256, str) or not isinstance(predicate, dict):
+        raise EnvelopeError("its statement lacks the evidence's sha256 or its predicate")
+    return Statement(str(subjects[0].get("name", "")), sha256, predicate)

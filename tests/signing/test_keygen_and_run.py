@@ -1,0 +1,87 @@
+"""`labcheck keygen`, and the signing key handed to `labcheck run` / `pytest --labcheck`."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labcheck.cli import main
+from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey, read_public_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_keygen_writes_a_pair_with_a_private_half_only_its_owner_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keygen", "-o", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    private, public = tmp_path / "course.key", tmp_path / "course.pub"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert private.read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")  # PKCS#8
+    assert public.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    key = PrivateKey.from_pem(private.read_bytes(), "course.key")
+    assert key.public == read_public_key(public)
+    assert f"key id:      {key.public.key_id}" in out
+    message = b"evidence"
+    assert read_public_key(public).verifies(key.sign(message), message)
+
+
+def test_keygen_never_overwrites_a_key_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keygen", "-o", str(tmp_path)]) == 0
+    first = (tmp_path / "course.key").read_bytes()
+    assert main(["keygen", "-o", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "course.key: already exists" in err and "--force" in err and "Traceback" not in err
+    assert (tmp_path / "course.key").read_bytes() == first
+    (tmp_path / "course.key").chmod(0o644)
+    assert main(["keygen", "-o", str(tmp_path), "--force"]) == 0
+    assert (tmp_path / "course.key").read_bytes() != first
+    assert stat.S_IMODE((tmp_path / "course.key").stat().st_mode) == 0o600
+    assert main(["keygen", "-o", str(tmp_path / "nowhere")]) == 2
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "message"),
+    [
+        ({SIGNING_KEY_ENV: "not a key"}, [], f"the signing key in ${SIGNING_KEY_ENV}: not an unencrypted"),
+        ({}, ["--signing-key-env", "COURSE_KEY_X"], "COURSE_KEY_X: that environment variable is not set"),
+    ],
+)
+def test_run_with_a_bad_signing_key_stops_before_anything_runs(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    env: dict[str, str],
+    args: list[str],
+    message: str,
+) -> None:
+    monkeypatch.delenv(SIGNING_KEY_ENV, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # (Options before the spec: the current parser hands whatever follows the last option to pytest.)
+    code = main(["run", *args, "--out", str(tmp_path / "out"), str(ROOT / "specs" / "ops-stage1")])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+    assert "not a key" not in err  # a secret pasted by mistake is never echoed
+    assert not (tmp_path / "out").exists()
+
+
+def test_pytest_labcheck_with_a_bad_signing_key_is_a_usage_error(tmp_path: Path) -> None:
+    env = {**os.environ, SIGNING_KEY_ENV: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--labcheck", "-p", "no:cacheprovider", "--collect-only", "-q"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == pytest.ExitCode.USAGE_ERROR
+    assert f"the signing key in ${SIGNING_KEY_ENV}: not an unencrypted private key in PEM" in done.stderr

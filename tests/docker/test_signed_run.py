@@ -1,0 +1,80 @@
+"""A real run on the kit signed with the course's key, checked by `labcheck verify --pubkey`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey
+from tests.docker.labrun import ROOT
+
+pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
+
+HELLO = """\
+labcheck: 1
+lab: {id: signed-hello, title: Hola con firma, language: es, version: "1"}
+nodes: [{name: node1}]
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: hello
+        title: Hola desde un contenedor
+        run: docker container run hello-world
+        expect:
+          exit_code: 0
+          output: [{contains: "Hello from Docker!"}]
+          state:
+            - image: {ref: "hello-world:latest", exists: true}
+"""
+
+
+def labcheck(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "labcheck", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_signed_run_on_the_kit_verifies_and_an_edit_is_caught(tmp_path: Path) -> None:
+    spec = tmp_path / "spec" / "lab.yaml"
+    spec.parent.mkdir()
+    spec.write_text(HELLO, encoding="utf-8")
+    key = PrivateKey.generate()
+    (tmp_path / "course.pub").write_bytes(key.public.pem())
+    env = {k: v for k, v in os.environ.items() if k != SIGNING_KEY_ENV}
+    env["COURSE_SIGNING_KEY"] = key.pem().decode()
+    out = tmp_path / "out"
+    done = labcheck(
+        "run", "--signing-key-env", "COURSE_SIGNING_KEY", "--student-id", "ana", "--out", str(out),
+        str(spec), env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    envelope = json.loads((out / "evidence.intoto.jsonl").read_text(encoding="utf-8"))
+    assert envelope["signatures"][0]["keyid"] == key.public.key_id
+    verify = ["verify", str(out), "--spec", str(spec), "--student-id", "ana"]
+    checked = labcheck(*verify, "--pubkey", str(tmp_path / "course.pub"))
+    assert checked.returncode == 0, checked.stdout
+    assert f"signed (key {key.public.key_id[:16]}…)" in checked.stdout
+    assert "Firmada con Ed25519 por la clave" in (out / "informe.html").read_text(encoding="utf-8")
+
+    copied = tmp_path / "copia"
+    shutil.copytree(out, copied)
+    evidence = copied / "evidence.json"
+    evidence.write_bytes(evidence.read_bytes().replace(b"Hello from Docker!", b"Hello from Dockex!", 1))
+    checked = labcheck("verify", str(copied), "--spec", str(spec), "--pubkey", str(tmp_path / "course.pub"))
+    assert checked.returncode == 1 and "the signature is for another evidence file" in checked.stdout
+    (copied / "evidence.intoto.jsonl").unlink()
+    checked = labcheck("verify", str(copied), "--spec", str(spec), "--pubkey", str(tmp_path / "course.pub"))
+    assert checked.returncode == 1 and "not signed" in checked.stdout

@@ -1,20 +1,25 @@
-"""Bundles verified per second and peak memory, over 1,000 bundles made from the real one.
+"""Signed bundles verified per second and peak memory, over 1,000 bundles made from the real one.
 
     .venv/bin/python bench/verify_bundles.py [--bundles N] [--jobs N] [EVIDENCE]
 
 Each bundle is the real evidence of specs/ops-stage1 (tests/data/evidence/ops-stage1.json by
-default), copied under another file name. The student id stays the real one: the bundled lab
-derives a line of its output from the student id, so a bundle relabelled for another student
-is (rightly) caught as tampered and would not count as honest. One in ten is tampered with
-(a transcript edited, a verdict flipped, a step removed, two swapped, or a broken file).
-Timed: finding the bundles in the folder and verifying them all (`labcheck.verify.batch`),
-then the whole `labcheck verify` command with its CSV. Goal: >= 500 bundles/s on 2 cores.
+default), copied under another file name and signed with a course key made for the run, as
+the course CI signs (evidence.intoto.jsonl beside it). The student id stays the real one: the
+bundled lab derives a line of its output from the student id, so a bundle relabelled for
+another student is (rightly) caught as tampered and would not count as honest. One in ten is
+tampered with after signing (a transcript edited, a verdict flipped and re-chained, a step
+removed, signed by another key, or a broken file). Timed: finding the bundles in the folder
+and verifying them all with the public key (`labcheck.verify.batch`), then the whole
+`labcheck verify --pubkey` command with its CSV, and a bare loop that only reads each file,
+parses its JSON and hashes its bytes (the floor any verifier pays).
+Goal: >= 1,000 bundles/s on 2 cores, within 2x of the bare loop's CPU time per bundle.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import hashlib
 import json
 import os
 import resource
@@ -45,7 +50,11 @@ def rechain(document: dict[str, Any]) -> None:
     document["chain"]["head"] = chain.head(previous, document)
 
 
-def tamper(document: dict[str, Any], kind: int) -> str:
+def tamper(document: dict[str, Any], kind: int, path: Path) -> str:
+    """Edit a signed bundle after the fact (the signature is left as it was)."""
+    from labcheck.signing.files import sign_evidence_file
+    from labcheck.signing.keys import PrivateKey
+
     steps = document["steps"]
     if kind == 0:
         steps[4]["transcript"]["text"] = steps[4]["transcript"]["text"].replace("hello", "hellp")
@@ -58,11 +67,13 @@ def tamper(document: dict[str, Any], kind: int) -> str:
     if kind == 2:
         del steps[10]
         return "removed"
-    steps[3], steps[4] = steps[4], steps[3]
-    return "swapped"
+    sign_evidence_file(path, document, PrivateKey.generate())
+    return "another key"
 
 
-def make_bundles(real: dict[str, Any], folder: Path, count: int) -> Counter[str]:
+def make_bundles(real: dict[str, Any], folder: Path, count: int, key: Any) -> Counter[str]:
+    from labcheck.signing.files import sign_evidence_file
+
     made: Counter[str] = Counter()
     for number in range(count):
         student = f"alumno-{number:04d}"
@@ -73,12 +84,30 @@ def make_bundles(real: dict[str, Any], folder: Path, count: int) -> Counter[str]
             continue
         document = copy.deepcopy(real)
         rechain(document)
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+        sign_evidence_file(path, document, key)
         if number % 10 == 9:
-            made[tamper(document, (number // 10) % 5)] += 1
+            kind = tamper(document, (number // 10) % 5, path)
+            if kind != "another key":
+                path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+            made[kind] += 1
         else:
             made["honest"] += 1
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     return made
+
+
+def bare_loop(folder: Path, loads: Any) -> float:
+    """CPU seconds per bundle to read, parse and hash every file: no verifier can do less."""
+    paths = sorted(folder.glob("*.json"))
+    before = time.process_time()
+    for path in paths:
+        raw = path.read_bytes()
+        hashlib.sha256(raw).hexdigest()
+        try:
+            loads(raw)
+        except ValueError:
+            pass
+    return (time.process_time() - before) / len(paths)
 
 
 def _cpu_s() -> float:
@@ -100,16 +129,20 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
+    from labcheck.signing.keys import PrivateKey
     from labcheck.spec.loader import load_lab
     from labcheck.verify.batch import find_bundles, verify_all
     from labcheck.verify.verifier import VerifyOptions
 
     real = json.loads(args.evidence.read_text(encoding="utf-8"))
     lab = load_lab(SPEC)
+    key = PrivateKey.generate()
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary) / "submissions"
         folder.mkdir()
-        made = make_bundles(real, folder, args.bundles)
+        pubkey = Path(temporary) / "course.pub"
+        pubkey.write_bytes(key.public.pem())
+        made = make_bundles(real, folder, args.bundles, key)
         size_mb = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
         print(f"{args.bundles} bundles ({size_mb:.0f} MB): {dict(made)}")
         print(f"cores: {os.cpu_count()}, workers: {args.jobs}")
@@ -117,7 +150,8 @@ def main() -> int:
         started = time.perf_counter()
         cpu_before = _cpu_s()
         found = find_bundles([folder], ids_from_names=False)
-        results = list(verify_all(lab, found.submissions, VerifyOptions(), args.jobs))
+        options = VerifyOptions(public_key=key.public)
+        results = list(verify_all(lab, found.submissions, options, args.jobs))
         elapsed = time.perf_counter() - started
         cpu_ms = (_cpu_s() - cpu_before) * 1000 / len(results)
         verdicts = Counter(result.verdict for result in results)
@@ -134,6 +168,14 @@ def main() -> int:
             f"peak memory: main {_peak_mb(resource.RUSAGE_SELF):.0f} MB, largest worker "
             f"{_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
         )
+        import orjson
+
+        for name, loads in (("json.loads", json.loads), ("orjson.loads", orjson.loads)):
+            floor_ms = bare_loop(folder, loads) * 1000
+            print(
+                f"bare loop (read, {name}, sha256 of each file; one process): {floor_ms:.2f} ms CPU per "
+                f"bundle; the verifier takes {cpu_ms / floor_ms:.2f}x that"
+            )
 
         started = time.perf_counter()
         command = [
@@ -145,6 +187,8 @@ def main() -> int:
             "--spec",
             str(SPEC),
             "-q",
+            "--pubkey",
+            str(pubkey),
             "--csv",
             str(Path(temporary) / "out.csv"),
         ]

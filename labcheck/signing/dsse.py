@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from labcheck.errors import LabcheckError
 from labcheck.signing.keys import PrivateKey, PublicKey
 
@@ -71,11 +73,10 @@ def _b64(value: Any, what: str) -> bytes:
 
 def parse_envelope(data: bytes) -> Envelope:
     """The first line of a `.intoto.jsonl` file (or a whole JSON file) as an envelope."""
-    text = data.decode("utf-8", errors="replace").strip()
-    first = text.splitlines()[0] if text else ""
+    first = data.strip().split(b"\n", 1)[0]
     try:
-        document = json.loads(first)
-    except (json.JSONDecodeError, RecursionError):
+        document = orjson.loads(first)
+    except orjson.JSONDecodeError:
         raise EnvelopeError("not a JSON envelope") from None
     if not isinstance(document, dict):
         raise EnvelopeError("not a JSON object")

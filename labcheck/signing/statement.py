@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from labcheck.signing.dsse import EnvelopeError
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -49,8 +51,8 @@ class Statement:
 
 def parse_statement(payload: bytes) -> Statement:
     try:
-        statement = json.loads(payload)
-    except (ValueError, RecursionError):
+        statement = orjson.loads(payload)
+    except orjson.JSONDecodeError:
         raise EnvelopeError("its payload is not a JSON statement") from None
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
         raise EnvelopeError(f"its payload is not an in-toto Statement v1 ({STATEMENT_TYPE})")

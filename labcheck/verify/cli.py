@@ -63,6 +63,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="also render every transcript again from its raw bytes and compare (slower)",
     )
     parser.add_argument(
+        "--rejudge-signed",
+        action="store_true",
+        help="also judge signed bundles again from their transcripts (a check of labcheck itself; slower)",
+    )
+    parser.add_argument(
         "--accept-unsigned",
         action="store_true",
         help="exit 0 for unsigned bundles that are consistent (anyone could have made them; "
@@ -86,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         public_key=read_public_key(args.pubkey) if args.pubkey else None,
         max_bytes=int(args.max_size * 1024 * 1024),
         rerender=args.rerender,
+        rejudge_signed=args.rejudge_signed,
     )
     found = find_bundles(args.bundles, ids_from_names=args.ids_from_names, student_id=args.student_id)
     results = [*found.unreadable, *verify_all(lab, found.submissions, options, args.jobs)]

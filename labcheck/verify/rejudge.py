@@ -30,7 +30,7 @@ def streams_of(step: Step, record: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
     text = str(value).replace("\n", "⏎")
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 
@@ -72,14 +72,14 @@ def rejudge_run_step(
         elif not check.passed:
             failed_rules.append(check.rule)
             description = matcher.description or check.description
-            failures.append(f"{description}: got «{_shown(check.actual)}»")
+            failures.append(f"{description}: got «{shown(check.actual)}»")
     recorded_states = [c for c in record["checks"] if c.get("kind") == "state"]
     for state_check in step.state_checks:
         _state(state_check, recorded_states, values, findings, failures, signed=signed)
     failed_captures = [
         c for c in record["checks"] if c.get("kind") == "capture" and c.get("verdict") == "failed"
     ]
-    failures += [f"{c.get('description')}: {_shown(c.get('actual'))}" for c in failed_captures]
+    failures += [f"{c.get('description')}: {shown(c.get('actual'))}" for c in failed_captures]
     for recorded in record["checks"]:
         if recorded.get("kind") == "output" and recorded.get("verdict") == "passed":
             if recorded.get("rule") in failed_rules:
@@ -109,13 +109,13 @@ def _state(
     filled = _filled(check.params, values)
     rules = ({check.kind: filled}, {check.kind: check.params})
     match = next((r for r in recorded if r.get("rule") in rules), None)
-    description = check.description or f"{check.kind} {_shown(filled)}"
+    description = check.description or f"{check.kind} {shown(filled)}"
     if match is None:
         findings.tampering.append(f"the state check «{description}» is not recorded")
         return
     verdict = match.get("verdict")
     if verdict == "failed":
-        failures.append(f"{match.get('description') or description}: {_shown(match.get('actual'))}")
+        failures.append(f"{match.get('description') or description}: {shown(match.get('actual'))}")
     elif not signed and verdict == "passed":
         findings.unproven.append(f"state check only the bundle's word (unsigned): {description}")
 

@@ -20,7 +20,7 @@ from labcheck.verify.bundle import (
     evidence_file,
     read_bundle_bytes,
 )
-from labcheck.verify.rejudge import rejudge_run_step, skip_problems, streams_of
+from labcheck.verify.rejudge import rejudge_run_step, shown, skip_problems, streams_of
 from labcheck.verify.result import (
     CONSISTENT,
     ERROR,
@@ -41,6 +41,8 @@ class VerifyOptions:
     public_key: PublicKey | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     rerender: bool = False  # re-render every transcript from its raw bytes (slower)
+    # Judge signed bundles again too: a check of labcheck itself, not of the student (slower).
+    rejudge_signed: bool = False
 
 
 class Verifier:
@@ -96,7 +98,12 @@ class Verifier:
         if signature is None:
             signature = check_signature(None, document, None, self.options.public_key)
         problems = integrity.identity_problems(document, self.lab, expected_student)
-        chain_check = integrity.check_chain(document)
+        if signature.signed:
+            # The course key signed these very bytes, and its statement names this genesis and head:
+            # the chain was computed by the course CI, and no byte of it can have changed since.
+            chain_check = integrity.ChainCheck((), frozenset())
+        else:
+            chain_check = integrity.check_chain(document)
         problems += chain_check.problems
         problems += signature.problems
         problems += integrity.summary_problems(document)
@@ -110,11 +117,15 @@ class Verifier:
         same = expected_student is None or integrity.same_student(student, expected_student)
         values = self.lab.values_for_student(student if same else expected_student)
         signed = signature.signed and not problems and not chain_check.broken_links
-        findings = self._judge_steps(document, alignment, chain_check, values, signed)
-        for step_id, messages in crosscheck.image_fact_problems(
-            self.steps, values, document["images"]
-        ).items():
-            findings[step_id].tampering += messages
+        # A signed bundle is what the course CI recorded with this very spec: its outcomes are the CI's
+        # verdicts. Judging its transcripts again would only check labcheck against itself.
+        judged = not signed or self.options.rejudge_signed
+        findings = self._judge_steps(document, alignment, chain_check, values, signed, judged)
+        if judged:
+            for step_id, messages in crosscheck.image_fact_problems(
+                self.steps, values, document["images"]
+            ).items():
+                findings[step_id].tampering += messages
         verdicts = tuple(findings[step.id].verdict(signed=signed) for step in self.steps)
         return BundleResult(
             path=path,
@@ -134,6 +145,7 @@ class Verifier:
         chain_check: integrity.ChainCheck,
         values: dict[str, str],
         signed: bool,
+        judged: bool,
     ) -> dict[str, StepFindings]:
         findings: dict[str, StepFindings] = {}
         recorded_outcomes: dict[str, str] = {}
@@ -151,7 +163,10 @@ class Verifier:
                     "its record does not match the hash chain (edited, or the step before it removed)"
                 )
             recorded_outcomes[step.id] = str(record["outcome"])
-            self._judge_step(step, record, values, recorded_outcomes, found, signed=signed)
+            if judged:
+                self._judge_step(step, record, values, recorded_outcomes, found, signed=signed)
+            else:
+                _take_recorded(record, found)
         return findings
 
     def _judge_step(
@@ -215,6 +230,23 @@ class Verifier:
             found.failures.append("not run: the run stopped before it")
         else:
             found.failures.append("missing from the bundle (not run, or removed)")
+
+
+def _take_recorded(record: Mapping[str, Any], found: StepFindings) -> None:
+    """The signed record's own verdict, with the checks it recorded as failed."""
+    outcome = record["outcome"]
+    reason = record.get("reason")
+    if outcome == "skipped":
+        found.skipped = str(reason or "skipped")
+    elif outcome == "error":
+        found.failures.append(f"error: {reason or 'the step could not run'}")
+    elif outcome != "passed":
+        failed = [
+            f"{check.get('description')}: {shown(check.get('actual'))}"
+            for check in record["checks"]
+            if check.get("verdict") == "failed"
+        ]
+        found.failures += failed or [str(reason or "recorded as failed")]
 
 
 def _run_stopped_early(document: Mapping[str, Any], missing: list[str], steps: tuple[Step, ...]) -> bool:

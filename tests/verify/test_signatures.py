@@ -259,3 +259,33 @@ def test_the_runner_signs_at_the_end_and_the_signature_holds(
     code, text, _ = run(capsys, out, "--spec", SMALL_SPEC, "--pubkey", pubkey, "--student-id", "ana")
     assert code == 0, text
     assert "summary: 1 signed (of 1)" in text
+
+
+def test_a_signed_bundle_is_taken_as_recorded_unless_asked_to_judge_it_again(
+    lab: Lab, tmp_path: Path, course_key: PrivateKey, real_document: dict[str, Any]
+) -> None:
+    """What the course CI signed is its verdict; --rejudge-signed checks labcheck against itself."""
+    document = copy.deepcopy(real_document)
+    record = step(document, "run-echo")
+    record["transcript"]["text"] = "hello from somewhere else"  # as a faulty runner might record it
+    path = sign(forge_chain(document), tmp_path / "evidence.json", course_key)
+    result = verify_file(lab, path, public_key=course_key.public)
+    assert result.verdict == SIGNED
+    again = verify_file(lab, path, public_key=course_key.public, rejudge_signed=True)
+    assert again.verdict == TAMPERED
+    assert next(s for s in again.steps if s.id == "run-echo").status == TAMPERED
+
+
+def test_a_signed_failed_step_names_the_checks_that_failed(
+    lab: Lab, tmp_path: Path, course_key: PrivateKey, real_document: dict[str, Any]
+) -> None:
+    document = copy.deepcopy(real_document)
+    record = step(document, "run-echo")
+    record["outcome"] = "failed"
+    output_check = next(c for c in record["checks"] if c["kind"] == "output")
+    output_check.update(verdict="failed", actual="hola")
+    path = sign(forge_chain(document), tmp_path / "evidence.json", course_key)
+    result = verify_file(lab, path, public_key=course_key.public)
+    assert result.verdict == "failed" and result.signed
+    verdict = next(s for s in result.steps if s.id == "run-echo")
+    assert verdict.status == "failed" and verdict.reasons == (f"{output_check['description']}: hola",)

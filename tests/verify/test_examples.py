@@ -45,3 +45,6 @@ def test_the_student_workflow_takes_the_spec_from_the_course() -> None:
     text = (EXAMPLES / "labcheck.yml").read_text(encoding="utf-8")
     assert 'run "course/specs/$LAB"' in text and "kit up --online" in text
     assert "informe.pdf" in text and "evidence.json" in text
+    # Signed in the course repository, verified with the public key, the envelope uploaded too.
+    assert "LABCHECK_SIGNING_KEY: ${{ secrets.LABCHECK_SIGNING_KEY }}" in text
+    assert "--pubkey course/course.pub" in text and "out/evidence.intoto.jsonl" in text

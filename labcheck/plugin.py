@@ -383,7 +383,13 @@ class LabcheckSession:
             self.reports.append(f"evidencia: {run.evidence_path}")
             if run.evidence_problem:
                 self.reports.append(f"evidencia: {run.evidence_problem}")
-            elif not self.config.getoption("labcheck_no_report"):
+                continue
+            if self.signing_key is not None:
+                from labcheck.signing.files import envelope_path
+
+                key_id = self.signing_key.public.key_id
+                self.reports.append(f"firma: {envelope_path(run.evidence_path)} (clave {key_id[:16]}…)")
+            if not self.config.getoption("labcheck_no_report"):
                 try:
                     self.reports.extend(self._render(run))
                 except KeyboardInterrupt:

@@ -61,6 +61,7 @@ def test_signed_run_on_the_kit_verifies_and_an_edit_is_caught(tmp_path: Path) ->
         str(spec), env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert f"firma: {out / 'evidence.intoto.jsonl'} (clave {key.public.key_id[:16]}…)" in done.stdout
     envelope = json.loads((out / "evidence.intoto.jsonl").read_text(encoding="utf-8"))
     assert envelope["signatures"][0]["keyid"] == key.public.key_id
     verify = ["verify", str(out), "--spec", str(spec), "--student-id", "ana"]

@@ -72,10 +72,21 @@ def test_run_with_a_bad_signing_key_stops_before_anything_runs(
     assert not (tmp_path / "out").exists()
 
 
-def test_pytest_labcheck_with_a_bad_signing_key_is_a_usage_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], f"the signing key in ${SIGNING_KEY_ENV}: not an unencrypted private key in PEM"),
+        (
+            ["--labcheck-signing-key-env", "NO_SUCH_KEY_X"],
+            "NO_SUCH_KEY_X: that environment variable is not set",
+        ),
+    ],
+)
+def test_pytest_labcheck_with_a_bad_signing_key_is_a_usage_error(args: list[str], message: str) -> None:
     env = {**os.environ, SIGNING_KEY_ENV: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"}
+    command = [sys.executable, "-m", "pytest", "--labcheck", "-p", "no:cacheprovider", "--collect-only", "-q"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--labcheck", "-p", "no:cacheprovider", "--collect-only", "-q"],
+        [*command, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -84,4 +95,4 @@ def test_pytest_labcheck_with_a_bad_signing_key_is_a_usage_error(tmp_path: Path)
         check=False,
     )
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
-    assert f"the signing key in ${SIGNING_KEY_ENV}: not an unencrypted private key in PEM" in done.stderr
+    assert message in done.stderr and "AAAA" not in done.stderr

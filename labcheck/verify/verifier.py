@@ -98,7 +98,7 @@ class Verifier:
         if signature is None:
             signature = check_signature(None, document, None, self.options.public_key)
         problems = integrity.identity_problems(document, self.lab, expected_student)
-        if signature.signed:
+        if signature.signed and not self.options.rejudge_signed:
             # The course key signed these very bytes, and its statement names this genesis and head:
             # the chain was computed by the course CI, and no byte of it can have changed since.
             chain_check = integrity.ChainCheck((), frozenset())

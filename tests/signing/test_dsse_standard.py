@@ -121,3 +121,28 @@ def test_envelope_verifies_with_securesystemslib(
     )
     with pytest.raises(VerificationError):
         parsed.verify([other], 1)
+
+
+def test_an_envelope_made_by_securesystemslib_verifies_in_labcheck(tmp_path: Path, key: PrivateKey) -> None:
+    """The other way round: securesystemslib signs labcheck's statement; labcheck verify accepts it."""
+    from securesystemslib.dsse import Envelope
+    from securesystemslib.signer import CryptoSigner, SSlibKey
+
+    from labcheck.signing.files import envelope_path
+    from labcheck.signing.statement import evidence_statement
+    from labcheck.spec.loader import load_lab
+    from labcheck.verify.verifier import Verifier, VerifyOptions
+
+    evidence = tmp_path / "evidence.json"
+    shutil.copy(EVIDENCE, evidence)
+    document = json.loads(evidence.read_text(encoding="utf-8"))
+    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    envelope = Envelope(
+        evidence_statement(evidence.name, digest, document), "application/vnd.in-toto+json", {}
+    )
+    public = SSlibKey.from_crypto(key.key.public_key(), keyid=key.public.key_id)
+    envelope.sign(CryptoSigner(key.key, public))
+    envelope_path(evidence).write_text(json.dumps(envelope.to_dict()), encoding="utf-8")
+    lab = load_lab(Path(__file__).resolve().parents[2] / "specs" / "ops-stage1")
+    result = Verifier(lab, VerifyOptions(public_key=key.public)).verify_path(evidence)
+    assert result.verdict == "signed", result.named_failures()

@@ -7,6 +7,7 @@ user_properties. The runner knows nothing about pytest; this module only adapts 
 from __future__ import annotations
 
 import base64
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -125,9 +126,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(tracker, "labcheck-selection")
     try:
         # Read once, before anything runs: a bad key stops the run instead of leaving it unsigned.
-        signing_key = private_key_from_env(config.getoption("labcheck_signing_key_env"))
+        key_variable = config.getoption("labcheck_signing_key_env")
+        signing_key = private_key_from_env(key_variable)
     except LabcheckError as error:
         raise pytest.UsageError(str(error)) from None
+    if key_variable:
+        # Held in memory from here on: a variable of any name is gone before a step could print it
+        # (LABCHECK_SIGNING_KEY itself is left out of every step's environment by name).
+        os.environ.pop(key_variable, None)
     config.pluginmanager.register(LabcheckSession(config, tracker, signing_key), "labcheck-session")
 
 

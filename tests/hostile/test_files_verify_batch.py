@@ -164,3 +164,23 @@ def test_a_read_that_takes_too_long_is_given_up(tmp_path: Path) -> None:
     (tmp_path / "slow.json").write_text("{}")
     with pytest.raises(FileRefused, match=r"took more than 0 s to read: not read"):
         read_regular(tmp_path / "slow.json", Limits(max_bytes=1024, timeout_s=0))
+
+
+def test_a_fifo_for_a_signature_envelope_does_not_hang_verify(lab: Lab, tmp_path: Path) -> None:
+    """With --pubkey the envelope beside each bundle is read as carefully as the bundle itself."""
+    from labcheck.signing.keys import PrivateKey
+
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    write_bundle(genuine(lab, "ana", tmp_path / "run"), submissions / "ana.json")
+    os.mkfifo(submissions / "ana.intoto.jsonl")
+    pubkey = tmp_path / "course.pub"
+    pubkey.write_bytes(PrivateKey.generate().public.pem())
+    command = [sys.executable, "-m", "labcheck", "verify", str(submissions), "--spec", str(PER_STUDENT)]
+    done = subprocess.run(
+        [*command, "--ids-from-names", "--pubkey", str(pubkey)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 1
+    assert "the signature envelope cannot be read" in done.stdout
+    assert "ana.intoto.jsonl: is a FIFO (named pipe)" in done.stdout
+    assert "Traceback" not in done.stderr

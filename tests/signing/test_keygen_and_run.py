@@ -96,3 +96,32 @@ def test_pytest_labcheck_with_a_bad_signing_key_is_a_usage_error(args: list[str]
     )
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert message in done.stderr and "AAAA" not in done.stderr
+
+
+PROBE = """
+import os
+
+
+def pytest_collection_finish(session):
+    print("key still in the environment:", "COURSE_PEM" in os.environ)
+"""
+
+
+def test_a_key_in_a_variable_of_any_name_is_gone_before_any_step(tmp_path: Path) -> None:
+    """Steps get the environment minus secrets by name; a key variable named COURSE_PEM would pass
+    that filter, so the plugin drops it once the key is read."""
+    (tmp_path / "probe_env.py").write_text(PROBE, encoding="utf-8")
+    env = {**os.environ, "COURSE_PEM": PrivateKey.generate().pem().decode(), "PYTHONPATH": str(tmp_path)}
+    env.pop(SIGNING_KEY_ENV, None)
+    base = [sys.executable, "-m", "pytest", "--labcheck", "-p", "no:cacheprovider", "-p", "probe_env", "-s"]
+    for extra, still_there in ((["--labcheck-signing-key-env", "COURSE_PEM"], False), ([], True)):
+        done = subprocess.run(
+            [*base, "--collect-only", "-q", *extra],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert f"key still in the environment: {still_there}" in done.stdout, done.stdout + done.stderr

@@ -119,15 +119,23 @@ def test_the_github_lab_workflow_runs_as_written(tmp_path: Path) -> None:
 
 
 def test_the_gitlab_pipeline_runs_as_written(tmp_path: Path) -> None:
-    project = tmp_path / "builds" / STUDENT  # the student's project is the job's folder
-    _checkouts(project, project)
-    predefined = {"CI_PROJECT_NAME": STUDENT, "CI_PROJECT_DIR": str(project), "GITLAB_USER_NAME": "Ana Pérez"}
+    project = tmp_path / "builds" / "docker-course"  # the course project is the job's folder
+    shutil.copytree(ROOT / "specs", project / "specs")
+    student = project / "student"  # the student project, as the pipeline clones it
+    student.mkdir()
+    for name in ("index.js", "Dockerfile"):
+        shutil.copy(ROOT / "specs" / "ops-stage1" / name, student / name)
+    key = PrivateKey.generate()
+    (project / "course.pub").write_bytes(key.public.pem())
+    predefined = {"CI_PROJECT_NAME": "docker-course", "CI_PROJECT_DIR": str(project)}
     lines = gitlab_lines(GITLAB, predefined)
     assert [line.subcommand for line in lines] == ["validate", "kit", "run", "verify"]
-    # GitLab's Docker-in-Docker service and the kit's folder in the project, as this machine has them.
+    # GitLab's Docker-in-Docker service and the kit's folder in the project, as this machine has them;
+    # STUDENT as "Run pipeline" sets it, the course's key as its CI/CD variable.
     machine = {
         "DOCKER_HOST": os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"),
-        "GITLAB_USER_NAME": "Ana Pérez",
+        "STUDENT": STUDENT,
+        "LABCHECK_SIGNING_KEY": key.pem().decode(),
     }
     lines = [
         CommandLine(line.text, {k: v for k, v in line.env.items() if k != "LABCHECK_KIT_HOME"})
@@ -135,3 +143,5 @@ def test_the_gitlab_pipeline_runs_as_written(tmp_path: Path) -> None:
     ]
     outputs = _run_template(lines, project, machine)
     _check_outputs(project / "out", outputs)
+    assert (project / "out" / "evidence.intoto.jsonl").is_file()
+    assert f"signed (key {key.public.key_id[:16]}…)" in outputs["verify"]

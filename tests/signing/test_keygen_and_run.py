@@ -64,8 +64,7 @@ def test_run_with_a_bad_signing_key_stops_before_anything_runs(
     monkeypatch.delenv(SIGNING_KEY_ENV, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    # (Options before the spec: the current parser hands whatever follows the last option to pytest.)
-    code = main(["run", *args, "--out", str(tmp_path / "out"), str(ROOT / "specs" / "ops-stage1")])
+    code = main(["run", str(ROOT / "specs" / "ops-stage1"), "--out", str(tmp_path / "out"), *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert "not a key" not in err  # a secret pasted by mistake is never echoed

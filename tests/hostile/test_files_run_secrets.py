@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from labcheck.evidence.chain import SIGNING_KEY_ENV
-from tests.hostile.files_inputs import SECRET_KEY
+from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey
 from tests.report.conftest import pdf_text
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS = {
-    SIGNING_KEY_ENV: SECRET_KEY,
+    # A real key (labcheck run refuses one that is not): the run signs, and the key never shows.
+    SIGNING_KEY_ENV: PrivateKey.generate().pem().decode(),
     "GITHUB_TOKEN": "ghs_the-runners-own-token",
     "CI_JOB_TOKEN": "glcbt-the-job-token",
     "COURSE_DB_PASSWORD_URL": "postgres://teacher:hunter2@db/notas",

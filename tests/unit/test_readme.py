@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from labcheck.signing.files import sign_evidence_file
+from labcheck.signing.keys import PrivateKey
 from labcheck.spec.loader import load_lab
 from tests.readme_commands import NOT_RUN_HERE, block_with, is_synopsis, sh_blocks
 
@@ -37,7 +40,7 @@ def test_every_readme_command_is_run_by_a_test_or_says_why_not() -> None:
         *block_with("scripts/lab.sh")[:1],  # tests/docker/test_readme_commands.py
         *block_with("labcheck --version"),  # tests/docker/test_readme_commands.py
         *block_with(
-            "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names "
+            "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --pubkey course.pub "
             "--csv results.csv --json results.json --junitxml junit.xml"
         ),  # below
         ".venv/bin/ruff check labcheck tests bench && .venv/bin/mypy",  # below
@@ -77,20 +80,28 @@ def test_the_readme_synopsis_names_only_options_the_commands_have() -> None:
 
 def test_the_readme_verify_command_runs_as_written(tmp_path: Path) -> None:
     (line,) = block_with(
-        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names "
+        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --pubkey course.pub "
         "--csv results.csv --json results.json --junitxml junit.xml"
     )
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
     (tmp_path / "submissions").mkdir()
     evidence = ROOT / "tests" / "data" / "evidence" / "ops-stage1.json"
     shutil.copy(evidence, tmp_path / "submissions" / "A00123456.json")
+    # Two students: one handed in the course CI's signed bundle, the other the same bundle unsigned.
+    key = PrivateKey.generate()
+    signed = tmp_path / "submissions" / "A00123456.json"
+    sign_evidence_file(signed, json.loads(signed.read_text(encoding="utf-8")), key)
+    (tmp_path / "course.pub").write_bytes(key.public.pem())
+    (tmp_path / "submissions" / "bea").mkdir()
+    shutil.copy(evidence, tmp_path / "submissions" / "bea" / "evidence.json")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     done = subprocess.run(
         line, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
     )
-    # An unsigned bundle: its state checks are unverified, which fails without --accept-unverified.
+    # Bea's is not signed by the course's key (and is another student's): rejected.
     assert done.returncode == 1, done.stdout + done.stderr
-    assert re.search(r"A00123456 .* unverified", done.stdout)
+    assert re.search(r"A00123456 .* signed \(key [0-9a-f]{16}…\)", done.stdout)
+    assert re.search(r"bea .* tampered", done.stdout)
     for written in ("results.csv", "results.json", "junit.xml"):
         assert (tmp_path / written).stat().st_size > 0
 

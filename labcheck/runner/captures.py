@@ -22,7 +22,7 @@ def containers_now(client: docker.DockerClient) -> set[str]:
 def capture_value(
     capture: Capture,
     *,
-    client: docker.DockerClient,
+    client: docker.DockerClient | None,
     output_text: str,
     containers_before: set[str],
     values: dict[str, str],
@@ -33,16 +33,11 @@ def capture_value(
 
 def _raw_value(
     capture: Capture,
-    client: docker.DockerClient,
+    client: docker.DockerClient | None,
     output_text: str,
     containers_before: set[str],
     values: dict[str, str],
 ) -> str:
-    if capture.source == "created_container":
-        created = [c["Id"] for c in client.api.containers(all=True) if c["Id"] not in containers_before]
-        if len(created) != 1:
-            raise CaptureFailed(f"expected the step to create one container, it created {len(created)}")
-        return str(created[0])
     if capture.source == "output":
         assert capture.pattern is not None
         try:
@@ -52,6 +47,13 @@ def _raw_value(
         if match is None:
             raise CaptureFailed(f"/{capture.pattern}/ not found in the output")
         return match.group(capture.group)
+    if client is None:  # a local node: refused before the run already
+        raise CaptureFailed(f"the capture {capture.name!r} ({capture.source}) needs a Docker engine")
+    if capture.source == "created_container":
+        created = [c["Id"] for c in client.api.containers(all=True) if c["Id"] not in containers_before]
+        if len(created) != 1:
+            raise CaptureFailed(f"expected the step to create one container, it created {len(created)}")
+        return str(created[0])
     if capture.source == "image_id":
         assert capture.ref is not None
         ref = substitute(capture.ref, values)

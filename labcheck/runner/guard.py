@@ -18,6 +18,7 @@ from labcheck.runner import preflight
 from labcheck.runner.sandbox import ENGINE_ERRORS
 from labcheck.runner.session import LabRun, RunOptions
 from labcheck.runner.step_trace import engine_error_text
+from labcheck.runner.targets import LOCAL
 from labcheck.spec.model import Lab
 
 Say = Callable[[str], None]
@@ -27,7 +28,8 @@ def lock_files(plans: Sequence[tuple[Lab, RunOptions]]) -> list[Path]:
     files = []
     for _, options in plans:
         if options.targets:
-            files += [engine_lock.engine_lock(host) for host in options.targets.values()]
+            # A local node has no engine to share: nothing to lock.
+            files += [engine_lock.engine_lock(host) for host in options.targets.values() if host != LOCAL]
         else:
             files.append(engine_lock.kit_nodes_lock())
     return files

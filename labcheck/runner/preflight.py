@@ -16,7 +16,7 @@ from pathlib import Path
 
 from labcheck.errors import LabcheckError
 from labcheck.runner.lab_images import images_pulled
-from labcheck.runner.targets import TARGET_OPTION_HINT
+from labcheck.runner.targets import TARGET_OPTION_HINT, local_nodes, refuse_engine_needs
 from labcheck.spec.model import Lab
 
 # Room for the evidence (written whole beside the last one), the HTML and the PDF report.
@@ -87,8 +87,12 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
             f"the lab needs the nodes {', '.join(lab.nodes)}; no target given for "
             f"{', '.join(missing)} ({TARGET_OPTION_HINT})"
         )
+    local = local_nodes(hosts)
+    refuse_engine_needs(lab, local)  # a local node is never asked for an engine
     wanted = images_pulled(lab)
     for name in lab.nodes:
+        if name in local:
+            continue
         client = client_at(hosts[name], timeout=10)
         try:
             absent = [ref for ref in wanted if not _on_engine(client, ref)]

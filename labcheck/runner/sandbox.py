@@ -17,7 +17,16 @@ import requests
 from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.kit.engine import client_at
 from labcheck.runner import inventory
-from labcheck.runner.targets import TARGET_OPTION_HINT, HostTarget, KitNodeTarget, Target, clear_workspace
+from labcheck.runner.targets import (
+    LOCAL,
+    TARGET_OPTION_HINT,
+    HostTarget,
+    KitNodeTarget,
+    LocalTarget,
+    Target,
+    clear_workspace,
+    is_local,
+)
 
 # The SDK lets some connection failures through as requests' own exceptions.
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
@@ -29,6 +38,8 @@ CAPABILITY_REASONS_ES = {
     "real_images": "las imágenes vienen del registro local del kit sin conexión: son sustitutas "
     "etiquetadas (io.labcheck.standin=true), no las de Docker Hub",
 }
+
+NO_ENGINE_ES = "los nodos son locales: los pasos se ejecutan en este equipo, sin motor Docker"
 
 Capabilities = dict[str, dict[str, Any]]
 
@@ -86,7 +97,10 @@ def named_targets(
     for name in names:
         folder = homes.resolve() / name
         clear_workspace(folder)
-        targets[name] = HostTarget(name, hosts[name], folder)
+        local = hosts[name] == LOCAL
+        targets[name] = LocalTarget(name, folder) if local else HostTarget(name, hosts[name], folder)
+    if all(is_local(target) for target in targets.values()):
+        return targets, {"routing_mesh": {"available": False, "reason": NO_ENGINE_ES}}
     # A user's own engine: nothing proves IPVS is missing, so the routing mesh is assumed.
     return targets, {"routing_mesh": {"available": True, "reason": "engine named by the user"}}
 
@@ -97,6 +111,8 @@ def image_facts(
     """Every image the lab added or ran, with its digests and layers, and whether it is a stand-in."""
     facts = []
     for name, target in targets.items():
+        if is_local(target):
+            continue  # no engine, so no image
         try:
             added = inventory.images_used(target.client(), baselines[name])
         except ENGINE_ERRORS:
@@ -157,7 +173,8 @@ def _remove_what_the_lab_added(
     targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory], notes: list[str]
 ) -> None:
     """Workers before managers; never anything that existed before the run."""
-    ordered = sorted(targets.items(), key=lambda item: _is_manager(item[1]))
+    engines = {name: target for name, target in targets.items() if not is_local(target)}
+    ordered = sorted(engines.items(), key=lambda item: _is_manager(item[1]))
     for name, target in ordered:
         try:
             inventory.remove_services_added(target.client(), baselines[name], notes)

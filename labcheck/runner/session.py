@@ -31,7 +31,7 @@ from labcheck.runner.step_trace import (
     engine_error_text,
     remove_new_containers,
 )
-from labcheck.runner.targets import Target
+from labcheck.runner.targets import Target, is_local, refuse_engine_needs
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
@@ -97,14 +97,16 @@ class LabRun:
             # Recreating a node is never cut half-way: a Ctrl-C then acts once it is done.
             with interrupts.deferred():
                 self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
+        refuse_engine_needs(self.lab, [name for name, target in self.targets.items() if is_local(target)])
         facts: dict[str, dict[str, Any]] = {}
         for name, target in self.targets.items():
             facts[name] = {
                 "kind": target.kind,
                 "docker_host": target.docker_host,
-                "engine": target.engine_facts(),
+                "engine": target.engine_facts(),  # a local node's: this machine's
             }
-            self.baselines[name] = inventory.take_inventory(target.client())
+            if not is_local(target):
+                self.baselines[name] = inventory.take_inventory(target.client())
         for node, named_files in files.items():
             try:
                 self.targets[node].put_files(named_files, self.lab.default_workdir)
@@ -176,13 +178,15 @@ class LabRun:
         while True:
             trace.attempts += 1
             trace.result, trace.streams, trace.checks = None, None, []
-            before = capture_ops.containers_now(target.client())
+            local = is_local(target)  # no engine: no container to list before, or remove after
+            before = set() if local else capture_ops.containers_now(target.client())
             invocation = target.invocation(command, workdir, step.uses_pty)
             self.progress(f"{step.number} {command}")
 
-            def stop_what_the_step_started(before: set[str] = before) -> None:
+            def stop_what_the_step_started(before: set[str] = before, local: bool = local) -> None:
                 target.stop_step()
-                trace.removed_containers = remove_new_containers(target.client(), before)
+                if not local:
+                    trace.removed_containers = remove_new_containers(target.client(), before)
 
             result = run_command(
                 invocation.argv,
@@ -233,7 +237,7 @@ class LabRun:
         """The node whose engine stopped answering: the first of the step's nodes that does not."""
         names = dict.fromkeys([step.node, *(check.on for check in step.state_checks if check.on)])
         for name in names:
-            if name is None or name not in self.targets:
+            if name is None or name not in self.targets or is_local(self.targets[name]):
                 continue
             try:
                 self.targets[name].client().ping()
@@ -279,7 +283,7 @@ class LabRun:
             try:
                 value = capture_ops.capture_value(
                     capture,
-                    client=target.client(),
+                    client=None if is_local(target) else target.client(),
                     output_text=output,
                     containers_before=before,
                     values=self.values,

@@ -1,15 +1,17 @@
 """Where a lab's steps run: a kit node (a shell inside a Docker-in-Docker node, as
-play-with-docker gave each student) or an engine the user names (a shell on this
-machine with DOCKER_HOST pointing at it)."""
+play-with-docker gave each student), an engine the user names (a shell on this
+machine with DOCKER_HOST pointing at it), or this machine alone with no engine at all
+(`NAME=local`: plain shell steps, and labcheck's own tests)."""
 
 from __future__ import annotations
 
 import io
+import platform
 import posixpath
 import shutil
 import subprocess
 import tarfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -17,9 +19,11 @@ from typing import Any, Protocol
 import docker
 
 from labcheck.dockercli import docker_cli
+from labcheck.errors import LabcheckError
 from labcheck.kit.engine import client_at
 from labcheck.runner.environment import scrubbed_environment
 from labcheck.runner.lab_files import write_within_home
+from labcheck.spec.model import Lab
 
 NODE_HOME = "/root"
 # How a user names an engine for a node, under either entry point.
@@ -184,8 +188,82 @@ class HostTarget(_EngineTarget):
         """The step's process group was killed on this machine; nothing runs elsewhere."""
 
 
+# The DOCKER_HOST-like value that asks for no engine: `--labcheck-target host=local`.
+LOCAL = "local"
+
+
+class NeedsEngine(LabcheckError):
+    """Something of the lab asks a local node (no Docker engine) for what only an engine has."""
+
+    def __init__(self, node: str, what: str = "this check") -> None:
+        super().__init__(f"{what} needs a Docker engine; node {node} is local")
+
+
+class LocalTarget:
+    """This machine, with no Docker engine: steps run as plain shell processes in a fresh
+    folder of the run's own. There is nothing to inventory, no image and nothing to give back."""
+
+    kind = LOCAL
+    docker_host = LOCAL
+
+    def __init__(self, name: str, workspace: Path) -> None:
+        self.name = name
+        self.workspace = workspace
+
+    def client(self) -> docker.DockerClient:
+        raise NeedsEngine(self.name)
+
+    def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
+        env = scrubbed_environment()
+        env.pop("DOCKER_HOST", None)  # nothing here is an engine the lab may reach
+        env["TERM"] = "xterm"
+        return Invocation(["bash", "-c", command], env, _expand_home(workdir, str(self.workspace)))
+
+    def put_files(self, files: Mapping[str, bytes], workdir: str) -> None:
+        write_within_home(self.workspace, _expand_home(workdir, str(self.workspace)), files)
+
+    def stop_step(self) -> None:
+        """The step's process group was killed on this machine; nothing runs elsewhere."""
+
+    def engine_facts(self) -> dict[str, Any]:
+        """The machine's facts where an engine's would be; its id names it as no engine."""
+        node = platform.node()
+        return {
+            "id": f"{LOCAL}:{node}",
+            "name": node,
+            "os": platform.system(),
+            "kernel": platform.release(),
+            "arch": platform.machine(),
+        }
+
+    def forget_client(self) -> None:
+        """There is no client to forget."""
+
+
+def is_local(target: Target) -> bool:
+    return target.kind == LOCAL
+
+
+def local_nodes(hosts: Mapping[str, str]) -> set[str]:
+    return {name for name, host in hosts.items() if host == LOCAL}
+
+
+def refuse_engine_needs(lab: Lab, local: Collection[str]) -> None:
+    """Before anything runs: a state check or a capture that asks an engine, on a local node,
+    is refused naming where the spec asks for it (it could only fail, step after step)."""
+    for step in lab.steps:
+        for check in step.state_checks:
+            node = check.on or step.node
+            if node in local:
+                raise NeedsEngine(node, f"{check.location}: the state check {check.kind!r}")
+        for capture in step.captures:
+            if capture.source != "output" and step.node in local:
+                what = f"{step.location}: the capture {capture.name!r} ({capture.source})"
+                raise NeedsEngine(step.node, what)
+
+
 def parse_target_options(values: Sequence[str]) -> dict[str, str]:
-    """`NAME=DOCKER_HOST` pairs, e.g. `node1=unix:///var/run/docker.sock`."""
+    """`NAME=DOCKER_HOST` pairs, e.g. `node1=unix:///var/run/docker.sock`, or `NAME=local`."""
     targets: dict[str, str] = {}
     for value in values:
         name, sep, host = value.partition("=")

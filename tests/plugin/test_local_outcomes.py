@@ -1,0 +1,244 @@
+"""Every outcome a step can have, through real `pytest --labcheck` sessions on the local target:
+the steps are plain shell commands run on this machine, so none of this needs Docker."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from labcheck.evidence.chain import SIGNING_KEY_ENV
+
+pytest_plugins = ["pytester"]
+
+HEADER = """\
+labcheck: 1
+lab: {id: local-outcomes, title: Resultados en local, language: es, version: "1"}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+"""
+
+
+def _spec(pytester: pytest.Pytester, steps: str) -> Path:
+    return pytester.makefile(".yaml", lab=HEADER + steps)
+
+
+def _run(pytester: pytest.Pytester, spec: Path, *extra: str) -> pytest.RunResult:
+    # A subprocess: the run installs its own signal handlers, which must not stay in this one.
+    return pytester.runpytest_subprocess(
+        "--labcheck", str(spec), "--labcheck-target", "host=local", "--labcheck-out", "out", *extra
+    )
+
+
+def _evidence(pytester: pytest.Pytester) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((pytester.path / "out" / "evidence.json").read_text("utf-8"))
+    return document
+
+
+def _steps(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {step["id"]: step for step in document["steps"]}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_step_that_does_what_it_should_passes(pytester: pytest.Pytester) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: greet
+        title: Saludo
+        run: echo "hola desde $(pwd)"
+        expect:
+          exit_code: 0
+          output: [{contains: hola desde}]
+""",
+    )
+    result = _run(pytester, spec)
+    result.assert_outcomes(passed=1)
+    document = _evidence(pytester)
+    assert document["run"]["status"] == "complete"
+    assert document["targets"]["host"]["kind"] == "local"
+    step = _steps(document)["greet"]
+    assert step["outcome"] == "passed"
+    # It ran in the run's own home for the node, never in the folder pytest was started from.
+    home = (pytester.path / "out" / "homes" / "host").resolve()
+    assert step["transcript"]["text"].strip() == f"hola desde {home}"
+
+
+def test_a_step_whose_output_lacks_the_text_fails_with_what_it_printed(pytester: pytest.Pytester) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: greet
+        title: Saludo
+        run: echo adios
+        expect:
+          exit_code: 0
+          output: [{contains: hola}]
+""",
+    )
+    result = _run(pytester, spec)
+    result.assert_outcomes(failed=1)
+    step = _steps(_evidence(pytester))["greet"]
+    assert step["outcome"] == "failed"
+    assert step["transcript"]["text"].strip() == "adios"
+    verdicts = {check["kind"]: check["verdict"] for check in step["checks"]}
+    assert "failed" in verdicts.values() and "passed" in verdicts.values()
+
+
+def test_a_step_that_needs_a_failed_one_and_one_that_requires_an_engine_are_skipped(
+    pytester: pytest.Pytester,
+) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: broken
+        title: Roto
+        run: exit 3
+        expect: {exit_code: 0}
+      - id: after
+        title: Después
+        needs: [broken]
+        run: echo no debería ejecutarse
+        expect: {exit_code: 0}
+      - id: mesh
+        title: Malla
+        requires: [routing_mesh]
+        run: echo tampoco
+        expect: {exit_code: 0}
+""",
+    )
+    result = _run(pytester, spec, "-p", "no:randomly")
+    result.assert_outcomes(failed=1, skipped=2)
+    steps = _steps(_evidence(pytester))
+    assert steps["broken"]["exit_code"] == 3
+    assert steps["after"]["outcome"] == "skipped" and "broken" in steps["after"]["reason"]
+    assert steps["mesh"]["outcome"] == "skipped" and "routing_mesh" in steps["mesh"]["reason"]
+    assert steps["after"]["attempts"] == steps["mesh"]["attempts"] == 0
+
+
+def test_a_step_out_of_time_is_stopped_whole_and_keeps_its_partial_output(pytester: pytest.Pytester) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: slow
+        title: Lento
+        run: sleep 300 & echo "hijo $!"; echo parcial; wait
+        timeout: 1s
+        expect: {exit_code: 0}
+""",
+    )
+    result = _run(pytester, spec)
+    result.assert_outcomes(failed=1)
+    step = _steps(_evidence(pytester))["slow"]
+    assert step["outcome"] == "failed" and step["timed_out"] is True
+    text = step["transcript"]["text"]
+    assert "parcial" in text
+    child = int(text.split("hijo ", 1)[1].split()[0])
+    assert not _alive(child), "the step's background child outlived its timeout"
+
+
+def test_an_interrupted_step_is_recorded_with_what_it_printed(pytester: pytest.Pytester) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: first
+        title: Primero
+        run: echo uno
+        expect: {exit_code: 0}
+      - id: long
+        title: Largo
+        run: echo empezado; touch started; sleep 300
+        timeout: 10m
+        expect: {exit_code: 0}
+      - id: never
+        title: Nunca
+        run: echo nunca
+        expect: {exit_code: 0}
+""",
+    )
+    command = ["-m", "pytest", "-p", "no:randomly", "-p", "no:cacheprovider", "--labcheck", str(spec)]
+    child = subprocess.Popen(
+        [sys.executable, *command, "--labcheck-target", "host=local", "--labcheck-out", "out"],
+        cwd=pytester.path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = pytester.path / "out" / "homes" / "host" / "started"
+    while not started.exists() and child.poll() is None:
+        time.sleep(0.1)  # waiting for the long step to begin, not measuring anything
+    assert child.poll() is None, "the run ended before it could be interrupted"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=120)
+    assert "Traceback" not in out + err
+    document = _evidence(pytester)
+    assert document["run"]["status"] == "interrupted"
+    steps = _steps(document)
+    assert steps["first"]["outcome"] == "passed"
+    assert steps["long"]["outcome"] == "error"
+    assert "empezado" in steps["long"]["transcript"]["text"]
+    assert "never" not in steps
+
+
+def test_a_local_step_gets_no_secret_and_no_engine_address(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SIGNING_KEY_ENV, "course-signing-key")
+    monkeypatch.setenv("CI_JOB_TOKEN", "a-ci-token")
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nowhere.sock")
+    spec = _spec(
+        pytester,
+        """\
+      - id: env
+        title: Entorno
+        run: env
+        expect: {exit_code: 0}
+""",
+    )
+    _run(pytester, spec).assert_outcomes(passed=1)
+    text = _steps(_evidence(pytester))["env"]["transcript"]["text"]
+    assert "PATH=" in text
+    for leaked in ("course-signing-key", "a-ci-token", "DOCKER_HOST=", SIGNING_KEY_ENV):
+        assert leaked not in text
+
+
+def test_a_state_check_on_a_local_node_is_refused_before_any_step(pytester: pytest.Pytester) -> None:
+    spec = _spec(
+        pytester,
+        """\
+      - id: greet
+        title: Saludo
+        run: echo hola
+        expect: {exit_code: 0}
+      - id: web
+        title: Web
+        run: echo web
+        expect:
+          exit_code: 0
+          state:
+            - container: {ref: web, status: running}
+""",
+    )
+    result = _run(pytester, spec)
+    assert result.ret == 2
+    output = result.stdout.str() + result.stderr.str()
+    assert "needs a Docker engine; node host is local" in output
+    assert f"{spec.name}:" in output
+    assert "Traceback" not in output
+    assert not (pytester.path / "out" / "evidence.json").exists()

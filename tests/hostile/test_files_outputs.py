@@ -19,7 +19,7 @@ import pytest
 from labcheck.safe_text import csv_cell, visible, xml_text
 from labcheck.spec.loader import load_lab
 from tests.hostile.files_inputs import CSV_ATTACKS, TERMINAL_ATTACKS, XML_FORBIDDEN
-from tests.verify.local_run import run_locally
+from tests.local_bundle import run_on_this_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_STUDENT = ROOT / "tests" / "verify" / "data" / "per-student"
@@ -33,7 +33,7 @@ def verified(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """One `labcheck verify` of a class whose file names and student ids are attacks."""
     base = tmp_path_factory.mktemp("class")
     lab = load_lab(PER_STUDENT)
-    document = run_locally(lab, "alice", base / "run")
+    document = run_on_this_machine(lab, "alice", base / "run")
     submissions = base / "submissions"
     submissions.mkdir()
     for attack in [*TERMINAL_ATTACKS.values(), *CSV_ATTACKS.values()]:

@@ -21,7 +21,7 @@ from labcheck.verify.batch import find_bundles, verify_all
 from labcheck.verify.result import CONSISTENT, ERROR
 from labcheck.verify.verifier import VerifyOptions
 from tests.hostile.files_inputs import SECRET_KEY, huge_sparse, zero_device
-from tests.verify.local_run import run_locally
+from tests.local_bundle import run_on_this_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_STUDENT = ROOT / "tests" / "verify" / "data" / "per-student"
@@ -34,7 +34,7 @@ def lab() -> Lab:
 
 
 def genuine(lab: Lab, student: str, where: Path) -> dict[str, Any]:
-    return run_locally(lab, student, where)
+    return run_on_this_machine(lab, student, where)
 
 
 def write_bundle(document: dict[str, Any], path: Path) -> Path:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence import chain
+from labcheck.evidence.writer import EvidenceWriter
+from labcheck.runner.process import ProcessResult
+from labcheck.runner.records import step_record, streams_of
 from labcheck.signing.files import sign_evidence_file
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
+from labcheck.spec.placeholders import substitute
 from labcheck.verify.result import BundleResult, StepVerdict
 from labcheck.verify.verifier import Verifier, VerifyOptions
 
@@ -77,3 +84,46 @@ def verdict_of(result: BundleResult, step_id: str) -> StepVerdict:
 
 def reasons(result: BundleResult, step_id: str) -> str:
     return " | ".join(verdict_of(result, step_id).reasons)
+
+
+def forged_bundle(lab: Lab, student_id: str, out: Path, output: Callable[[str], str]) -> dict[str, Any]:
+    """What a forger makes instead of running the lab: each command's "output" typed by hand,
+    exit 0, judged by labcheck's own rules and written by its own writer, so the format and
+    the chain are right and only a signature could tell."""
+    writer = EvidenceWriter(
+        out / "evidence.json",
+        lab,
+        student={"id": student_id, "name": None, "group": None},
+        targets={"host": {"kind": "local", "docker_host": "local", "engine": {"id": "local:forger"}}},
+        sandbox="targets",
+        workspace=None,
+        capabilities={},
+    )
+    values = lab.values_for_student(student_id)
+    for step in lab.steps:
+        command = substitute(step.run, values)
+        raw = output(command).encode()
+        started = datetime.now(UTC).isoformat(timespec="milliseconds")
+        result = ProcessResult(started, 0.01, 0, False, raw, stdout=raw, stderr=b"")
+        streams = streams_of(result)
+        checks = []
+        if step.exit_code is not None:
+            checks.append(judge_exit_code(step.exit_code, result.exit_code, result.timed_out))
+        checks += [judge_output_rule(m.rule(), streams, values) for m in step.matchers]
+        writer.add_step(
+            step_record(
+                step,
+                outcome="passed" if all(c.passed for c in checks) else "failed",
+                reason=None,
+                result=result,
+                checks=checks,
+                attempts=1,
+                command=command,
+                workdir=step.workdir,
+                typed=(),
+                streams=streams,
+                values=values,
+            )
+        )
+    writer.finish(status="complete", images=[], total_steps=len(lab.steps))
+    return writer.document

@@ -13,9 +13,9 @@ import pytest
 
 from labcheck.cli import main
 from labcheck.spec.model import Lab
+from tests.local_bundle import run_on_this_machine
 from tests.verify.conftest import EVIDENCE
 from tests.verify.forge import forge_chain, index_of, step, write
-from tests.verify.local_run import run_locally
 
 SMALL_SPEC = Path(__file__).parent / "data" / "per-student"
 
@@ -131,7 +131,7 @@ def test_a_class_that_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     small = load_lab(SMALL_SPEC)
     folder = tmp_path / "entregas"
     for student in ("ana", "bea", "carla"):
-        run_locally(small, student, folder / student)
+        run_on_this_machine(small, student, folder / student)
     code, out, _ = run(
         capsys,
         folder,

@@ -227,11 +227,12 @@ def test_fabricated_output_only_bundle_is_consistent_never_passed(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, pubkey: Path
 ) -> None:
     from labcheck.spec.loader import load_lab
-    from tests.verify.local_run import fabricated, run_locally
+    from tests.verify.forge import forged_bundle
 
     small = load_lab(SMALL_SPEC)
     out = tmp_path / "mallory"
-    document = run_locally(small, "mallory", out, execute=fabricated(_echo_output))
+    out.mkdir()
+    document = forged_bundle(small, "mallory", out, _echo_output)
     assert not (out / "work").joinpath(small.values_for_student("mallory")["lab_dir"]).exists()
     assert [r["outcome"] for r in document["steps"]] == ["passed"] * 3
     code, out_text, _ = run(capsys, out, "--spec", SMALL_SPEC, "--student-id", "mallory")
@@ -247,13 +248,13 @@ def test_the_runner_signs_at_the_end_and_the_signature_holds(
 ) -> None:
     """The per-student lab really run through the runner's EvidenceWriter with the course's key."""
     from labcheck.spec.loader import load_lab
-    from tests.verify.local_run import run_locally
+    from tests.local_bundle import run_on_this_machine
 
     small = load_lab(SMALL_SPEC)
     out = tmp_path / "ana"
     out.mkdir()
     (out / "evidence.intoto.jsonl").write_text("an envelope of an older run\n", encoding="utf-8")
-    run_locally(small, "ana", out, key=course_key)
+    run_on_this_machine(small, "ana", out, key=course_key)
     envelope = json.loads((out / "evidence.intoto.jsonl").read_text(encoding="utf-8"))
     assert envelope["payloadType"] == "application/vnd.in-toto+json"
     code, text, _ = run(capsys, out, "--spec", SMALL_SPEC, "--pubkey", pubkey, "--student-id", "ana")

@@ -11,8 +11,8 @@ import pytest
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.verify.result import CONSISTENT, TAMPERED
+from tests.local_bundle import run_on_this_machine
 from tests.verify.forge import forge_chain, reasons, verdict_of, verify
-from tests.verify.local_run import run_locally
 
 SPEC = Path(__file__).parent / "data" / "per-student"
 
@@ -24,7 +24,7 @@ def small_lab() -> Lab:
 
 @pytest.fixture(scope="module")
 def alice(small_lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return run_locally(small_lab, "alice", tmp_path_factory.mktemp("alice"))
+    return run_on_this_machine(small_lab, "alice", tmp_path_factory.mktemp("alice"))
 
 
 def test_own_bundle_is_consistent(small_lab: Lab, alice: dict[str, Any]) -> None:

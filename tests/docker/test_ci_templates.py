@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.signing.keys import PrivateKey
+from tests.bundled_lab import bundled_step_ids
 from tests.ci_lines import GITHUB, GITLAB, ROOT, CommandLine, github_lines, gitlab_lines
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
@@ -81,12 +82,12 @@ def _run_template(lines: list[CommandLine], cwd: Path, extra_env: dict[str, str]
 def _check_outputs(out: Path, outputs: dict[str, str]) -> None:
     evidence = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
     assert evidence["student"]["id"] == STUDENT
-    assert len(evidence["steps"]) == 51
+    assert tuple(step["id"] for step in evidence["steps"]) == bundled_step_ids()
     assert not Path(evidence["spec"]["path"]).is_absolute()
     assert (out / "informe.pdf").stat().st_size > 10_000
     assert f"informe PDF: {out.name}/informe.pdf" in outputs["run"]
     cases = list(ET.parse(out / "labcheck.xml").getroot().iter("testcase"))
-    assert len(cases) == 51
+    assert len(cases) == len(bundled_step_ids())
     # Every step that ran carries its transcript; skipped ones carry their reason.
     ran = [case for case in cases if case.find("skipped") is None]
     assert all((case.findtext("system-out") or "").strip() for case in ran if case.get("name") != "vote-page")

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
+from labcheck.bundled import bundled_labs
 from labcheck.errors import KitError
 from labcheck.kit import api, gitmirror, paths, standins
 from labcheck.kit.capabilities import Capability
@@ -20,6 +24,9 @@ from labcheck.kit.status import (
     StandInStatus,
     render_table,
 )
+from labcheck.runner import preflight
+from labcheck.runner.lab_images import images_pulled
+from labcheck.spec.loader import load_lab
 
 
 def test_kit_home_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -29,13 +36,34 @@ def test_kit_home_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert paths.node_container("node1") == "labcheck-node1"
 
 
-def test_insteadof_env_maps_github_to_the_mirror() -> None:
-    env = gitmirror.insteadof_env("/opt/labcheck-git/")
-    assert env == {
-        "GIT_CONFIG_COUNT": "1",
-        "GIT_CONFIG_KEY_0": "url./opt/labcheck-git/.insteadOf",
-        "GIT_CONFIG_VALUE_0": "https://github.com/",
-    }
+def test_git_with_the_mirror_environment_clones_github_from_the_mirror(tmp_path: Path) -> None:
+    """A real git, given only this environment, fetches a github.com URL from the mirror folder."""
+    clean = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    mirror_root = tmp_path / "mirror"
+    work = tmp_path / "work"
+    work.mkdir()
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=work, env=clean, check=True)
+    (work / "app.js").write_text("console.log('del espejo')\n", encoding="utf-8")
+    subprocess.run([*git, "add", "app.js"], cwd=work, env=clean, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=work, env=clean, check=True)
+    bare = mirror_root / "someone" / "lab.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(bare)], env=clean, check=True)
+
+    env = {**clean, **gitmirror.insteadof_env(f"{mirror_root}/")}
+    cloned = tmp_path / "cloned"
+    result = subprocess.run(
+        ["git", "clone", "-q", "https://github.com/someone/lab.git", str(cloned)],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (cloned / "app.js").read_text(encoding="utf-8") == "console.log('del espejo')\n"
+    # Without it, the same URL would go to github.com: the environment is what redirects it.
+    plain = subprocess.run(
+        ["git", "ls-remote", "--get-url", "https://github.com/someone/lab.git"],
+        env=clean, capture_output=True, text=True, check=True,
+    )
+    assert plain.stdout.strip() == "https://github.com/someone/lab.git"
 
 
 @pytest.mark.parametrize("bad", [[""], ["node 1"], ["a/b"], []])
@@ -44,11 +72,27 @@ def test_bad_node_names_are_refused(bad: list[str]) -> None:
         api._validate_names(bad)
 
 
-def test_every_lab_image_has_a_standin() -> None:
-    replaced = {s.replaces for s in standins.STANDINS}
-    assert {"hello-world", "alpine", "ubuntu", "redis:alpine", "postgres:9.4",
-            "dockersamples/visualizer:stable"} <= replaced
-    assert all(s.pushed_ref.startswith("127.0.0.1:5000/") for s in standins.STANDINS)
+def test_every_image_a_bundled_lab_pulls_is_one_the_kit_serves() -> None:
+    """What pre-flight asks the kit's registry for, for each bundled lab, is a stand-in the kit
+    builds and pushes: a lab that starts pulling another image fails here, not in a classroom."""
+    served = {(s.repository, s.tag) for s in standins.STANDINS}
+    for bundled in bundled_labs():
+        lab = load_lab(bundled.path)
+        pulled = [ref for ref in images_pulled(lab) if preflight._registry_of(ref) is None]
+        assert pulled, f"{lab.id}: no pulled image found, so this test would check nothing"
+        missing = [ref for ref in pulled if preflight._split(ref) not in served]
+        assert not missing, f"{lab.id} pulls {missing}, which the offline kit does not serve"
+
+
+def test_every_image_of_the_mirrored_stack_file_is_one_the_kit_serves() -> None:
+    """The stack the lab deploys is the git mirror's own docker-stack.yml: each of its images
+    must be a stand-in, or `docker stack deploy` waits forever for an image nobody serves."""
+    stack = yaml.safe_load(gitmirror._asset("docker-stack.yml"))
+    images = [service["image"] for service in stack["services"].values()]
+    assert images
+    served = {(s.repository, s.tag) for s in standins.STANDINS}
+    missing = [ref for ref in images if preflight._split(ref) not in served]
+    assert not missing, f"the mirrored stack runs {missing}, which the offline kit does not serve"
 
 
 def _status(mirror: bool) -> KitStatus:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,19 @@ DOCKERFILE = (
 )
 
 
-def test_run_hello_world_pulls_it_first(lab_node: KitNode) -> None:
-    proc = docker_at(lab_node, ["container", "run", "--rm", "hello-world"])
+@pytest.fixture(scope="module")
+def unpulled_node(kit_up_status: api.KitStatus) -> Iterator[KitNode]:
+    """An empty engine only the first-pull tests use (each pulls its own image), so they see
+    a real first pull whichever test of this file ran before them."""
+    node = api.fresh_nodes(["kitpull"])["kitpull"]
+    try:
+        yield node
+    finally:
+        api.remove_nodes(["kitpull"])
+
+
+def test_run_hello_world_pulls_it_first(unpulled_node: KitNode) -> None:
+    proc = docker_at(unpulled_node, ["container", "run", "--rm", "hello-world"])
     assert proc.returncode == 0, proc.stderr
     assert "Unable to find image 'hello-world:latest' locally" in proc.stderr
     assert "Pulling from library/hello-world" in proc.stderr
@@ -29,14 +41,14 @@ def test_run_hello_world_pulls_it_first(lab_node: KitNode) -> None:
     assert "stand-in" in proc.stdout
 
 
-def test_image_pull_alpine(lab_node: KitNode) -> None:
-    proc = docker_at(lab_node, ["image", "pull", "alpine"])
+def test_image_pull_alpine(unpulled_node: KitNode) -> None:
+    proc = docker_at(unpulled_node, ["image", "pull", "alpine"])
     assert proc.returncode == 0, proc.stderr
     assert "Pulling from library/alpine" in proc.stdout
     assert "Pull complete" in proc.stdout
     assert re.search(r"Digest: sha256:[0-9a-f]{64}", proc.stdout)
     assert "Status: Downloaded newer image for alpine:latest" in proc.stdout
-    labels = docker_at(lab_node, ["image", "inspect", "--format", "{{json .Config.Labels}}", "alpine"])
+    labels = docker_at(unpulled_node, ["image", "inspect", "--format", "{{json .Config.Labels}}", "alpine"])
     assert json.loads(labels.stdout) == {paths.STANDIN_LABEL: "true", paths.STANDIN_OF_LABEL: "alpine"}
 
 

@@ -14,7 +14,6 @@ import jsonschema
 import pytest
 
 from labcheck.evidence import chain
-from labcheck.kit import api as kit
 from tests.bundled_lab import bundled_step_ids
 from tests.docker.labrun import ROOT, labcheck_command, node_shell, run_labcheck, wait_for_kit_nodes
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from labcheck.evidence.chain import SIGNING_KEY_ENV
+from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey
 
 pytest_plugins = ["pytester"]
 
@@ -199,7 +199,8 @@ def test_an_interrupted_step_is_recorded_with_what_it_printed(pytester: pytest.P
 def test_a_local_step_gets_no_secret_and_no_engine_address(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(SIGNING_KEY_ENV, "course-signing-key")
+    key = PrivateKey.generate().pem().decode()
+    monkeypatch.setenv(SIGNING_KEY_ENV, key)
     monkeypatch.setenv("CI_JOB_TOKEN", "a-ci-token")
     monkeypatch.setenv("DOCKER_HOST", "unix:///nowhere.sock")
     spec = _spec(
@@ -214,7 +215,7 @@ def test_a_local_step_gets_no_secret_and_no_engine_address(
     _run(pytester, spec).assert_outcomes(passed=1)
     text = _steps(_evidence(pytester))["env"]["transcript"]["text"]
     assert "PATH=" in text
-    for leaked in ("course-signing-key", "a-ci-token", "DOCKER_HOST=", SIGNING_KEY_ENV):
+    for leaked in ("PRIVATE KEY", key.splitlines()[1], "a-ci-token", "DOCKER_HOST=", SIGNING_KEY_ENV):
         assert leaked not in text
 
 

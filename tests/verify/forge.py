@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from labcheck import patterns
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence import chain
 from labcheck.evidence.writer import EvidenceWriter
@@ -106,6 +107,11 @@ def forged_bundle(lab: Lab, student_id: str, out: Path, output: Callable[[str], 
         started = datetime.now(UTC).isoformat(timespec="milliseconds")
         result = ProcessResult(started, 0.01, 0, False, raw, stdout=raw, stderr=b"")
         streams = streams_of(result)
+        for capture in step.captures:
+            assert capture.pattern is not None
+            match = patterns.search(capture.pattern, streams["output"])
+            if match:
+                values[capture.name] = match.group(capture.group)
         checks = []
         if step.exit_code is not None:
             checks.append(judge_exit_code(step.exit_code, result.exit_code, result.timed_out))

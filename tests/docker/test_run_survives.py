@@ -63,7 +63,7 @@ def test_a_second_run_waits_for_the_first_and_both_evidence_files_verify(tmp_pat
     first_end = evidence_of(tmp_path / "first")["run"]["finished_at"]
     assert evidence_of(tmp_path / "second")["steps"][0]["started_at"] > first_end
     for out in (tmp_path / "first", tmp_path / "second"):
-        assert verify(out, spec)["verdict"] == "passed"
+        assert verify(out, spec)["verdict"] == "consistent"
 
 
 def test_with_no_wait_a_second_run_is_refused_naming_the_holder(tmp_path: Path) -> None:
@@ -79,7 +79,7 @@ def test_with_no_wait_a_second_run_is_refused_naming_the_holder(tmp_path: Path) 
     assert "Traceback" not in output
     assert not (tmp_path / "second" / "evidence.json").exists()
     assert first.returncode == 0
-    assert verify(tmp_path / "first", spec)["verdict"] == "passed"
+    assert verify(tmp_path / "first", spec)["verdict"] == "consistent"
 
 
 INTERACTIVE = (

@@ -4,7 +4,6 @@ the steps are plain shell commands run on this machine, so none of this needs Do
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -49,10 +48,16 @@ def _steps(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
+    """Still running a moment after the run ended. A killed process can linger as a zombie
+    until whoever inherited it reaps it: that one is dead, and counts as gone."""
+    for _ in range(50):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return False
+        if state == "Z":
+            return False
+        time.sleep(0.1)
     return True
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.dockercli import docker_cli
+from labcheck.evidence import chain
 from labcheck.kit import api as kit
 from labcheck.kit.engine_lock import EngineLock, kit_nodes_lock
 
@@ -84,3 +85,15 @@ def verify(out: Path, spec: Path) -> dict[str, Any]:
     student: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))["students"][0]
     student["stdout"] = done.stdout
     return student
+
+
+def assert_chain_intact(evidence: dict[str, Any]) -> None:
+    engines = [t["engine"]["id"] for t in evidence["targets"].values()]
+    link = chain.genesis(
+        evidence["lab"]["id"], evidence["spec"]["sha256"], evidence["student"]["id"], engines
+    )
+    assert link == evidence["chain"]["genesis"]
+    for step in evidence["steps"]:
+        link = chain.link(link, step)
+        assert step["chain"] == link, step["id"]
+    assert chain.head(link, evidence) == evidence["chain"]["head"]

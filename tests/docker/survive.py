@@ -9,7 +9,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from labcheck.evidence import chain
 from tests.docker.labrun import ROOT, labcheck_command, node_shell
 
 
@@ -64,17 +63,3 @@ def step_processes_on_host() -> str:
     """`docker exec` clients of labcheck's steps still running on this machine."""
     done = subprocess.run(["pgrep", "-af", "labcheck-step.pid"], capture_output=True, text=True, check=False)
     return "\n".join(line for line in done.stdout.splitlines() if "pgrep" not in line)
-
-
-def assert_chain_intact(evidence: dict[str, Any]) -> None:
-    engines = [t["engine"]["id"] for t in evidence["targets"].values()]
-    link = chain.genesis(
-        evidence["lab"]["id"], evidence["spec"]["sha256"], evidence["student"]["id"], engines
-    )
-    assert link == evidence["chain"]["genesis"]
-    for step in evidence["steps"]:
-        link = chain.link(link, step)
-        assert step["chain"] == link, step["id"]
-    assert chain.head(link, evidence) == evidence["chain"]["head"]
-
-

@@ -13,9 +13,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from labcheck.evidence import chain
 from tests.bundled_lab import bundled_step_ids
-from tests.docker.labrun import ROOT, labcheck_command, node_shell, run_labcheck, wait_for_kit_nodes
+from tests.docker.labrun import (
+    ROOT,
+    assert_chain_intact,
+    labcheck_command,
+    node_shell,
+    run_labcheck,
+    wait_for_kit_nodes,
+)
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -25,18 +31,6 @@ SCHEMA = json.loads((ROOT / "labcheck" / "evidence" / "schema.json").read_text()
 def load(out: Path) -> dict[str, Any]:
     evidence: dict[str, Any] = json.loads((out / "evidence.json").read_text())
     return evidence
-
-
-def assert_chain_intact(evidence: dict[str, Any]) -> None:
-    engines = [t["engine"]["id"] for t in evidence["targets"].values()]
-    link = chain.genesis(
-        evidence["lab"]["id"], evidence["spec"]["sha256"], evidence["student"]["id"], engines
-    )
-    assert link == evidence["chain"]["genesis"]
-    for step in evidence["steps"]:
-        link = chain.link(link, step)
-        assert step["chain"] == link, step["id"]
-    assert chain.head(link, evidence) == evidence["chain"]["head"]
 
 
 def assert_nodes_clean() -> None:

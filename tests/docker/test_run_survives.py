@@ -12,9 +12,15 @@ import pytest
 
 from labcheck.kit import api as kit
 from labcheck.kit.engine_lock import holder_of, kit_nodes_lock
-from tests.docker.labrun import ROOT, labcheck_command, run_labcheck, verify, wait_for_kit_nodes
-from tests.docker.survive import (
+from tests.docker.labrun import (
+    ROOT,
     assert_chain_intact,
+    labcheck_command,
+    run_labcheck,
+    verify,
+    wait_for_kit_nodes,
+)
+from tests.docker.survive import (
     assert_nodes_pristine,
     evidence_of,
     start_run,

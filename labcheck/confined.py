@@ -199,15 +199,7 @@ def read_within(
     display: str | None = None,
 ) -> bytes:
     """The bytes of folder/relative, or FileRefused (FileMissing when nothing is there)."""
-    shown = display or str(folder / relative)
-    base, inner = _inside(folder, relative, shown, where)
-    try:
-        before = os.lstat(base / inner)
-    except OSError as error:
-        raise _refusal(shown, error) from None
-    if not stat.S_ISREG(before.st_mode):
-        # Refused before opening: opening a device can itself do something.
-        raise FileRefused(shown, f"is {kind_of(before.st_mode)}, not a regular file: not read")
+    base, inner, shown = _regular_inside(folder, relative, where, display, reading=True)
     fd = _open_below(base, inner, shown)
     try:
         return _read_fd(fd, shown, limits)
@@ -217,6 +209,13 @@ def read_within(
 
 def check_within(folder: Path, relative: str | Path, *, where: str, display: str | None = None) -> None:
     """The same checks as read_within, without reading: a regular file inside the folder."""
+    _regular_inside(folder, relative, where, display, reading=False)
+
+
+def _regular_inside(
+    folder: Path, relative: str | Path, where: str, display: str | None, *, reading: bool
+) -> tuple[Path, PurePosixPath, str]:
+    """Where folder/relative is, once it is known to be a regular file inside the folder."""
     shown = display or str(folder / relative)
     base, inner = _inside(folder, relative, shown, where)
     try:
@@ -224,7 +223,10 @@ def check_within(folder: Path, relative: str | Path, *, where: str, display: str
     except OSError as error:
         raise _refusal(shown, error) from None
     if not stat.S_ISREG(info.st_mode):
-        raise FileRefused(shown, f"is {kind_of(info.st_mode)}, not a regular file")
+        # Refused before opening: opening a device can itself do something.
+        said = f"is {kind_of(info.st_mode)}, not a regular file"
+        raise FileRefused(shown, f"{said}: not read" if reading else said)
+    return base, inner, shown
 
 
 def read_regular(path: Path, limits: Limits) -> bytes:

@@ -162,10 +162,11 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
     spec = write_spec(tmp_path / "spec", text, **files)
     out = tmp_path / "out"
     # With the report: a run ended by SIGTERM still ends with one.
+    before = long_sleeps()
     process = subprocess.Popen(
         labcheck_command(out, str(spec)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    wait_until(lambda: sleeping_600(), f"the step {step_id} to reach its long sleep", timeout=180)
+    wait_for_a_new_long_sleep(before, f"the step {step_id} to reach its long sleep")
     process.send_signal(sent)
     stdout, stderr = process.communicate(timeout=180)
     wait_for_kit_nodes()
@@ -180,22 +181,30 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
     assert verify(out, spec)["verdict"] != "tampered"
     assert (out / "informe.html").exists()
     assert step_processes_on_host() == ""
-    assert not sleeping_600()
+    assert not long_sleeps() - before
     assert_nodes_pristine()
     assert "Traceback" not in stdout + stderr
 
 
-def sleeping_600() -> bool:
-    """A step's `sleep 600` runs somewhere on this machine (in a node, in a container inside it)."""
+def long_sleeps() -> set[int]:
+    """The pids of every `sleep 600` on this machine (in a node, in a container inside it)."""
     done = subprocess.run(["pgrep", "-x", "-f", "sleep 600"], capture_output=True, text=True, check=False)
-    return bool(done.stdout.strip())
+    return {int(pid) for pid in done.stdout.split()}
+
+
+def wait_for_a_new_long_sleep(before: set[int], what: str) -> None:
+    """Only a `sleep 600` that was not there before the run counts: one another test (or another
+    session on this machine) left a moment longer would otherwise send the signal while the run
+    is still starting Python, before anything of labcheck is there to handle it."""
+    wait_until(lambda: bool(long_sleeps() - before), what, timeout=180)
 
 
 def test_a_double_ctrl_c_during_the_clean_up_leaves_the_kit_whole(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", INTERACTIVE)
     out = tmp_path / "out"
+    before = long_sleeps()
     process = start_run(out, spec)
-    wait_until(sleeping_600, "the step to reach its long sleep", timeout=180)
+    wait_for_a_new_long_sleep(before, "the step to reach its long sleep")
     process.send_signal(signal.SIGINT)
     for _ in range(3):  # impatient: again and again while labcheck stops the step and cleans up
         time.sleep(0.15)
@@ -238,8 +247,9 @@ sections:
 
 def test_after_a_sigkill_the_next_run_takes_the_stale_lock_over_and_starts_clean(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", LEAVES_A_CONTAINER)
+    before = long_sleeps()
     killed = start_run(tmp_path / "killed", spec)
-    wait_until(sleeping_600, "the container to run", timeout=180)
+    wait_for_a_new_long_sleep(before, "the container to run")
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=60)
     assert holder_of(kit_nodes_lock()) is None  # the kernel let the lock go with its holder
@@ -451,8 +461,9 @@ def test_sigterm_on_an_engine_the_user_names_removes_the_containers_the_lab_made
 
     host = docker.from_env()
     spec = write_spec(tmp_path / "spec", ON_MY_ENGINE)
+    before = long_sleeps()
     process = start_run(tmp_path / "out", spec, "--labcheck-target", "host=unix:///var/run/docker.sock")
-    wait_until(sleeping_600, "the step to reach its long sleep", timeout=180)
+    wait_for_a_new_long_sleep(before, "the step to reach its long sleep")
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=180)
     assert process.returncode == 130, stdout[-2000:] + stderr[-2000:]
@@ -460,4 +471,4 @@ def test_sigterm_on_an_engine_the_user_names_removes_the_containers_the_lab_made
     evidence = evidence_of(tmp_path / "out")
     assert evidence["run"]["status"] == "interrupted"
     assert "SIGTERM" in evidence["steps"][-1]["reason"]
-    assert not sleeping_600()
+    assert not long_sleeps() - before

@@ -46,8 +46,11 @@ if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
 else
   rm -f "$pid_file"
   say "starting dockerd (log: $log_file)"
-  # setsid: the engine must outlive the shell (and the CI step) that started it.
-  setsid dockerd --pidfile "$pid_file" >>"$log_file" 2>&1 < /dev/null &
+  # setsid: the engine must outlive the shell (and the CI step) that started it. Every inherited
+  # descriptor above 2 is closed first: started under `flock LOCK ...`, the engine would otherwise
+  # hold that lock for as long as it runs, and every later `flock LOCK` would wait forever.
+  setsid bash -c 'for fd in /proc/self/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null
+    exec dockerd --pidfile "$1"' close-fds "$pid_file" >>"$log_file" 2>&1 < /dev/null &
 fi
 
 # Prefer Debian's CLI here: it matches the engine it came with.

@@ -1,13 +1,13 @@
 """Reading an evidence file defensively: the one reader `labcheck report` and `labcheck verify` share.
 
-An evidence file may have been edited by hand or made by something else entirely, so
-nothing in it is trusted until it has passed, in this order: the file itself (a regular
-file, within the size limit), UTF-8, JSON (NaN, Infinity, numbers that overflow and
-numbers of more than 20 digits refused; nesting deeper than Python can parse refused),
-a walk over the document (nesting depth, lone surrogates, the refused numbers, each
-named by its place: `steps[3].duration_s`), the format marker, and the JSON Schema
-(`schema.json`). A refusal is one `EvidenceUnreadable` line naming the file and the
-first problems in plain words; no traceback, whatever the input.
+An evidence file may have been edited by hand or made by something else entirely, so nothing in
+it is trusted until it has passed: the file itself (a regular file, within the size limit),
+UTF-8, then the typed model (`labcheck.evidence.model`: JSON, every key and type, numbers in
+range; NaN and Infinity are no JSON), then the values the model leaves open (a rule's
+parameters, what a check saw) for depth and numbers too long to be labcheck's. A refusal is one
+`EvidenceUnreadable` line naming the file and the first problem with its place in the document
+(`steps[3].duration_s`); no traceback, whatever the input. The careful word-by-word diagnosis
+runs only on the error path, so a good file is read at msgspec's speed.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from labcheck.confined import FileRefused, read_regular
 from labcheck.confined import Limits as ReadLimits
 from labcheck.errors import EvidenceError
-from labcheck.evidence import FORMAT
-from labcheck.evidence.schema_check import Check, compile_schema
+from labcheck.evidence.model import FORMAT, FORMAT_VERSION, Evidence
 from labcheck.resources import packaged_json
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -45,16 +45,6 @@ class EvidenceUnreadable(EvidenceError):
 
 def evidence_schema() -> dict[str, Any]:
     return packaged_json("labcheck.evidence", "schema.json")
-
-
-@cache
-def _fast_check() -> Check:
-    return compile_schema(evidence_schema())
-
-
-@cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(evidence_schema())
 
 
 # ---------------------------------------------------------------- the file
@@ -111,7 +101,16 @@ def _loads(text: str) -> tuple[Any, bool]:
 
 
 def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
-    """Bytes to a document that follows the evidence format, or EvidenceUnreadable."""
+    """Bytes to a document the evidence model accepts, or EvidenceUnreadable naming the first
+    problem and its place. The document is the file's own JSON, key for key (the hash chain is
+    over exactly what was written, so no default of the model is filled in)."""
+    parse_model(raw, name)
+    document: dict[str, Any] = _plain_decoder().decode(raw)
+    return document
+
+
+def parse_model(raw: bytes, name: str) -> Evidence:
+    """Bytes to the evidence model, or EvidenceUnreadable naming the first problem and its place."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -120,29 +119,94 @@ def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
     if not text.strip():
         raise EvidenceUnreadable(f"{name}: empty file (no evidence in it)")
     try:
+        evidence = _decoder().decode(raw)
+    except (msgspec.DecodeError, RecursionError):
+        # Not the model's shape, or not JSON at all: the slow, careful reading says which.
+        raise EvidenceUnreadable(f"{name}: {_why_unreadable(text)}") from None
+    problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))
+    if problems:
+        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {_listing(problems)}")
+    return evidence
+
+
+@cache
+def _decoder() -> msgspec.json.Decoder[Evidence]:
+    return msgspec.json.Decoder(Evidence)
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(evidence_schema())
+
+
+@cache
+def _plain_decoder() -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder()
+
+
+def _why_unreadable(text: str) -> str:
+    """What is wrong with a text the model refused, in plain words (only ever on the error path)."""
+    try:
         document, escapes = _loads(text)
     except json.JSONDecodeError as error:
         stripped = text.strip()
         cut_short = stripped.startswith("{") and not stripped.endswith("}")
         what = "truncated JSON" if cut_short or error.pos >= len(stripped) else "not JSON"
-        raise EvidenceUnreadable(
-            f"{name}: {what} (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from None
+        return f"{what} (line {error.lineno}, column {error.colno}: {error.msg})"
     except RecursionError:
-        raise EvidenceUnreadable(f"{name}: JSON that cannot be read: nested too deeply") from None
+        return "JSON that cannot be read: nested too deeply"
     if not isinstance(document, dict):
         kind = "list" if isinstance(document, list) else type(document).__name__
-        raise EvidenceUnreadable(f"{name}: not an evidence file (a JSON {kind}, not an object)")
+        return f"not an evidence file (a JSON {kind}, not an object)"
     problems = list(islice(_walk_problems(document, strings=escapes), SHOWN_PROBLEMS + 1))
     if problems:
-        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {_listing(problems)}")
-    if document.get("format") != FORMAT:
-        raise EvidenceUnreadable(
-            f"{name}: not a labcheck evidence file (format is {_short(repr(document.get('format')))})"
+        return f"cannot be read as evidence: {_listing(problems)}"
+    marker = document.get("format")
+    if marker != FORMAT:
+        return f"not a labcheck evidence file (format is {_short(repr(marker))})"
+    version = document.get("format_version")
+    if version != FORMAT_VERSION:
+        written_by = document.get("labcheck_version")
+        by = f" by labcheck {_short(str(written_by))}" if isinstance(written_by, str) else ""
+        return (
+            f"format_version is {_short(repr(version))} (written{by}); this labcheck reads evidence "
+            f"format {FORMAT_VERSION}: read it with the labcheck that wrote it, or run the lab again"
         )
-    if not _fast_check()(document):
-        raise EvidenceUnreadable(f"{name}: {schema_problem(document)}")
-    return document
+    words = schema_problem(document)
+    if words is not None:
+        return words
+    try:  # the schema is generated from the model and agrees with it; this is only a safety net
+        msgspec.convert(document, Evidence)
+    except msgspec.ValidationError as error:
+        return f"does not follow the evidence format: {_plain_validation(str(error))}"
+    return "does not follow the evidence format"
+
+
+_AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<place>[^`]*)`)?$", re.S)
+
+
+def _plain_validation(message: str) -> str:
+    """msgspec's `Expected `int`, got `str` - at `$.steps[0].exit_code`` as `steps[0].exit_code:
+    expected int, got str`: the place first, the way every other problem is named."""
+    found = _AT.match(message)
+    if found is None:  # pragma: no cover - the pattern matches any text
+        return message
+    what = found.group("what").replace("`", "")
+    what = what[:1].lower() + what[1:]
+    place = (found.group("place") or "").lstrip(".")
+    return f"{_short(place, 120) or '(top level)'}: {_short(what, 200)}"
+
+
+def _value_problems(evidence: Evidence) -> Iterator[str]:
+    """The JSON values the model leaves open (a rule, what a check expected and saw): bounded
+    depth, no number too long to be one labcheck wrote. (Lone surrogates never get this far:
+    msgspec refuses them, and the error path names them.)"""
+    for index, step in enumerate(evidence.steps):
+        for number, check in enumerate(step.checks):
+            place = ("steps", index, "checks", number)
+            yield from _walk_problems(check.rule, (*place, "rule"), strings=False)
+            yield from _walk_problems(check.expected, (*place, "expected"), strings=False)
+            yield from _walk_problems(check.actual, (*place, "actual"), strings=False)
 
 
 def _listing(problems: list[str]) -> str:
@@ -182,9 +246,13 @@ def _is_text(value: str) -> bool:
 _SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
 
 
-def _walk_problems(document: Any, *, strings: bool = True) -> Iterator[str]:
+def _walk_problems(
+    document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True
+) -> Iterator[str]:
     """Depth, refused and too large numbers and (with `strings`) lone surrogates, without recursion."""
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    if not isinstance(document, dict | list):
+        return
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, at)]
     while stack:
         value, path = stack.pop()
         if len(path) >= MAX_DEPTH:
@@ -206,6 +274,10 @@ def _walk_problems(document: Any, *, strings: bool = True) -> Iterator[str]:
         stack.extend(reversed(children))
 
 
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 # ---------------------------------------------------------------- schema problems in plain words
 
 _TYPE_NAMES = {
@@ -217,10 +289,6 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "null": "null",
 }
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def describe(value: Any) -> str:
@@ -248,6 +316,10 @@ def plain_problem(error: ValidationError) -> str:
     place = where(error.absolute_path)
     instance, expected = error.instance, error.validator_value
     listed: list[Any] = list(expected) if isinstance(expected, list) else []
+    if error.validator == "anyOf" and isinstance(error.schema, dict):
+        # msgspec writes `X | None` as anyOf [{"type": X}, {"type": "null"}] (or a $ref for X).
+        names = [_branch_name(branch) for branch in error.schema.get("anyOf", [])]
+        return f"{place}: expected {' or '.join(names)}, found {describe(instance)}"
     if error.validator == "type":
         return f"{place}: expected {_expected_types(expected)}, found {describe(instance)}"
     if error.validator == "required" and isinstance(instance, dict):
@@ -268,9 +340,17 @@ def plain_problem(error: ValidationError) -> str:
     return f"{place}: {_short(error.message, 200)}"
 
 
-def schema_problem(document: Any) -> str:
-    """The first problems the evidence schema finds, as one line."""
+def _branch_name(branch: Any) -> str:
+    if isinstance(branch, dict) and "type" in branch:
+        return _expected_types(branch["type"])
+    if isinstance(branch, dict) and "enum" in branch:
+        return "one of " + ", ".join(repr(item) for item in branch["enum"])
+    return "an object"
+
+
+def schema_problem(document: Any) -> str | None:
+    """The first problems the published schema finds, in plain words, as one line."""
     errors = list(islice(_validator().iter_errors(document), SHOWN_PROBLEMS + 1))
     if not errors:
-        return "does not follow the evidence format"
+        return None
     return "does not follow the evidence format: " + _listing([plain_problem(error) for error in errors])

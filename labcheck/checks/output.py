@@ -40,9 +40,13 @@ def _lines(text: str) -> list[str]:
 
 
 def judge_output_rule(
-    rule: Mapping[str, Any], streams: Mapping[str, str], values: Mapping[str, str]
+    rule: Mapping[str, Any], streams: Mapping[str, str], values: Mapping[str, str], *, described: bool = True
 ) -> CheckRecord:
-    """Judge one rule, e.g. {"stream": "output", "contains": "Hello"}, on resolved text streams."""
+    """Judge one rule, e.g. {"stream": "output", "contains": "Hello"}, on resolved text streams.
+
+    Without `described` the record's description is left empty: phrasing a rule costs more than
+    judging it, and `verify`, which judges every rule of every bundle again, needs the words only
+    for a rule that fails."""
     stream = str(rule["stream"])
     said = _STREAM_NAMES.get(stream, stream)
     text = streams.get(stream) or ""
@@ -51,7 +55,7 @@ def judge_output_rule(
     kind = next(key for key in rule if key not in ("stream", "ignore_case", "description", "says"))
     raw_value = rule[kind]
     try:
-        return _judge(rule, kind, raw_value, said, text, folded, ignore_case, values)
+        return _judge(rule, kind, raw_value, said, text, folded, ignore_case, values, described)
     except patterns.PatternTimeout as timeout:
         # Running out of time never counts as a match nor as its absence: the rule fails, named.
         return CheckRecord(
@@ -85,8 +89,10 @@ def _judge(
     folded: str,
     ignore_case: bool,
     values: Mapping[str, str],
+    described: bool,
 ) -> CheckRecord:
     stream = str(rule["stream"])
+    phrase = output_phrase if described else _no_phrase
     passed: bool
     expected: Any
     actual: Any
@@ -96,19 +102,19 @@ def _judge(
         passed = found if kind == "contains" else not found
         expected = needle
         actual = _shown(text) if not passed or kind == "contains" else "(no aparece)"
-        description = output_phrase({**rule, kind: needle}) or ""
+        description = phrase({**rule, kind: needle}) or ""
     elif kind in ("matches", "not_matches"):
         pattern = _fill(str(raw_value), values, as_regex=True)
         match = patterns.search(pattern, text, ignore_case=ignore_case)
         passed = bool(match) if kind == "matches" else match is None
         expected = pattern
         actual = match.group(0) if match else _shown(text)
-        description = output_phrase({**rule, kind: pattern}) or ""
+        description = phrase({**rule, kind: pattern}) or ""
     elif kind == "equals":
         wanted = _fill(str(raw_value), values, as_regex=False)
         passed = text.strip() == wanted.strip()
         expected, actual = wanted, _shown(text)
-        description = output_phrase({**rule, kind: wanted}) or ""
+        description = phrase({**rule, kind: wanted}) or ""
     elif kind == "lines":
         count = len(_lines(text))
         bounds = dict(raw_value)
@@ -118,14 +124,14 @@ def _judge(
             and ("max" not in bounds or count <= bounds["max"])
         )
         expected, actual = bounds, count
-        description = output_phrase(rule) or ""
+        description = phrase(rule) or ""
     elif kind == "distinct_matches":
         pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
         distinct = sorted(set(patterns.findall(pattern, text, ignore_case=ignore_case)))
         passed = len(distinct) >= int(raw_value["min"])
         expected = {"pattern": pattern, "min": raw_value["min"]}
         actual = distinct
-        description = output_phrase({**rule, kind: {**raw_value, "pattern": pattern}}) or ""
+        description = phrase({**rule, kind: {**raw_value, "pattern": pattern}}) or ""
     else:
         raise ValueError(f"unknown output rule {kind!r}")
     return CheckRecord(
@@ -137,6 +143,10 @@ def _judge(
         verdict=PASSED if passed else FAILED,
         rule=dict(rule),
     )
+
+
+def _no_phrase(rule: Mapping[str, Any]) -> str | None:
+    return None
 
 
 def judge_exit_code(expected: int, actual: int | None, timed_out: bool) -> CheckRecord:

@@ -62,7 +62,9 @@ def rejudge_run_step(
     failed_rules: list[dict[str, Any]] = []
     abandoned: list[str] = []
     for matcher in step.matchers:
-        check = judge_output_rule(matcher.rule(), streams, values)
+        check = judge_output_rule(matcher.rule(), streams, values, described=False)
+        if not check.passed:  # now its words are worth their cost
+            check = judge_output_rule(matcher.rule(), streams, values)
         if ran_out_of_time(check):
             # Not proof of an edit (the run may have had more time): the rule fails, named.
             abandoned.append(

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from labcheck.bundled import bundled_root, bundled_spec_files
+from labcheck.checks.reason_words import reason_es
 from labcheck.errors import LabcheckError, SpecInvalid
+from labcheck.evidence import reasons
+from labcheck.evidence.model import Reason
 from labcheck.evidence.writer import EvidenceWriteFailed
 from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey, private_key_from_env
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
@@ -158,14 +161,16 @@ class StepFailed(Exception):
 _PYTEST_TIMEOUT = re.compile(r"Timeout \(>([0-9.]+)s\) from pytest-timeout")
 
 
-def stop_reason(error: BaseException) -> str:
-    """Why a step stopped from outside the runner, in the evidence's words."""
+def stop_reason(error: BaseException) -> Reason:
+    """Why a step stopped from outside the runner, as the evidence keeps it."""
     timeout = _PYTEST_TIMEOUT.search(str(error))
     if timeout:
-        return f"pytest-timeout detuvo el paso a los {float(timeout.group(1)):g} s (--timeout)"
+        return reasons.pytest_timeout(float(timeout.group(1)))
     if isinstance(error, KeyboardInterrupt):
-        return "interrumpido (Ctrl-C) mientras se comprobaba el paso"
-    return f"el paso se detuvo por un error inesperado: {type(error).__name__}: {error}"
+        from labcheck.runner import interrupts
+
+        return reasons.interrupted(interrupts.received() or "SIGINT", while_checking=True)
+    return reasons.unexpected_stop(error)
 
 
 class LabSpecFile(pytest.File):
@@ -238,16 +243,16 @@ class LabStepItem(pytest.Item):
     def _describe(self, result: StepResult) -> None:
         """Once per step, replays aside: its properties, and its transcript for pytest's outputs."""
         self.user_properties.append(("outcome", result.outcome))
-        if result.record.get("duration_s") is not None:
-            self.user_properties.append(("duration_s", result.record["duration_s"]))
-        transcript = str((result.record.get("transcript") or {}).get("text") or "")
+        if result.record.duration_s is not None:
+            self.user_properties.append(("duration_s", result.record.duration_s))
+        transcript = result.record.transcript.text
         if transcript:
             # pytest's outputs (JUnit system-out, pytest-html's log) show it as the step's output.
             self.add_report_section("call", "stdout", transcript)
 
     def _report(self, result: StepResult) -> None:
         if result.outcome == "skipped":
-            pytest.skip(result.reason or "omitido")
+            pytest.skip(reason_es(result.reason) if result.reason else "omitido")
         if result.outcome != "passed":
             raise StepFailed(result.failure_report())
 

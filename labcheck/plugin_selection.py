@@ -9,14 +9,13 @@ run from replacing a complete evidence in the same folder unless `--labcheck-for
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from labcheck.evidence import selection as sel
+from labcheck.evidence.reader import EvidenceUnreadable, read_evidence_model
 from labcheck.plugin import LabStepItem, out_dir_for
 from labcheck.spec.model import Lab
 
@@ -26,7 +25,7 @@ _MAX_EVIDENCE_BYTES = 256 * 1024 * 1024  # never read a huge file only to decide
 class SelectionTracker:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.deselected: dict[tuple[Path, str], tuple[str, str]] = {}  # (spec, step id) -> why
+        self.deselected: dict[tuple[Path, str], tuple[str, dict[str, str]]] = {}  # (spec, step id) -> why
         self._reason = sel.DESELECTED
         self.items: list[LabStepItem] = []  # the lab steps pytest will run, in order
 
@@ -44,21 +43,21 @@ class SelectionTracker:
             self._reason = sel.LAST_FAILED if self.config.getoption("lf", False) else sel.DESELECTED
 
     def pytest_deselected(self, items: list[pytest.Item]) -> None:
-        detail = sel.LAST_FAILED_DETAIL if self._reason == sel.LAST_FAILED else self._deselected_detail()
+        facts = {} if self._reason == sel.LAST_FAILED else self._deselecting_options()
         for item in items:
             if isinstance(item, LabStepItem):
-                self.deselected[(item.lab.path, item.step.id)] = (self._reason, detail)
+                self.deselected[(item.lab.path, item.step.id)] = (self._reason, facts)
 
-    def _deselected_detail(self) -> str:
+    def _deselecting_options(self) -> dict[str, str]:
+        """The options that can leave steps out, those given, with their values."""
         option = self.config.option
-        return sel.deselected_detail(
-            {
-                "-k": getattr(option, "keyword", None),
-                "-m": getattr(option, "markexpr", None),
-                "--deselect": ", ".join(getattr(option, "deselect", None) or []),
-                "--stepwise": "pasos ya superados" if getattr(option, "stepwise", False) else None,
-            }
-        )
+        given = {
+            "-k": getattr(option, "keyword", None),
+            "-m": getattr(option, "markexpr", None),
+            "--deselect": ", ".join(getattr(option, "deselect", None) or []),
+            "--stepwise": "yes" if getattr(option, "stepwise", False) else None,
+        }
+        return {flag: value for flag, value in given.items() if value}
 
     # First of the collection_finish hooks: refusing a partial run touches nothing, while the
     # session's pre-flight that follows reaches the engines and takes their lock.
@@ -109,42 +108,32 @@ class SelectionTracker:
             elif step.id in deselected:
                 entries.append(sel.NotRun(step.id, *deselected[step.id]))
             else:  # never collected: the command line named other steps of the spec
-                entries.append(sel.NotRun(step.id, sel.DESELECTED, self._deselected_detail()))
+                entries.append(sel.NotRun(step.id, sel.DESELECTED, self._deselecting_options()))
         return entries
 
-    def _stop_reason(self, session: pytest.Session, exitstatus: int) -> tuple[str, str]:
+    def _stop_reason(self, session: pytest.Session, exitstatus: int) -> tuple[str, dict[str, str]]:
         maxfail = int(self.config.getoption("maxfail", 0) or 0)
-        why: str | None
         if session.shouldfail:
             if "session-timeout" in str(session.shouldfail):
-                why = "se agotó el tiempo de la sesión, --session-timeout"
-            elif maxfail == 1:
-                why = "-x: tras el primer fallo"
-            else:
-                why = f"--maxfail {maxfail}: tras {maxfail} fallos"
-            return sel.STOPPED, sel.stopped_detail(why)
+                return sel.STOPPED, {"by": "session-timeout"}
+            if maxfail == 1:
+                return sel.STOPPED, {"by": "-x"}
+            return sel.STOPPED, {"by": "--maxfail", "maxfail": str(maxfail)}
         if session.shouldstop:
-            why = "--stepwise: tras el primer fallo" if self.config.getoption("stepwise", False) else None
-            return sel.STOPPED, sel.stopped_detail(why)
+            return sel.STOPPED, {"by": "--stepwise"} if self.config.getoption("stepwise", False) else {}
         if exitstatus == pytest.ExitCode.INTERRUPTED:
-            return sel.INTERRUPTED, sel.INTERRUPTED_DETAIL
-        return sel.NOT_REACHED, sel.NOT_REACHED_DETAIL
+            return sel.INTERRUPTED, {}
+        return sel.NOT_REACHED, {}
 
 
 def is_complete_evidence(path: Path) -> bool:
     """An evidence file of a run that ended normally with every step of its spec recorded."""
     try:
-        if path.stat().st_size > _MAX_EVIDENCE_BYTES:
-            return False
-        document: Any = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        evidence = read_evidence_model(path, _MAX_EVIDENCE_BYTES)
+    except EvidenceUnreadable:
         return False  # nothing there, or nothing a report could be made from
-    if not isinstance(document, dict):
+    if evidence.run.status != "complete":
         return False
-    run, summary = document.get("run"), document.get("summary")
-    if not isinstance(run, dict) or not isinstance(summary, dict) or run.get("status") != "complete":
+    if evidence.run.selection is not None and evidence.run.selection.not_run:
         return False
-    selection = run.get("selection")
-    if isinstance(selection, dict) and selection.get("not_run"):
-        return False
-    return bool(summary.get("not_run", 0) == 0)
+    return evidence.summary.not_run == 0

@@ -8,19 +8,23 @@ equal), and because it decodes a 51-step evidence several times faster than the 
 library's JSON parser alone, which `labcheck verify` does thousands of times per batch
 (`bench/verify_bundles.py` prints both).
 
-This is format 1 as the runner writes it today, every key it writes and nothing else; the
-reader refuses whatever this model does not allow.
+The evidence holds facts, codes and parameters, never sentences of ours: a check names the rule
+it judged by a code (`exit_code`, `output.contains`, `state.image`, ...) with the spec's rule as
+its parameters; a step, check or capability that did not pass or did not run says why as a
+`Reason` (a code from `labcheck.evidence.reasons` and the facts it names). Words are the
+report's job, in the reader's language. What people wrote (titles, explanations, a rule's
+`says`) and what programs printed (transcripts, an engine's error) are data, kept as they are.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 import msgspec
 from msgspec import Meta, Struct
 
-FORMAT = "labcheck-evidence"
-FORMAT_VERSION = 1
+FORMAT: Final = "labcheck-evidence"
+FORMAT_VERSION: Final = 2
 
 Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$")]
 # No count, size or exit status labcheck writes comes near these bounds; a file that holds larger
@@ -41,6 +45,13 @@ OUTCOMES: tuple[Outcome, ...] = ("passed", "failed", "skipped", "error")
 
 class _Record(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """Frozen, and strict when read: a key the format does not have is refused."""
+
+
+class Reason(_Record, frozen=True, kw_only=True):
+    """Why something did not pass or did not run: a code and the facts it names."""
+
+    code: str
+    params: dict[str, Value] = msgspec.field(default_factory=dict)
 
 
 class LabHeader(_Record, frozen=True, kw_only=True):
@@ -75,8 +86,8 @@ class Capability(_Record, frozen=True, kw_only=True):
     """What an engine can do that some steps need (the routing mesh, real images)."""
 
     available: bool
-    reason: str | None = None  # in the report's language
-    detail: str | None = None  # the kit's own account, in English
+    reason: Reason | None = None
+    detail: str | None = None  # the kit's own account of what it found (data, in English)
 
 
 class NotRun(_Record, frozen=True, kw_only=True):
@@ -85,7 +96,9 @@ class NotRun(_Record, frozen=True, kw_only=True):
     title: str | None = None
     section: str | None = None
     reason: NotRunReason
-    detail: str  # why, in the report's language
+    # The facts behind the reason: the options that left the step out (`-k`: its expression),
+    # what stopped the run (`by`: -x, --maxfail, --stepwise, session-timeout; `maxfail`).
+    facts: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class Selection(_Record, frozen=True, kw_only=True):
@@ -137,19 +150,19 @@ class Transcript(_Record, frozen=True, kw_only=True):
 
 
 class Check(_Record, frozen=True, kw_only=True):
-    """One judged rule, with the spec's own rule (`rule`) so it can be judged again from the
-    transcript."""
+    """One judged rule: its code, the spec's rule as written (`rule`, so it can be judged again
+    from the transcript), the values it was judged with and what was seen."""
 
-    kind: str  # exit_code, output, state, capture
+    code: str  # exit_code, output.contains, output.matches, state.image, capture, ...
     stream: str | None = None  # stdout, stderr or output, for output rules
-    description: str
+    rule: dict[str, Value]
     expected: Value
-    actual: Value
+    observed: Value
     verdict: Verdict
-    reason: str | None = None
+    reason: Reason | None = None
     attempts: Count = 1
-    rule: dict[str, Value] = msgspec.field(default_factory=dict)
     says: str | None = None  # the spec author's own words for the rule
+    on: str | None = None  # the node a state check looked at, when not the step's own
 
 
 class Step(_Record, frozen=True, kw_only=True):
@@ -171,7 +184,7 @@ class Step(_Record, frozen=True, kw_only=True):
     timed_out: bool = False
     attempts: Count = 1
     outcome: Outcome
-    reason: str | None = None  # why a step was skipped or errored
+    reason: Reason | None = None  # why a step was skipped, errored or timed out
     transcript: Transcript
     checks: list[Check]
     captures: dict[str, str] = msgspec.field(default_factory=dict)
@@ -210,7 +223,7 @@ class Evidence(_Record, frozen=True, kw_only=True):
     and a hash chain binding it together."""
 
     format: Literal["labcheck-evidence"]
-    format_version: Literal[1]
+    format_version: Literal[2]
     labcheck_version: str
     lab: LabHeader
     spec: SpecRef
@@ -221,3 +234,9 @@ class Evidence(_Record, frozen=True, kw_only=True):
     images: list[Image]
     summary: Summary
     chain: Chain
+
+
+def to_document(record: Struct) -> dict[str, Any]:
+    """A record as the JSON builtins it is written as (what the chain hashes)."""
+    document: dict[str, Any] = msgspec.to_builtins(record)
+    return document

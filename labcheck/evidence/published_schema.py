@@ -17,7 +17,7 @@ import msgspec
 from labcheck.evidence.model import Evidence
 
 SCHEMA_FILE = Path(__file__).with_name("schema.json")
-SCHEMA_ID = "https://labcheck.example/schemas/evidence-1.json"
+SCHEMA_ID = "https://labcheck.example/schemas/evidence-2.json"
 
 
 def _settled(node: Any) -> Any:
@@ -42,7 +42,7 @@ def generated_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "labcheck evidence, format 1",
+        "title": "labcheck evidence, format 2",
         **schema,
     }
 

@@ -62,6 +62,15 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, A
     return parse_evidence(raw, str(path))
 
 
+def read_evidence_model(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
+    """The same, read into the evidence model (what the report renders)."""
+    try:
+        raw = read_regular(path, ReadLimits(max_bytes))
+    except FileRefused as refused:
+        raise EvidenceUnreadable(str(refused)) from None
+    return parse_model(raw, str(path))
+
+
 # ---------------------------------------------------------------- bytes to a checked document
 
 
@@ -202,11 +211,15 @@ def _value_problems(evidence: Evidence) -> Iterator[str]:
     depth, no number too long to be one labcheck wrote. (Lone surrogates never get this far:
     msgspec refuses them, and the error path names them.)"""
     for index, step in enumerate(evidence.steps):
+        if step.reason is not None:
+            yield from _walk_problems(step.reason.params, ("steps", index, "reason", "params"), strings=False)
         for number, check in enumerate(step.checks):
             place = ("steps", index, "checks", number)
             yield from _walk_problems(check.rule, (*place, "rule"), strings=False)
             yield from _walk_problems(check.expected, (*place, "expected"), strings=False)
-            yield from _walk_problems(check.actual, (*place, "actual"), strings=False)
+            yield from _walk_problems(check.observed, (*place, "observed"), strings=False)
+            if check.reason is not None:
+                yield from _walk_problems(check.reason.params, (*place, "reason", "params"), strings=False)
 
 
 def _listing(problems: list[str]) -> str:
@@ -246,9 +259,7 @@ def _is_text(value: str) -> bool:
 _SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
 
 
-def _walk_problems(
-    document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True
-) -> Iterator[str]:
+def _walk_problems(document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True) -> Iterator[str]:
     """Depth, refused and too large numbers and (with `strings`) lone surrogates, without recursion."""
     if not isinstance(document, dict | list):
         return

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import errno
-import json
 import os
 import socket
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+
+import msgspec
 
 from labcheck import __version__
 from labcheck.errors import LabcheckError
-from labcheck.evidence import FORMAT, FORMAT_VERSION, chain
+from labcheck.evidence import chain, model
+from labcheck.evidence.model import FORMAT, FORMAT_VERSION, OUTCOMES
 from labcheck.evidence.selection import NotRun, selection_record
+from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.signing.files import remove_stale_envelope, sign_evidence_file
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
-
-OUTCOMES = ("passed", "failed", "skipped", "error")
 
 
 class EvidenceWriteFailed(LabcheckError):
@@ -57,11 +57,9 @@ def _from_start(path: Path) -> str:
     return os.path.relpath(path) if path.is_absolute() else str(path)
 
 
-def spec_sections(lab: Lab) -> list[dict[str, Any]]:
-    return [
-        {"number": s.number, "title": s.title, "explanation": s.explanation, "level": s.level}
-        for s in lab.sections
-    ]
+def _encoded(document: model.Evidence) -> bytes:
+    # One space of indent, keys in the model's order, UTF-8 as written (no \u escapes).
+    return msgspec.json.format(msgspec.json.encode(document), indent=1)
 
 
 class EvidenceWriter:
@@ -71,79 +69,78 @@ class EvidenceWriter:
         lab: Lab,
         *,
         student: Mapping[str, str | None],
-        targets: Mapping[str, Mapping[str, Any]],
+        targets: Mapping[str, model.Target],
         sandbox: str,
         workspace: str | None,
-        capabilities: Mapping[str, Mapping[str, Any]],
+        capabilities: Mapping[str, model.Capability],
         signing_key: PrivateKey | None = None,
     ) -> None:
         self.path = path
         self.lab = lab
         self.signing_key = signing_key
         remove_stale_envelope(path)
-        engine_ids = [str(t["engine"]["id"]) for t in targets.values()]
+        engine_ids = [target.engine.id for target in targets.values()]
         self.genesis = chain.genesis(lab.id, lab.sha256, student.get("id"), engine_ids)
         self.last_link = self.genesis
         self.written_steps = 0
-        self.document: dict[str, Any] = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "labcheck_version": __version__,
-            "lab": {
-                "id": lab.id,
-                "title": lab.title,
-                "version": lab.version,
-                "language": lab.language,
-                "source": lab.source_url,
-                "description": lab.description,
-            },
-            "spec": {"path": _from_start(lab.path), "sha256": lab.sha256, "sections": spec_sections(lab)},
-            "student": {"id": student.get("id"), "name": student.get("name"), "group": student.get("group")},
-            "run": {
-                "started_at": now_iso(),
-                "finished_at": None,
-                "status": "running",
-                "host": socket.gethostname(),
-                "workspace": workspace,
-                "sandbox": sandbox,
-                "standins": False,
-                "capabilities": {k: dict(v) for k, v in capabilities.items()},
-            },
-            "targets": {name: dict(facts) for name, facts in targets.items()},
-            "steps": [],
-            "images": [],
-            "summary": {},
-            "chain": {},
-        }
+        self.steps: list[model.Step] = []
+        self.document = model.Evidence(
+            format=FORMAT,
+            format_version=FORMAT_VERSION,
+            labcheck_version=__version__,
+            lab=lab_header(lab),
+            spec=model.SpecRef(path=_from_start(lab.path), sha256=lab.sha256, sections=spec_sections(lab)),
+            student=model.Student(id=student.get("id"), name=student.get("name"), group=student.get("group")),
+            run=model.Run(
+                started_at=now_iso(),
+                finished_at=None,
+                status="running",
+                host=socket.gethostname(),
+                workspace=workspace,
+                sandbox=sandbox,  # type: ignore[arg-type]  # kit-nodes or targets
+                standins=False,
+                capabilities=dict(capabilities),
+            ),
+            targets=dict(targets),
+            steps=[],
+            images=[],
+            summary=self.summary(),
+            chain=model.Chain(algorithm="sha256", genesis=self.genesis, head=self.genesis),
+        )
         self._write()
 
-    @property
-    def steps(self) -> list[dict[str, Any]]:
-        steps: list[dict[str, Any]] = self.document["steps"]
-        return steps
-
-    def add_step(self, record: dict[str, Any]) -> None:
-        record["chain"] = chain.link(self.last_link, record)
-        self.last_link = record["chain"]
-        self.steps.append(record)
+    def add_step(self, record: model.Step) -> model.Step:
+        """Link the step to the one before and write the evidence with it; the linked step."""
+        body = model.to_document(record)
+        body.pop("chain")
+        linked = msgspec.structs.replace(record, chain=chain.link(self.last_link, body))
+        self.last_link = linked.chain
+        self.steps.append(linked)
         self._write()
+        return linked
 
     def record_selection(self, selected: Iterable[str], not_run: Sequence[NotRun] = ()) -> None:
         """Which steps this run was asked to run, and why the others did not (bound by the head)."""
-        self.document["run"]["selection"] = selection_record(self.lab, selected, not_run)
+        run = msgspec.structs.replace(
+            self.document.run, selection=selection_record(self.lab, selected, not_run)
+        )
+        self.document = msgspec.structs.replace(self.document, run=run)
         self._write()
 
-    def finish(self, *, status: str, images: list[dict[str, Any]], total_steps: int) -> None:
-        self.document["images"] = images
-        self.document["run"]["standins"] = any(image["standin"] for image in images)
-        self.document["run"]["status"] = status
-        self.document["run"]["finished_at"] = now_iso()
+    def finish(self, *, status: str, images: list[model.Image], total_steps: int) -> None:
+        run = msgspec.structs.replace(
+            self.document.run,
+            standins=any(image.standin for image in images),
+            status=status,
+            finished_at=now_iso(),
+        )
+        self.document = msgspec.structs.replace(self.document, images=images, run=run)
         self._write(total_steps)
         if self.signing_key is not None:
             # Signed last, over the final bytes: an interrupted run's partial evidence is never signed
             # before its end, and a signed file cannot change afterwards without breaking the signature.
             try:
-                sign_evidence_file(self.path, self.document, self.signing_key)
+                sign_evidence_file(self.path, model.to_document(self.document), self.signing_key)
             except OSError as error:
                 raise EvidenceWriteFailed(
                     f"cannot write the signature beside {self.path}: {error.strerror or error}; "
@@ -152,23 +149,28 @@ class EvidenceWriter:
                     kept_steps=len(self.steps),
                 ) from None
 
-    def summary(self, total_steps: int | None = None) -> dict[str, int]:
+    def summary(self, total_steps: int | None = None) -> model.Summary:
         counts = {outcome: 0 for outcome in OUTCOMES}
         for step in self.steps:
-            counts[step["outcome"]] += 1
+            counts[step.outcome] += 1
         # The spec's steps, whatever ran so far: an evidence read mid-run never looks whole.
         total = total_steps if total_steps is not None else len(self.lab.steps)
-        return {"total": total, **counts, "not_run": max(0, total - len(self.steps))}
+        return model.Summary(total=total, **counts, not_run=max(0, total - len(self.steps)))
 
     def _write(self, total_steps: int | None = None) -> None:
-        self.document["summary"] = self.summary(total_steps)
-        head = chain.head(self.last_link, self.document)
-        self.document["chain"] = {"algorithm": "sha256", "genesis": self.genesis, "head": head}
-        text = json.dumps(self.document, ensure_ascii=False, indent=1)
+        document = msgspec.structs.replace(self.document, steps=self.steps, summary=self.summary(total_steps))
+        rest = model.to_document(document)
+        rest.pop("steps")
+        rest.pop("chain")
+        head = chain.head(self.last_link, rest)
+        self.document = msgspec.structs.replace(
+            document, chain=model.Chain(algorithm="sha256", genesis=self.genesis, head=head)
+        )
+        text = _encoded(self.document)
         temporary = self.path.with_suffix(".json.partial")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(text, encoding="utf-8")
+            temporary.write_bytes(text)
             os.replace(temporary, self.path)
         except OSError as error:
             # Never a truncated file: the evidence on disk stays the last one written whole.

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from labcheck.evidence import model
 from labcheck.report.html import report_html, terminal_html
 from labcheck.report.images import render_png, terminal_png
-from labcheck.report.model import Step, evidence_from_mapping, load_mapping, step_from_mapping
+from labcheck.report.model import Step, evidence_view, load, step_view
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
 from labcheck.report.pdf import write_pdf
 from labcheck.signing.files import signature_facts
@@ -29,12 +28,9 @@ __all__ = [
 ]
 
 
-def render_report(
-    evidence: Mapping[str, Any] | Path, out_dir: Path, *, options: ReportOptions
-) -> ReportPaths:
+def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: ReportOptions) -> ReportPaths:
     """Write `informe.html` (and `informe.pdf` unless `options.pdf` is false) into out_dir."""
-    data = load_mapping(evidence)
-    record = evidence_from_mapping(data)
+    record = evidence_view(load(evidence))
     extra_dirs = [Path.cwd()]
     if isinstance(evidence, Path):
         extra_dirs.append(evidence.parent)
@@ -63,9 +59,9 @@ def render_report(
     return ReportPaths(html=html_path, pdf=pdf_path, warnings=warnings)
 
 
-def step_html_extra(step: Mapping[str, Any] | Step) -> str:
+def step_html_extra(step: model.Step | Step) -> str:
     """A standalone HTML snippet (inline styles, no script): command and coloured transcript."""
-    record = step if isinstance(step, Step) else step_from_mapping(step)
+    record = step if isinstance(step, Step) else step_view(step)
     return (
         "<div style=\"background:#1d1f21;color:#d8d8d8;font-family:'DejaVu Sans Mono',"
         'monospace;font-size:12px;padding:6px;overflow-x:auto">'

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labcheck import patterns
+from labcheck.checks.check_words import check_words, filled_rule
 from labcheck.checks.phrases import (
     STATE_SUBJECTS,
     STREAM_NAMES,
@@ -26,27 +27,13 @@ from labcheck.checks.phrases import (
     state_expectation,
     state_phrase,
 )
+from labcheck.evidence import reasons
 from labcheck.plurals import counted
 from labcheck.report.model import Check, Step
 
 CONTEXT_LINES = 2  # lines shown on each side of where the expected line should have been
 SHOWN_LINE = 160  # characters of one output line in a failure
 SHOWN_VALUE = 300
-# Phrases labcheck itself wrote into older evidence: anything else in `description` is the author's.
-_GENERATED = (
-    "la salida",
-    "código de salida",
-    "el comando",
-    "la imagen",
-    "el contenedor",
-    "los contenedores",
-    "el swarm",
-    "la pila",
-    "el servicio",
-    "una línea",
-    "ninguna línea",
-    "capturar",
-)
 _STATE_KINDS = tuple(STATE_SUBJECTS)
 
 
@@ -57,19 +44,6 @@ class Phrase:
     said_by_author: bool
 
 
-def _filled_rule(check: Check) -> dict[str, Any]:
-    """The rule with the run's captured values put in (the evidence keeps them in `expected`)."""
-    rule = dict(check.rule)
-    kind = output_kind(rule)
-    if kind in ("contains", "not_contains", "matches", "not_matches", "equals") and isinstance(
-        check.expected, str
-    ):
-        rule[kind] = check.expected
-    elif kind == "distinct_matches" and isinstance(check.expected, Mapping):
-        rule[kind] = dict(check.expected)
-    return rule
-
-
 def _state_rule(check: Check) -> tuple[str, Mapping[str, Any]] | None:
     for kind in _STATE_KINDS:
         params = check.rule.get(kind)
@@ -78,19 +52,12 @@ def _state_rule(check: Check) -> tuple[str, Mapping[str, Any]] | None:
     return None
 
 
-def _authored(description: str) -> bool:
-    lowered = description.strip().lower()
-    return bool(lowered) and not lowered.startswith(_GENERATED)
-
-
 def phrase(check: Check) -> Phrase:
-    rule = _filled_rule(check)
+    rule = filled_rule(check)
     pattern = rule_pattern(rule)
     if check.says:
-        return Phrase(check.says, pattern, True)
-    if _authored(check.description):
-        return Phrase(check.description, pattern, True)
-    if check.kind == "exit_code" and "exit_code" in rule:
+        return Phrase(check.says + _on(check), pattern, True)
+    if check.code == "exit_code" and "exit_code" in rule:
         return Phrase(exit_code_phrase(rule["exit_code"]), None, False)
     if "stream" in rule:
         words = output_phrase(rule, words_only=True)
@@ -101,8 +68,12 @@ def phrase(check: Check) -> Phrase:
         return Phrase(f"{said} {verb} lo esperado (la expresión regular, en «Detalles»)", pattern, False)
     state = _state_rule(check)
     if state is not None:
-        return Phrase(state_phrase(*state), None, False)
-    return Phrase(check.description or check.kind, pattern, False)
+        return Phrase(state_phrase(*state) + _on(check), None, False)
+    return Phrase(check_words(check), pattern, False)
+
+
+def _on(check: Check) -> str:
+    return f" (en {check.on})" if check.on else ""
 
 
 # ---------------------------------------------------------------- failures
@@ -141,7 +112,7 @@ def plain_value(value: Any) -> str:
 
 
 def _output_lines(check: Check, step: Step) -> list[str]:
-    text = step.text if check.stream in (None, "output") else str(check.actual or "")
+    text = step.text if check.stream in (None, "output") else str(check.observed or "")
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n") if text.strip() else []
 
 
@@ -183,18 +154,18 @@ def _start(lines: Sequence[str]) -> Excerpt | None:
 
 
 def _output_mismatch(check: Check, step: Step) -> Mismatch:
-    rule = _filled_rule(check)
+    rule = filled_rule(check)
     kind = output_kind(rule)
     lines = _output_lines(check, step)
     said = STREAM_NAMES.get(str(rule.get("stream", "output")), "la salida")
     ignore_case = bool(rule.get("ignore_case"))
-    if check.actual == "(tiempo agotado)":
+    if check.reason_code == reasons.PATTERN_TIMEOUT:
         return Mismatch(check.reason or "la expresión regular tardó demasiado y se abandonó")
     if kind == "lines":
         count = len(lines)
         return Mismatch(f"{said} tiene {counted(count, 'línea', 'líneas')}", _start(lines))
     if kind == "distinct_matches":
-        found = check.actual if isinstance(check.actual, list) else []
+        found = check.observed if isinstance(check.observed, list) else []
         shown = plain_value(found) if found else "ninguno"
         return Mismatch(
             f"se encontraron {counted(len(found), 'valor distinto', 'valores distintos')}: {shown}"
@@ -222,10 +193,12 @@ def _output_mismatch(check: Check, step: Step) -> Mismatch:
 
 
 def _state_mismatch(check: Check) -> Mismatch:
-    if isinstance(check.actual, str) or check.actual is None:
-        return Mismatch(plain_value(check.actual))
+    if check.reason is not None:
+        return Mismatch(check.reason)
+    if isinstance(check.observed, str) or check.observed is None:
+        return Mismatch(plain_value(check.observed))
     expected = check.expected if isinstance(check.expected, Mapping) else {}
-    actual = check.actual if isinstance(check.actual, Mapping) else {}
+    actual = check.observed if isinstance(check.observed, Mapping) else {}
     if actual.get("exists") is False and expected.get("exists") is not False:
         return Mismatch("no existe en el motor")
     differences = [
@@ -242,12 +215,14 @@ def _state_mismatch(check: Check) -> Mismatch:
 
 
 def mismatch(check: Check, step: Step) -> Mismatch:
-    if check.kind == "exit_code":
-        if check.actual == "agotó el tiempo" or step.timed_out:
+    if check.family == "exit_code":
+        if step.timed_out:
             return Mismatch("el comando no terminó: se agotó el tiempo")
-        return Mismatch(f"terminó con el código de salida {plain_value(check.actual)}")
-    if check.kind == "output":
+        return Mismatch(f"terminó con el código de salida {plain_value(check.observed)}")
+    if check.family == "output":
         return _output_mismatch(check, step)
-    if check.kind == "state":
+    if check.family == "state":
         return _state_mismatch(check)
-    return Mismatch(f"se esperaba {plain_value(check.expected)}; se obtuvo {plain_value(check.actual)}")
+    if check.family == "capture":
+        return Mismatch(f"no se pudo capturar: {plain_value(check.observed)}")
+    return Mismatch(f"se esperaba {plain_value(check.expected)}; se obtuvo {plain_value(check.observed)}")

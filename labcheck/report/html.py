@@ -152,15 +152,12 @@ class DetailsIndex:
         )
 
 
-
 def _excerpt_html(excerpt: check_text.Excerpt) -> str:
     rows = []
     for offset, line in enumerate(excerpt.lines):
         at = excerpt.first + offset
         marked = " marked" if at == excerpt.marked else ""
-        rows.append(
-            f'<span class="ln{marked}">{at:>4} {"›" if marked else " "} </span>{escape(line) or " "}'
-        )
+        rows.append(f'<span class="ln{marked}">{at:>4} {"›" if marked else " "} </span>{escape(line) or " "}')
     return f'<pre class="excerpt">{chr(10).join(rows)}</pre>'
 
 
@@ -168,7 +165,7 @@ def _check_html(check: Check, step: Step, details: DetailsIndex) -> str:
     said = check_text.phrase(check)
     mark = es.OUTCOME_MARK.get(check.verdict, "?")
     # Only the engine's state is not read in the transcript above: say where it comes from.
-    source = ' <span class="kind">(según el motor)</span>' if check.kind == "state" else ""
+    source = ' <span class="kind">(según el motor)</span>' if check.family == "state" else ""
     reference = ""
     if said.pattern is not None:
         reference = f' <a class="ref" href="#detalle-{details.add(step, said)}">[{details.count}]</a>'
@@ -196,7 +193,7 @@ def verdict_html(step: Step, details: DetailsIndex | None = None) -> str:
     mark = es.OUTCOME_MARK.get(step.outcome, "?")
     facts: list[str] = []
     # The exit code is said once: by its check when the step has one, here otherwise.
-    if step.exit_code is not None and not any(check.kind == "exit_code" for check in step.checks):
+    if step.exit_code is not None and not any(check.family == "exit_code" for check in step.checks):
         facts.append(f"código de salida {step.exit_code}")
     if step.duration_s is not None:
         facts.append(es.duration(step.duration_s))

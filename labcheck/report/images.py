@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from labcheck.evidence import model
 from labcheck.report.blocks import Omission, make_block
-from labcheck.report.model import Step, step_from_mapping
+from labcheck.report.model import Step, step_view
 from labcheck.terminal.screen import DEFAULT_BG, DEFAULT_FG
 
 FONT_PX = 14
@@ -104,6 +103,6 @@ def render_png(step: Step) -> bytes:
     return buffer.getvalue()
 
 
-def terminal_png(step: Mapping[str, Any] | Step) -> bytes:
-    """The PNG bytes of one evidence step (a mapping as in the evidence file)."""
-    return render_png(step if isinstance(step, Step) else step_from_mapping(step))
+def terminal_png(step: model.Step | Step) -> bytes:
+    """The PNG bytes of one evidence step."""
+    return render_png(step if isinstance(step, Step) else step_view(step))

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labcheck.errors import EvidenceError
-from labcheck.evidence.reader import read_evidence
+from labcheck.checks.reason_words import not_run_es, reason_es
+from labcheck.evidence import model
+from labcheck.evidence.reader import read_evidence_model
 from labcheck.plurals import counted
 
 
@@ -24,17 +25,23 @@ class Section:
 
 @dataclass(frozen=True)
 class Check:
-    kind: str
+    code: str  # exit_code, output.contains, state.image, capture, ...
     stream: str | None
-    description: str
     expected: Any
-    actual: Any
+    observed: Any
     verdict: str
-    reason: str | None
+    reason: str | None  # in the report's words
     attempts: int | None
-    # The rule as the runner recorded it (phrased again at report time) and the author's own words for it.
+    # The rule as the runner recorded it (phrased at report time) and the author's own words for it.
     rule: Mapping[str, Any] = field(default_factory=dict)
     says: str | None = None
+    on: str | None = None
+    reason_code: str | None = None
+
+    @property
+    def family(self) -> str:
+        """exit_code, output, state or capture."""
+        return self.code.partition(".")[0]
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ class NotRunStep:
     title: str
     section: str | None
     reason: str
-    detail: str
+    detail: str  # the reason in the report's words
 
 
 @dataclass(frozen=True)
@@ -143,161 +150,150 @@ def cut(text: str, limit: int) -> str:
     return f"{text[:limit]} ⋯ (texto cortado: {more} en la evidencia)"
 
 
-def _str(value: Any, limit: int = SHORT_TEXT) -> str | None:
+def _str(value: str | None, limit: int = SHORT_TEXT) -> str | None:
     return cut(value, limit) if isinstance(value, str) else None
 
 
-def _text(value: Any, limit: int = SHORT_TEXT) -> str:
-    return cut(value if isinstance(value, str) else str(value), limit)
+def _text(value: str, limit: int = SHORT_TEXT) -> str:
+    return cut(value, limit)
 
 
-def _raw(transcript: Mapping[str, Any]) -> bytes:
+def _raw(transcript: model.Transcript) -> bytes:
     try:
-        return base64.b64decode(transcript.get("raw_b64") or "", validate=False)
+        return base64.b64decode(transcript.raw_b64, validate=False)
     except (binascii.Error, ValueError):
-        return str(transcript.get("text") or "").encode()
+        return transcript.text.encode()
 
 
-def _check(data: Mapping[str, Any]) -> Check:
+def _words(reason: model.Reason | None) -> str | None:
+    return cut(reason_es(reason), PROSE_TEXT) if reason is not None else None
+
+
+def _check(check: model.Check) -> Check:
     return Check(
-        kind=str(data.get("kind", "")),
-        stream=_str(data.get("stream")),
-        description=_text(data.get("description", ""), PROSE_TEXT),
-        expected=data.get("expected"),
-        actual=data.get("actual"),
-        verdict=str(data.get("verdict", "")),
-        reason=_str(data.get("reason"), PROSE_TEXT),
-        attempts=data.get("attempts") if isinstance(data.get("attempts"), int) else None,
-        rule=data["rule"] if isinstance(data.get("rule"), Mapping) else {},
-        says=_str(data.get("says"), PROSE_TEXT),
+        code=_text(check.code),
+        stream=_str(check.stream),
+        expected=check.expected,
+        observed=check.observed,
+        verdict=check.verdict,
+        reason=_words(check.reason),
+        attempts=check.attempts,
+        rule=check.rule,
+        says=_str(check.says, PROSE_TEXT),
+        on=_str(check.on),
+        reason_code=check.reason.code if check.reason is not None else None,
     )
 
 
-def step_from_mapping(data: Mapping[str, Any]) -> Step:
-    transcript = data.get("transcript") or {}
-    duration = data.get("duration_s")
-    exit_code = data.get("exit_code")
+def step_view(step: model.Step) -> Step:
     return Step(
-        id=_text(data.get("id", "")),
-        number=_text(data.get("number", "")),
-        section=_str(data.get("section")),
-        title=_text(data.get("title", "")),
-        explanation=_str(data.get("explanation"), PROSE_TEXT),
-        hint=_str(data.get("hint"), PROSE_TEXT),
-        node=_text(data.get("node", "")),
-        command=_text(data.get("command", ""), COMMAND_TEXT),
-        command_template=_str(data.get("command_template"), COMMAND_TEXT),
-        inputs=tuple(str(line) for line in data.get("input") or ()),
-        outcome=str(data.get("outcome", "error")),
-        reason=_str(data.get("reason"), PROSE_TEXT),
-        exit_code=exit_code if isinstance(exit_code, int) else None,
-        timed_out=bool(data.get("timed_out", False)),
-        duration_s=float(duration) if isinstance(duration, int | float) else None,
-        raw=_raw(transcript),
-        text=str(transcript.get("text") or ""),
-        checks=tuple(_check(check) for check in data.get("checks") or ()),
-        captures={str(k): str(v) for k, v in (data.get("captures") or {}).items()},
-        chain=str(data.get("chain", "")),
+        id=_text(step.id),
+        number=_text(step.number),
+        section=_str(step.section),
+        title=_text(step.title),
+        explanation=_str(step.explanation, PROSE_TEXT),
+        hint=_str(step.hint, PROSE_TEXT),
+        node=_text(step.node),
+        command=_text(step.command, COMMAND_TEXT),
+        command_template=_str(step.command_template, COMMAND_TEXT),
+        inputs=tuple(step.input),
+        outcome=step.outcome,
+        reason=_words(step.reason),
+        exit_code=step.exit_code,
+        timed_out=step.timed_out,
+        duration_s=step.duration_s,
+        raw=_raw(step.transcript),
+        text=step.transcript.text,
+        checks=tuple(_check(check) for check in step.checks),
+        captures=dict(step.captures),
+        chain=step.chain,
     )
 
 
-def _target(name: str, data: Mapping[str, Any]) -> Target:
-    engine = data.get("engine") or {}
+def _target(name: str, target: model.Target) -> Target:
+    engine = target.engine
     return Target(
         name=_text(name),
-        kind=_str(data.get("kind")),
-        docker_host=_text(data.get("docker_host", "")),
-        engine_id=_text(engine.get("id", "")),
-        engine_version=_str(engine.get("version")),
-        os=_str(engine.get("os")),
-        kernel=_str(engine.get("kernel")),
-        arch=_str(engine.get("arch")),
+        kind=_str(target.kind),
+        docker_host=_text(target.docker_host),
+        engine_id=_text(engine.id),
+        engine_version=_str(engine.version),
+        os=_str(engine.os),
+        kernel=_str(engine.kernel),
+        arch=_str(engine.arch),
     )
 
 
-def _not_run(selection: Any) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
-    if not isinstance(selection, Mapping):
+def _not_run(selection: model.Selection | None) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
+    if selection is None:
         return (), ()
-    spec_steps = tuple(str(step_id) for step_id in selection.get("spec_steps") or ())
     entries = tuple(
         NotRunStep(
-            id=_text(entry.get("id", "")),
-            number=_text(entry.get("number", "")),
-            title=_text(entry.get("title", "")),
-            section=_str(entry.get("section")),
-            reason=_text(entry.get("reason", "")),
-            detail=_text(entry.get("detail", ""), PROSE_TEXT),
+            id=_text(entry.id),
+            number=_text(entry.number or ""),
+            title=_text(entry.title or ""),
+            section=_str(entry.section),
+            reason=entry.reason,
+            detail=cut(not_run_es(entry.reason, entry.facts), PROSE_TEXT),
         )
-        for entry in selection.get("not_run") or ()
-        if isinstance(entry, Mapping)
+        for entry in selection.not_run
     )[:MAX_NOT_RUN]
-    return spec_steps, entries
+    return tuple(selection.spec_steps), entries
 
 
-def load_mapping(source: Mapping[str, Any] | Path) -> Mapping[str, Any]:
-    """A file is read defensively (labcheck.evidence.reader); a mapping is labcheck's own, in process."""
+def load(source: model.Evidence | Path) -> model.Evidence:
+    """A file is read defensively (labcheck.evidence.reader); a model is labcheck's own, in process."""
     if isinstance(source, Path):
-        return read_evidence(source)
+        return read_evidence_model(source)
     return source
 
 
-def evidence_from_mapping(data: Mapping[str, Any]) -> Evidence:
-    if data.get("format") != "labcheck-evidence":
-        raise EvidenceError("not a labcheck evidence (no format marker)")
-    lab = data.get("lab") or {}
-    spec = data.get("spec") or {}
-    student = data.get("student") or {}
-    run = data.get("run") or {}
-    chain = data.get("chain") or {}
+def evidence_view(data: model.Evidence) -> Evidence:
+    """The evidence as the report shows it: texts cut to what a page can hold, reasons in words."""
+    lab, run = data.lab, data.run
     sections = tuple(
         Section(
-            number=_text(item.get("number", "")),
-            title=_text(item.get("title", "")),
-            explanation=_str(item.get("explanation"), PROSE_TEXT),
-            level=int(item.get("level") or 1),
+            number=_text(item.number),
+            title=_text(item.title),
+            explanation=_str(item.explanation, PROSE_TEXT),
+            level=item.level,
         )
-        for item in spec.get("sections") or ()
+        for item in data.spec.sections
     )
     capabilities = tuple(
-        Capability(_text(name), bool(value.get("available", True)), _str(value.get("reason"), PROSE_TEXT))
-        for name, value in (run.get("capabilities") or {}).items()
-        if isinstance(value, Mapping)
+        Capability(_text(name), value.available, _words(value.reason) if not value.available else None)
+        for name, value in run.capabilities.items()
     )[:MAX_LISTED]
     # The kit may say so only through its capabilities: real images were not available.
     no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
-    spec_steps, not_run = _not_run(run.get("selection"))
+    spec_steps, not_run = _not_run(run.selection)
     standin_images = tuple(
-        (
-            _text(", ".join(image.get("tags") or []) or str(image.get("id", ""))[:19]),
-            _str(image.get("standin_of")),
-        )
-        for image in data.get("images") or ()
-        if image.get("standin")
+        (_text(", ".join(image.tags) or image.id[:19]), _str(image.standin_of))
+        for image in data.images
+        if image.standin
     )[:MAX_LISTED]
     return Evidence(
-        lab_id=_text(lab.get("id", "")),
-        lab_title=_text(lab.get("title", "")),
-        lab_version=_text(lab.get("version", "")),
-        lab_source=_str(lab.get("source"), COMMAND_TEXT),
-        lab_description=_str(lab.get("description"), PROSE_TEXT),
-        labcheck_version=_text(data.get("labcheck_version", "")),
-        student_name=_str(student.get("name")),
-        student_group=_str(student.get("group")),
-        student_id=_str(student.get("id")),
-        started_at=_text(run.get("started_at", "")),
-        finished_at=_str(run.get("finished_at")),
-        status=str(run.get("status", "")),
-        sandbox=_str(run.get("sandbox")),
-        standins=bool(run.get("standins", False)) or no_real_images,
+        lab_id=_text(lab.id),
+        lab_title=_text(lab.title),
+        lab_version=_text(lab.version),
+        lab_source=_str(lab.source, COMMAND_TEXT),
+        lab_description=_str(lab.description, PROSE_TEXT),
+        labcheck_version=_text(data.labcheck_version),
+        student_name=_str(data.student.name),
+        student_group=_str(data.student.group),
+        student_id=_str(data.student.id),
+        started_at=_text(run.started_at),
+        finished_at=_str(run.finished_at),
+        status=run.status,
+        sandbox=_str(run.sandbox),
+        standins=run.standins or no_real_images,
         capabilities=capabilities,
         standin_images=standin_images,
         sections=sections,
-        steps=tuple(step_from_mapping(step) for step in data.get("steps") or ()),
-        targets=tuple(_target(name, facts) for name, facts in (data.get("targets") or {}).items())[
-            :MAX_LISTED
-        ],
-        summary={str(k): int(v) for k, v in (data.get("summary") or {}).items()},
-        chain_head=str(chain.get("head", "")),
+        steps=tuple(step_view(step) for step in data.steps),
+        targets=tuple(_target(name, target) for name, target in data.targets.items())[:MAX_LISTED],
+        summary=model.to_document(data.summary),
+        chain_head=data.chain.head,
         signed=False,  # the signature is beside the file, not in it: see report.api
         signature_key_id=None,
         spec_steps=spec_steps,

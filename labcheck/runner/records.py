@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from typing import Any
 
 from labcheck.checks.record import CheckRecord
+from labcheck.evidence import model
+from labcheck.evidence.model import Reason
 from labcheck.runner.process import ProcessResult
 from labcheck.spec.model import Step, TypedLine
 from labcheck.terminal import to_text
+
+UNCHAINED = "0" * 64  # a step's chain until the writer links it
 
 
 def streams_of(result: ProcessResult) -> dict[str, str]:
@@ -24,7 +27,7 @@ def step_record(
     step: Step,
     *,
     outcome: str,
-    reason: str | None,
+    reason: Reason | None,
     result: ProcessResult | None,
     checks: list[CheckRecord],
     attempts: int,
@@ -33,37 +36,37 @@ def step_record(
     typed: tuple[TypedLine, ...],
     streams: Mapping[str, str] | None,
     values: Mapping[str, str],
-) -> dict[str, Any]:
-    if result is not None and result.timed_out and reason is None:
-        reason = "se agotó el tiempo"
+) -> model.Step:
+    """The step's record, not yet chained (the writer links it to the one before)."""
     separate = result is not None and not step.uses_pty
-    return {
-        "id": step.id,
-        "number": step.number,
-        "section": step.section,
-        "title": step.title,
-        "explanation": step.explanation,
-        "hint": step.hint,
-        "node": step.node,
-        "command": command,
-        "command_template": step.run,
-        "workdir": workdir,
-        "pty": step.uses_pty,
-        "input": [t.send for t in typed],
-        "started_at": result.started_at if result else None,
-        "duration_s": round(result.duration_s, 3) if result else None,
-        "exit_code": result.exit_code if result else None,
-        "timed_out": bool(result and result.timed_out),
-        "attempts": attempts,
-        "outcome": outcome,
-        "reason": reason,
-        "transcript": {
-            "raw_b64": base64.b64encode(result.raw).decode() if result else "",
-            "text": (streams or {}).get("output", ""),
-            "stdout": (streams or {}).get("stdout") if separate else None,
-            "stderr": (streams or {}).get("stderr") if separate else None,
-        },
-        "checks": [check.to_json() for check in checks],
-        "captures": {c.name: values[c.name] for c in step.captures if c.name in values},
-        "spec_location": step.location,
-    }
+    return model.Step(
+        id=step.id,
+        number=step.number,
+        section=step.section,
+        title=step.title,
+        explanation=step.explanation,
+        hint=step.hint,
+        node=step.node,
+        command=command,
+        command_template=step.run,
+        workdir=workdir,
+        pty=step.uses_pty,
+        input=[t.send for t in typed],
+        started_at=result.started_at if result else None,
+        duration_s=round(result.duration_s, 3) if result else None,
+        exit_code=result.exit_code if result else None,
+        timed_out=bool(result and result.timed_out),
+        attempts=attempts,
+        outcome=outcome,  # type: ignore[arg-type]  # one of the runner's PASSED, FAILED, SKIPPED, ERROR
+        reason=reason,
+        transcript=model.Transcript(
+            raw_b64=base64.b64encode(result.raw).decode() if result else "",
+            text=(streams or {}).get("output", ""),
+            stdout=(streams or {}).get("stdout") if separate else None,
+            stderr=(streams or {}).get("stderr") if separate else None,
+        ),
+        checks=[check.to_check() for check in checks],
+        captures={c.name: values[c.name] for c in step.captures if c.name in values},
+        spec_location=step.location,
+        chain=UNCHAINED,
+    )

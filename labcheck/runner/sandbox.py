@@ -15,6 +15,8 @@ import docker.errors
 import requests
 
 from labcheck.errors import EngineUnreachable, LabcheckError
+from labcheck.evidence import reasons
+from labcheck.evidence.model import Capability, Image, Reason
 from labcheck.kit.engine import client_at
 from labcheck.runner import inventory
 from labcheck.runner.targets import (
@@ -31,17 +33,8 @@ from labcheck.runner.targets import (
 # The SDK lets some connection failures through as requests' own exceptions.
 ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestException, EngineUnreachable)
 
-# What a missing capability means, in the report's language; the kit's own wording stays in "detail".
-CAPABILITY_REASONS_ES = {
-    "routing_mesh": "el núcleo de este equipo no tiene IPVS, así que la malla de enrutamiento "
-    "(routing mesh) del Swarm no lleva tráfico a los puertos publicados",
-    "real_images": "las imágenes vienen del registro local del kit sin conexión: son sustitutas "
-    "etiquetadas (io.labcheck.standin=true), no las de Docker Hub",
-}
 
-NO_ENGINE_ES = "los nodos son locales: los pasos se ejecutan en este equipo, sin motor Docker"
-
-Capabilities = dict[str, dict[str, Any]]
+Capabilities = dict[str, Capability]
 
 
 def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target], Capabilities]:
@@ -59,14 +52,19 @@ def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target
         for name, kit_name in on_kit.items()
     }
     capabilities = {
-        name: {
-            "available": cap.available,
-            "reason": CAPABILITY_REASONS_ES.get(name, cap.reason) if not cap.available else cap.reason,
-            "detail": cap.reason,
-        }
+        name: Capability(
+            available=cap.available,
+            reason=None if cap.available else _kit_reason(name, cap.reason),
+            detail=cap.reason,  # the kit's own account of what it found
+        )
         for name, cap in kit.capabilities().items()
     }
     return targets, capabilities
+
+
+def _kit_reason(capability: str, detail: str) -> Reason:
+    code = reasons.CAPABILITY_CODES.get(capability)
+    return Reason(code=code) if code else Reason(code=reasons.KIT_SAYS, params={"detail": detail})
 
 
 def kit_node_names(lab_nodes: Iterable[str], kit_nodes: Iterable[str]) -> dict[str, str]:
@@ -100,16 +98,14 @@ def named_targets(
         local = hosts[name] == LOCAL
         targets[name] = LocalTarget(name, folder) if local else HostTarget(name, hosts[name], folder)
     if all(is_local(target) for target in targets.values()):
-        return targets, {"routing_mesh": {"available": False, "reason": NO_ENGINE_ES}}
+        return targets, {"routing_mesh": Capability(available=False, reason=Reason(code=reasons.LOCAL_NODES))}
     # A user's own engine: nothing proves IPVS is missing, so the routing mesh is assumed.
-    return targets, {"routing_mesh": {"available": True, "reason": "engine named by the user"}}
+    return targets, {"routing_mesh": Capability(available=True, reason=Reason(code=reasons.USER_ENGINE))}
 
 
-def image_facts(
-    targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory]
-) -> list[dict[str, Any]]:
+def image_facts(targets: Mapping[str, Target], baselines: Mapping[str, inventory.Inventory]) -> list[Image]:
     """Every image the lab added or ran, with its digests and layers, and whether it is a stand-in."""
-    facts = []
+    facts: list[Image] = []
     for name, target in targets.items():
         if is_local(target):
             continue  # no engine, so no image
@@ -120,17 +116,17 @@ def image_facts(
         for image in added:
             labels = image.attrs.get("Config", {}).get("Labels") or {}
             facts.append(
-                {
-                    "target": name,
-                    "id": image.id,
-                    "tags": list(image.tags),
-                    "repo_digests": list(image.attrs.get("RepoDigests") or []),
-                    "layers": list(image.attrs.get("RootFS", {}).get("Layers") or []),
+                Image(
+                    target=name,
+                    id=image.id,
+                    tags=list(image.tags),
+                    repo_digests=list(image.attrs.get("RepoDigests") or []),
+                    layers=list(image.attrs.get("RootFS", {}).get("Layers") or []),
                     # Images built on a stand-in inherit its labels; only pulled ones are stand-ins.
-                    "standin": labels.get("io.labcheck.standin") == "true"
+                    standin=labels.get("io.labcheck.standin") == "true"
                     and bool(image.attrs.get("RepoDigests")),
-                    "standin_of": labels.get("io.labcheck.standin.of"),
-                }
+                    standin_of=labels.get("io.labcheck.standin.of"),
+                )
             )
     return facts
 

@@ -11,11 +11,14 @@ from typing import Any
 
 import docker
 import docker.errors
+import msgspec
 
 from labcheck.checks.output import judge_exit_code, judge_output_rule
-from labcheck.checks.phrases import state_phrase
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
 from labcheck.errors import LabcheckError
+from labcheck.evidence import reasons
+from labcheck.evidence.model import Capability, Engine, Reason
+from labcheck.evidence.model import Target as Target_
 from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import interrupts, inventory, sandbox
@@ -27,7 +30,7 @@ from labcheck.runner.state_checks import Baseline, judge_state
 from labcheck.runner.step_result import StepResult
 from labcheck.runner.step_trace import (
     StepTrace,
-    engine_error_reason_es,
+    engine_error_reason,
     engine_error_text,
     remove_new_containers,
 )
@@ -61,11 +64,11 @@ class LabRun:
         self.baselines: dict[str, inventory.Inventory] = {}
         self.values: dict[str, str] = lab.values_for_student(options.student.get("id"))
         self.outcomes: dict[str, str] = {}
-        self.capabilities: dict[str, dict[str, Any]] = {}
+        self.capabilities: dict[str, Capability] = {}
         self.writer: EvidenceWriter | None = None
         self.cleanup_notes: list[str] = []
         # Why another plugin stopped a step; the caller that knows the plugin may say it better.
-        self.describe_stop: Callable[[BaseException], str] = _stopped_reason
+        self.describe_stop: Callable[[BaseException], Reason] = reasons.unexpected_stop
         self.finished = False
         self.kit_nodes_to_give_back: list[str] = []
         self.evidence_problem: str | None = None  # the evidence could not be written (full disk...)
@@ -98,13 +101,13 @@ class LabRun:
             with interrupts.deferred():
                 self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
         refuse_engine_needs(self.lab, [name for name, target in self.targets.items() if is_local(target)])
-        facts: dict[str, dict[str, Any]] = {}
+        facts: dict[str, Target_] = {}
         for name, target in self.targets.items():
-            facts[name] = {
-                "kind": target.kind,
-                "docker_host": target.docker_host,
-                "engine": target.engine_facts(),  # a local node's: this machine's
-            }
+            facts[name] = Target_(
+                kind=target.kind,
+                docker_host=target.docker_host,
+                engine=msgspec.convert(target.engine_facts(), Engine),  # a local node's: this machine's
+            )
             if not is_local(target):
                 self.baselines[name] = inventory.take_inventory(target.client())
         for node, named_files in files.items():
@@ -135,29 +138,29 @@ class LabRun:
         trace, writer = StepTrace(), self.writer
         steps_before = len(writer.steps)
 
-        def record_once(reason: str) -> StepResult:
+        def record_once(reason: Reason) -> StepResult:
             if len(writer.steps) == steps_before:
                 return self._record_trace(step, trace, ERROR, reason)
             last = writer.steps[-1]  # already recorded: never twice
-            return StepResult(step.id, last["outcome"], last["reason"], last, trace.checks)
+            return StepResult(step.id, last.outcome, last.reason, last, trace.checks)
 
         try:
             return self._run_step(step, trace)
         except ENGINE_ERRORS as error:
-            return record_once(engine_error_reason_es(self._silent_node(step), error))
+            return record_once(engine_error_reason(self._silent_node(step), error))
         except KeyboardInterrupt:
             record_once(self._interrupted_reason(trace))
             raise
         except LabcheckError:
             raise  # the evidence cannot be written: recording again would fail the same way
         except Exception as error:
-            record_once(f"error interno al ejecutar el paso: {error}")
+            record_once(reasons.internal_error(error))
             raise
         except BaseException as stopped:  # another plugin stopped the step (pytest-timeout...)
             record_once(self.describe_stop(stopped))
             raise
 
-    def record_stopped(self, step: Step, reason: str) -> StepResult:
+    def record_stopped(self, step: Step, reason: Reason) -> StepResult:
         """A step stopped from outside the runner (a pytest plugin's timeout): an error, never lost."""
         return self._record(step, ERROR, reason, None, [], attempts=1)
 
@@ -170,8 +173,7 @@ class LabRun:
             typed = tuple(TypedLine(substitute(t.send, self.values), t.wait_for) for t in step.input)
             workdir = substitute(step.workdir, self.values)
         except MissingValue as missing:
-            missing_value = f"omitido: falta el valor «{missing.args[0]}», que debía dar un paso anterior"
-            return self._record(step, SKIPPED, missing_value, None, [], attempts=0)
+            return self._record(step, SKIPPED, reasons.missing_value(missing.args[0]), None, [], attempts=0)
         trace.command, trace.typed, trace.workdir = command, typed, workdir
         target = self.targets[step.node]
         deadline = time.monotonic() + (step.eventually.timeout_s if step.eventually else 0)
@@ -217,11 +219,7 @@ class LabRun:
         outcome = PASSED if all(c.verdict != FAILED for c in checks) else FAILED
         reason = None
         if result.timed_out:
-            outcome = FAILED
-            reason = (
-                f"se agotó el tiempo ({step.timeout_s:g} s): se detuvo la orden y se guardó su salida parcial"
-                + trace.removed_note()
-            )
+            outcome, reason = FAILED, reasons.timed_out(step.timeout_s, trace.removed_containers)
         if result.interrupted:
             outcome, reason = ERROR, self._interrupted_reason(trace)
         recorded = self._record_trace(step, trace, outcome, reason)
@@ -229,9 +227,8 @@ class LabRun:
             raise KeyboardInterrupt
         return recorded
 
-    def _interrupted_reason(self, trace: StepTrace) -> str:
-        stopped = "se detuvo la orden y se guardó su salida parcial"
-        return f"{interrupts.reason_es()}: {stopped}{trace.removed_note()}"
+    def _interrupted_reason(self, trace: StepTrace) -> Reason:
+        return reasons.interrupted(interrupts.received() or "SIGINT", trace.removed_containers)
 
     def _silent_node(self, step: Step) -> str:
         """The node whose engine stopped answering: the first of the step's nodes that does not."""
@@ -245,7 +242,7 @@ class LabRun:
                 return name
         return step.node
 
-    def _record_trace(self, step: Step, trace: StepTrace, outcome: str, reason: str | None) -> StepResult:
+    def _record_trace(self, step: Step, trace: StepTrace, outcome: str, reason: Reason | None) -> StepResult:
         return self._record(
             step,
             outcome,
@@ -259,22 +256,18 @@ class LabRun:
             streams=trace.streams,
         )
 
-    def _skip_reason(self, step: Step) -> str | None:
+    def _skip_reason(self, step: Step) -> Reason | None:
         for needed in step.needs:
             outcome = self.outcomes.get(needed)
             if outcome != PASSED:
-                state = {"failed": "falló", "skipped": "se omitió", "error": "dio un error"}.get(
-                    outcome or "", "no se ejecutó"
-                )
-                return f"omitido: depende del paso «{needed}», que {state}"
-        missing = self._missing_capability(step.requires)
-        return f"omitido: {missing}" if missing else None
+                return reasons.needs(needed, outcome)
+        return self._missing_capability(step.requires)
 
-    def _missing_capability(self, names: tuple[str, ...]) -> str | None:
+    def _missing_capability(self, names: tuple[str, ...]) -> Reason | None:
         for capability in names:
-            info = self.capabilities.get(capability, {"available": False, "reason": "desconocida"})
-            if not info.get("available"):
-                return f"este motor no ofrece «{capability}»: {info.get('reason')}"
+            info = self.capabilities.get(capability)
+            if info is None or not info.available:
+                return reasons.capability_missing(capability, info.reason if info else None)
         return None
 
     def _capture(self, step: Step, target: Target, output: str, before: set[str]) -> list[CheckRecord]:
@@ -291,10 +284,9 @@ class LabRun:
             except (capture_ops.CaptureFailed, docker.errors.DockerException, KeyError) as error:
                 records.append(
                     CheckRecord(
-                        kind="capture",
-                        description=f"capturar «{capture.name}»",
+                        code="capture",
                         expected=capture.source,
-                        actual=str(error),
+                        observed=str(error),  # what went wrong, in the engine's or the capture's words
                         verdict=FAILED,
                         rule={"capture": capture.name},
                     )
@@ -310,8 +302,6 @@ class LabRun:
         for matcher in step.matchers:
             record = judge_output_rule(matcher.rule(), streams, self.values)
             record.says = matcher.says or matcher.description
-            if record.says:
-                record.description = record.says
             checks.append(record)
         return checks
 
@@ -320,50 +310,49 @@ class LabRun:
 
     def _state_check(self, step: Step, check: StateCheck, *, patient: bool) -> CheckRecord:
         missing = self._missing_capability(check.requires)
+        said, on = check.says or check.description, check.on if check.on != step.node else None
         if missing:
             return CheckRecord(
-                kind="state",
-                description=check.says or check.description or state_phrase(check.kind, check.params),
+                code=f"state.{check.kind}",
                 expected=check.params,
-                actual=None,
+                observed=None,
                 verdict=SKIPPED,
                 reason=missing,
                 rule={check.kind: check.params},
+                says=said,
+                on=on,
             )
         target = self.targets[check.on or step.node]
         try:
             params = {key: _fill(value, self.values) for key, value in check.params.items()}
         except MissingValue as absent:
             return CheckRecord(
-                kind="state",
-                description=check.says or check.description or state_phrase(check.kind, check.params),
+                code=f"state.{check.kind}",
                 expected=check.params,
-                actual=f"falta el valor «{absent.args[0]}»",
+                observed=None,
                 verdict=FAILED,
+                reason=reasons.missing_value(absent.args[0]),
                 rule={check.kind: check.params},
+                says=said,
+                on=on,
             )
         baseline = Baseline(container_ids=self.baselines[target.name].containers)
         deadline = time.monotonic() + (check.eventually.timeout_s if check.eventually and patient else 0)
         attempts = 0
         while True:
             attempts += 1
-            record = judge_state(check.kind, target.client(), params, baseline)
+            record = judge_state(check.kind, target.client(), params, baseline, node=target.name)
             if record.passed or check.eventually is None or time.monotonic() >= deadline:
                 break
             time.sleep(check.eventually.interval_s)
-        record.attempts = attempts
-        record.says = check.says or check.description
-        if record.says:
-            record.description = record.says
-        if check.on and check.on != step.node:
-            record.description += f" (en {check.on})"
+        record.attempts, record.says, record.on = attempts, said, on
         return record
 
     def _record(
         self,
         step: Step,
         outcome: str,
-        reason: str | None,
+        reason: Reason | None,
         result: ProcessResult | None,
         checks: list[CheckRecord],
         *,
@@ -374,7 +363,7 @@ class LabRun:
         streams: Mapping[str, str] | None = None,
     ) -> StepResult:
         assert self.writer is not None
-        record = step_record(
+        unchained = step_record(
             step,
             outcome=outcome,
             reason=reason,
@@ -389,7 +378,7 @@ class LabRun:
         )
         self.outcomes[step.id] = outcome
         with interrupts.deferred():  # a signal never cuts an evidence write short
-            self.writer.add_step(record)
+            record = self.writer.add_step(unchained)
         return StepResult(step.id, outcome, reason, record, checks)
 
     # -- finishing ----------------------------------------------------------------------------
@@ -417,10 +406,6 @@ class LabRun:
                 self.kit_nodes_to_give_back = kit_nodes
             else:
                 sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
-
-
-def _stopped_reason(stopped: BaseException) -> str:
-    return f"se detuvo el paso: {stopped}".rstrip(": ")
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

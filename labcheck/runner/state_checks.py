@@ -10,8 +10,8 @@ import docker
 import docker.errors
 
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
-from labcheck.checks.phrases import joined, state_expectation
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
+from labcheck.evidence import reasons
 
 
 @dataclass
@@ -183,30 +183,23 @@ PROBES: dict[str, StateProbe] = {
 
 
 def judge_state(
-    kind: str, client: docker.DockerClient, params: Mapping[str, Any], baseline: Baseline
+    kind: str, client: docker.DockerClient, params: Mapping[str, Any], baseline: Baseline, *, node: str
 ) -> CheckRecord:
     try:
-        ok, expected, actual, subject = PROBES[kind](client, params, baseline)
+        ok, expected, actual, _subject = PROBES[kind](client, params, baseline)
     except docker.errors.APIError as error:
         return CheckRecord(
-            kind="state",
-            description=f"{kind}: {dict(params)}",
+            code=f"state.{kind}",
             expected=dict(params),
-            actual=f"error del motor: {error.explanation or error}",
+            observed=None,
             verdict=FAILED,
+            reason=reasons.engine_error(node, str(error.explanation or error), timeout=False),
             rule={kind: dict(params)},
         )
-    description = f"{subject}: " + joined([_phrase(k, v) for k, v in expected.items()])
     return CheckRecord(
-        kind="state",
-        description=description,
+        code=f"state.{kind}",
         expected=expected,
-        actual=actual,
+        observed=actual,
         verdict=PASSED if ok else FAILED,
         rule={kind: dict(params)},
     )
-
-
-def _phrase(key: str, value: Any) -> str:
-    """One expectation in the report's Spanish (one place for all rules: labcheck.checks.phrases)."""
-    return state_expectation(key, value)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from labcheck.checks.check_words import check_words
+from labcheck.checks.reason_words import reason_es
 from labcheck.checks.record import CheckRecord
+from labcheck.evidence.model import Reason
+from labcheck.evidence.model import Step as StepRecord
 
 TAIL_LINES = 15
 
@@ -14,8 +18,8 @@ TAIL_LINES = 15
 class StepResult:
     step_id: str
     outcome: str  # passed, failed, skipped, error
-    reason: str | None
-    record: dict[str, Any]
+    reason: Reason | None
+    record: StepRecord
     checks: list[CheckRecord] = field(default_factory=list)
 
     @property
@@ -23,23 +27,25 @@ class StepResult:
         return [check for check in self.checks if check.verdict == "failed"]
 
     def transcript_tail(self, lines: int = TAIL_LINES) -> str:
-        text = str(self.record.get("transcript", {}).get("text") or "")
+        text = self.record.transcript.text
         return "\n".join(text.split("\n")[-lines:])
 
     def failure_report(self) -> str:
         record = self.record
         out = [
-            f"Paso {record['number']} «{record['title']}» ({record['spec_location']})",
-            f"$ {record['command']}",
+            f"Paso {record.number} «{record.title}» ({record.spec_location})",
+            f"$ {record.command}",
         ]
         if self.reason:
-            out.append(f"Motivo: {self.reason}")
+            out.append(f"Motivo: {reason_es(self.reason)}")
         for check in self.failed_checks:
-            out.append(f"✗ {check.description}")
+            out.append(f"✗ {check_words(check)}")
+            if check.reason is not None:
+                out.append(f"    {reason_es(check.reason)}")
             out.append(f"    esperado: {check.expected!r}")
-            out.append(f"    obtenido: {_short(check.actual)}")
-        if record.get("hint"):
-            out.append(f"Pista: {str(record['hint']).strip()}")
+            out.append(f"    obtenido: {_short(check.observed)}")
+        if record.hint:
+            out.append(f"Pista: {record.hint.strip()}")
         tail = self.transcript_tail()
         if tail:
             out.append(f"Últimas líneas de la salida:\n{tail}")

@@ -13,6 +13,8 @@ import requests
 
 from labcheck.checks.record import CheckRecord
 from labcheck.errors import EngineUnreachable
+from labcheck.evidence import reasons
+from labcheck.evidence.model import Reason
 from labcheck.runner.process import ProcessResult
 from labcheck.spec.model import TypedLine
 
@@ -32,15 +34,6 @@ class StepTrace:
     streams: Mapping[str, str] | None = None
     checks: list[CheckRecord] = field(default_factory=list)
     removed_containers: list[str] = field(default_factory=list)
-
-    def removed_note(self) -> str:
-        count = len(self.removed_containers)
-        if not count:
-            return ""
-        ids = ", ".join(self.removed_containers)
-        if count == 1:
-            return f"; se detuvo y se quitó el contenedor que había creado ({ids})"
-        return f"; se detuvieron y se quitaron los {count} contenedores que había creado ({ids})"
 
 
 def remove_new_containers(client: docker.DockerClient, before: set[str]) -> list[str]:
@@ -82,10 +75,8 @@ def engine_error_text(error: BaseException) -> str:
     return str(error)
 
 
-def engine_error_reason_es(node: str, error: BaseException) -> str:
-    """The same, as a step's reason in the evidence (Spanish), naming the node."""
+def engine_error_reason(node: str, error: BaseException) -> Reason:
+    """The same, as a step's reason in the evidence, naming the node."""
     if isinstance(error, docker.errors.APIError) and error.response is not None:
-        return f"el motor de Docker del nodo {node} devolvió un error: «{error.explanation or error}»"
-    if isinstance(error, requests.exceptions.Timeout):
-        return f"el nodo {node} dejó de responder: su motor de Docker no contestó a tiempo"
-    return f"el nodo {node} dejó de responder: su motor de Docker no contesta"
+        return reasons.engine_error(node, str(error.explanation or error), timeout=False)
+    return reasons.engine_error(node, None, timeout=isinstance(error, requests.exceptions.Timeout))

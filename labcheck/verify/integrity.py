@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from labcheck.evidence import chain
-from labcheck.evidence.writer import spec_sections
+from labcheck.evidence import chain, model
+from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
@@ -182,16 +182,10 @@ def spec_copy_problems(document: Mapping[str, Any], lab: Lab) -> list[Problem]:
     """What the writer copied from the spec (the report prints it) must be the course spec's."""
     if document["spec"]["sha256"] != lab.sha256:
         return []  # already named; every copied field would differ too
-    expected = {
-        "title": lab.title,
-        "version": lab.version,
-        "language": lab.language,
-        "source": lab.source_url,
-        "description": lab.description,
-    }
+    expected = model.to_document(lab_header(lab))
     edited = [f"lab.{key}" for key, value in expected.items() if document["lab"].get(key, value) != value]
     sections = document["spec"].get("sections")
-    if sections is not None and sections != spec_sections(lab):
+    if sections is not None and sections != [model.to_document(section) for section in spec_sections(lab)]:
         edited.append("spec.sections")
     if edited:
         return [Problem("spec-copy", f"{', '.join(edited)} differ from the course's spec (edited)")]

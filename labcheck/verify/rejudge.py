@@ -7,11 +7,13 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
+from labcheck.checks.check_words import check_words_en
 from labcheck.checks.output import judge_exit_code, judge_output_rule, ran_out_of_time
 from labcheck.patterns import MATCH_TIMEOUT_S
 from labcheck.spec.model import StateCheck, Step
 from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
+from labcheck.verify.recorded import family, reason_text_en, recorded_words_en
 from labcheck.verify.result import StepFindings
 
 _SHOWN = 80
@@ -47,7 +49,7 @@ def rejudge_run_step(
     """Exit code and output rules judged again; state verdicts are the bundle's word unless it is signed."""
     outcome = record["outcome"]
     if outcome == "error":
-        findings.failures.append(f"error: {record.get('reason') or 'the step could not run'}")
+        findings.failures.append(f"error: {reason_text_en(record.get('reason')) or 'the step could not run'}")
         return
     streams = streams_of(step, record)
     if rerender and not _text_matches_raw(record):
@@ -58,35 +60,30 @@ def rejudge_run_step(
     if step.exit_code is not None:
         check = judge_exit_code(step.exit_code, record.get("exit_code"), bool(record.get("timed_out")))
         if not check.passed:
-            failures.append(f"{check.description}: got {check.actual}")
+            failures.append(f"{check_words_en(check)}: got {check.observed}")
     failed_rules: list[dict[str, Any]] = []
     abandoned: list[str] = []
     for matcher in step.matchers:
-        check = judge_output_rule(matcher.rule(), streams, values, described=False)
-        if not check.passed:  # now its words are worth their cost
-            check = judge_output_rule(matcher.rule(), streams, values)
+        check = judge_output_rule(matcher.rule(), streams, values)
         if ran_out_of_time(check):
             # Not proof of an edit (the run may have had more time): the rule fails, named.
             abandoned.append(
-                f"{matcher.description or check.description}: its pattern took more than "
+                f"{check_words_en(check)}: its pattern took more than "
                 f"{MATCH_TIMEOUT_S:g} s over this transcript and was abandoned"
             )
         elif not check.passed:
             failed_rules.append(check.rule)
-            description = matcher.description or check.description
-            failures.append(f"{description}: got «{shown(check.actual)}»")
-    recorded_states = [c for c in record["checks"] if c.get("kind") == "state"]
+            failures.append(f"{check_words_en(check)}: got «{shown(check.observed)}»")
+    recorded_states = [c for c in record["checks"] if family(c) == "state"]
     for state_check in step.state_checks:
         _state(state_check, recorded_states, values, findings, failures, signed=signed)
-    failed_captures = [
-        c for c in record["checks"] if c.get("kind") == "capture" and c.get("verdict") == "failed"
-    ]
-    failures += [f"{c.get('description')}: {shown(c.get('actual'))}" for c in failed_captures]
+    failed_captures = [c for c in record["checks"] if family(c) == "capture" and c.get("verdict") == "failed"]
+    failures += [f"capture {c['rule'].get('capture')!r}: {shown(c.get('observed'))}" for c in failed_captures]
     for recorded in record["checks"]:
-        if recorded.get("kind") == "output" and recorded.get("verdict") == "passed":
+        if family(recorded) == "output" and recorded.get("verdict") == "passed":
             if recorded.get("rule") in failed_rules:
                 findings.tampering.append(
-                    f"the verdict of «{recorded.get('description')}» says passed; it fails"
+                    f"the verdict of «{recorded_words_en(recorded)}» says passed; it fails"
                 )
     if outcome == "passed" and failures:
         findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
@@ -94,7 +91,7 @@ def rejudge_run_step(
     failures += abandoned
     if outcome == "failed" and not failures:
         # A recorded failure can only hurt the student who would edit it, so it stands.
-        failures.append(record.get("reason") or "recorded as failed")
+        failures.append(reason_text_en(record.get("reason")) or "recorded as failed")
     findings.failures += failures
 
 
@@ -111,13 +108,14 @@ def _state(
     filled = _filled(check.params, values)
     rules = ({check.kind: filled}, {check.kind: check.params})
     match = next((r for r in recorded if r.get("rule") in rules), None)
-    description = check.description or f"{check.kind} {shown(filled)}"
+    description = f"{check.kind} {shown(filled)}"
     if match is None:
         findings.tampering.append(f"the state check «{description}» is not recorded")
         return
     verdict = match.get("verdict")
     if verdict == "failed":
-        failures.append(f"{match.get('description') or description}: {shown(match.get('actual'))}")
+        why = reason_text_en(match.get("reason")) or shown(match.get("observed"))
+        failures.append(f"{description}: {why}")
     elif not signed and verdict == "passed":
         findings.unproven.append(f"state check only the bundle's word (unsigned): {description}")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from labcheck.evidence.selection import REASON_EN
+from labcheck.checks.reason_words import not_run_en
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
@@ -25,10 +25,7 @@ def not_run_reasons(document: Mapping[str, Any]) -> dict[str, str]:
     selection = _selection(document)
     if selection is None:
         return {}
-    return {
-        str(entry["id"]): REASON_EN.get(str(entry["reason"]), str(entry["reason"]))
-        for entry in selection["not_run"]
-    }
+    return {str(entry["id"]): not_run_en(str(entry["reason"])) for entry in selection["not_run"]}
 
 
 def selection_problems(document: Mapping[str, Any], lab: Lab) -> list[Problem]:

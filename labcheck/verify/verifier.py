@@ -20,6 +20,7 @@ from labcheck.verify.bundle import (
     evidence_file,
     read_bundle_bytes,
 )
+from labcheck.verify.recorded import reason_text_en, recorded_words_en
 from labcheck.verify.rejudge import rejudge_run_step, shown, skip_problems, streams_of
 from labcheck.verify.result import (
     CONSISTENT,
@@ -196,7 +197,7 @@ class Verifier:
             found.tampering += skip_problems(
                 step, record, recorded_outcomes, crosscheck.missing_values(step, values)
             )
-            found.skipped = str(record.get("reason") or "skipped")
+            found.skipped = reason_text_en(record.get("reason")) or "skipped"
             return
         for needed in step.needs:
             if recorded_outcomes.get(needed) != "passed":
@@ -235,18 +236,19 @@ class Verifier:
 def _take_recorded(record: Mapping[str, Any], found: StepFindings) -> None:
     """The signed record's own verdict, with the checks it recorded as failed."""
     outcome = record["outcome"]
-    reason = record.get("reason")
+    reason = reason_text_en(record.get("reason"))
     if outcome == "skipped":
-        found.skipped = str(reason or "skipped")
+        found.skipped = reason or "skipped"
     elif outcome == "error":
         found.failures.append(f"error: {reason or 'the step could not run'}")
     elif outcome != "passed":
         failed = [
-            f"{check.get('description')}: {shown(check.get('actual'))}"
+            f"{recorded_words_en(check)}: "
+            + (reason_text_en(check.get("reason")) or shown(check.get("observed")))
             for check in record["checks"]
             if check.get("verdict") == "failed"
         ]
-        found.failures += failed or [str(reason or "recorded as failed")]
+        found.failures += failed or [reason or "recorded as failed"]
 
 
 def _run_stopped_early(document: Mapping[str, Any], missing: list[str], steps: tuple[Step, ...]) -> bool:

@@ -22,6 +22,7 @@ from tests.docker.labrun import (
     run_labcheck,
     wait_for_kit_nodes,
 )
+from tests.evidence_words import said
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -54,7 +55,7 @@ def test_bundled_lab_passes_on_the_kit(bundled_run: tuple[subprocess.CompletedPr
     assert tuple(outcomes) == bundled_step_ids() and evidence["run"]["status"] == "complete"
     assert [sid for sid, o in outcomes.items() if o != "passed"] == ["vote-page"]
     vote_page = evidence["steps"][-1]
-    assert vote_page["outcome"] == "skipped" and "routing_mesh" in vote_page["reason"]
+    assert vote_page["outcome"] == "skipped" and "routing_mesh" in said(vote_page["reason"])
     assert evidence["run"]["standins"] is True
     assert f"evidencia: {out / 'evidence.json'}" in done.stdout
 
@@ -109,7 +110,7 @@ def test_broken_cmd_fails_run_hello_and_skips_what_needs_it(tmp_path: Path) -> N
     assert steps["run-v01"]["outcome"] == "failed"
     assert "Cannot find module" in steps["run-v01"]["transcript"]["text"]
     assert steps["run-v02"]["outcome"] == "skipped"
-    assert "run-v01" in steps["run-v02"]["reason"]
+    assert steps["run-v02"]["reason"] == {"code": "needs", "params": {"step": "run-v01", "outcome": "failed"}}
     report = done.stdout
     assert "✗ la salida es «hello from ‹12 cifras hexadecimales›»" in report
     assert "Pista:" in report and "esperado:" in report and "obtenido:" in report
@@ -147,7 +148,7 @@ def test_hanging_step_is_stopped_at_its_timeout_with_partial_output(tmp_path: Pa
     hangs, after = load(tmp_path / "out")["steps"]
     assert hangs["timed_out"] and hangs["outcome"] == "failed" and hangs["transcript"]["text"] == "empieza"
     assert hangs["duration_s"] > 2.5  # it ran until its timeout (3 s), not shorter
-    assert after["outcome"] == "skipped" and "hangs" in after["reason"]
+    assert after["outcome"] == "skipped" and "«hangs», que falló" in said(after["reason"])
     assert node_shell("node1", "pgrep -x sleep || true") == ""
 
 

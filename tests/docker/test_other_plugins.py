@@ -20,6 +20,7 @@ from tests.docker.plugin_lab import (
     statuses,
     write_spec,
 )
+from tests.evidence_words import said
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -74,7 +75,8 @@ def test_pytest_timeout_kill_is_recorded_as_the_steps_error(tmp_path: Path) -> N
     assert recorded_ids(document) == [*STEP_IDS[:4], "hangs", *STEP_IDS[4:]]
     hangs = next(step for step in document["steps"] if step["id"] == "hangs")
     assert hangs["outcome"] == "error"
-    assert hangs["reason"] == "pytest-timeout detuvo el paso a los 20 s (--timeout)"
+    assert hangs["reason"] == {"code": "pytest_timeout", "params": {"timeout_s": 20.0}}
+    assert said(hangs["reason"]) == "pytest-timeout detuvo el paso a los 20 s (--timeout)"
     student = verify(out, spec)
     assert student["verdict"] == "failed", student["stdout"]
     assert statuses(student)["hangs"] == "failed"

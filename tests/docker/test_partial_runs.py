@@ -22,6 +22,7 @@ from tests.docker.plugin_lab import (
     statuses,
     write_spec,
 )
+from tests.evidence_words import said_not_run
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -70,7 +71,7 @@ def test_exitfirst_says_where_the_run_stopped(tmp_path: Path) -> None:
     document = evidence(out)
     assert recorded_ids(document) == ["greet", "count-once"]
     assert not_run(document) == dict.fromkeys(["counted", "engine", "farewell", "last"], "stopped")
-    details = {entry["detail"] for entry in document["run"]["selection"]["not_run"]}
+    details = {said_not_run(entry) for entry in document["run"]["selection"]["not_run"]}
     assert details == {"la ejecución se detuvo antes (-x: tras el primer fallo)"}
     html = (out / "informe.html").read_text(encoding="utf-8")
     assert "Ejecución parcial: 2 de 6 pasos" in html and "parcial (2 de 6 pasos)" in html

@@ -28,6 +28,7 @@ from tests.docker.survive import (
     wait_until,
     write_spec,
 )
+from tests.evidence_words import said
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -175,7 +176,8 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
     assert evidence["run"]["status"] == "interrupted"
     last = evidence["steps"][-1]
     assert last["id"] == step_id and last["outcome"] == "error"
-    assert sent.name in last["reason"] and "salida parcial" in last["reason"]
+    assert last["reason"]["code"] == "interrupted" and last["reason"]["params"]["signal"] == sent.name
+    assert sent.name in said(last["reason"]) and "salida parcial" in said(last["reason"])
     assert shown in last["transcript"]["text"]
     assert_chain_intact(evidence)
     assert verify(out, spec)["verdict"] != "tampered"
@@ -215,7 +217,7 @@ def test_a_double_ctrl_c_during_the_clean_up_leaves_the_kit_whole(tmp_path: Path
     assert process.returncode == 130, stderr
     evidence = evidence_of(out)
     assert evidence["run"]["status"] == "interrupted"
-    assert evidence["steps"][-1]["outcome"] == "error" and "Ctrl-C" in evidence["steps"][-1]["reason"]
+    assert evidence["steps"][-1]["outcome"] == "error" and "Ctrl-C" in said(evidence["steps"][-1]["reason"])
     assert_chain_intact(evidence)
     status = kit.kit_status()
     assert status.up, status.to_json()
@@ -300,7 +302,8 @@ def test_a_step_timeout_removes_the_containers_the_step_started_right_away(tmp_p
     steps = {s["id"]: s for s in evidence_of(tmp_path / "out")["steps"]}
     for stopped in ("detached-sleeper", "prompt-never-comes"):
         assert steps[stopped]["timed_out"] and steps[stopped]["outcome"] == "failed"
-        assert "se detuvo y se quitó el contenedor que había creado" in steps[stopped]["reason"]
+        assert len(steps[stopped]["reason"]["params"]["removed"]) == 1
+        assert "se detuvo y se quitó el contenedor que había creado" in said(steps[stopped]["reason"])
     assert steps["detached-sleeper"]["transcript"]["text"].endswith("empieza")
     # Checked inside the run, right after each timed-out step, not after the clean-up.
     assert steps["none-after-it"]["outcome"] == "passed"
@@ -339,9 +342,10 @@ def test_an_engine_that_stops_answering_is_an_error_of_the_step_naming_the_node(
     assert len(evidence["steps"]) == 2  # never lost, never duplicated
     dead = steps["stops-the-engine"]
     assert dead["outcome"] == "error" and dead["attempts"] == 1
-    assert dead["reason"].startswith("el nodo node2 dejó de responder")
+    assert dead["reason"]["code"] == "engine_error" and dead["reason"]["params"]["node"] == "node2"
+    assert said(dead["reason"]).startswith("el nodo node2 dejó de responder")
     assert "parando el motor" in dead["transcript"]["text"]
-    assert "ConnectionRefused" not in dead["reason"]
+    assert "ConnectionRefused" not in said(dead["reason"])
     assert steps["later"]["outcome"] == "passed"
     assert_chain_intact(evidence)
 
@@ -375,7 +379,7 @@ def test_ctrl_c_during_eventually_keeps_the_step_with_its_attempts(tmp_path: Pat
     evidence = evidence_of(out)
     assert evidence["run"]["status"] == "interrupted"
     [waits] = evidence["steps"]
-    assert waits["outcome"] == "error" and "Ctrl-C" in waits["reason"]
+    assert waits["outcome"] == "error" and "Ctrl-C" in said(waits["reason"])
     assert waits["attempts"] >= 2
     assert "todavía no" in waits["transcript"]["text"] or waits["transcript"]["text"] == ""
     assert_chain_intact(evidence)
@@ -470,5 +474,5 @@ def test_sigterm_on_an_engine_the_user_names_removes_the_containers_the_lab_made
     assert host.containers.list(all=True, filters={"name": "labcheck-test-sleeper"}) == []
     evidence = evidence_of(tmp_path / "out")
     assert evidence["run"]["status"] == "interrupted"
-    assert "SIGTERM" in evidence["steps"][-1]["reason"]
+    assert "SIGTERM" in said(evidence["steps"][-1]["reason"])
     assert not long_sleeps() - before

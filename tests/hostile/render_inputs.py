@@ -185,9 +185,9 @@ MALFORMED: tuple[Malformed, ...] = (
     Malformed("not-an-object", lambda: b"[1, 2, 3]\n", ("not an evidence file",)),
     Malformed("other-format", lambda: b'{"format": "otra-cosa"}\n', ("not a labcheck evidence file",)),
     Malformed(
-        "format-version-2",
-        _edited(lambda d: d.__setitem__("format_version", 2)),
-        ("format_version", "1"),
+        "format-version-3",
+        _edited(lambda d: d.__setitem__("format_version", 3)),
+        ("format_version", "2"),
     ),
 )
 
@@ -273,7 +273,7 @@ def huge_texts() -> Document:
     step["title"] = "título " * 300_000
     step["command"] = "docker run " + "a" * 2_000_000
     step["explanation"] = "> " * 5000 + "cita " * 200_000
-    step["checks"] = [dict(step["checks"][0], description=f"comprobación {n}") for n in range(20_000)]
+    step["checks"] = [dict(step["checks"][0], says=f"comprobación {n}") for n in range(20_000)]
     document["lab"]["title"] = "Laboratorio " * 100_000
     return document
 

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from labcheck import patterns
-from labcheck.checks.output import TIMED_OUT, judge_output_rule
+from labcheck.checks.output import judge_output_rule, ran_out_of_time
+from labcheck.checks.reason_words import reason_es
 from labcheck.runner.captures import CaptureFailed, capture_value
 from labcheck.runner.process import run_command
 from labcheck.spec.loader import load_lab
@@ -34,9 +35,10 @@ TRANSCRIPT = "a" * 40 + "!"
 def test_a_rule_that_runs_out_of_time_fails_and_says_why(kind: str) -> None:
     check = judge_output_rule({"stream": "output", kind: EXPONENTIAL}, {"output": TRANSCRIPT}, {})
     # Neither a match nor its absence: not_matches must not pass by timing out.
-    assert check.verdict == "failed" and check.actual == TIMED_OUT
-    assert check.reason is not None and f"/{EXPONENTIAL}/" in check.reason
-    assert f"tardó más de {patterns.MATCH_TIMEOUT_S:g} s" in check.reason
+    assert check.verdict == "failed" and ran_out_of_time(check) and check.observed is None
+    assert check.reason is not None and check.reason.params["pattern"] == EXPONENTIAL
+    assert f"/{EXPONENTIAL}/" in reason_es(check.reason)
+    assert f"tardó más de {patterns.MATCH_TIMEOUT_S:g} s" in reason_es(check.reason)
 
 
 def test_distinct_matches_runs_out_of_time_too() -> None:
@@ -64,7 +66,7 @@ def test_verify_counts_a_timed_out_rule_as_failed_not_tampered() -> None:
     rejudge_run_step(step, record, {**record.get("captures", {})}, findings, signed=False, rerender=False)
     assert findings.tampering == []
     assert findings.failures == [
-        f"la salida tiene muchas aes: its pattern took more than {patterns.MATCH_TIMEOUT_S:g} s "
+        f"output matches «{EXPONENTIAL}»: its pattern took more than {patterns.MATCH_TIMEOUT_S:g} s "
         "over this transcript and was abandoned"
     ]
 

@@ -100,7 +100,7 @@ def test_what_counts_as_a_complete_evidence(tmp_path: Path) -> None:
     document["run"]["selection"] = {
         "spec_steps": [],
         "selected": [],
-        "not_run": [{"id": "x", "reason": "stopped", "detail": "…"}],
+        "not_run": [{"id": "x", "reason": "stopped", "facts": {"by": "-x"}}],
     }
     path.write_text(json.dumps(document))
     assert not is_complete_evidence(path)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from labcheck.report.api import ReportOptions, ReportPaths, render_report
-from tests.real_evidence import EVIDENCE, load_real_evidence
+from tests.real_evidence import EVIDENCE, as_evidence, load_real_evidence
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ def pdf_text(pdf: Path) -> str:
 
 def render(data: dict[str, Any] | Path, out: Path, **options: Any) -> Rendered:
     options.setdefault("generated_at", "2026-01-15T10:00:00+00:00")
-    paths = render_report(data, out, options=ReportOptions(**options))
+    paths = render_report(
+        data if isinstance(data, Path) else as_evidence(data), out, options=ReportOptions(**options)
+    )
     text = pdf_text(paths.pdf) if paths.pdf else ""
     return Rendered(paths, paths.html.read_text(encoding="utf-8"), text)
 

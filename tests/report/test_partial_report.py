@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.evidence import selection as sel
+from labcheck.evidence.model import to_document
 from labcheck.spec.loader import load_lab
 from tests.real_evidence import ROOT
 from tests.report.conftest import render
@@ -17,10 +18,9 @@ def swarm_left_out(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]
     lab = load_lab(ROOT / "specs" / "ops-stage1")
     left_out = [step.id for step in lab.steps if step.section.startswith("3")]
     document["steps"] = [record for record in document["steps"] if record["id"] not in left_out]
-    detail = sel.deselected_detail({"-k": "not swarm"})
-    not_run = [sel.NotRun(step_id, sel.DESELECTED, detail) for step_id in left_out]
+    not_run = [sel.NotRun(step_id, sel.DESELECTED, {"-k": "not swarm"}) for step_id in left_out]
     kept = [step.id for step in lab.steps if step.id not in left_out]
-    document["run"]["selection"] = sel.selection_record(lab, kept, not_run)
+    document["run"]["selection"] = to_document(sel.selection_record(lab, kept, not_run))
     document["summary"]["not_run"] = len(left_out)
     return document, left_out
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.report.blocks import WRAP_MARK
-from labcheck.report.model import step_from_mapping
+from labcheck.report.model import step_view
 from labcheck.report.sizing import LANDSCAPE_COLUMNS
 from labcheck.terminal import to_text
+from tests.real_evidence import as_evidence
 from tests.report.conftest import Rendered, render
 
 
@@ -159,14 +160,15 @@ def test_a_failed_step_shows_what_was_missing_and_where(
     lines = to_text(base64.b64decode(step["transcript"]["raw_b64"])).rstrip("\n").split("\n")
     where = next(n for n, line in enumerate(lines, start=1) if "Hello from Docker!" in line)
     nxt = evidence_copy["steps"][1]
-    nxt.update(outcome="skipped", reason=f"depende del paso {step['number']}, que falló")
+    needs = {"code": "needs", "params": {"step": step["id"], "outcome": "failed"}}
+    nxt.update(outcome="skipped", reason=needs)
     result = render(evidence_copy, tmp_path, pdf=False)
     text = html.unescape(re.sub(r"<[^>]+>", "", result.html))
     assert "la salida contiene «Hola desde Docker!»" in text
     assert f"no aparece «Hola desde Docker!»; lo más parecido está en la línea {where}:" in text
     # The line where it should have been, marked, with its neighbours.
     assert re.search(rf"{where} › Hello from Docker!", text)
-    assert f"Motivo: depende del paso {step['number']}, que falló" in text
+    assert f"Motivo: depende del paso «{step['id']}», que falló" in text
     # Never a Python repr or raw JSON of what was checked.
     assert "{'" not in text and '{"' not in text
 
@@ -221,11 +223,11 @@ def test_cli_renders_html_and_pdf(tmp_path: Path, evidence: dict[str, Any]) -> N
 def test_step_extras_for_pytest_html(evidence: dict[str, Any]) -> None:
     from labcheck.report.api import step_html_extra, terminal_png
 
-    step = evidence["steps"][0]
+    step = as_evidence(evidence).steps[0]
     png = terminal_png(step)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     snippet = step_html_extra(step)
-    assert step_from_mapping(step).command in snippet
+    assert step_view(step).command in snippet
     assert "<script" not in snippet and "\x1b" not in snippet
 
 

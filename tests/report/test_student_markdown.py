@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from labcheck.report.model import evidence_from_mapping
+from labcheck.report.model import evidence_view
 from labcheck.report.student_markdown import Placement, place_screenshots
+from tests.real_evidence import as_evidence
 from tests.report.conftest import render
 
 # A student's report written for these tests, in the project's own words: screenshots after
@@ -24,7 +25,7 @@ def student_report() -> str:
 
 
 def placements_of(source: str, evidence: dict[str, Any]) -> dict[str, Placement]:
-    _, placements = place_screenshots(source, evidence_from_mapping(evidence))
+    _, placements = place_screenshots(source, evidence_view(as_evidence(evidence)))
     return {placement.src: placement for placement in placements}
 
 

@@ -33,14 +33,14 @@ def test_distinct_matches_counts_different_values() -> None:
     streams = {"output": "container ID aa\ncontainer ID bb\ncontainer ID aa\n"}
     rule = {"stream": "output", "distinct_matches": {"pattern": "container ID [a-f]+", "min": 2}}
     record = judge_output_rule(rule, streams, {})
-    assert record.passed and record.actual == ["container ID aa", "container ID bb"]
+    assert record.passed and record.observed == ["container ID aa", "container ID bb"]
     rule["distinct_matches"] = {"pattern": "container ID [a-f]+", "min": 3}
     assert not judge_output_rule(rule, streams, {}).passed
 
 
 def test_failed_check_shows_expected_and_actual() -> None:
     record = judge_output_rule({"stream": "output", "contains": "Hello from Docker!"}, STREAMS, {})
-    assert record.expected == "Hello from Docker!" and "alpine" in record.actual
+    assert record.expected == "Hello from Docker!" and "alpine" in record.observed
 
 
 def test_exit_code_timeout_never_passes() -> None:

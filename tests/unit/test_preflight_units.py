@@ -73,6 +73,7 @@ WRITE_UNTIL_FULL = textwrap.dedent(
     """
     import resource, sys
     from pathlib import Path
+    from labcheck.evidence import model
     from labcheck.evidence.writer import EvidenceWriter, EvidenceWriteFailed
     from labcheck.spec.loader import load_lab
     lab = load_lab(Path(sys.argv[1]))
@@ -82,7 +83,13 @@ WRITE_UNTIL_FULL = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_FSIZE, (40_000, 40_000))  # Python ignores SIGXFSZ: EFBIG
     for index in range(100):
         try:
-            writer.add_step({"id": f"s{index}", "outcome": "passed", "padding": "x" * 2000})
+            writer.add_step(model.Step(
+                id=f"s{index}", number=str(index), title="t", node="host", command="x" * 2000,
+                command_template="x", workdir="~", pty=False, input=[], started_at=None,
+                duration_s=None, exit_code=0, timed_out=False, attempts=1, outcome="passed",
+                reason=None, transcript=model.Transcript(raw_b64="", text=""), checks=[],
+                captures={}, chain="0" * 64,
+            ))
         except EvidenceWriteFailed as error:
             print(error.kept_steps, error.summary_es(), sep="|")
             print(error)

@@ -10,7 +10,7 @@ from typing import Any
 
 from labcheck import patterns
 from labcheck.checks.output import judge_exit_code, judge_output_rule
-from labcheck.evidence import chain
+from labcheck.evidence import chain, model
 from labcheck.evidence.writer import EvidenceWriter
 from labcheck.runner.process import ProcessResult
 from labcheck.runner.records import step_record, streams_of
@@ -95,7 +95,9 @@ def forged_bundle(lab: Lab, student_id: str, out: Path, output: Callable[[str], 
         out / "evidence.json",
         lab,
         student={"id": student_id, "name": None, "group": None},
-        targets={"host": {"kind": "local", "docker_host": "local", "engine": {"id": "local:forger"}}},
+        targets={
+            "host": model.Target(kind="local", docker_host="local", engine=model.Engine(id="local:forger"))
+        },
         sandbox="targets",
         workspace=None,
         capabilities={},
@@ -132,4 +134,4 @@ def forged_bundle(lab: Lab, student_id: str, out: Path, output: Callable[[str], 
             )
         )
     writer.finish(status="complete", images=[], total_steps=len(lab.steps))
-    return writer.document
+    return model.to_document(writer.document)

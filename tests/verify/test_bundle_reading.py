@@ -156,7 +156,7 @@ def test_the_model_and_the_published_schema_agree_on_every_mutation(real_documen
     # A few steps hold every kind of record (output and state checks, a skipped step's reason);
     # the other steps of the real evidence would only cost time.
     steps = real_document["steps"]
-    state = next(s for s in steps if any(c["kind"] == "state" for c in s["checks"]))
+    state = next(s for s in steps if any(c["code"].startswith("state.") for c in s["checks"]))
     skipped = next(s for s in steps if s["outcome"] == "skipped")
     small = {**real_document, "steps": [*steps[:2], state, skipped]}
     assert _model_accepts(small) and validator.is_valid(small)
@@ -194,3 +194,12 @@ def test_a_check_with_the_authors_words_is_evidence(real_document: dict[str, Any
     document = json.loads(json.dumps(real_document))
     document["steps"][0]["checks"][0]["says"] = "la orden termina bien"
     assert read_bundle(write(document, tmp_path / "a.json"))["steps"][0]["checks"][0]["says"]
+
+
+def test_evidence_of_format_1_is_refused_with_how_to_get_format_2(
+    real_document: dict[str, Any], tmp_path: Path
+) -> None:
+    document = {**real_document, "format_version": 1}
+    message = _unreadable(write(document, tmp_path / "old.json"))
+    assert "format_version is 1" in message and "reads evidence format 2" in message
+    assert "run the lab again" in message

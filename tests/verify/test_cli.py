@@ -101,7 +101,7 @@ def test_a_class(
     assert "fede.json: not JSON" in out
     assert "gema: no evidence.json in this folder" in out
     assert "run-echo (tampered): its record does not match the hash chain" in out
-    assert "recorded as passed, but judged again: la salida es exactamente «hello from alpine»" in out
+    assert "recorded as passed, but judged again: output equals «hello from alpine»" in out
     assert "summary: 1 consistent, 3 tampered, 3 error (of 7)" in out
 
     with outputs["csv"].open(encoding="utf-8") as stream:

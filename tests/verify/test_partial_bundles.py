@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from labcheck.evidence import selection as sel
+from labcheck.evidence.model import to_document
 from labcheck.spec.model import Lab
 from tests.verify.forge import forge_chain, reasons, verdict_of, verify
 
@@ -18,8 +19,10 @@ CUT = 5  # the last five steps of the lab: services, scaling and the vote page
 def stopped_early(document: dict[str, Any], lab: Lab) -> dict[str, Any]:
     ran = [step.id for step in lab.steps[:-CUT]]
     document["steps"] = document["steps"][:-CUT]
-    not_run = [sel.NotRun(step.id, sel.STOPPED, sel.stopped_detail("-x")) for step in lab.steps[-CUT:]]
-    document["run"]["selection"] = sel.selection_record(lab, [step.id for step in lab.steps], not_run)
+    not_run = [sel.NotRun(step.id, sel.STOPPED, {"by": "-x"}) for step in lab.steps[-CUT:]]
+    document["run"]["selection"] = to_document(
+        sel.selection_record(lab, [step.id for step in lab.steps], not_run)
+    )
     assert [record["id"] for record in document["steps"]] == ran
     return forge_chain(document)
 
@@ -38,9 +41,9 @@ def test_deselected_steps_in_the_middle_are_not_run(doc: dict[str, Any], lab: La
     # `-k "not vote"`: the last step left out before the run; the others ran.
     last = lab.steps[-1].id
     doc["steps"] = [record for record in doc["steps"] if record["id"] != last]
-    not_run = [sel.NotRun(last, sel.DESELECTED, sel.deselected_detail({"-k": "not vote"}))]
+    not_run = [sel.NotRun(last, sel.DESELECTED, {"-k": "not vote"})]
     selected = [step.id for step in lab.steps[:-1]]
-    doc["run"]["selection"] = sel.selection_record(lab, selected, not_run)
+    doc["run"]["selection"] = to_document(sel.selection_record(lab, selected, not_run))
     result = verify(lab, forge_chain(doc))
     assert result.verdict == "failed" and verdict_of(result, last).status == "failed"
     assert reasons(result, last) == "not run: left out by the run's pytest selection"
@@ -48,8 +51,8 @@ def test_deselected_steps_in_the_middle_are_not_run(doc: dict[str, Any], lab: La
 
 def test_a_step_listed_as_not_run_but_recorded_is_tampering(doc: dict[str, Any], lab: Lab) -> None:
     document = stopped_early(doc, lab)
-    entry = sel.NotRun(lab.steps[0].id, sel.DESELECTED, "fuera de la selección de esta ejecución")
-    document["run"]["selection"]["not_run"].insert(0, entry.to_json(lab))
+    entry = sel.NotRun(lab.steps[0].id, sel.DESELECTED)
+    document["run"]["selection"]["not_run"].insert(0, to_document(entry.to_model(lab)))
     result = verify(lab, forge_chain(document))
     assert result.verdict == "tampered"
     assert any(p.code == "selection" and p.step == lab.steps[0].id for p in result.problems)

@@ -283,10 +283,12 @@ def test_a_signed_failed_step_names_the_checks_that_failed(
     document = copy.deepcopy(real_document)
     record = step(document, "run-echo")
     record["outcome"] = "failed"
-    output_check = next(c for c in record["checks"] if c["kind"] == "output")
-    output_check.update(verdict="failed", actual="hola")
+    output_check = next(c for c in record["checks"] if c["code"].startswith("output."))
+    output_check.update(verdict="failed", observed="hola")
     path = sign(forge_chain(document), tmp_path / "evidence.json", course_key)
     result = verify_file(lab, path, public_key=course_key.public)
     assert result.verdict == "failed" and result.signed
     verdict = next(s for s in result.steps if s.id == "run-echo")
-    assert verdict.status == "failed" and verdict.reasons == (f"{output_check['description']}: hola",)
+    rule = output_check["rule"]
+    said = f"{rule['stream']} equals «{output_check['expected']}»"  # run-echo's rule: the whole output
+    assert "equals" in rule and verdict.status == "failed" and verdict.reasons == (f"{said}: hola",)

@@ -21,13 +21,13 @@ from tests.verify.forge import forge_chain, index_of, reasons, step, verdict_of,
 def _failed_step(doc: dict[str, Any]) -> str:
     """A step the real run failed; if it failed none, hello-world as it looks when it fails."""
     for record in doc["steps"]:
-        if record["outcome"] == "failed" and any(c["kind"] == "output" for c in record["checks"]):
+        if record["outcome"] == "failed" and any(c["code"].startswith("output.") for c in record["checks"]):
             return str(record["id"])
     record = step(doc, "hello-world")
     record["transcript"]["text"] = record["transcript"]["text"].replace("Hello from Docker!", "")
     record["outcome"] = "failed"
     for check in record["checks"]:
-        if check["kind"] == "output" and check["rule"].get("contains") == "Hello from Docker!":
+        if check["code"].startswith("output.") and check["rule"].get("contains") == "Hello from Docker!":
             check["verdict"] = "failed"
     forge_chain(doc)
     return "hello-world"
@@ -131,7 +131,7 @@ def test_exit_code_changed(lab: Lab, doc: dict[str, Any]) -> None:
     forge_chain(doc)
     result = verify(lab, doc)
     assert verdict_of(result, "run-echo").status == TAMPERED
-    assert "el comando termina bien (código de salida 0): got 1" in reasons(result, "run-echo")
+    assert "exit code 0: got 1" in reasons(result, "run-echo")
 
 
 def test_exit_code_of_a_failed_step_changed_to_zero(lab: Lab, doc: dict[str, Any]) -> None:

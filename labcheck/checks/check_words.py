@@ -1,0 +1,85 @@
+"""A judged rule in words (Spanish), from what the evidence keeps of it: the author's own words
+when the spec gives them, else labcheck's phrase of the rule with the values it was judged with.
+
+Shared by the student's terminal (a failed step's report), the HTML/PDF report and any other
+reader of checks: the evidence stores no words of ours, so each says the rule the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from labcheck.checks.phrases import output_kind, rule_phrase
+
+
+class JudgedRule(Protocol):
+    """What a check record and the evidence's Check both hold."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def rule(self) -> Mapping[str, Any]: ...
+
+    @property
+    def expected(self) -> Any: ...
+
+    @property
+    def says(self) -> str | None: ...
+
+    @property
+    def on(self) -> str | None: ...
+
+
+def filled_rule(check: JudgedRule) -> dict[str, Any]:
+    """The rule with the run's captured values put in (the evidence keeps them in `expected`)."""
+    rule = dict(check.rule)
+    kind = output_kind(rule)
+    if kind in ("contains", "not_contains", "matches", "not_matches", "equals") and isinstance(
+        check.expected, str
+    ):
+        rule[kind] = check.expected
+    elif kind == "distinct_matches" and isinstance(check.expected, Mapping):
+        rule[kind] = dict(check.expected)
+    return rule
+
+
+def check_words(check: JudgedRule) -> str:
+    if check.says:
+        words = check.says
+    elif check.code == "capture":
+        words = f"capturar «{check.rule.get('capture')}»"
+    else:
+        words = rule_phrase(filled_rule(check)) or check.code
+    return f"{words} (en {check.on})" if check.on else words
+
+
+_OUTPUT_VERBS_EN = {
+    "contains": "contains",
+    "not_contains": "does not contain",
+    "matches": "matches",
+    "not_matches": "does not match",
+    "equals": "equals",
+    "lines": "has lines",
+    "distinct_matches": "has distinct matches of",
+}
+
+
+def check_words_en(check: JudgedRule) -> str:
+    """The rule in plain English, for `labcheck verify`'s findings (never the author's Spanish)."""
+    family, _, kind = check.code.partition(".")
+    if family == "exit_code":
+        return f"exit code {check.expected}"
+    if family == "output":
+        stream = str(check.rule.get("stream", "output"))
+        return f"{stream} {_OUTPUT_VERBS_EN.get(kind, kind)} «{_short(check.expected)}»"
+    if family == "capture":
+        return f"capture {check.rule.get('capture')!r}"
+    where = f" on {check.on}" if check.on else ""
+    return f"state of {kind}{where}: {_short(check.expected)}"
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"

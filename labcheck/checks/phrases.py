@@ -13,18 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from labcheck.checks.registry import state_kinds
 from labcheck.plurals import counted, number
 
 STREAM_NAMES = {"output": "la salida", "stdout": "la salida estándar", "stderr": "la salida de errores"}
 OUTPUT_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
-STATE_SUBJECTS = {
-    "image": ("ref", "la imagen {}"),
-    "container": ("ref", "el contenedor {}"),
-    "containers": ("image", "los contenedores de {} creados por el laboratorio"),
-    "swarm": ("", "el Swarm"),
-    "stack": ("name", "la pila {}"),
-    "service": ("name", "el servicio {}"),
-}
 
 
 def joined(parts: Sequence[str]) -> str:
@@ -182,7 +175,7 @@ def rule_pattern(rule: Mapping[str, Any]) -> str | None:
 # ---------------------------------------------------------------- engine state
 
 
-def state_expectation(key: str, value: Any) -> str:
+def state_expectation(key: str, value: Any, kind_words: Mapping[str, str] | None = None) -> str:
     """One expectation about the engine, in words: "1 capa", "estado «running»"."""
     if isinstance(value, bool):
         yes_no = {
@@ -211,29 +204,21 @@ def state_expectation(key: str, value: Any) -> str:
         return counted(value, *nouns[key])
     if key == "min" and isinstance(value, int):
         return f"al menos {number(value)}"
-    phrases = {
-        "first_layers_of": "empieza por las capas de {}",
-        "status": "estado «{}»",
-        "exit_code": "código de salida {}",
-        "image": "imagen {}",
-        "diff_contains": "sus cambios incluyen {}",
-        "leader": "líder {}",
-        "tags": "etiquetas {}",
-        "id": "identificador {}",
-    }
+    phrases = {"status": "estado «{}»", "exit_code": "código de salida {}", **(kind_words or {})}
     if isinstance(value, list):
         value = ", ".join(str(item) for item in value) or "ninguna"
     return phrases.get(key, key + " {}").format(value)
 
 
 def state_subject(kind: str, params: Mapping[str, Any]) -> str:
-    key, template = STATE_SUBJECTS.get(kind, ("", kind))
-    return template.format(params.get(key, "")) if key else template
+    known = state_kinds().get(kind)
+    return known.subject(params) if known is not None else kind
 
 
 def state_phrase(kind: str, params: Mapping[str, Any]) -> str:
-    key = STATE_SUBJECTS.get(kind, ("", ""))[0]
-    expected = [state_expectation(k, v) for k, v in params.items() if k != key]
+    known = state_kinds().get(kind)
+    key, words = (known.subject_key, known.words_es) if known is not None else ("", {})
+    expected = [state_expectation(k, v, words) for k, v in params.items() if k != key]
     return f"{state_subject(kind, params)}: {joined(expected)}"
 
 
@@ -243,7 +228,7 @@ def rule_phrase(rule: Mapping[str, Any]) -> str | None:
         return exit_code_phrase(rule["exit_code"])
     if "stream" in rule:
         return output_phrase(rule)
-    for kind in STATE_SUBJECTS:
+    for kind in state_kinds():
         if isinstance(rule.get(kind), Mapping):
             return state_phrase(kind, rule[kind])
     return None

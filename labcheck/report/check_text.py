@@ -17,7 +17,6 @@ from typing import Any
 from labcheck import patterns
 from labcheck.checks.check_words import check_words, filled_rule
 from labcheck.checks.phrases import (
-    STATE_SUBJECTS,
     STREAM_NAMES,
     exit_code_phrase,
     joined,
@@ -27,6 +26,7 @@ from labcheck.checks.phrases import (
     state_expectation,
     state_phrase,
 )
+from labcheck.checks.registry import state_kinds
 from labcheck.evidence import reasons
 from labcheck.plurals import counted
 from labcheck.report.model import Check, Step
@@ -34,7 +34,6 @@ from labcheck.report.model import Check, Step
 CONTEXT_LINES = 2  # lines shown on each side of where the expected line should have been
 SHOWN_LINE = 160  # characters of one output line in a failure
 SHOWN_VALUE = 300
-_STATE_KINDS = tuple(STATE_SUBJECTS)
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Phrase:
 
 
 def _state_rule(check: Check) -> tuple[str, Mapping[str, Any]] | None:
-    for kind in _STATE_KINDS:
+    for kind in state_kinds():
         params = check.rule.get(kind)
         if isinstance(params, Mapping):
             return kind, params
@@ -197,19 +196,24 @@ def _state_mismatch(check: Check) -> Mismatch:
         return Mismatch(check.reason)
     if isinstance(check.observed, str) or check.observed is None:
         return Mismatch(plain_value(check.observed))
+    known = state_kinds().get(check.code.partition(".")[2])
+    words = known.words_es if known is not None else {}
     expected = check.expected if isinstance(check.expected, Mapping) else {}
     actual = check.observed if isinstance(check.observed, Mapping) else {}
     if actual.get("exists") is False and expected.get("exists") is not False:
         return Mismatch("no existe en el motor")
     differences = [
-        f"se esperaba {state_expectation(key, wanted)} y hay {state_expectation(key, actual[key])}"
+        f"se esperaba {state_expectation(key, wanted, words)} y hay "
+        + state_expectation(key, actual[key], words)
         for key, wanted in expected.items()
         if key in actual and actual[key] != wanted and not isinstance(wanted, Mapping)
     ]
     if differences:
         return Mismatch(joined(differences))
     found = [
-        state_expectation(key, item) for key, item in actual.items() if key in ("exists", "layers", "status")
+        state_expectation(key, item, words)
+        for key, item in actual.items()
+        if key in ("exists", "layers", "status")
     ]
     return Mismatch(f"el motor dice: {joined(found)}" if found else f"el motor dice: {plain_value(actual)}")
 

@@ -12,6 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 
 from labcheck import patterns
+from labcheck.checks.registry import state_kinds
 from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
@@ -32,6 +33,7 @@ from labcheck.spec.model import (
     TypedLine,
 )
 from labcheck.spec.placeholders import placeholders_in
+from labcheck.spec.schema_kinds import with_kinds
 from labcheck.spec.spec_file import read_spec_bytes
 from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load_with_lines
 
@@ -39,12 +41,13 @@ SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
-_STATE_KINDS = ("image", "container", "containers", "swarm", "stack", "service")
 _MAX_SCHEMA_ERRORS = 50
 
 
+@cache
 def spec_schema() -> dict[str, Any]:
-    return packaged_json("labcheck.spec", "schema.json")
+    """The shipped schema, with every registered state check kind (labcheck.checks.registry)."""
+    return with_kinds(packaged_json("labcheck.spec", "schema.json"), state_kinds().values())
 
 
 def _compiles(instance: object) -> bool:
@@ -286,7 +289,7 @@ class _Builder:
                 )
         state_checks = []
         for c_index, check in enumerate(expect.get("state", [])):
-            kind = next(key for key in _STATE_KINDS if key in check)
+            kind = next(key for key in state_kinds() if key in check)
             on = check.get("on")
             if on is not None and on not in node_names:
                 self.problem((*doc_path, "expect", "state", c_index, "on"), f"unknown node '{on}'")

@@ -9,6 +9,7 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
+from labcheck.checks.registry import state_kind_names
 from labcheck.errors import SpecError
 from labcheck.spec.yaml_lines import LineMap, Path
 
@@ -21,10 +22,11 @@ _TYPE_NAMES = {
     "boolean": "true or false",
     "null": "nothing",
 }
-_KIND_KEYS = {
-    "matcher": ["contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches"],
-    "state_check": ["image", "container", "containers", "swarm", "stack", "service"],
-}
+_MATCHER_KEYS = ["contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches"]
+
+
+def _kind_keys() -> dict[str, list[str]]:
+    return {"matcher": _MATCHER_KEYS, "state_check": list(state_kind_names())}
 
 
 def describe_path(path: Path) -> str:
@@ -82,7 +84,7 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
             file, lines.line_of(path), describe_path((*path, missing)), f"missing required key '{missing}'"
         )
     if validator in ("oneOf", "anyOf") and isinstance(instance, dict):
-        for family, kinds in _KIND_KEYS.items():
+        for family, kinds in _kind_keys().items():
             if schema.get(validator) and all("required" in option for option in schema[validator]):
                 options = [option["required"][0] for option in schema[validator]]
                 if set(options) <= set(kinds) or options == kinds:

@@ -113,34 +113,28 @@ def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
     """Bytes to a document the evidence model accepts, or EvidenceUnreadable naming the first
     problem and its place. The document is the file's own JSON, key for key (the hash chain is
     over exactly what was written, so no default of the model is filled in)."""
-    parse_model(raw, name)
-    document: dict[str, Any] = _plain_decoder().decode(raw)
-    return document
+    return _checked(raw, name)[1]
 
 
 def parse_model(raw: bytes, name: str) -> Evidence:
     """Bytes to the evidence model, or EvidenceUnreadable naming the first problem and its place."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise EvidenceUnreadable(f"{name}: not UTF-8 text (byte {error.start}, on line {line})") from None
-    if not text.strip():
-        raise EvidenceUnreadable(f"{name}: empty file (no evidence in it)")
-    try:
-        evidence = _decoder().decode(raw)
-    except (msgspec.DecodeError, RecursionError):
-        # Not the model's shape, or not JSON at all: the slow, careful reading says which.
-        raise EvidenceUnreadable(f"{name}: {_why_unreadable(text)}") from None
-    problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))
-    if problems:
-        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {_listing(problems)}")
-    return evidence
+    return _checked(raw, name)[0]
 
 
-@cache
-def _decoder() -> msgspec.json.Decoder[Evidence]:
-    return msgspec.json.Decoder(Evidence)
+def _checked(raw: bytes, name: str) -> tuple[Evidence, dict[str, Any]]:
+    # One parse into plain JSON values, then the model checks them: measured on the real evidence,
+    # 0.53 ms against 0.72 ms for decoding twice (typed, then plain). msgspec refuses what is not
+    # UTF-8 or not JSON; only then is the text read again, slowly, to say what and where.
+    try:
+        document = _plain_decoder().decode(raw)
+        evidence = msgspec.convert(document, Evidence)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        raise EvidenceUnreadable(f"{name}: {_why_unreadable(raw)}") from None
+    if not _values_are_plain(evidence):
+        problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))
+        said = _listing(problems) if problems else "values nested too deeply or numbers too long"
+        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {said}")
+    return evidence, document
 
 
 @cache
@@ -153,8 +147,15 @@ def _plain_decoder() -> msgspec.json.Decoder[Any]:
     return msgspec.json.Decoder()
 
 
-def _why_unreadable(text: str) -> str:
-    """What is wrong with a text the model refused, in plain words (only ever on the error path)."""
+def _why_unreadable(raw: bytes) -> str:
+    """What is wrong with bytes the model refused, in plain words (only ever on the error path)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return f"not UTF-8 text (byte {error.start}, on line {line})"
+    if not text.strip():
+        return "empty file (no evidence in it)"
     try:
         document, escapes = _loads(text)
     except json.JSONDecodeError as error:
@@ -204,6 +205,38 @@ def _plain_validation(message: str) -> str:
     what = what[:1].lower() + what[1:]
     place = (found.group("place") or "").lstrip(".")
     return f"{_short(place, 120) or '(top level)'}: {_short(what, 200)}"
+
+
+def _plain(value: Any, depth: int) -> bool:
+    """No nesting past MAX_DEPTH and no integer too long: the quick yes of _walk_problems."""
+    kind = type(value)
+    if kind is int:
+        return bool(-_TOO_LARGE < value < _TOO_LARGE)
+    if kind is dict:
+        if depth >= MAX_DEPTH:
+            return False
+        for item in value.values():
+            if not _plain(item, depth + 1):
+                return False
+    elif kind is list:
+        if depth >= MAX_DEPTH:
+            return False
+        for item in value:
+            if not _plain(item, depth + 1):
+                return False
+    return True
+
+
+def _values_are_plain(evidence: Evidence) -> bool:
+    for step in evidence.steps:
+        if step.reason is not None and not _plain(step.reason.params, 4):
+            return False
+        for check in step.checks:
+            if not (_plain(check.rule, 5) and _plain(check.expected, 5) and _plain(check.observed, 5)):
+                return False
+            if check.reason is not None and not _plain(check.reason.params, 6):
+                return False
+    return True
 
 
 def _value_problems(evidence: Evidence) -> Iterator[str]:

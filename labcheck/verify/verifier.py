@@ -236,12 +236,14 @@ class Verifier:
 def _take_recorded(record: Mapping[str, Any], found: StepFindings) -> None:
     """The signed record's own verdict, with the checks it recorded as failed."""
     outcome = record["outcome"]
+    if outcome == "passed":
+        return  # nothing to say, and no reason to put into words (most steps of most bundles)
     reason = reason_text_en(record.get("reason"))
     if outcome == "skipped":
         found.skipped = reason or "skipped"
     elif outcome == "error":
         found.failures.append(f"error: {reason or 'the step could not run'}")
-    elif outcome != "passed":
+    else:
         failed = [
             f"{recorded_words_en(check)}: "
             + (reason_text_en(check.get("reason")) or shown(check.get("observed")))

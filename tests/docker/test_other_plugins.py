@@ -80,7 +80,7 @@ def test_pytest_timeout_kill_is_recorded_as_the_steps_error(tmp_path: Path) -> N
     student = verify(out, spec)
     assert student["verdict"] == "failed", student["stdout"]
     assert statuses(student)["hangs"] == "failed"
-    assert "pytest-timeout detuvo el paso" in reasons(student, "hangs")
+    assert "pytest-timeout stopped the step after 20 s" in reasons(student, "hangs")
     assert statuses(student)["last"] == "consistent"
 
 

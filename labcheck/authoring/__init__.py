@@ -1,0 +1,2 @@
+"""Writing labs: `labcheck import` turns a lab's Markdown into a lab pack, `labcheck lint` shows
+every check can fail."""

@@ -1,0 +1,44 @@
+"""`labcheck import LAB.md [-o DIR]`: a lab pack skeleton from a lab written in Markdown."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labcheck.authoring.importer import import_lab
+from labcheck.safe_text import visible
+
+EPILOG = """\
+example:
+  labcheck import ops-s1-hello.md -o specs/ops-s1-hello
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="turn a lab written in Markdown into a lab pack to complete",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("markdown", metavar="LAB.md", type=Path, help="the lab's Markdown file")
+    parser.add_argument(
+        "-o", "--out", type=Path, default=None, metavar="DIR", help="the pack's folder (default: ./LAB-ID)"
+    )
+    parser.set_defaults(handler=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    result = import_lab(args.markdown, args.out)
+    summary = result.summary
+    print(f"wrote {result.spec}")
+    print(
+        f"  steps: {summary.steps}, nodes: {summary.nodes}, captures to confirm: "
+        f"{summary.captures_to_confirm}, rules proposed: {summary.rules_proposed}, "
+        f"items left: {summary.items_left}"
+    )
+    if result.left:
+        print("left for the author:")
+        for item in result.left:
+            print(f"  - {visible(item)}")
+    return 0

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from labcheck import __version__, labs_cli, run_cli
-from labcheck.authoring import import_cli
+from labcheck.authoring import import_cli, lint_cli, record_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
@@ -81,6 +81,8 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     verify_cli.register(subparsers)
     signing_cli.register(subparsers)
     import_cli.register(subparsers)
+    lint_cli.register(subparsers)
+    record_cli.register(subparsers)
     _add_examples(parser)
     return parser, run_parser
 

@@ -90,6 +90,11 @@ def _literal_weight(line: str) -> int:
 
 def candidate_rules(sample: str, first_line: int) -> list[CandidateRule]:
     """At most MAX_RULES rules: the sample's first telling line, then those that say most."""
+    return pick(all_candidates(sample, first_line))
+
+
+def all_candidates(sample: str, first_line: int) -> list[CandidateRule]:
+    """A rule for every telling line of the text, generalised, in order and without repeats."""
     found: list[CandidateRule] = []
     for offset, raw in enumerate(sample.split("\n")):
         if is_gap(raw) or _literal_weight(raw) < _MIN_LITERAL:
@@ -104,8 +109,15 @@ def candidate_rules(sample: str, first_line: int) -> list[CandidateRule]:
             rule = CandidateRule("contains", raw.strip(), raw.strip(), first_line + offset)
         if all(rule.value != other.value for other in found):
             found.append(rule)
+    return found
+
+
+def pick(found: list[CandidateRule]) -> list[CandidateRule]:
+    """The first rule (often a table's header) and the last (often the command's result), then
+    those that keep most literal text, in their order: at most MAX_RULES."""
     if len(found) <= MAX_RULES:
         return found
-    first, rest = found[0], found[1:]
-    best = sorted(rest, key=lambda rule: -_literal_weight(rule.line))[: MAX_RULES - 1]
-    return [first, *sorted(best, key=lambda rule: rule.line_number)]
+    chosen = {0, len(found) - 1}
+    by_weight = sorted(range(1, len(found) - 1), key=lambda index: -_literal_weight(found[index].line))
+    chosen.update(by_weight[: MAX_RULES - 2])
+    return [found[index] for index in sorted(chosen)]

@@ -99,3 +99,23 @@ $ docker image pull busybox
 Using default tag: latest
 ```
 """
+
+# A lab small enough for the kit tests of `labcheck record`.
+KIT_LAB = """---
+title: "A first look"
+---
+
+## 1 Run things
+
+Say hello with the smallest image:
+
+```.term1
+docker container run hello-world
+```
+
+Print a line from alpine:
+
+```.term1
+docker container run alpine echo "hi from alpine"
+```
+"""

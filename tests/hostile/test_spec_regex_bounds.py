@@ -76,7 +76,7 @@ def test_verify_with_a_slow_pattern_in_the_spec_refuses_the_spec(tmp_path: Path)
     spec = tmp_path / "spec"
     shutil.copytree(ROOT / "specs" / "ops-stage1", spec)
     text = (spec / "lab.yaml").read_text(encoding="utf-8")
-    marker = '            - matches: "hello\\\\.txt"\n'
+    marker = '            - matches: "hello\\\\.txt +home"\n'
     assert marker in text
     text = text.replace(marker, marker + '            - not_matches: "(a+)+$"\n', 1)
     (spec / "lab.yaml").write_text(text, encoding="utf-8")

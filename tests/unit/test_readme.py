@@ -44,6 +44,9 @@ def test_every_readme_command_is_run_by_a_test_or_says_why_not() -> None:
             "--csv results.csv --json results.json --junitxml junit.xml"
         ),  # below
         ".venv/bin/ruff check labcheck tests bench && .venv/bin/mypy",  # below
+        # tests/authoring/test_readme_authoring.py:
+        *block_with("labcheck import ops-s1-hello.md -o specs/ops-s1-hello"),
+        "labcheck record specs/ops-s1-hello --runs 2",  # tests/docker/test_record.py
     }
     for block in sh_blocks():
         for line in block:

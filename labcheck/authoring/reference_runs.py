@@ -1,0 +1,52 @@
+"""Reference runs for `labcheck record`: the spec run for real (`pytest --labcheck`, fresh kit
+nodes each time unless targets are named), each run's evidence read back through the evidence view."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from labcheck.authoring.evidence_view import RunView, read_run
+from labcheck.errors import LabcheckError
+
+
+class ReferenceRunFailed(LabcheckError):
+    """A reference run left no evidence (the engine, the kit or the spec stopped it)."""
+
+
+def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = ()) -> list[RunView]:
+    views = []
+    for number in range(1, runs + 1):
+        out = work / f"run-{number}"
+        argv = [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--rootdir",
+            str(work),
+            "--labcheck",
+            str(spec),
+            "--labcheck-out",
+            str(out),
+            "--labcheck-no-report",
+            "--labcheck-force",
+        ]
+        for target in targets:
+            argv += ["--labcheck-target", target]
+        print(f"record: reference run {number} of {runs} ...", flush=True)
+        done = subprocess.run(argv, cwd=work, capture_output=True, text=True)
+        evidence = out / "evidence.json"
+        if not evidence.is_file():
+            tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+            raise ReferenceRunFailed(
+                f"reference run {number} left no evidence (exit {done.returncode}):\n{tail}"
+            )
+        views.append(read_run(evidence))
+    return views

@@ -51,6 +51,14 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
                 )
         existing = {(matcher.kind, str(matcher.value)) for matcher in step.matchers}
         values = [_values(lab, run, step.id) for run in runs]
+        for matcher in step.matchers:
+            streams = [record.streams for record in records if record is not None]
+            if not any(
+                judge_output_rule(matcher.rule(), st, v).passed for st, v in zip(streams, values, strict=True)
+            ):
+                proposal.notes.append(
+                    f"{matcher.location}: its {matcher.kind} rule fails on every reference run"
+                )
         echo = echo_of(step, values[0]) if step.uses_pty else None
         kept = []
         for rule in all_candidates(texts[0], 1):

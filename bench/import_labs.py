@@ -1,9 +1,9 @@
 """`labcheck import` on every lab of ../shared/labs/ (the play-with-docker site's Markdown).
 
-Prints per file and in total: steps, nodes, captures to confirm, rules proposed, items left, and
-whether the pack validates; then, for the three ops-s1 files together, the share of the bundled
-ops-stage1 spec's commands found among the imported steps, in order (goal: at least 90%).
-A spec command's `${{ name }}` matches any value there.
+Prints per file and in total: steps, nodes, captures to confirm, rules proposed, items left,
+whether the pack validates and what `labcheck lint` finds in it statically; then, for the three
+ops-s1 files together, the share of the bundled ops-stage1 spec's commands found among the
+imported steps, in order (goal: at least 90%). A spec command's `${{ name }}` matches any value.
 
     .venv/bin/python bench/import_labs.py [LABS_DIR]
 """
@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from labcheck.authoring.importer import import_lab
+from labcheck.authoring.lint_static import static_findings
 from labcheck.errors import LabcheckError
 from labcheck.spec.loader import load_lab
 from labcheck.spec.placeholders import PLACEHOLDER
@@ -61,7 +62,7 @@ def main() -> None:
     totals = [0, 0, 0, 0, 0]
     valid = 0
     ops_commands: dict[str, list[str]] = {}
-    print(f"{'lab':40} {'steps':>5} {'nodes':>5} {'capt.':>5} {'rules':>5} {'left':>5}  pack")
+    print(f"{'lab':40} {'steps':>5} {'nodes':>5} {'capt.':>5} {'rules':>5} {'left':>5}  pack, lint")
     with tempfile.TemporaryDirectory() as work:
         for path in labs:
             name = path.name.rsplit("__", 1)[-1].removesuffix(".markdown")
@@ -75,7 +76,8 @@ def main() -> None:
             s = result.summary
             figures = [s.steps, s.nodes, s.captures_to_confirm, s.rules_proposed, s.items_left]
             totals = [a + b for a, b in zip(totals, figures, strict=True)]
-            print(f"{name:40} " + " ".join(f"{n:5}" for n in figures) + "  validates")
+            findings = len(static_findings(lab))
+            print(f"{name:40} " + " ".join(f"{n:5}" for n in figures) + f"  validates, {findings} findings")
             for part in OPS_PARTS:
                 if name.endswith(part):
                     ops_commands[part] = [step.run for step in lab.steps]

@@ -41,6 +41,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("kit", "up"): "labcheck kit up --nodes node1,node2",
     ("kit", "down"): "labcheck kit down --purge",
     ("kit", "status"): "labcheck kit status --json",
+    ("import",): "labcheck import ops-s1-hello.md -o specs/ops-s1-hello",
+    ("lint",): "labcheck lint ops-stage1 --evidence reports/ops-stage1/evidence.json",
+    ("record",): "labcheck record specs/ops-s1-hello --runs 2",
 }
 
 

@@ -8,18 +8,11 @@ from pathlib import Path
 from labcheck.authoring.importer import import_lab
 from labcheck.safe_text import visible
 
-EPILOG = """\
-example:
-  labcheck import ops-s1-hello.md -o specs/ops-s1-hello
-"""
-
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "import",
         help="turn a lab written in Markdown into a lab pack to complete",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("markdown", metavar="LAB.md", type=Path, help="the lab's Markdown file")
     parser.add_argument(

@@ -15,13 +15,6 @@ from labcheck.errors import LabcheckError
 from labcheck.safe_text import visible
 from labcheck.spec.loader import load_lab
 
-EPILOG = """\
-example:
-  labcheck lint ops-stage1 --evidence reports/ops-stage1/evidence.json
-
-lint exits 1 when it reports a finding (a check that cannot fail), 0 when clean.
-"""
-
 
 class EvidenceOfAnotherLab(LabcheckError):
     """The evidence given to lint was made by another lab."""
@@ -31,8 +24,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "lint",
         help="find checks that cannot fail (statically, and from a reference run's evidence)",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Find checks that cannot fail; exit 1 when it reports one (file:line: key: why).",
     )
     parser.add_argument("spec", metavar="LAB", help="a bundled lab's id, a spec file or its folder")
     parser.add_argument(

@@ -14,11 +14,6 @@ from labcheck.errors import LabcheckError
 from labcheck.safe_text import visible
 from labcheck.spec.loader import load_lab, resolve_spec_path
 
-EPILOG = """\
-example:
-  labcheck record specs/ops-s1-hello --runs 2
-"""
-
 
 class RecordRefused(LabcheckError):
     """record was given something it cannot record into."""
@@ -28,8 +23,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "record",
         help="run a lab for reference and write the expectations it shows into its YAML",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("spec", metavar="LAB", type=Path, help="the lab pack's folder or its lab.yaml")
     parser.add_argument("--runs", type=int, default=2, help="reference runs, each on fresh nodes (default 2)")

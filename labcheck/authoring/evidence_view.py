@@ -23,10 +23,20 @@ class StepRun:
 
 
 @dataclass(frozen=True)
+class ImageFact:
+    """An image on a node at the end of the run."""
+
+    target: str
+    tags: tuple[str, ...]
+    layers: int
+
+
+@dataclass(frozen=True)
 class RunView:
     lab_id: str
     student_id: str | None
     steps: tuple[StepRun, ...]
+    images: tuple[ImageFact, ...] = ()
 
 
 def _streams(record: Mapping[str, Any]) -> dict[str, str]:
@@ -55,4 +65,12 @@ def read_run(path: Path) -> RunView:
         )
         for record in document["steps"]
     )
-    return RunView(str(document["lab"]["id"]), student.get("id"), steps)
+    images = tuple(
+        ImageFact(
+            str(image.get("target")),
+            tuple(str(t) for t in image.get("tags") or ()),
+            len(image.get("layers") or ()),
+        )
+        for image in document.get("images") or ()
+    )
+    return RunView(str(document["lab"]["id"]), student.get("id"), steps, images)

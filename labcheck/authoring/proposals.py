@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from labcheck.authoring.evidence_view import RunView
 from labcheck.authoring.lint_static import echo_of
 from labcheck.authoring.sample_output import CandidateRule, all_candidates, pick
+from labcheck.authoring.shell_lines import built_tag, pulled_image, tagged_ref
 from labcheck.checks.output import judge_output_rule
 from labcheck.spec.model import Lab, Step
 
@@ -18,6 +19,7 @@ class StepProposal:
     step: Step
     exit_code: int | None = None
     rules: list[CandidateRule] = field(default_factory=list)
+    images: list[dict[str, object]] = field(default_factory=list)  # image state checks, as written
     notes: list[str] = field(default_factory=list)
 
 
@@ -74,5 +76,38 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
                 continue  # the echo of what the step types would pass it
             kept.append(rule)
         proposal.rules = pick(kept)
+        proposal.images = _image_checks(lab, step, runs)
         proposals.append(proposal)
     return proposals
+
+
+def _normal(ref: str) -> str:
+    return ref if ":" in ref.rsplit("/", 1)[-1] else f"{ref}:latest"
+
+
+_MAY_REMOVE = ("image rm", "rmi", "prune", "image tag", "docker tag", "build")
+
+
+def _image_checks(lab: Lab, step: Step, runs: list[RunView]) -> list[dict[str, object]]:
+    """The image a step builds, tags or pulls, as every run left it (its layer count), unless a
+    later step may remove or move that tag, or the step already checks it."""
+    made = built_tag(step.run) or tagged_ref(step.run) or pulled_image(step.run)
+    if made is None or "${{" in made:
+        return []
+    ref = _normal(made)
+    if any(c.kind == "image" and _normal(str(c.params.get("ref"))) == ref for c in step.state_checks):
+        return []
+    later = lab.steps[lab.steps.index(step) + 1 :]
+    if any(made in other.run and any(word in other.run for word in _MAY_REMOVE) for other in later):
+        return []
+    counts = set()
+    for run in runs:
+        facts = [
+            image for image in run.images if image.target == step.node and ref in map(_normal, image.tags)
+        ]
+        if len(facts) != 1:
+            return []
+        counts.add(facts[0].layers)
+    if len(counts) != 1:
+        return []
+    return [{"ref": made, "exists": True, "layers": counts.pop()}]

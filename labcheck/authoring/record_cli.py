@@ -49,7 +49,11 @@ def _record(args: argparse.Namespace) -> int:
     notes = write_proposals(spec, proposals, args.runs)
     exit_codes = sum(1 for p in proposals if p.exit_code is not None)
     rules = sum(len(p.rules) for p in proposals)
-    print(f"record: {spec}: {exit_codes} exit codes and {rules} output rules proposed from {args.runs} runs")
+    images = sum(len(p.images) for p in proposals)
+    print(
+        f"record: {spec}: {exit_codes} exit codes, {rules} output rules and {images} image checks "
+        f"proposed from {args.runs} runs"
+    )
     for proposal in proposals:
         for note in proposal.notes:
             print(f"  - step '{proposal.step.id}': {visible(note)}")

@@ -155,6 +155,15 @@ def built_tag(command: str) -> str | None:
     return None
 
 
+def tagged_ref(command: str) -> str | None:
+    """The new name a `docker image tag SOURCE TARGET` gives."""
+    parts = words(command)
+    if parts[:3] == ["docker", "image", "tag"] or parts[:2] == ["docker", "tag"]:
+        rest = parts[3 if parts[1] == "image" else 2 :]
+        return rest[1] if len(rest) == 2 else None
+    return None
+
+
 def cloned_repository(command: str) -> str | None:
     parts = words(command)
     if parts[:2] == ["git", "clone"]:

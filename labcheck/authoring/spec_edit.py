@@ -22,6 +22,17 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" "))]
 
 
+def _state_lines(proposal: StepProposal, said: str) -> list[str]:
+    lines = []
+    for image in proposal.images:
+        fields = ", ".join(
+            f"{key}: {scalar(value) if isinstance(value, str) else str(value).lower()}"
+            for key, value in image.items()
+        )
+        lines += [f"  # {said}", f"  - image: {{{fields}}}"]
+    return lines
+
+
 def _insertions(
     text: str, proposals: list[StepProposal], runs: int, notes: list[str]
 ) -> list[tuple[int, list[str]]]:
@@ -29,10 +40,13 @@ def _insertions(
     source = text.split("\n")
     by_id = {proposal.step.id: proposal for proposal in proposals}
     inserts: list[tuple[int, list[str]]] = []
+    said = f"recorded: the same in all {runs} reference runs" if runs > 1 else "recorded: the reference run"
     for s_index, section in enumerate(data["sections"]):
         for t_index, step in enumerate(section.get("steps", [])):
             proposal = by_id.get(step["id"])
-            if proposal is None or (proposal.exit_code is None and not proposal.rules):
+            if proposal is None or (
+                proposal.exit_code is None and not proposal.rules and not proposal.images
+            ):
                 continue
             expect_path = ("sections", s_index, "steps", t_index, "expect")
             expect_line = lines.keys.get(expect_path)
@@ -47,29 +61,25 @@ def _insertions(
                 continue
             child = _indent(source[min(c or 0 for c in children) - 1])
             added: list[str] = []
-            said = (
-                f"recorded: the same in all {runs} reference runs"
-                if runs > 1
-                else "recorded: the reference run"
-            )
             if proposal.exit_code is not None:
                 added.append(f"{child}exit_code: {proposal.exit_code}  # {said}")
-            rule_lines = []
+            rule_lines: list[str] = []
             for rule in proposal.rules:
-                rule_lines.append(f"{child}  # {said}, from: {comment_text(rule.line)[:100]}")
-                rule_lines.append(f"{child}  - {rule.kind}: {scalar(rule.value)}")
-            if rule_lines and "output" in step["expect"]:
-                output_line = lines.keys[(*expect_path, "output")]
-                first_item = lines.values.get((*expect_path, "output", 0))
-                if first_item is None or first_item <= output_line:
-                    notes.append(f"step '{step['id']}': its output rules are a flow list: rules not written")
-                else:
-                    item_indent = _indent(source[first_item - 1])
-                    shifted = [item_indent + line[len(child) + 2 :] for line in rule_lines]
-                    inserts.append((output_line, shifted))
-                rule_lines = []
-            if rule_lines:
-                added += [f"{child}output:", *rule_lines]
+                rule_lines.append(f"  # {said}, from: {comment_text(rule.line)[:100]}")
+                rule_lines.append(f"  - {rule.kind}: {scalar(rule.value)}")
+            for key, items in (("output", rule_lines), ("state", _state_lines(proposal, said))):
+                if not items:
+                    continue
+                if key not in step["expect"]:
+                    added += [f"{child}{key}:", *(child + item for item in items)]
+                    continue
+                key_line = lines.keys[(*expect_path, key)]
+                first_item = lines.values.get((*expect_path, key, 0))
+                if first_item is None or first_item <= key_line:
+                    notes.append(f"step '{step['id']}': its {key} list is written on one line: not added to")
+                    continue
+                item_indent = _indent(source[first_item - 1])
+                inserts.append((key_line, [item_indent + item[2:] for item in items]))
             if added:
                 inserts.append((expect_line, added))
     return inserts

@@ -118,4 +118,10 @@ Print a line from alpine:
 ```.term1
 docker container run alpine echo "hi from alpine"
 ```
+
+Give alpine a second name:
+
+```.term1
+docker image tag alpine mine:1
+```
 """

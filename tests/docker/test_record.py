@@ -33,7 +33,7 @@ def test_recorded_expectations_pass_on_the_kit_and_fail_when_a_command_changes(t
     text = spec.read_text(encoding="utf-8")
     # The author already wrote one rule on the first step: record must keep it as it is.
     marker = "        expect:\n          exit_code: 0\n"
-    assert text.count(marker) == 2
+    assert text.count(marker) == 3
     text = text.replace(marker, marker + "          output:\n" + AUTHORS_RULE, 1)
     spec.write_text(text, encoding="utf-8")
 
@@ -46,6 +46,12 @@ def test_recorded_expectations_pass_on_the_kit_and_fail_when_a_command_changes(t
     echo_rules = [(m.kind, m.value) for m in lab.step("container-run-alpine-echo").matchers]
     assert ("contains", "hi from alpine") in echo_rules
     assert len(lab.step("container-run-hello-world").matchers) >= 2  # the author's and recorded ones
+    (image_check,) = lab.step("image-tag-alpine-mine-1").state_checks  # the image the step made
+    assert image_check.kind == "image" and image_check.params == {
+        "ref": "mine:1",
+        "exists": True,
+        "layers": 1,
+    }
 
     passed = _labcheck("run", "specs/ops-s1-hello", "--out", "run-1", cwd=tmp_path)
     assert passed.returncode == 0, passed.stdout + passed.stderr

@@ -30,15 +30,15 @@ exit codes (every command):
 # One example per command, shown by its --help (the run command keeps its own, longer one).
 EXAMPLES: dict[tuple[str, ...], str] = {
     ("labs",): "labcheck labs --json",
-    ("validate",): "labcheck validate ops-stage1 specs/my-lab/lab.yaml",
-    ("report",): "labcheck report reports/ops-stage1/evidence.json --from mi-informe.md",
+    ("validate",): "labcheck validate my-lab specs/other-lab/lab.yaml",
+    ("report",): "labcheck report reports/my-lab/evidence.json --from mi-informe.md",
     ("verify",): (
-        "labcheck verify submissions/ --spec specs/ops-stage1 --ids-from-names --pubkey course.pub "
+        "labcheck verify submissions/ --spec specs/my-lab --ids-from-names --pubkey course.pub "
         "--csv results.csv"
     ),
     ("keygen",): "labcheck keygen -o course-keys",
     ("kit",): "labcheck kit up && labcheck kit status",
-    ("kit", "up"): "labcheck kit up --nodes node1,node2",
+    ("kit", "up"): "labcheck kit up my-lab path/to/another-lab-pack",
     ("kit", "down"): "labcheck kit down --purge",
     ("kit", "status"): "labcheck kit status --json",
     ("import",): "labcheck import ops-s1-hello.md -o specs/ops-s1-hello",
@@ -71,7 +71,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(
         prog="labcheck",
         description="Check Docker lab steps against a real engine.",
-        epilog=f"example:\n  labcheck run ops-stage1\n\n{EXIT_CODES}",
+        epilog=f"example:\n  labcheck run my-lab\n\n{EXIT_CODES}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-V", "--version", action="version", version=f"labcheck {__version__}")

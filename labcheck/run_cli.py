@@ -20,8 +20,8 @@ from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
 
 EXAMPLES = """\
 examples:
-  labcheck run ops-stage1                       # a bundled lab, by its id (labcheck labs)
-  labcheck run course/specs/ops-stage1 --workspace student --out out --student-id ana \\
+  labcheck run my-lab                           # a bundled lab, by its id (labcheck labs)
+  labcheck run course/specs/my-lab --workspace student --out out --student-id ana \\
       -- --junitxml=out/labcheck.xml            # after --: arguments for pytest
 """
 

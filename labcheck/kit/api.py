@@ -12,13 +12,16 @@ from collections.abc import Callable, Sequence
 import docker
 import docker.errors
 
-from labcheck.errors import KitError
-from labcheck.kit import daemon_config, engine_lock, gitmirror, paths, registry, standins, state
+from labcheck.bundled import bundled_labs
+from labcheck.errors import KitError, LabcheckError
+from labcheck.kit import daemon_config, engine_lock, gitmirror, packs, paths, registry, standins, state
 from labcheck.kit import nodes as node_ops
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at, host_client
 from labcheck.kit.nodes import KitNode
 from labcheck.kit.status import KitStatus, gather
+from labcheck.spec.loader import load_lab
+from labcheck.spec.model import Lab
 
 __all__ = [
     "Capability",
@@ -91,13 +94,18 @@ def _bring_up_nodes(
 
 def kit_up(
     *,
+    labs: Sequence[Lab] | None = None,
     online: bool = False,
-    nodes: Sequence[str] = paths.DEFAULT_NODES,
+    nodes: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> KitStatus:
-    """Bring the kit up, reusing whatever is already built; idempotent."""
+    """Bring the kit up for these labs (default: every bundled lab), reusing whatever is built.
+
+    Idempotent and incremental: the labs it was brought up for before stay served (their stand-ins
+    are reused, not rebuilt), and a new lab adds only what it needs.
+    """
     say = progress or _stderr_progress
-    names = _validate_names(nodes)
+    wanted_labs = list(labs) if labs is not None else bundled_lab_specs()
     started = time.monotonic()
     client = host_client()
     mode = "online" if online else "offline"
@@ -108,6 +116,11 @@ def kit_up(
             raise KitError(
                 f"the kit is up in {previous.mode} mode; run `labcheck kit down` before bringing it up {mode}"
             )
+        all_labs = _still_served(previous, wanted_labs, say) + wanted_labs
+        needs = packs.needs_of(all_labs)
+        names = _validate_names(nodes if nodes is not None else packs.needs_of(wanted_labs).nodes)
+        if not online:
+            _refuse_unprovided(all_labs, {s.replaces for s in needs.standins})
         built: list[str] = []
         reused: list[str] = []
         if online:
@@ -118,21 +131,61 @@ def kit_up(
                 if registry.start(listener):
                     say(f"registry started on {listener.address}")
             daemon_config.set_mirror(client)
-            made, kept = standins.ensure(say)
+            made, kept = standins.ensure(needs.standins, say)
             built += made
             reused += kept
-            _, rewritten = gitmirror.ensure()
-            (built if rewritten else reused).append("git mirror")
-        rebuilt = node_ops.ensure_node_image(client, online, say)
+            written, same = gitmirror.ensure(needs.repositories)
+            built += [f"git mirror {url}" for url in written]
+            reused += [f"git mirror {url}" for url in same]
+        rebuilt = node_ops.ensure_node_image(client, online, say, needs.tools)
         (built if rebuilt else reused).append("node image")
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
-        state.save(state.KitState(mode=mode, nodes=all_nodes))
+        records = tuple(_record(lab) for lab in all_labs)
+        state.save(state.KitState(mode=mode, nodes=all_nodes, labs=records))
         recreated = _bring_up_nodes(client, names, online, say, rebuilt)
         reused += [f"node {n}" for n in names if n not in recreated]
         built += [f"node {n}" for n in recreated]
         last = state.LastUp(tuple(built), tuple(reused), round(time.monotonic() - started, 2))
-        state.save(state.KitState(mode=mode, nodes=all_nodes, last_up=last))
+        state.save(state.KitState(mode=mode, nodes=all_nodes, last_up=last, labs=records))
         return gather(client)
+
+
+def bundled_lab_specs() -> list[Lab]:
+    return [load_lab(bundled.path) for bundled in bundled_labs()]
+
+
+def _still_served(previous: state.KitState | None, wanted: Sequence[Lab], say: Progress) -> list[Lab]:
+    """The labs an earlier `kit up` served and these do not replace, whose specs still load."""
+    if previous is None:
+        return []
+    taken = {lab.id for lab in wanted} | {str(lab.path) for lab in wanted}
+    kept: list[Lab] = []
+    for record in previous.labs:
+        if record.id in taken or record.spec in taken:
+            continue
+        try:
+            kept.append(load_lab(record.spec))
+        except LabcheckError:
+            say(f"no longer serving lab {record.id}: its spec {record.spec} is gone or invalid")
+    return kept
+
+
+def _refuse_unprovided(labs: Sequence[Lab], served: set[str]) -> None:
+    problems = [
+        packs.cannot_provide(lab, pull) for lab in labs for pull in packs.undeclared_pulls(lab, served)
+    ]
+    if problems:
+        raise KitError("\n".join(problems))
+
+
+def _record(lab: Lab) -> state.LabRecord:
+    return state.LabRecord(
+        lab.id,
+        str(lab.path),
+        tuple(image.ref for image in lab.images),
+        tuple(repo.url for repo in lab.repositories),
+        lab.tools,
+    )
 
 
 def _validate_names(names: Sequence[str]) -> tuple[str, ...]:
@@ -207,7 +260,7 @@ def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
 
 
 def kit_node_names() -> tuple[str, ...]:
-    """The nodes `kit up` made (node1, node2 by default); empty when the kit is not up."""
+    """The nodes `kit up` made (by default those the labs name); empty when the kit is not up."""
     record = state.load()
     return record.nodes if record is not None else ()
 

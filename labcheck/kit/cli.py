@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 import docker.errors
 
+from labcheck.bundled import spec_argument
 from labcheck.errors import KitError, LabcheckError
-from labcheck.kit import api, paths
+from labcheck.kit import api
 from labcheck.kit.status import render_table
+from labcheck.spec.loader import load_lab
 
 
 def _nodes_arg(text: str) -> tuple[str, ...]:
@@ -22,7 +24,8 @@ def _nodes_arg(text: str) -> tuple[str, ...]:
 
 
 def _up(args: argparse.Namespace) -> int:
-    status = api.kit_up(online=args.online, nodes=args.nodes)
+    labs = [load_lab(spec_argument(text)) for text in args.labs] if args.labs else None
+    status = api.kit_up(labs=labs, online=args.online, nodes=args.nodes)
     print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
     return 0 if status.up else 2  # a kit that did not come up is a set-up error
 
@@ -58,15 +61,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     actions = kit.add_subparsers(dest="kit_command", required=True, metavar="{up,down,status}")
 
-    up = actions.add_parser("up", help="bring the kit up (idempotent, reuses what is built)")
+    up = actions.add_parser(
+        "up",
+        help="bring the kit up for these labs (idempotent, reuses what is built)",
+        description="Provide what the given labs need (default: every bundled lab): their stand-in "
+        "images, git repositories and node tools, read from each lab pack's spec. Labs served "
+        "before stay served; only what is new is built.",
+    )
+    up.add_argument(
+        "labs",
+        nargs="*",
+        metavar="LAB",
+        help="bundled lab ids or lab pack folders (default: every bundled lab)",
+    )
     up.add_argument(
         "--online", action="store_true", help="feed the nodes from Docker Hub and GitHub instead of stand-ins"
     )
     up.add_argument(
         "--nodes",
         type=_nodes_arg,
-        default=paths.DEFAULT_NODES,
-        help="comma-separated node names (default: node1,node2)",
+        default=None,
+        help="comma-separated node names (default: the nodes the labs name)",
     )
     up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
     up.set_defaults(handler=_guarded(_up))

@@ -1,4 +1,10 @@
-"""A local bare repo standing in for github.com/docker/example-voting-app."""
+"""Local bare repos standing in for the git repositories lab packs clone, at their upstream URLs.
+
+Each repository a pack declares (`repositories: [{url, content}]`) becomes a bare repo under the
+kit's git root, laid out as the URL is (`github.com/owner/name.git`), holding one commit of the
+pack's folder. Inside the nodes git is told, by environment only, to fetch every https:// URL
+from that root, so `git clone https://github.com/owner/name` works with no network.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +12,15 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from labcheck.errors import KitError
 from labcheck.kit import paths
+from labcheck.kit.packs import Repository
 
-UPSTREAM_PREFIX = "https://github.com/"
-REPO_PATH = "docker/example-voting-app"
-UPSTREAM_URL = UPSTREAM_PREFIX + REPO_PATH
-_FILES = ("docker-stack.yml", "README.md")
+UPSTREAM_PREFIX = "https://"
 # Fixed identity and dates: the same content always gives the same commit id.
 _COMMIT_ENV = {
     "GIT_AUTHOR_NAME": "labcheck offline kit",
@@ -30,25 +34,23 @@ _COMMIT_ENV = {
 
 @dataclass(frozen=True)
 class GitMirror:
+    url: str
     bare_repo: Path
-    head: str
+    head: str | None
 
 
-def bare_repo_path() -> Path:
-    return paths.git_root() / f"{REPO_PATH}.git"
+def bare_repo_path(repository: Repository | str) -> Path:
+    url = repository if isinstance(repository, str) else repository.url
+    return paths.git_root() / (url.removeprefix(UPSTREAM_PREFIX).rstrip("/").removesuffix(".git") + ".git")
 
 
 def insteadof_env(git_root: Path | str) -> dict[str, str]:
-    """Environment that makes git fetch github.com from git_root, no config file touched."""
+    """Environment that makes git fetch https:// URLs from git_root, no config file touched."""
     return {
         "GIT_CONFIG_COUNT": "1",
         "GIT_CONFIG_KEY_0": f"url.{str(git_root).rstrip('/')}/.insteadOf",
         "GIT_CONFIG_VALUE_0": UPSTREAM_PREFIX,
     }
-
-
-def _asset(name: str) -> bytes:
-    return resources.files("labcheck.kit").joinpath("assets", "git", name).read_bytes()
 
 
 def _git(args: list[str], cwd: Path) -> str:
@@ -71,31 +73,39 @@ def head_of(repo: Path) -> str | None:
     return proc.stdout.strip() or None
 
 
-def ensure() -> tuple[GitMirror, bool]:
-    """Create or refresh the bare repo. Returns it and whether it was (re)written."""
-    if shutil.which("git") is None:
-        raise KitError("git is not installed: run `apt-get install -y git`")
-    target = bare_repo_path()
+def _ensure_one(repository: Repository) -> tuple[GitMirror, bool]:
+    target = bare_repo_path(repository)
     with tempfile.TemporaryDirectory(prefix="labcheck-git-") as tmp:
         work = Path(tmp) / "work"
-        work.mkdir()
+        # The pack's files, symlinks resolved (they were checked to stay inside the pack).
+        shutil.copytree(repository.content_dir, work, symlinks=False)
+        shutil.rmtree(work / ".git", ignore_errors=True)
         _git(["init", "-q", "-b", "master"], work)
-        for name in _FILES:
-            (work / name).write_bytes(_asset(name))
-        _git(["add", *_FILES], work)
-        _git(["commit", "-q", "-m", "Voting app stack as the ops-stage1 lab used it"], work)
+        _git(["add", "-A", "."], work)
+        _git(["commit", "-q", "-m", f"{repository.url} as labcheck's offline kit serves it"], work)
         wanted = _git(["rev-parse", "HEAD"], work)
         if head_of(target) == wanted:
-            return GitMirror(target, wanted), False
+            return GitMirror(repository.url, target, wanted), False
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         _git(["clone", "-q", "--bare", str(work), str(target)], Path(tmp))
         _git(["--git-dir", str(target), "remote", "remove", "origin"], Path(tmp))
-    return GitMirror(target, wanted), True
+    return GitMirror(repository.url, target, wanted), True
 
 
-def status() -> GitMirror | None:
-    target = bare_repo_path()
-    head = head_of(target)
-    return GitMirror(target, head) if head else None
+def ensure(repositories: Sequence[Repository]) -> tuple[list[str], list[str]]:
+    """Create or refresh each bare repo. Returns the URLs (written, reused)."""
+    if repositories and shutil.which("git") is None:
+        raise KitError("git is not installed: run `apt-get install -y git`")
+    written: list[str] = []
+    reused: list[str] = []
+    for repository in repositories:
+        _, rewritten = _ensure_one(repository)
+        (written if rewritten else reused).append(repository.url)
+    return written, reused
+
+
+def status(url: str) -> GitMirror:
+    target = bare_repo_path(url)
+    return GitMirror(url, target, head_of(target))

@@ -26,6 +26,7 @@ Progress = Callable[[str], None]
 ONLINE_BASE_IMAGE = "debian:bookworm"
 _RECIPE_LABEL = "io.labcheck.kit.recipe"
 _MODE_LABEL = "io.labcheck.kit.mode"
+TOOLS_LABEL = "io.labcheck.kit.tools"
 ENGINE_WAIT_SECONDS = 60.0
 
 
@@ -104,13 +105,15 @@ def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str
     return paths.BASE_IMAGE
 
 
-def _node_recipe(client: docker.DockerClient, online: bool, progress: Progress) -> str:
+def _node_recipe(
+    client: docker.DockerClient, online: bool, progress: Progress, tools: tuple[str, ...]
+) -> str:
     if online:
         base_token = str(client.images.get(ONLINE_BASE_IMAGE).id)
     else:
         rootfs.debian_rootfs(progress)
         base_token = rootfs.debian_rootfs_token() or ""
-    text = f"{dir_digest(asset_dir('node'))}\n{base_token}\n{online}"
+    text = f"{dir_digest(asset_dir('node'))}\n{base_token}\n{online}\n{' '.join(tools)}"
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -150,15 +153,23 @@ def _save(recipe: str, progress: Progress) -> None:
     _saved_recipe().write_text(recipe + "\n")
 
 
-def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progress) -> bool:
-    """Make the node image present: reuse it, load the saved one, or build it.
+def node_image_tools(client: docker.DockerClient) -> tuple[str, ...] | None:
+    """The packages baked into the node image for the labs' `tools:`; None without the image."""
+    labels = _image_labels(client, paths.NODE_IMAGE)
+    return None if labels is None else tuple(labels.get(TOOLS_LABEL, "").split())
+
+
+def ensure_node_image(
+    client: docker.DockerClient, online: bool, progress: Progress, tools: tuple[str, ...] = ()
+) -> bool:
+    """Make the node image present, with these tools: reuse it, load the saved one, or build it.
 
     True if the image is new on the engine (running nodes must then be recreated).
     """
     if online and _image_labels(client, ONLINE_BASE_IMAGE) is None:
         progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
         run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
-    recipe = _node_recipe(client, online, progress)
+    recipe = _node_recipe(client, online, progress, tools)
     labels = _image_labels(client, paths.NODE_IMAGE)
     if labels is not None and labels.get(_RECIPE_LABEL) == recipe:
         return False
@@ -167,7 +178,8 @@ def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progr
         if loaded is not None and loaded.get(_RECIPE_LABEL) == recipe:
             return True
     base = ONLINE_BASE_IMAGE if online else _ensure_offline_base(client, progress)
-    progress(f"building the node image {paths.NODE_IMAGE} (docker.io, git; about 20 s)")
+    extra = f" and {' '.join(tools)}" if tools else ""
+    progress(f"building the node image {paths.NODE_IMAGE} (docker.io{extra}; about 20 s)")
     with tempfile.TemporaryDirectory(prefix="labcheck-node-") as tmp:
         context = Path(tmp)
         for asset in asset_dir("node").iterdir():
@@ -176,7 +188,9 @@ def ensure_node_image(client: docker.DockerClient, online: bool, progress: Progr
         run_docker(
             ["build", "-q", "--pull=false", "-t", paths.NODE_IMAGE, "--build-arg", f"BASE={base}",
              "--label", f"{paths.KIT_LABEL}=true", "--label", f"{_RECIPE_LABEL}={recipe}",
-             "--label", f"{_MODE_LABEL}={'online' if online else 'offline'}", str(context)],
+             "--label", f"{_MODE_LABEL}={'online' if online else 'offline'}",
+             "--label", f"{TOOLS_LABEL}={' '.join(tools)}", "--build-arg", f"TOOLS={' '.join(tools)}",
+             str(context)],
             env=classic_build_env(),
             timeout=900,
         )

@@ -23,7 +23,6 @@ BASE_IMAGE = "labcheck-kit/debian-base:bookworm"
 NODE_IMAGE = "labcheck-kit/node:latest"
 NODE_CONTAINER_PREFIX = "labcheck-"
 NODE_VOLUME_SUFFIX = "-docker"
-DEFAULT_NODES = ("node1", "node2")
 
 # Inside a node: where the git mirror is mounted and where the host-visible socket lives.
 NODE_GIT_DIR = "/opt/labcheck-git"

@@ -1,5 +1,5 @@
-"""Stand-in images for every image the bundled lab pulls, built locally and pushed to the kit's
-registry, then removed from the host engine so the lab's own pulls are real pulls."""
+"""Stand-in images for the images lab packs pull, built locally and pushed to the kit's registry,
+then removed from the host engine so the lab's own pulls are real pulls."""
 
 from __future__ import annotations
 
@@ -8,85 +8,37 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
-from labcheck.errors import KitError
+from labcheck.errors import KitError, LabcheckError
 from labcheck.kit import paths, registry, rootfs
 from labcheck.kit.assets_dir import asset_dir, dir_digest
+from labcheck.kit.library import BASE_BUILD_ARGS
+from labcheck.kit.packs import StandIn, split_ref
+from labcheck.spec.pack import normal_ref
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class StandIn:
-    replaces: str  # the reference the lab uses, e.g. "redis:alpine"
-    repository: str  # registry path, e.g. "library/redis"
-    tag: str
-    kind: str  # "hello", "alpine", "ubuntu", "web" or "idle"
-    title: str = ""
-    port: int = 80
-
-    @property
-    def pushed_ref(self) -> str:
-        return f"{paths.HOST_REGISTRY}/{self.repository}:{self.tag}"
-
-
-STANDINS: tuple[StandIn, ...] = (
-    StandIn("hello-world", "library/hello-world", "latest", "hello"),
-    StandIn("alpine", "library/alpine", "latest", "alpine"),
-    StandIn("ubuntu", "library/ubuntu", "latest", "ubuntu"),
-    StandIn("redis:alpine", "library/redis", "alpine", "idle"),
-    StandIn("postgres:9.4", "library/postgres", "9.4", "idle"),
-    StandIn(
-        "dockersamples/examplevotingapp_vote:before",
-        "dockersamples/examplevotingapp_vote",
-        "before",
-        "web",
-        title="Cats vs Dogs!",
-    ),
-    StandIn(
-        "dockersamples/examplevotingapp_result:before",
-        "dockersamples/examplevotingapp_result",
-        "before",
-        "web",
-        title="Cats vs Dogs -- Result",
-    ),
-    StandIn(
-        "dockersamples/examplevotingapp_worker:latest",
-        "dockersamples/examplevotingapp_worker",
-        "latest",
-        "idle",
-    ),
-    StandIn(
-        "dockersamples/visualizer:stable",
-        "dockersamples/visualizer",
-        "stable",
-        "web",
-        title="Swarm visualizer",
-        port=8080,
-    ),
-)
-
-ALPINE = next(s for s in STANDINS if s.kind == "alpine")
 
 
 def _labels(standin: StandIn) -> dict[str, str]:
     return {paths.STANDIN_LABEL: "true", paths.STANDIN_OF_LABEL: standin.replaces}
 
 
-def _recipe(standin: StandIn, alpine_digest: str | None) -> str:
+def _recipe(standin: StandIn, base_digests: dict[str, str]) -> str:
     """A hash of everything that shapes the image: a change in any of it means a rebuild."""
-    parts: list[str] = [json.dumps(standin.__dict__, sort_keys=True)]
-    if standin.kind == "hello":
-        parts.append(dir_digest(asset_dir("hello-world")))
-    elif standin.kind == "alpine":
-        parts.append(dir_digest(asset_dir("alpine")))
-    elif standin.kind in ("web", "idle"):
-        parts += [dir_digest(asset_dir("voting")), alpine_digest or ""]
+    parts: list[str] = [standin.replaces, str(standin.library), json.dumps(standin.build_args)]
+    if standin.library in _LIBRARY_ASSETS:
+        parts.append(dir_digest(asset_dir(_LIBRARY_ASSETS[standin.library])))
+    if standin.build_dir is not None:
+        parts.append(dir_digest(standin.build_dir))
+    parts += [f"{base}={base_digests.get(base, '')}" for base in standin.bases]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+# The library stand-ins made from a folder of the kit's assets.
+_LIBRARY_ASSETS = {"alpine": "alpine", "hello-world": "hello-world"}
 
 
 def _record_file() -> Path:
@@ -118,7 +70,7 @@ def _docker_build(
         args += ["--label", f"{key}={value}"]
     for key, value in (build_args or {}).items():
         args += ["--build-arg", f"{key}={value}"]
-    run_docker([*args, str(context)], env=classic_build_env())
+    run_docker([*args, str(context)], env=classic_build_env(), timeout=900)
 
 
 def _build_hello(standin: StandIn, work: Path) -> None:
@@ -185,57 +137,67 @@ def _build_ubuntu(standin: StandIn, work: Path, progress: Progress) -> None:
         raise KitError(f"importing the ubuntu stand-in failed: {proc.stderr.strip()}")
 
 
-def _build_voting(standin: StandIn, work: Path) -> None:
-    shutil.copytree(asset_dir("voting"), work, dirs_exist_ok=True)
-    _docker_build(
-        work,
-        standin.pushed_ref,
-        _labels(standin),
-        {
-            "ALPINE": ALPINE.pushed_ref,
-            "STANDIN_OF": standin.replaces,
-            "STANDIN_TITLE": standin.title or standin.replaces,
-            "STANDIN_KIND": standin.kind,
-            "STANDIN_PORT": str(standin.port),
-        },
-    )
+def _build_from_pack(standin: StandIn, work: Path) -> None:
+    """A pack's own build context, on the library's base images given as build arguments."""
+    assert standin.build_dir is not None
+    # Symlinks were checked to stay inside the pack when the spec was read: copy what they name.
+    shutil.copytree(standin.build_dir, work, dirs_exist_ok=True, symlinks=False)
+    build_args = {arg: _base_ref(library) for arg, library in BASE_BUILD_ARGS.items()}
+    build_args["STANDIN_OF"] = standin.replaces
+    build_args.update(dict(standin.build_args))
+    try:
+        _docker_build(work, standin.pushed_ref, _labels(standin), build_args)
+    except LabcheckError as error:
+        where = f"{standin.location}: the stand-in for {standin.replaces}"
+        raise KitError(f"{where} did not build: {error}") from None
+
+
+def _base_ref(library: str) -> str:
+    repository, tag = split_ref(normal_ref(library))
+    return f"{paths.HOST_REGISTRY}/{repository}:{tag}"
 
 
 def _local_image_exists(ref: str) -> bool:
     return run_docker(["image", "inspect", ref], check=False).returncode == 0
 
 
-def ensure(progress: Progress) -> tuple[list[str], list[str]]:
-    """Make the registry hold every stand-in. Returns (built, reused) lists of references."""
+def _build(standin: StandIn, work: Path, progress: Progress) -> None:
+    if standin.library == "hello-world":
+        _build_hello(standin, work)
+    elif standin.library == "alpine":
+        _build_alpine(standin, work)
+    elif standin.library == "ubuntu":
+        _build_ubuntu(standin, work, progress)
+    elif standin.build_dir is not None:
+        _build_from_pack(standin, work)
+    else:
+        raise KitError(f"{standin.location}: the kit's library has no stand-in {standin.library!r}")
+
+
+def ensure(wanted: Sequence[StandIn], progress: Progress) -> tuple[list[str], list[str]]:
+    """Make the registry hold every wanted stand-in. Returns (built, reused) lists of references."""
     records = _load_records()
     built: list[str] = []
     reused: list[str] = []
     created_locally: list[str] = []
-    alpine_digest: str | None = None
+    digests: dict[str, str] = {}  # library name -> its digest in the registry, for bases
     try:
-        for standin in STANDINS:
-            recipe = _recipe(standin, alpine_digest)
+        for standin in wanted:
+            recipe = _recipe(standin, digests)
             current = registry_digest(standin)
             record = records.get(standin.replaces, {})
             if current and record.get("recipe") == recipe and record.get("digest") == current:
                 reused.append(standin.replaces)
-                if standin.kind == "alpine":
-                    alpine_digest = current
+                if standin.library is not None and standin.replaces == normal_ref(standin.library):
+                    digests[standin.library] = current
                 continue
             progress(f"building stand-in for {standin.replaces}")
-            if standin.kind in ("web", "idle") and not _local_image_exists(ALPINE.pushed_ref):
-                run_docker(["pull", "-q", ALPINE.pushed_ref])
-                created_locally.append(ALPINE.pushed_ref)
+            for base in standin.bases:
+                if not _local_image_exists(_base_ref(base)):
+                    run_docker(["pull", "-q", _base_ref(base)])
+                    created_locally.append(_base_ref(base))
             with tempfile.TemporaryDirectory(prefix="labcheck-standin-") as tmp:
-                work = Path(tmp)
-                if standin.kind == "hello":
-                    _build_hello(standin, work)
-                elif standin.kind == "alpine":
-                    _build_alpine(standin, work)
-                elif standin.kind == "ubuntu":
-                    _build_ubuntu(standin, work, progress)
-                else:
-                    _build_voting(standin, work)
+                _build(standin, Path(tmp), progress)
             created_locally.append(standin.pushed_ref)
             progress(f"pushing {standin.pushed_ref}")
             run_docker(["push", standin.pushed_ref])
@@ -245,8 +207,8 @@ def ensure(progress: Progress) -> tuple[list[str], list[str]]:
             records[standin.replaces] = {"recipe": recipe, "digest": digest}
             _save_records(records)
             built.append(standin.replaces)
-            if standin.kind == "alpine":
-                alpine_digest = digest
+            if standin.library is not None and standin.replaces == normal_ref(standin.library):
+                digests[standin.library] = digest
     finally:
         # The lab must pull these through the mirror: none may stay on the host engine.
         if created_locally:

@@ -19,10 +19,26 @@ class LastUp:
 
 
 @dataclass(frozen=True)
+class LabRecord:
+    """A lab the kit was brought up for, and what it asked of the kit."""
+
+    id: str
+    spec: str
+    images: tuple[str, ...] = ()
+    repositories: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class KitState:
     mode: str  # "offline" or "online"
     nodes: tuple[str, ...] = ()
     last_up: LastUp = field(default_factory=LastUp)
+    labs: tuple[LabRecord, ...] = ()
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        return tuple(sorted({tool for lab in self.labs for tool in lab.tools}))
 
 
 def load() -> KitState | None:
@@ -37,6 +53,18 @@ def load() -> KitState | None:
         last_up=LastUp(
             tuple(last.get("built", ())), tuple(last.get("reused", ())), float(last.get("seconds", 0.0))
         ),
+        labs=tuple(_lab_record(item) for item in data.get("labs", ()) if isinstance(item, dict)),
+    )
+
+
+def _lab_record(item: dict[str, object]) -> LabRecord:
+    def strings(key: str) -> tuple[str, ...]:
+        value = item.get(key)
+        return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+    return LabRecord(
+        str(item.get("id", "?")), str(item.get("spec", "")),
+        strings("images"), strings("repositories"), strings("tools"),
     )
 
 

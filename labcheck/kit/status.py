@@ -10,9 +10,10 @@ import docker
 import docker.errors
 
 from labcheck.errors import EngineUnreachable
-from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, standins, state
+from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, state
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at
+from labcheck.kit.packs import split_ref
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,23 @@ class GitMirrorStatus:
 class NodeImageStatus:
     reference: str
     image_id: str | None
+    tools: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LabStatus:
+    """What one lab the kit serves has ready: its images, repositories and node tools."""
+
+    id: str
+    spec: str
+    images: int
+    repositories: int
+    tools: tuple[str, ...]
+    missing: tuple[str, ...]  # what is not ready, in words ("image nginx:latest", "tool jq")
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
 
 
 @dataclass(frozen=True)
@@ -69,11 +87,12 @@ class KitStatus:
     engine: EngineStatus
     registry: RegistryStatus
     standins: tuple[StandInStatus, ...]
-    git_mirror: GitMirrorStatus
+    git_mirrors: tuple[GitMirrorStatus, ...]
     node_image: NodeImageStatus
     nodes: tuple[NodeStatus, ...]
     capabilities: tuple[Capability, ...]
     last_up: state.LastUp | None
+    labs: tuple[LabStatus, ...] = ()
 
     @property
     def up(self) -> bool:
@@ -88,8 +107,9 @@ class KitStatus:
             and self.registry.loopback_up
             and self.registry.bridge_up
             and all(s.digest for s in self.standins)
-            and self.git_mirror.head is not None
+            and all(git.head is not None for git in self.git_mirrors)
             and self.node_image.image_id is not None
+            and all(lab.ready for lab in self.labs)
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -134,18 +154,17 @@ def gather(client: docker.DockerClient) -> KitStatus:
         str(paths.registry_dir()),
     )
     offline = record is not None and record.mode == "offline"
-    stand = (
-        tuple(
-            StandInStatus(s.replaces, s.pushed_ref, standins.registry_digest(s) if reg.loopback_up else None)
-            for s in standins.STANDINS
-        )
-        if offline or reg.loopback_up
-        else ()
-    )
-    git = gitmirror.status()
-    git_status = GitMirrorStatus(
-        gitmirror.UPSTREAM_URL, str(gitmirror.bare_repo_path()), git.head if git else None
-    )
+    served = record.labs if record is not None else ()
+    stand: tuple[StandInStatus, ...] = ()
+    git_status: tuple[GitMirrorStatus, ...] = ()
+    if offline:
+        refs = dict.fromkeys(ref for lab in served for ref in lab.images)
+        stand = tuple(_standin_status(ref, reg.loopback_up) for ref in refs)
+        urls = dict.fromkeys(url for lab in served for url in lab.repositories)
+        git_status = tuple(_git_status(url) for url in urls)
+    tools = nodes.node_image_tools(client)
+    node_image = NodeImageStatus(paths.NODE_IMAGE, nodes.node_image_id(client), tools or ())
+    lab_rows = tuple(_lab_status(lab, offline, stand, git_status, tools) for lab in served)
     node_rows = []
     for name, container in sorted(nodes.running_nodes(client).items()):
         running = container.status == "running"
@@ -159,12 +178,56 @@ def gather(client: docker.DockerClient) -> KitStatus:
         engine=engine,
         registry=reg,
         standins=stand,
-        git_mirror=git_status,
-        node_image=NodeImageStatus(paths.NODE_IMAGE, nodes.node_image_id(client)),
+        git_mirrors=git_status,
+        node_image=node_image,
         nodes=tuple(node_rows),
         capabilities=tuple(caps.values()),
         last_up=record.last_up if record else None,
+        labs=lab_rows,
     )
+
+
+def _standin_status(ref: str, registry_up: bool) -> StandInStatus:
+    repository, tag = split_ref(ref)
+    digest = registry.manifest_digest(repository, tag) if registry_up else None
+    return StandInStatus(ref, f"{paths.HOST_REGISTRY}/{repository}:{tag}", digest)
+
+
+def _git_status(url: str) -> GitMirrorStatus:
+    mirror = gitmirror.status(url)
+    return GitMirrorStatus(url, str(mirror.bare_repo), mirror.head)
+
+
+def _lab_status(
+    lab: state.LabRecord,
+    offline: bool,
+    stand: tuple[StandInStatus, ...],
+    git: tuple[GitMirrorStatus, ...],
+    tools: tuple[str, ...] | None,
+) -> LabStatus:
+    missing: list[str] = []
+    if offline:
+        present = {s.replaces for s in stand if s.digest}
+        missing += [f"image {ref}" for ref in lab.images if ref not in present]
+        cloned = {g.upstream for g in git if g.head}
+        missing += [f"repository {url}" for url in lab.repositories if url not in cloned]
+    missing += [f"tool {tool}" for tool in lab.tools if tool not in (tools or ())]
+    return LabStatus(
+        lab.id, lab.spec, len(lab.images), len(lab.repositories), lab.tools, tuple(missing)
+    )
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _lab_words(lab: LabStatus) -> str:
+    if lab.missing:
+        return "missing: " + ", ".join(lab.missing)
+    parts = [_count(lab.images, "image", "images"), _count(lab.repositories, "repository", "repositories")]
+    if lab.tools:
+        parts.append(f"tools {' '.join(lab.tools)}")
+    return f"{', '.join(parts)} ({lab.spec})"
 
 
 def _yes(flag: bool) -> str:
@@ -192,22 +255,25 @@ def render_table(status: KitStatus) -> str:
             rows.append(
                 (f"stand-in {s.replaces}", "present" if s.digest else "MISSING", s.digest or s.reference)
             )
-        git = status.git_mirror
-        rows.append(
-            (
-                "git mirror",
-                "present" if git.head else "MISSING",
-                f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head else ""),
+        for git in status.git_mirrors:
+            rows.append(
+                (
+                    "git mirror",
+                    "present" if git.head else "MISSING",
+                    f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head else ""),
+                )
             )
-        )
     image = status.node_image
     rows.append(
         (
             "node image",
             "present" if image.image_id else "MISSING",
-            f"{image.reference} {(image.image_id or '')[:19]}",
+            f"{image.reference} {(image.image_id or '')[:19]}"
+            + (f", tools: {' '.join(image.tools)}" if image.tools else ""),
         )
     )
+    for lab in status.labs:
+        rows.append((f"lab {lab.id}", "ready" if lab.ready else "NOT READY", _lab_words(lab)))
     for n in status.nodes:
         state_word = ("up" if n.engine_answering else "no engine") if n.running else "stopped"
         rows.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from dataclasses import dataclass
 
 from labcheck.spec.model import Lab
 
@@ -25,9 +26,22 @@ _RUN_OPTIONS_WITH_VALUE = frozenset(
 _FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.IGNORECASE | re.MULTILINE)
 
 
+@dataclass(frozen=True)
+class ImagePull:
+    """An image the lab pulls, and where: the step (file:line) or the Dockerfile that names it."""
+
+    ref: str
+    where: str
+
+
 def images_pulled(lab: Lab) -> list[str]:
     """Image references the lab pulls, in the order first met, without the ones it makes."""
-    pulled: list[str] = []
+    return [pull.ref for pull in image_pulls(lab)]
+
+
+def image_pulls(lab: Lab) -> list[ImagePull]:
+    """Each image the lab pulls, once, with the first place that pulls it."""
+    pulled: list[ImagePull] = []
     made: set[str] = set()
     for step in lab.steps:
         for words in _docker_commands(step.run):
@@ -35,14 +49,20 @@ def images_pulled(lab: Lab) -> list[str]:
             if kind == "made":
                 made.update(refs)
             else:
-                pulled.extend(refs)
+                pulled.extend(ImagePull(ref, f"{step.location} (step {step.id})") for ref in refs)
     for lab_file in lab.files:
         if lab_file.path.rsplit("/", 1)[-1].lower().startswith("dockerfile") and lab_file.source.is_file():
             text = lab_file.source.read_text(errors="replace")
             stages = {m.group(1).lower() for m in re.finditer(r"\bAS\s+(\S+)", text, re.IGNORECASE)}
-            pulled.extend(ref for ref in _FROM.findall(text) if ref.lower() not in stages)
-    known = [ref for ref in dict.fromkeys(pulled) if "$" not in ref and ref not in made]
-    return [ref for ref in known if ref != "scratch"]
+            for match in _FROM.finditer(text):
+                if match.group(1).lower() not in stages:
+                    line = text.count("\n", 0, match.start(1)) + 1
+                    pulled.append(ImagePull(match.group(1), f"{lab_file.source}:{line} (FROM)"))
+    first: dict[str, ImagePull] = {}
+    for pull in pulled:
+        if "$" not in pull.ref and pull.ref not in made and pull.ref != "scratch":
+            first.setdefault(pull.ref, pull)
+    return list(first.values())
 
 
 def _docker_commands(command: str) -> list[list[str]]:

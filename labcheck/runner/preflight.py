@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from labcheck.errors import LabcheckError
-from labcheck.runner.lab_images import images_pulled
+from labcheck.runner.lab_images import image_pulls, images_pulled
 from labcheck.runner.targets import TARGET_OPTION_HINT, local_nodes, refuse_engine_needs
 from labcheck.spec.model import Lab
 
@@ -64,17 +64,52 @@ def check_kit(lab: Lab) -> None:
 
     status_hint = "run `labcheck kit up` (`labcheck kit status` says what is down)"
     kit.require_up()
+    lacking = kit_lacks_tools(lab)
+    if lacking:
+        raise PreflightFailed(
+            f"the kit's nodes lack {_plural(len(lacking), 'tool')} lab {lab.id} needs "
+            f"({', '.join(lacking)}): run `labcheck kit up {lab.path.parent}`"
+        )
     if not kit.is_standin_setup():
         return  # online: the nodes pull from Docker Hub, checked when the kit came up
     for address in (paths.HOST_REGISTRY, paths.NODE_REGISTRY):
         if not registry.answers(address, timeout=3.0):
             raise PreflightFailed(f"the kit's registry does not answer on {address}: {status_hint}")
-    missing = [ref for ref in images_pulled(lab) if not _in_kit_registry(ref)]
-    if missing:
-        raise PreflightFailed(
-            f"the kit's registry lacks {_plural(len(missing), 'image')} this lab pulls "
-            f"({', '.join(missing)}): {status_hint}"
-        )
+    problems = kit_image_problems(lab)
+    if problems:
+        raise PreflightFailed("\n".join(problems))
+
+
+def kit_lacks_tools(lab: Lab) -> list[str]:
+    """The tools the lab's nodes need that the kit's node image does not carry."""
+    from labcheck.kit import engine, nodes
+
+    client = engine.host_client()
+    try:
+        baked = nodes.node_image_tools(client) or ()
+    finally:
+        client.close()
+    return [tool for tool in lab.tools if tool not in baked]
+
+
+def kit_image_problems(lab: Lab) -> list[str]:
+    """One message per image the lab pulls that the kit's registry does not serve: declared but
+    not built yet (run `kit up` for the lab), or not declared (how to add a stand-in)."""
+    from labcheck.kit import packs
+
+    problems = []
+    for pull in image_pulls(lab):
+        if _in_kit_registry(pull.ref):
+            continue
+        image = packs.declared(lab, pull.ref)
+        if image is None:
+            problems.append(packs.cannot_provide(lab, pull))
+        else:
+            problems.append(
+                f"{pull.where}: lab {lab.id} pulls {pull.ref}, declared at {image.location}, but the "
+                f"kit's registry does not hold its stand-in yet: run `labcheck kit up {lab.path.parent}`"
+            )
+    return problems
 
 
 def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:

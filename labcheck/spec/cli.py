@@ -9,6 +9,7 @@ import sys
 from labcheck.bundled import spec_argument
 from labcheck.errors import SpecInvalid
 from labcheck.spec.loader import load_lab
+from labcheck.spec.model import Lab
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -36,5 +37,22 @@ def _validate(args: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(visible(str(problem)), file=sys.stderr)
             continue
+        unserved = _kit_problems(lab)
+        if unserved:
+            failed += 1
+            for message in unserved:
+                print(visible(message), file=sys.stderr)
+            continue
         print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
     return 2 if failed else 0  # an invalid spec is a spec error, as for every command
+
+
+def _kit_problems(lab: Lab) -> list[str]:
+    """With the offline kit up, the images the lab pulls that the kit's registry cannot serve."""
+    from labcheck.kit import paths, registry, state
+    from labcheck.runner.preflight import kit_image_problems
+
+    record = state.load()
+    if record is None or record.mode != "offline" or not registry.answers(paths.HOST_REGISTRY, 2.0):
+        return []
+    return kit_image_problems(lab)

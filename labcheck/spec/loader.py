@@ -16,7 +16,7 @@ from labcheck.checks.registry import state_kinds
 from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
-from labcheck.spec import schema_errors, semantics
+from labcheck.spec import pack, schema_errors, semantics
 from labcheck.spec.model import (
     DEFAULT_PROMPT,
     DEFAULT_TIMEOUT_S,
@@ -191,6 +191,8 @@ class _Builder:
             sections.append(
                 Section(section["number"], section["title"], section.get("explanation"), tuple(steps))
             )
+        images = pack.images_of(data, self.path.parent, self.problem, self.where)
+        repositories = pack.repositories_of(data, self.path.parent, self.problem, self.where)
         if self.problems:
             raise SpecInvalid(sorted(self.problems, key=lambda p: p.line or 0))
         return Lab(
@@ -207,6 +209,9 @@ class _Builder:
             path=self.path,
             sha256=self.sha256,
             default_workdir=defaults.get("workdir", "~"),
+            node_specs=pack.nodes_of(data),
+            images=images,
+            repositories=repositories,
         )
 
     def _lab_file(

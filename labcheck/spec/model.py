@@ -119,6 +119,36 @@ class LabFile:
 
 
 @dataclass(frozen=True)
+class LabNode:
+    """A node the lab runs on, and the Debian packages its image must carry."""
+
+    name: str
+    description: str | None
+    tools: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LabImage:
+    """An image the lab pulls, and how the offline kit provides it: a build context of the pack
+    (build_dir, with build_args) or a stand-in of the kit's library (library)."""
+
+    ref: str
+    build_dir: Path | None
+    build_args: tuple[tuple[str, str], ...]
+    library: str | None
+    location: str
+
+
+@dataclass(frozen=True)
+class LabRepository:
+    """A git repository the lab clones: its upstream URL and the pack's folder with its files."""
+
+    url: str
+    content_dir: Path
+    location: str
+
+
+@dataclass(frozen=True)
 class StudentValue:
     name: str
     template: str
@@ -140,6 +170,14 @@ class Lab:
     sha256: str
     default_workdir: str = "~"
     extra: dict[str, Any] = field(default_factory=dict)
+    node_specs: tuple[LabNode, ...] = ()
+    images: tuple[LabImage, ...] = ()
+    repositories: tuple[LabRepository, ...] = ()
+
+    @property
+    def tools(self) -> tuple[str, ...]:
+        """Every package any of the lab's nodes needs, in the order first named."""
+        return tuple(dict.fromkeys(tool for node in self.node_specs for tool in node.tools))
 
     @property
     def steps(self) -> tuple[Step, ...]:

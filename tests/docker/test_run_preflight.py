@@ -120,6 +120,10 @@ def test_with_the_kit_registry_down_the_run_fails_before_the_first_step(tmp_path
 def test_a_lab_pulling_an_image_the_kit_lacks_fails_before_the_first_step(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", SPEC.replace("run --rm alpine", "run --rm nginx:no-such-tag"))
     done = run_labcheck(tmp_path / "out", str(spec))
+    # The image, the lab, the line of the step that pulls it, and how to add a stand-in.
+    where = "lab.yaml:8 (step hello)"
     assert_refused_before_any_step(
-        done, "the kit's registry lacks 1 image this lab pulls (nginx:no-such-tag)"
+        done, f"{where}: lab preflight pulls nginx:no-such-tag, which the offline kit cannot provide"
     )
+    output = done.stdout + done.stderr
+    assert "`images:`" in output and "{ref: nginx:no-such-tag, standin: {build: standins/nginx}}" in output

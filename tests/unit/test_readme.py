@@ -30,6 +30,7 @@ def test_readme_spec_example_loads(tmp_path: Path) -> None:
     lab = load_lab(tmp_path)
     assert [step.id for step in lab.steps] == ["isolation-ash", "container-start"]
     assert lab.step("container-start").needs == ("isolation-ash",)
+    assert lab.tools == ("git", "curl") and [image.library for image in lab.images] == ["alpine"]
 
 
 # -- the README's command lines ---------------------------------------------------------------

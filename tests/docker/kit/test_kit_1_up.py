@@ -10,9 +10,14 @@ from pathlib import Path
 import pytest
 
 from labcheck.dockercli import docker_cli
-from labcheck.kit import api, paths, standins
+from labcheck.kit import api, packs, paths
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
+
+
+def _bundled_standins() -> tuple[packs.StandIn, ...]:
+    """The stand-ins the bundled lab packs declare (and the library bases their builds start from)."""
+    return packs.needs_of(api.bundled_lab_specs()).standins
 
 
 def _labcheck(*args: str) -> subprocess.CompletedProcess[str]:
@@ -29,7 +34,7 @@ def test_second_kit_up_reuses_everything(kit_up_status: api.KitStatus) -> None:
     assert again.last_up is not None
     assert again.last_up.built == (), f"a warm kit up rebuilt {again.last_up.built}"
     assert "node image" in again.last_up.reused
-    assert set(again.last_up.reused) >= {s.replaces for s in standins.STANDINS}
+    assert set(again.last_up.reused) >= {s.replaces for s in _bundled_standins()}
     assert again.node_image.image_id == first.node_image.image_id
     assert {s.replaces: s.digest for s in again.standins} == {s.replaces: s.digest for s in first.standins}
 
@@ -41,11 +46,13 @@ def test_status_json_describes_the_kit(kit_up_status: api.KitStatus) -> None:
     assert data["up"] is True and data["mode"] == "offline"
     assert data["engine"]["mirror_in_use"] is True
     assert data["registry"]["loopback_up"] and data["registry"]["bridge_up"]
-    assert {s["replaces"] for s in data["standins"]} == {s.replaces for s in standins.STANDINS}
+    assert {s["replaces"] for s in data["standins"]} >= {s.replaces for s in _bundled_standins()}
     assert all(s["digest"].startswith("sha256:") for s in data["standins"])
-    assert data["git_mirror"]["head"]
+    assert data["git_mirrors"] and all(git["head"] for git in data["git_mirrors"])
+    labs = {lab["id"]: lab for lab in data["labs"]}
+    assert labs["ops-stage1"]["missing"] == [] and labs["ops-stage1"]["images"] == 9
     by_name = {n["name"]: n for n in data["nodes"]}
-    for name in paths.DEFAULT_NODES:
+    for name in ("node1", "node2"):
         node = by_name[name]
         assert node["running"] and node["engine_answering"]
         assert node["docker_host"] == f"unix://{paths.node_socket(name)}"
@@ -63,6 +70,7 @@ def test_status_table_names_every_part(kit_up_status: api.KitStatus) -> None:
         "node image",
         "node node1",
         "capability routing_mesh",
+        "lab ops-stage1",
     ):
         assert word in proc.stdout
 
@@ -86,7 +94,7 @@ def test_existing_and_standin_api(kit_up_status: api.KitStatus) -> None:
 
 
 def test_standins_are_only_in_the_registry(kit_up_status: api.KitStatus) -> None:
-    for standin in standins.STANDINS:
+    for standin in _bundled_standins():
         proc = subprocess.run(
             [docker_cli(), "image", "inspect", standin.pushed_ref],
             capture_output=True,

@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 from kithelp import docker_at
 
-from labcheck.kit import api, paths, standins
+from labcheck.kit import api, packs, paths, standins
 from labcheck.kit.nodes import KitNode
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
+
+
+def _bundled_standins() -> tuple[packs.StandIn, ...]:
+    """The stand-ins the bundled lab packs declare (and the library bases their builds start from)."""
+    return packs.needs_of(api.bundled_lab_specs()).standins
 
 INDEX_JS = 'var os = require("os");\nvar hostname = os.hostname();\nconsole.log("hello from " + hostname);\n'
 DOCKERFILE = (
@@ -49,7 +54,7 @@ def test_image_pull_alpine(unpulled_node: KitNode) -> None:
     assert re.search(r"Digest: sha256:[0-9a-f]{64}", proc.stdout)
     assert "Status: Downloaded newer image for alpine:latest" in proc.stdout
     labels = docker_at(unpulled_node, ["image", "inspect", "--format", "{{json .Config.Labels}}", "alpine"])
-    assert json.loads(labels.stdout) == {paths.STANDIN_LABEL: "true", paths.STANDIN_OF_LABEL: "alpine"}
+    assert json.loads(labels.stdout) == {paths.STANDIN_LABEL: "true", paths.STANDIN_OF_LABEL: "alpine:latest"}
 
 
 @pytest.mark.parametrize(
@@ -109,7 +114,7 @@ def test_lab_dockerfile_builds_on_alpines_layer(lab_node: KitNode, tmp_path: Pat
 
 
 def test_host_engine_pulls_through_the_mirror(kit_up_status: api.KitStatus) -> None:
-    hello = next(s for s in standins.STANDINS if s.replaces == "hello-world")
+    hello = next(s for s in _bundled_standins() if s.replaces == "hello-world:latest")
     digest = standins.registry_digest(hello)
     assert digest
     # By digest only: no `hello-world:latest` tag appears on the shared host engine.

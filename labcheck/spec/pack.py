@@ -1,0 +1,113 @@
+"""What a lab pack declares about its environment: nodes and their tools, the images it pulls
+and how the kit provides each, the git repositories it clones. Checked as the spec is read."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from labcheck.confined import relative_path_problem
+from labcheck.kit.library import LIBRARY_STANDINS
+from labcheck.spec.model import LabImage, LabNode, LabRepository
+
+DocPath = tuple[str | int, ...]
+Problem = Callable[[DocPath, str], None]
+Where = Callable[[DocPath], str]
+
+
+def nodes_of(data: dict[str, Any]) -> tuple[LabNode, ...]:
+    return tuple(
+        LabNode(node["name"], node.get("description"), tuple(node.get("tools", ())))
+        for node in data.get("nodes", [{"name": "host"}])
+    )
+
+
+def images_of(data: dict[str, Any], pack: Path, problem: Problem, where: Where) -> tuple[LabImage, ...]:
+    images: list[LabImage] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(data.get("images", [])):
+        doc_path: DocPath = ("images", index)
+        ref = normal_ref(item["ref"])
+        if ref in seen:
+            problem((*doc_path, "ref"), f"image '{item['ref']}' is already declared at {seen[ref]}")
+        seen[ref] = where(doc_path)
+        standin = item["standin"]
+        build_dir: Path | None = None
+        library = standin.get("library")
+        if "build" in standin:
+            build_dir = _pack_folder(pack, standin["build"], (*doc_path, "standin", "build"), problem)
+            if build_dir is not None and not (build_dir / "Dockerfile").is_file():
+                problem(
+                    (*doc_path, "standin", "build"),
+                    f"the folder '{standin['build']}' has no Dockerfile: a stand-in's build context "
+                    "needs one (FROM ${ALPINE}, FROM ${UBUNTU} or FROM scratch)",
+                )
+        elif library not in LIBRARY_STANDINS:
+            close = difflib.get_close_matches(str(library), LIBRARY_STANDINS, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problem(
+                (*doc_path, "standin", "library"),
+                f"the kit's library has no stand-in '{library}'; {hint}"
+                f"it has {', '.join(LIBRARY_STANDINS)} (or give a build folder of the pack)",
+            )
+        if "args" in standin and build_dir is None and "build" not in standin:
+            problem((*doc_path, "standin", "args"), "args go with a build folder, not a library stand-in")
+        args = tuple((key, str(value)) for key, value in sorted(standin.get("args", {}).items()))
+        images.append(LabImage(ref, build_dir, args, library, where(doc_path)))
+    return tuple(images)
+
+
+def repositories_of(
+    data: dict[str, Any], pack: Path, problem: Problem, where: Where
+) -> tuple[LabRepository, ...]:
+    repositories: list[LabRepository] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(data.get("repositories", [])):
+        doc_path: DocPath = ("repositories", index)
+        url = normal_url(item["url"])
+        if url in seen:
+            problem((*doc_path, "url"), f"repository '{item['url']}' is already declared at {seen[url]}")
+        seen[url] = where(doc_path)
+        content = _pack_folder(pack, item["content"], (*doc_path, "content"), problem)
+        if content is not None and not any(p.is_file() for p in content.rglob("*")):
+            problem((*doc_path, "content"), f"the folder '{item['content']}' holds no file to serve")
+        repositories.append(LabRepository(url, content or pack / item["content"], where(doc_path)))
+    return tuple(repositories)
+
+
+def normal_ref(ref: str) -> str:
+    """`alpine` and `alpine:latest` are one image; a digest or another tag is another."""
+    last = ref.rsplit("/", 1)[-1]
+    return ref if (":" in last or "@" in ref) else f"{ref}:latest"
+
+
+def normal_url(url: str) -> str:
+    return url.rstrip("/").removesuffix(".git")
+
+
+def _pack_folder(pack: Path, relative: str, doc_path: DocPath, problem: Problem) -> Path | None:
+    """The folder inside the pack, or None after saying why it cannot be used. Nothing under it
+    may lead outside the pack (a symlink out would let a pack copy the host's files into an image)."""
+    rule = relative_path_problem(relative)
+    if rule is not None:
+        problem(doc_path, f"the folder '{relative}' {rule}")
+        return None
+    base = pack.resolve()
+    folder = (pack / relative).resolve()
+    if not folder.is_relative_to(base):
+        problem(doc_path, f"the folder '{relative}' leads outside the pack (through a symlink): not used")
+        return None
+    if not folder.is_dir():
+        problem(doc_path, f"the folder '{relative}' is not in the pack (looked for {pack / relative})")
+        return None
+    for root, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            entry = Path(root) / name
+            if entry.is_symlink() and not entry.resolve().is_relative_to(base):
+                inner = entry.relative_to(pack)
+                problem(doc_path, f"'{inner}' is a symlink out of the pack: not used")
+                return None
+    return folder

@@ -63,11 +63,11 @@ def _check_online() -> None:
             ) from exc
 
 
-def _node_ok(client: docker.DockerClient, name: str, image_id: str | None) -> bool:
+def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, online: bool) -> bool:
     container = node_ops.running_nodes(client).get(name)
     if container is None or container.status != "running" or container.image is None:
         return False
-    if container.image.id != image_id:
+    if container.image.id != image_id or not node_ops.has_environment(container, online):
         return False
     try:
         client_at(node_ops.docker_host(name), timeout=5).close()
@@ -82,7 +82,7 @@ def _bring_up_nodes(
     image_id = node_ops.node_image_id(client)
     recreated = []
     for name in names:
-        if not rebuilt and _node_ok(client, name, image_id):
+        if not rebuilt and _node_ok(client, name, image_id, online):
             continue
         progress(f"starting node {name}")
         node_ops.create_node(client, name, online)

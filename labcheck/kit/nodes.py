@@ -218,6 +218,21 @@ def remove_node(client: docker.DockerClient, name: str) -> None:
     paths.node_socket(name).unlink(missing_ok=True)
 
 
+def node_environment(online: bool) -> dict[str, str]:
+    """What a node's container is started with: offline, git and dockerd are pointed at the kit."""
+    environment = {"LABCHECK_HOST_SOCKET_DIR": paths.NODE_HOST_SOCKET_DIR}
+    if not online:
+        environment.update(gitmirror.insteadof_env(paths.NODE_GIT_DIR))
+        environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
+    return environment
+
+
+def has_environment(container: Container, online: bool) -> bool:
+    """True when the node runs with today's environment (a node made by an older kit may not)."""
+    current = set((container.attrs.get("Config") or {}).get("Env") or [])
+    return all(f"{key}={value}" in current for key, value in node_environment(online).items())
+
+
 def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
     """(Re)create one node: an empty engine, no swarm, its socket exposed on the host."""
     remove_node(client, name)
@@ -228,11 +243,9 @@ def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
         str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"},
         str(socket_dir): {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"},
     }
-    environment: dict[str, str] = {"LABCHECK_HOST_SOCKET_DIR": paths.NODE_HOST_SOCKET_DIR}
+    environment = node_environment(online)
     if not online:
         mounts[str(paths.git_root())] = {"bind": paths.NODE_GIT_DIR, "mode": "ro"}
-        environment.update(gitmirror.insteadof_env(paths.NODE_GIT_DIR))
-        environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
     # The CLI, not the SDK: only the CLI turns systempaths=unconfined into unmasked /proc paths.
     args = [
         "run",

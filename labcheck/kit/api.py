@@ -142,8 +142,9 @@ def kit_up(
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
         records = tuple(_record(lab) for lab in all_labs)
         state.save(state.KitState(mode=mode, nodes=all_nodes, labs=records))
-        recreated = _bring_up_nodes(client, names, online, say, rebuilt)
-        reused += [f"node {n}" for n in names if n not in recreated]
+        # Every node the kit keeps runs today's node image, not only the ones named now.
+        recreated = _bring_up_nodes(client, all_nodes, online, say, rebuilt)
+        reused += [f"node {n}" for n in all_nodes if n not in recreated]
         built += [f"node {n}" for n in recreated]
         last = state.LastUp(tuple(built), tuple(reused), round(time.monotonic() - started, 2))
         state.save(state.KitState(mode=mode, nodes=all_nodes, last_up=last, labs=records))

@@ -62,7 +62,7 @@ class LabStatus:
     images: int
     repositories: int
     tools: tuple[str, ...]
-    missing: tuple[str, ...]  # what is not ready, in words ("image nginx:latest", "tool jq")
+    missing: tuple[str, ...]  # what is not ready, in words ("image web:1.0", "tool jq")
 
     @property
     def ready(self) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.bundled_lab import bundled_step_ids
+from tests.bundled_lab import BUNDLED_SPEC, bundled_step_ids
 from tests.docker.labrun import (
     ROOT,
     assert_chain_intact,
@@ -43,7 +43,7 @@ def assert_nodes_clean() -> None:
 @pytest.fixture(scope="module")
 def bundled_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:
     out = tmp_path_factory.mktemp("ops-stage1")
-    return run_labcheck(out, "--labcheck-student-name", "Ana Pérez"), out
+    return run_labcheck(out, "--labcheck-student-name", "Ana Pérez", str(BUNDLED_SPEC)), out
 
 
 def test_bundled_lab_passes_on_the_kit(bundled_run: tuple[subprocess.CompletedProcess[str], Path]) -> None:
@@ -84,7 +84,7 @@ def test_lab_leaves_the_nodes_clean(bundled_run: tuple[subprocess.CompletedProce
 
 
 def test_second_run_in_a_row_passes_too(tmp_path: Path, bundled_run: Any) -> None:
-    done = run_labcheck(tmp_path)
+    done = run_labcheck(tmp_path, str(BUNDLED_SPEC))
     assert done.returncode == 0, done.stdout[-3000:]
     outcomes = {step["id"]: step["outcome"] for step in load(tmp_path)["steps"]}
     assert tuple(outcomes) == bundled_step_ids()
@@ -103,6 +103,7 @@ def test_broken_cmd_fails_run_hello_and_skips_what_needs_it(tmp_path: Path) -> N
         str(workspace),
         "-k",
         "cat-dockerfile or build-v01 or run-v01 or edit-index or build-v02 or run-v02",
+        str(BUNDLED_SPEC),
     )
     assert done.returncode == 1
     steps = {s["id"]: s for s in load(out)["steps"]}
@@ -154,7 +155,7 @@ def test_hanging_step_is_stopped_at_its_timeout_with_partial_output(tmp_path: Pa
 
 def test_ctrl_c_keeps_evidence_and_leaves_no_lab_container_running(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    command = labcheck_command(out, "--labcheck-no-report")
+    command = labcheck_command(out, "--labcheck-no-report", str(BUNDLED_SPEC))
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ}
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from labcheck.bundled import bundled_labs
 from tests.readme_commands import ROOT, block_with
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
@@ -39,13 +40,15 @@ def test_the_install_block_runs_as_written(tmp_path: Path) -> None:
     assert (tmp_path / "reports" / "ops-stage1" / "evidence.json").is_file()
 
 
-def test_lab_sh_runs_the_bundled_lab_and_ends_with_the_pdf(tmp_path: Path) -> None:
+def test_lab_sh_runs_the_bundled_labs_and_ends_with_one_pdf_each(tmp_path: Path) -> None:
     line = block_with("scripts/lab.sh")[0]
     assert line == "scripts/lab.sh"
-    before = ROOT / "reports" / "ops-stage1" / "informe.pdf"
-    started = before.stat().st_mtime if before.exists() else 0.0
+    pdfs = [ROOT / "reports" / lab.id / "informe.pdf" for lab in bundled_labs()]
+    assert len(pdfs) >= 2
+    started = {pdf: pdf.stat().st_mtime if pdf.exists() else 0.0 for pdf in pdfs}
     done = _shell(line, ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    last = done.stdout.rstrip().splitlines()[-1]
-    assert last == f"PDF: {before.resolve()}"
-    assert before.stat().st_mtime > started  # made by this run, not left by an earlier one
+    last = done.stdout.rstrip().splitlines()[-len(pdfs):]
+    assert last == [f"PDF: {pdf.resolve()}" for pdf in sorted(pdfs)]
+    for pdf in pdfs:
+        assert pdf.stat().st_mtime > started[pdf]  # made by this run, not left by an earlier one

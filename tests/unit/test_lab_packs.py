@@ -227,3 +227,19 @@ def test_no_lab_is_named_in_labcheck_s_code() -> None:
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(f"{path.relative_to(ROOT)}:{line}: {term!r} (lab {lab_id})")
     assert not found, "\n".join(found)
+
+
+def test_a_volume_check_says_what_it_checks_and_needs_something_to_check(tmp_path: Path) -> None:
+    from labcheck.checks.phrases import rule_phrase
+
+    phrase = rule_phrase(
+        {"volume": {"name": "html", "driver": "local", "mounted_by": "www", "contains": "a"}}
+    )
+    assert phrase == "el volumen html: controlador «local», lo monta el contenedor www y contiene a"
+    text = PACK.replace(
+        "expect: {exit_code: 0}\n      - id: run-nginx",
+        "expect: {state: [{volume: {name: html}}]}\n      - id: run-nginx",
+    )
+    make_pack(tmp_path, text)
+    found = problems(tmp_path)
+    assert any(p[0] == 17 and "volume" in p[1] for p in found), found

@@ -52,8 +52,8 @@ def test_docker_volumes_lab_passes_on_the_kit(tmp_path: Path) -> None:
     assert_chain_intact(evidence)
     assert {step["outcome"] for step in evidence["steps"]} == {"passed"}
     steps = {step["id"]: step for step in evidence["steps"]}
-    (volume,) = [c for c in steps["c2-mounts"]["checks"] if c["kind"] == "state"]
-    assert volume["actual"]["mounted_by"] == ["c2"] and volume["actual"]["contains"] is True
+    (volume,) = [c for c in steps["c2-mounts"]["checks"] if c["code"] == "state.volume"]
+    assert volume["observed"]["mounted_by"] == ["c2"] and volume["observed"]["contains"] is True
     assert "read escape sequence" in steps["c2-shell"]["transcript"]["text"]  # Ctrl-P Ctrl-Q
     assert "SOMEONE HERE ?" in steps["welcome-changed"]["transcript"]["text"]
     assert evidence["run"]["standins"] is True
@@ -72,5 +72,5 @@ def test_a_volume_check_fails_when_the_file_is_not_in_the_volume(tmp_path: Path)
         "failed",
     ]
     (check,) = steps["missing-file"]["checks"]
-    assert check["verdict"] == "failed" and check["actual"]["contains"] is False
-    assert "contiene b.txt" in check["description"]
+    assert check["code"] == "state.volume" and check["verdict"] == "failed"
+    assert check["observed"]["contains"] is False and check["observed"]["mounted_by"] == ["escritor"]

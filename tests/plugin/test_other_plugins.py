@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.plugin_selection import is_complete_evidence
+from tests.bundled_lab import BUNDLED_SPEC
 from tests.real_evidence import EVIDENCE, load_real_evidence
 
 pytest_plugins = ["pytester"]
@@ -82,7 +83,9 @@ def test_partial_run_never_replaces_a_complete_evidence(
     out.mkdir()
     shutil.copy(EVIDENCE, out / "evidence.json")
     before = (out / "evidence.json").read_bytes()
-    result = pytester.runpytest_subprocess("--labcheck", "--labcheck-out", str(out), *partial)
+    result = pytester.runpytest_subprocess(
+        "--labcheck", "--labcheck-out", str(out), *partial, str(BUNDLED_SPEC)
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR, result.stdout.str()
     message = result.stderr.str()
     assert f"labcheck: {out / 'evidence.json'} holds a complete run of lab «ops-stage1»" in message

@@ -42,7 +42,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("kit", "down"): "labcheck kit down --purge",
     ("kit", "status"): "labcheck kit status --json",
     ("import",): "labcheck import ops-s1-hello.md -o specs/ops-s1-hello",
-    ("lint",): "labcheck lint ops-stage1 --evidence reports/ops-stage1/evidence.json",
+    ("lint",): "labcheck lint my-lab --evidence reports/my-lab/evidence.json",
     ("record",): "labcheck record specs/ops-s1-hello --runs 2",
 }
 

@@ -29,15 +29,20 @@ def _normal(ref: str) -> str:
 
 
 def _kit_standins() -> frozenset[str]:
-    from labcheck.kit.standins import STANDINS  # the kit's own list, the one truth of what it provides
+    # What `labcheck kit up` provides by default: the library and every bundled pack's stand-ins.
+    from labcheck.kit.api import bundled_lab_specs
+    from labcheck.kit.library import LIBRARY_STANDINS
+    from labcheck.kit.packs import needs_of
 
-    return frozenset(_normal(standin.replaces) for standin in STANDINS)
+    served = {standin.replaces for standin in needs_of(bundled_lab_specs()).standins}
+    return frozenset(_normal(ref) for ref in (*served, *LIBRARY_STANDINS))
 
 
 def _kit_repositories() -> frozenset[str]:
-    from labcheck.kit.gitmirror import REPO_PATH, UPSTREAM_PREFIX
+    from labcheck.kit.api import bundled_lab_specs
 
-    return frozenset({UPSTREAM_PREFIX + REPO_PATH, UPSTREAM_PREFIX + REPO_PATH + ".git"})
+    urls = {repo.url for lab in bundled_lab_specs() for repo in lab.repositories}
+    return frozenset({*urls, *(url + ".git" for url in urls)})
 
 
 def gather(draft: Draft) -> Environment:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from labcheck import __version__, labs_cli, run_cli
+from labcheck import __version__, i18n, labs_cli, run_cli
 from labcheck.authoring import import_cli, lint_cli, record_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
@@ -113,5 +113,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"labcheck: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("labcheck: interrupted", file=sys.stderr)
+        print(f"labcheck: {i18n.cli().gettext('interrupted by the user')}", file=sys.stderr)
         return 130

@@ -1,5 +1,6 @@
-"""A judged rule in words (Spanish), from what the evidence keeps of it: the author's own words
-when the spec gives them, else labcheck's phrase of the rule with the values it was judged with.
+"""A judged rule in words (the report's language, Spanish by default), from what the evidence
+keeps of it: the author's own words when the spec gives them, else labcheck's phrase of the rule
+with the values it was judged with.
 
 Shared by the student's terminal (a failed step's report), the HTML/PDF report and any other
 reader of checks: the evidence stores no words of ours, so each says the rule the same way.
@@ -11,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from labcheck.checks.phrases import output_kind, rule_phrase
+from labcheck.i18n import Translator, spanish
 
 
 class JudgedRule(Protocol):
@@ -45,14 +47,16 @@ def filled_rule(check: JudgedRule) -> dict[str, Any]:
     return rule
 
 
-def check_words(check: JudgedRule) -> str:
+def check_words(check: JudgedRule, t: Translator | None = None) -> str:
+    """The rule in t's language (Spanish by default); the author's `says:` as written."""
+    t = t or spanish()
     if check.says:
         words = check.says
     elif check.code == "capture":
-        words = f"capturar «{check.rule.get('capture')}»"
+        words = t.format("capture «{name}»", name=check.rule.get("capture"))
     else:
-        words = rule_phrase(filled_rule(check)) or check.code
-    return f"{words} (en {check.on})" if check.on else words
+        words = rule_phrase(filled_rule(check), t) or check.code
+    return words + t.format(" (on {node})", node=check.on) if check.on else words
 
 
 _OUTPUT_VERBS_EN = {

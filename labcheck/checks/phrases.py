@@ -1,4 +1,4 @@
-"""Rules said in Spanish words: what the runner records and what the report prints.
+"""Rules said in words (Spanish or English): what the runner records and what the report prints.
 
 One place phrases every rule a spec can carry (exit code, output, engine state) from the rule as the
 evidence stores it, so a report phrases old evidence the way it phrases new, and a regular
@@ -14,52 +14,78 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from labcheck.checks.registry import state_kinds
-from labcheck.plurals import counted, number
+from labcheck.i18n import N_, N_plural, Translator, spanish
 
-STREAM_NAMES = {"output": "la salida", "stdout": "la salida estándar", "stderr": "la salida de errores"}
+STREAM_NAMES = {
+    "output": N_("the output"),
+    "stdout": N_("the standard output"),
+    "stderr": N_("the error output"),
+}
 OUTPUT_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
+# The built-in kinds' objects, in the catalogs; a kind another package registers is named by its
+# own `subject_es` (labcheck.checks.kinds.StateKind), in every language.
+BUILT_IN_SUBJECTS = {
+    "image": N_("the image {name}"),
+    "container": N_("the container {name}"),
+    "containers": N_("the containers of {name} the lab created"),
+    "swarm": N_("the Swarm"),
+    "stack": N_("the stack {name}"),
+    "service": N_("the service {name}"),
+    "volume": N_("the volume {name}"),
+}
 
 
-def joined(parts: Sequence[str]) -> str:
+def stream_name(stream: str | None, t: Translator | None = None) -> str:
+    """ "la salida", "the standard output": what a rule reads, in the reader's language."""
+    t = t or spanish()
+    return t.gettext(STREAM_NAMES.get(str(stream or "output"), STREAM_NAMES["output"]))
+
+
+def joined(parts: Sequence[str], t: Translator | None = None) -> str:
     """ "a", "a y b", "a, b y c"."""
+    t = t or spanish()
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " y " + parts[-1]
+    return t.format("{first} and {last}", first=", ".join(parts[:-1]), last=parts[-1])
 
 
 # ---------------------------------------------------------------- exit code
 
 
-def exit_code_phrase(expected: Any) -> str:
+def exit_code_phrase(expected: Any, t: Translator | None = None) -> str:
+    t = t or spanish()
     if expected == 0:
-        return "el comando termina bien (código de salida 0)"
-    return f"el comando termina con el código de salida {expected}"
+        return t.gettext("the command ends well (exit code 0)")
+    return t.format("the command ends with exit code {code}", code=expected)
 
 
 # ---------------------------------------------------------------- regular expressions in words
 
 # Pieces of a pattern a reader knows, each with how it reads. Order matters: longest first.
 _PIECES: tuple[tuple[re.Pattern[str], Any], ...] = (
-    (re.compile(r"\[0-9a-f\]\{(\d+)\}"), lambda m: f"‹{m.group(1)} cifras hexadecimales›"),
-    (re.compile(r"\[0-9\]\+"), lambda m: "‹un número›"),
-    (re.compile(r"\[0-9a-z\]\+"), lambda m: "‹un identificador›"),
-    (re.compile(r"\\b"), lambda m: ""),
-    (re.compile(r"\[rwx-\]\{9\}"), lambda m: "‹permisos›"),
-    (re.compile(r" ?\.\* ?"), lambda m: " … "),
-    (re.compile(r"\\s\*"), lambda m: ""),
-    (re.compile(r" \*"), lambda m: ""),
-    (re.compile(r" \+"), lambda m: " "),
-    (re.compile(r"\\([^A-Za-z0-9])"), lambda m: m.group(1)),
+    (
+        re.compile(r"\[0-9a-f\]\{(\d+)\}"),
+        lambda m, t: "‹" + t.format("{count} hexadecimal digits", count=m.group(1)) + "›",
+    ),
+    (re.compile(r"\[0-9\]\+"), lambda m, t: "‹" + t.gettext("a number") + "›"),
+    (re.compile(r"\[0-9a-z\]\+"), lambda m, t: "‹" + t.gettext("an identifier") + "›"),
+    (re.compile(r"\\b"), lambda m, t: ""),
+    (re.compile(r"\[rwx-\]\{9\}"), lambda m, t: "‹" + t.gettext("permissions") + "›"),
+    (re.compile(r" ?\.\* ?"), lambda m, t: " … "),
+    (re.compile(r"\\s\*"), lambda m, t: ""),
+    (re.compile(r" \*"), lambda m, t: ""),
+    (re.compile(r" \+"), lambda m, t: " "),
+    (re.compile(r"\\([^A-Za-z0-9])"), lambda m, t: m.group(1)),
     # A dot between letters or digits is, for a reader, the dot of "v0.1" or "hello.txt".
-    (re.compile(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z0-9])"), lambda m: "."),
-    (re.compile(r"[^\\\[\](){}.*+?|^$]"), lambda m: m.group(0)),
+    (re.compile(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z0-9])"), lambda m, t: "."),
+    (re.compile(r"[^\\\[\](){}.*+?|^$]"), lambda m, t: m.group(0)),
 )
 
 
 _UNESCAPED_BAR = re.compile(r"(?<!\\)\|")
 
 
-def _pattern_words(pattern: str) -> str | None:
+def _pattern_words(pattern: str, t: Translator) -> str | None:
     """A pattern without anchors or alternation, as words; None when a piece has no plain reading."""
     out: list[str] = []
     at = 0
@@ -67,7 +93,7 @@ def _pattern_words(pattern: str) -> str | None:
         for piece, reading in _PIECES:
             match = piece.match(pattern, at)
             if match:
-                out.append(reading(match))
+                out.append(reading(match, t))
                 at = match.end()
                 break
         else:
@@ -76,8 +102,32 @@ def _pattern_words(pattern: str) -> str | None:
     return text or None
 
 
-def regex_phrase(said: str, pattern: str, *, negated: bool = False) -> str | None:
+# How an anchored (or not) pattern reads: (multiline, negated) -> message, per anchoring.
+_WHOLE = {
+    (True, False): N_("a line of {said} is {shown}"),
+    (True, True): N_("no line of {said} is {shown}"),
+    (False, False): N_("{said} is {shown}"),
+    (False, True): N_("{said} is not {shown}"),
+}
+_STARTS = {
+    (True, False): N_("a line of {said} starts with {shown}"),
+    (True, True): N_("no line of {said} starts with {shown}"),
+    (False, False): N_("{said} starts with {shown}"),
+    (False, True): N_("{said} does not start with {shown}"),
+}
+_ENDS = {
+    (True, False): N_("a line of {said} ends with {shown}"),
+    (True, True): N_("no line of {said} ends with {shown}"),
+    (False, False): N_("{said} ends with {shown}"),
+    (False, True): N_("{said} does not end with {shown}"),
+}
+
+
+def regex_phrase(
+    said: str, pattern: str, *, negated: bool = False, t: Translator | None = None
+) -> str | None:
     """'una línea de la salida empieza por «alpine latest ‹12 cifras hexadecimales›»', or None."""
+    t = t or spanish()
     multiline = pattern.startswith("(?m)")
     body = pattern.removeprefix("(?m)")
     alternatives = _UNESCAPED_BAR.split(body) if "(" not in body.replace("\\(", "") else [body]
@@ -85,28 +135,24 @@ def regex_phrase(said: str, pattern: str, *, negated: bool = False) -> str | Non
     for alternative in alternatives:
         start = alternative.startswith("^")
         end = alternative.endswith("$") and not alternative.endswith("\\$")
-        words = _pattern_words(alternative[int(start) : len(alternative) - int(end)])
+        words = _pattern_words(alternative[int(start) : len(alternative) - int(end)], t)
         if words is None:
             return None
         phrases.append(f"«{words}»")
-    shown = " o ".join(phrases)
+    shown = phrases[0]
+    for other in phrases[1:]:
+        shown = t.format("{first} or {second}", first=shown, second=other)
     start = body.startswith("^")
     end = body.endswith("$") and len(alternatives) == 1
-    where = f"una línea de {said}" if multiline else said
     if start and end:
-        verb = "es" if not negated else "no es"
-        if multiline:
-            return f"{'ninguna' if negated else 'una'} línea de {said} es {shown}"
-        return f"{said} {verb} {shown}"
+        return t.format(_WHOLE[multiline, negated], said=said, shown=shown)
     if start:
-        if negated:
-            return f"{'ninguna línea de ' + said if multiline else said} empieza por {shown}"
-        return f"{where} empieza por {shown}"
+        return t.format(_STARTS[multiline, negated], said=said, shown=shown)
     if end:
-        if negated:
-            return f"{'ninguna línea de ' + said if multiline else said} termina en {shown}"
-        return f"{where} termina en {shown}"
-    return f"{said} {'no ' if negated else ''}contiene {shown}"
+        return t.format(_ENDS[multiline, negated], said=said, shown=shown)
+    if negated:
+        return t.format("{said} does not contain {shown}", said=said, shown=shown)
+    return t.format("{said} contains {shown}", said=said, shown=shown)
 
 
 # ---------------------------------------------------------------- output rules
@@ -116,49 +162,60 @@ def output_kind(rule: Mapping[str, Any]) -> str | None:
     return next((key for key in OUTPUT_KINDS if key in rule), None)
 
 
-def _lines_phrase(said: str, bounds: Mapping[str, Any]) -> str:
+def _lines_phrase(said: str, bounds: Mapping[str, Any], t: Translator) -> str:
     if bounds.get("equals") == 0 or bounds.get("max") == 0:
-        return f"{said} está vacía"
+        return t.format("{said} is empty", said=said)
     if "equals" in bounds:
-        return f"{said} tiene exactamente {counted(int(bounds['equals']), 'línea', 'líneas')}"
+        lines = t.counted(int(bounds["equals"]), "line", "lines")
+        return t.format("{said} has exactly {lines}", said=said, lines=lines)
     low, high = bounds.get("min"), bounds.get("max")
     if low is not None and high is not None:
-        return f"{said} tiene entre {number(int(low))} y {counted(int(high), 'línea', 'líneas')}"
+        lines = t.counted(int(high), "line", "lines")
+        low_said = t.number(int(low))
+        return t.format("{said} has between {low} and {lines}", said=said, low=low_said, lines=lines)
     if low is not None:
-        return f"{said} tiene al menos {counted(int(low), 'línea', 'líneas')}"
-    return f"{said} tiene como mucho {counted(int(high or 0), 'línea', 'líneas')}"
+        return t.format("{said} has at least {lines}", said=said, lines=t.counted(int(low), "line", "lines"))
+    lines = t.counted(int(high or 0), "line", "lines")
+    return t.format("{said} has at most {lines}", said=said, lines=lines)
 
 
-def output_phrase(rule: Mapping[str, Any], *, words_only: bool = False) -> str | None:
+def output_phrase(
+    rule: Mapping[str, Any], *, words_only: bool = False, t: Translator | None = None
+) -> str | None:
     """The rule in words. A regular expression with no plain reading is shown as itself, between
     slashes, unless words_only (then None: the caller says it another way)."""
+    t = t or spanish()
     kind = output_kind(rule)
     if kind is None:
         return None
-    said = STREAM_NAMES.get(str(rule.get("stream", "output")), "la salida")
+    said = stream_name(str(rule.get("stream", "output")), t)
     value = rule[kind]
-    case = " (sin distinguir mayúsculas)" if rule.get("ignore_case") else ""
+    case = t.gettext(" (ignoring case)") if rule.get("ignore_case") else ""
     if kind == "contains":
-        return f"{said} contiene «{value}»{case}"
+        return t.format("{said} contains «{value}»", said=said, value=value) + case
     if kind == "not_contains":
-        return f"{said} no contiene «{value}»{case}"
+        return t.format("{said} does not contain «{value}»", said=said, value=value) + case
     if kind == "equals":
-        return f"{said} es exactamente «{str(value).strip()}»{case}"
+        return t.format("{said} is exactly «{value}»", said=said, value=str(value).strip()) + case
     if kind == "lines" and isinstance(value, Mapping):
-        return _lines_phrase(said, value)
+        return _lines_phrase(said, value, t)
     if kind in ("matches", "not_matches"):
-        words = regex_phrase(said, str(value), negated=kind == "not_matches")
+        words = regex_phrase(said, str(value), negated=kind == "not_matches", t=t)
         if words is not None:
             return words + case
         if words_only:
             return None
-        verb = "coincide con" if kind == "matches" else "no coincide con"
-        return f"{said} {verb} /{value}/{case}"
+        if kind == "matches":
+            return t.format("{said} matches /{pattern}/", said=said, pattern=value) + case
+        return t.format("{said} does not match /{pattern}/", said=said, pattern=value) + case
     if kind == "distinct_matches" and isinstance(value, Mapping):
-        least = counted(int(value.get("min", 1)), "valor distinto", "valores distintos")
+        least = t.counted(int(value.get("min", 1)), "distinct value", "distinct values")
         if words_only:
-            return f"{said} muestra al menos {least} del formato esperado"
-        return f"{said} muestra al menos {least} de /{value.get('pattern')}/"
+            return t.format("{said} shows at least {count} of the expected form", said=said, count=least)
+        pattern = value.get("pattern")
+        return t.format(
+            "{said} shows at least {count} of /{pattern}/", said=said, count=least, pattern=pattern
+        )
     return None
 
 
@@ -174,61 +231,90 @@ def rule_pattern(rule: Mapping[str, Any]) -> str | None:
 
 # ---------------------------------------------------------------- engine state
 
+_YES_NO = {
+    "exists": (N_("exists"), N_("does not exist")),
+    "untagged": (N_("untagged"), N_("tagged")),
+    "active": (N_("active"), N_("inactive")),
+}
+_COUNTED = {
+    "layers": N_plural("layer", "layers"),
+    "count": N_plural("in total", "in total"),
+    "running": N_plural("running", "running"),
+    "nodes": N_plural("node", "nodes"),
+    "managers": N_plural("manager", "managers"),
+    "workers": N_plural("worker", "workers"),
+    "ready": N_plural("ready", "ready"),
+    "services": N_plural("service", "services"),
+    "replicas": N_plural("requested replica", "requested replicas"),
+}
+_VALUED = {
+    "first_layers_of": N_("starts with the layers of {value}"),
+    "status": N_("status «{value}»"),
+    "exit_code": N_("exit code {value}"),
+    "image": N_("image {value}"),
+    "diff_contains": N_("its changes include {value}"),
+    "leader": N_("leader {value}"),
+    "tags": N_("tags {value}"),
+    "id": N_("identifier {value}"),
+    "driver": N_("driver «{value}»"),
+    "contains": N_("contains {value}"),
+    "mounted_by": N_("mounted by the container {value}"),
+}
 
-def state_expectation(key: str, value: Any, kind_words: Mapping[str, str] | None = None) -> str:
+
+def state_expectation(
+    key: str, value: Any, kind_words: Mapping[str, str] | None = None, t: Translator | None = None
+) -> str:
     """One expectation about the engine, in words: "1 capa", "estado «running»"."""
-    if isinstance(value, bool):
-        yes_no = {
-            "exists": ("existe", "no existe"),
-            "untagged": ("sin etiqueta", "con etiqueta"),
-            "active": ("activo", "inactivo"),
-        }
-        if key in yes_no:
-            return yes_no[key][0 if value else 1]
+    t = t or spanish()
+    if isinstance(value, bool) and key in _YES_NO:
+        return t.gettext(_YES_NO[key][0 if value else 1])
     if key == "shares_layers_with" and isinstance(value, Mapping):
         count = int(value.get("count", 0))
-        first = "su primera capa" if count == 1 else f"sus {number(count)} primeras capas"
-        return f"comparte {first} con {value.get('ref')}"
-    nouns = {
-        "layers": ("capa", "capas"),
-        "count": ("en total", "en total"),
-        "running": ("en marcha", "en marcha"),
-        "nodes": ("nodo", "nodos"),
-        "managers": ("administrador", "administradores"),
-        "workers": ("trabajador", "trabajadores"),
-        "ready": ("listo", "listos"),
-        "services": ("servicio", "servicios"),
-        "replicas": ("réplica pedida", "réplicas pedidas"),
-    }
-    if key in nouns and isinstance(value, int) and not isinstance(value, bool):
-        return counted(value, *nouns[key])
+        return t.ngettext(
+            "shares its first layer with {ref}", "shares its first {count} layers with {ref}", count
+        ).format(count=t.number(count), ref=value.get("ref"))
+    if key in _COUNTED and isinstance(value, int) and not isinstance(value, bool):
+        return t.counted(value, *_COUNTED[key])
     if key == "min" and isinstance(value, int):
-        return f"al menos {number(value)}"
-    phrases = {"status": "estado «{}»", "exit_code": "código de salida {}", **(kind_words or {})}
+        return t.format("at least {count}", count=t.number(value))
     if isinstance(value, list):
-        value = ", ".join(str(item) for item in value) or "ninguna"
-    return phrases.get(key, key + " {}").format(value)
+        value = ", ".join(str(item) for item in value) or t.gettext("none")
+    if key in _VALUED:
+        return t.format(_VALUED[key], value=value)
+    if kind_words and key in kind_words:  # a plug-in kind's own words for its own parameters
+        return kind_words[key].format(value)
+    return f"{key} {value}"
 
 
-def state_subject(kind: str, params: Mapping[str, Any]) -> str:
+def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
+    t = t or spanish()
     known = state_kinds().get(kind)
-    return known.subject(params) if known is not None else kind
+    if known is None:
+        return kind
+    template = BUILT_IN_SUBJECTS.get(kind)
+    if template is None:  # a plug-in kind: its own words
+        return known.subject(params)
+    name = params.get(known.subject_key, "") if known.subject_key else ""
+    return t.format(template, name=name)
 
 
-def state_phrase(kind: str, params: Mapping[str, Any]) -> str:
+def state_phrase(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
+    t = t or spanish()
     known = state_kinds().get(kind)
     key, words = (known.subject_key, known.words_es) if known is not None else ("", {})
-    expected = [state_expectation(k, v, words) for k, v in params.items() if k != key]
-    return f"{state_subject(kind, params)}: {joined(expected)}"
+    expected = [state_expectation(k, v, words, t) for k, v in params.items() if k != key]
+    return f"{state_subject(kind, params, t)}: {joined(expected, t)}"
 
 
-def rule_phrase(rule: Mapping[str, Any]) -> str | None:
+def rule_phrase(rule: Mapping[str, Any], t: Translator | None = None) -> str | None:
     """Any rule as the evidence stores it, in words; None for a rule this version does not know."""
+    t = t or spanish()
     if "exit_code" in rule and len(rule) == 1:
-        return exit_code_phrase(rule["exit_code"])
+        return exit_code_phrase(rule["exit_code"], t)
     if "stream" in rule:
-        return output_phrase(rule)
+        return output_phrase(rule, t=t)
     for kind in state_kinds():
         if isinstance(rule.get(kind), Mapping):
-            return state_phrase(kind, rule[kind])
+            return state_phrase(kind, rule[kind], t)
     return None

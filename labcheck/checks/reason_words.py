@@ -1,5 +1,6 @@
-"""A reason of the evidence (`labcheck.evidence.reasons`) in words: Spanish for the report and
-the student's terminal, English for `labcheck verify`'s findings.
+"""A reason of the evidence (`labcheck.evidence.reasons`) in words: Spanish for the student's
+terminal and a Spanish report, English for `labcheck verify`'s findings and an English report
+(`reason_words` picks by the reader's language).
 
 One function per language, one branch per code; a code this labcheck does not know (evidence of
 a newer one) is named as it is, never dropped.
@@ -192,3 +193,12 @@ def not_run_es(reason: str, facts: Mapping[str, str]) -> str:
 
 def not_run_en(reason: str) -> str:
     return _NOT_RUN_EN.get(reason, reason)
+
+
+def reason_words(reason: Reason, language: str) -> str:
+    """A reason in the reader's language: Spanish for "es", English for any other."""
+    return reason_es(reason) if language == "es" else reason_en(reason)
+
+
+def not_run_words(reason: str, facts: Mapping[str, str], language: str) -> str:
+    return not_run_es(reason, facts) if language == "es" else not_run_en(reason)

@@ -6,7 +6,10 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
+from labcheck.catalogs import LANGUAGES
+from labcheck.errors import LabcheckError
 from labcheck.evidence import model
+from labcheck.i18n import REPORT_FALLBACK, language_code, translator
 from labcheck.report.html import report_html, terminal_html
 from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_view, load, step_view
@@ -28,9 +31,23 @@ __all__ = [
 ]
 
 
+def report_language(evidence: model.Evidence, asked: str | None) -> str:
+    """The language asked for, else the lab's (`lab.language` of the evidence), else Spanish."""
+    if asked is not None:
+        code = language_code(asked)
+        if code is None:
+            raise LabcheckError(
+                f"--lang {asked!r}: labcheck's reports are in {' and '.join(LANGUAGES)}; give one of them"
+            )
+        return code
+    return language_code(evidence.lab.language) or REPORT_FALLBACK
+
+
 def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: ReportOptions) -> ReportPaths:
     """Write `informe.html` (and `informe.pdf` unless `options.pdf` is false) into out_dir."""
-    record = evidence_view(load(evidence))
+    data = load(evidence)
+    t = translator(report_language(data, options.language))
+    record = evidence_view(data, t)
     extra_dirs = [Path.cwd()]
     if isinstance(evidence, Path):
         extra_dirs.append(evidence.parent)
@@ -52,7 +69,7 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
             options.from_markdown, record, student, generated_at, out_dir=out_dir, png=png
         )
     else:
-        html = report_html(record, student, generated_at, png=png)
+        html = report_html(record, student, generated_at, png=png, t=t)
     html_path = out_dir / HTML_NAME
     html_path.write_text(html, encoding="utf-8")
     pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir) if options.pdf else None

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from labcheck.plurals import counted, noun, number
+from labcheck.i18n import Translator, spanish
 from labcheck.report.sizing import BlockSize, block_size, block_size_for
 from labcheck.terminal.screen import PLAIN, Limits, Run, Screen, Style, render
 
@@ -31,13 +31,6 @@ _MARK_STYLE = Style(fg="#8a8a8a")
 Line = tuple[Run, ...]
 
 
-def plural(count: int, singular: str, plural_form: str) -> str:
-    return counted(count, singular, plural_form)
-
-
-EVIDENCE_KEEPS = "la evidencia (evidence.json) conserva la salida completa"
-
-
 @dataclass(frozen=True)
 class Omission:
     """Where output was left out of the print; the evidence keeps it all.
@@ -49,22 +42,25 @@ class Omission:
     count: int
     kind: str = "lines"
 
-    def message(self) -> str:
+    def message(self, t: Translator | None = None) -> str:
+        t = t or spanish()
         if self.kind == "bytes":
-            more = plural(self.count, "byte más", "bytes más")
-            return f"⋯ {more} de salida sin mostrar; {EVIDENCE_KEEPS} ⋯"
+            more = t.counted(self.count, "more byte", "more bytes")
+            return "⋯ " + t.format(
+                "{more} of output not shown; the evidence (evidence.json) keeps the whole output", more=more
+            ) + " ⋯"
         if self.kind == "colours":
-            return (
-                "⋯ Esta salida se muestra sin colores: cambia de color más veces de las que el informe "
-                "imprime ⋯"
-            )
+            return "⋯ " + t.gettext(
+                "This output is shown without colours: it changes colour more often than the report prints"
+            ) + " ⋯"
         if self.kind == "budget":
-            return (
-                "⋯ La salida de este paso no se incluye: el informe ya contiene toda la salida de "
-                f"terminal que imprime; {EVIDENCE_KEEPS} ⋯"
-            )
-        lines = f"{number(self.count)} {noun(self.count, 'línea omitida', 'líneas omitidas')}"
-        return f"⋯ {lines} en el informe; la evidencia conserva la salida completa ⋯"
+            return "⋯ " + t.gettext(
+                "This step's output is not included: the report already holds all the terminal output it "
+                "prints; the evidence (evidence.json) keeps the whole output"
+            ) + " ⋯"
+        lines = t.counted(self.count, "line left out", "lines left out")
+        said = t.format("{lines} in the report; the evidence keeps the whole output", lines=lines)
+        return f"⋯ {said} ⋯"
 
 
 @dataclass(frozen=True)
@@ -119,9 +115,10 @@ def _wrap(line: Line, columns: int) -> list[Line]:
     return pieces
 
 
-def cut_mark(count: int) -> Run:
-    more = plural(count, "carácter más", "caracteres más")
-    return Run(f" ⋯ (línea cortada: {more} en la evidencia)", _MARK_STYLE)
+def cut_mark(count: int, t: Translator | None = None) -> Run:
+    t = t or spanish()
+    more = t.counted(count, "more character", "more characters")
+    return Run(" ⋯ (" + t.format("line cut: {more} in the evidence", more=more) + ")", _MARK_STYLE)
 
 
 @lru_cache(maxsize=16)
@@ -148,10 +145,12 @@ def without_colours(block: Block) -> Block:
     return Block(tuple(_without_colours(list(block.lines))), block.size, block.widest, block.total_lines)
 
 
-def make_block(raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES) -> Block:
+def make_block(
+    raw: bytes, *, head: int = HEAD_LINES, tail: int = TAIL_LINES, t: Translator | None = None
+) -> Block:
     screen = screen_of(raw)
     shown: list[Line] = [
-        (*line, cut_mark(screen.cut[index])) if index in screen.cut else line
+        (*line, cut_mark(screen.cut[index], t)) if index in screen.cut else line
         for index, line in enumerate(screen.lines)
     ]
     lines: list[Line | Omission]

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
-from labcheck.plurals import counted
+from labcheck.i18n import N_plural, Translator, spanish
 from labcheck.report.model import Evidence
 
 # outcome, label, colour (the badges' colours of style.css)
 SERIES = (
-    ("passed", "superados", "#23783d"),
-    ("failed", "fallidos", "#b3261e"),
-    ("error", "con error", "#8a4b00"),
-    ("skipped", "omitidos", "#9a9a9a"),
-    ("not-run", "sin ejecutar", "#d6d6d6"),
+    ("passed", N_plural("passed", "passed"), "#23783d"),
+    ("failed", N_plural("failed", "failed"), "#b3261e"),
+    ("error", N_plural("with an error", "with an error"), "#8a4b00"),
+    ("skipped", N_plural("skipped", "skipped"), "#9a9a9a"),
+    ("not-run", N_plural("not run", "not run"), "#d6d6d6"),
 )
 MAX_BARS = 30
 LABEL_CHARS = 34
@@ -29,8 +29,9 @@ def _top(section: str | None) -> str:
     return (section or "").split(".", 1)[0] or "—"
 
 
-def tallies(evidence: Evidence) -> list[tuple[str, Counter[str]]]:
+def tallies(evidence: Evidence, t: Translator | None = None) -> list[tuple[str, Counter[str]]]:
     """(label, outcomes) per top-level section, in spec order."""
+    t = t or spanish()
     titles = {s.number: s.title for s in evidence.sections if s.level <= 1}
     counts: dict[str, Counter[str]] = {}
     for number in titles:
@@ -43,14 +44,15 @@ def tallies(evidence: Evidence) -> list[tuple[str, Counter[str]]]:
     for number, outcomes in list(counts.items())[:MAX_BARS]:
         if not outcomes:
             continue
-        title = titles.get(number, "Otros pasos")
+        title = titles.get(number, t.gettext("Other steps"))
         label = f"{number} {title}" if number != "—" else title
         rows.append((label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…", outcomes))
     return rows
 
 
-def chart_svg(evidence: Evidence) -> str:
-    rows = tallies(evidence)
+def chart_svg(evidence: Evidence, t: Translator | None = None) -> str:
+    t = t or spanish()
+    rows = tallies(evidence, t)
     if not rows:
         return ""
     most = max(sum(outcomes.values()) for _, outcomes in rows)
@@ -59,13 +61,14 @@ def chart_svg(evidence: Evidence) -> str:
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-title">'
-        '<title id="chart-title">Pasos superados, fallidos y omitidos por sección</title>'
+        f'<title id="chart-title">{escape(t.gettext("Steps passed, failed and skipped by section"))}</title>'
         '<g font-family="DejaVu Sans, sans-serif" font-size="10">'
     ]
     x = LABEL_W
-    for outcome, label, colour in SERIES:
+    for outcome, message, colour in SERIES:
         if not any(outcomes[outcome] for _, outcomes in rows):
             continue
+        label = t.noun(2, *message)  # the legend names many steps
         parts.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="13" fill="#333">{escape(label)}</text>')
         x += 24 + 6 * len(label)
@@ -78,9 +81,11 @@ def chart_svg(evidence: Evidence) -> str:
             if not count:
                 continue
             width = count * scale
+            steps = t.counted(count, "step", "steps")
+            said = t.format("{steps} {outcome}", steps=steps, outcome=t.noun(count, *name))
             parts.append(
                 f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="{BAR_H}" fill="{colour}">'
-                f"<title>{escape(counted(count, 'paso', 'pasos'))} {escape(name)}</title></rect>"
+                f"<title>{escape(said)}</title></rect>"
             )
             left += width
         total = sum(outcomes.values())

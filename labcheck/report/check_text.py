@@ -17,7 +17,6 @@ from typing import Any
 from labcheck import patterns
 from labcheck.checks.check_words import check_words, filled_rule
 from labcheck.checks.phrases import (
-    STREAM_NAMES,
     exit_code_phrase,
     joined,
     output_kind,
@@ -25,10 +24,11 @@ from labcheck.checks.phrases import (
     rule_pattern,
     state_expectation,
     state_phrase,
+    stream_name,
 )
 from labcheck.checks.registry import state_kinds
 from labcheck.evidence import reasons
-from labcheck.plurals import counted
+from labcheck.i18n import Translator, spanish
 from labcheck.report.model import Check, Step
 
 CONTEXT_LINES = 2  # lines shown on each side of where the expected line should have been
@@ -51,28 +51,35 @@ def _state_rule(check: Check) -> tuple[str, Mapping[str, Any]] | None:
     return None
 
 
-def phrase(check: Check) -> Phrase:
+def phrase(check: Check, t: Translator | None = None) -> Phrase:
+    """What the check checked, in t's language (Spanish by default); the author's `says:` is theirs."""
+    t = t or spanish()
     rule = filled_rule(check)
     pattern = rule_pattern(rule)
     if check.says:
-        return Phrase(check.says + _on(check), pattern, True)
+        return Phrase(check.says + _on(check, t), pattern, True)
     if check.code == "exit_code" and "exit_code" in rule:
-        return Phrase(exit_code_phrase(rule["exit_code"]), None, False)
+        return Phrase(exit_code_phrase(rule["exit_code"], t), None, False)
     if "stream" in rule:
-        words = output_phrase(rule, words_only=True)
+        words = output_phrase(rule, words_only=True, t=t)
         if words is not None:
             return Phrase(words, pattern, False)
-        said = STREAM_NAMES.get(str(rule.get("stream")), "la salida")
-        verb = "no muestra" if output_kind(rule) == "not_matches" else "muestra"
-        return Phrase(f"{said} {verb} lo esperado (la expresión regular, en «Detalles»)", pattern, False)
+        said = stream_name(str(rule.get("stream")), t)
+        if output_kind(rule) == "not_matches":
+            words = t.format(
+                "{said} does not show what was expected (the pattern is in «Details»)", said=said
+            )
+        else:
+            words = t.format("{said} shows what was expected (the pattern is in «Details»)", said=said)
+        return Phrase(words, pattern, False)
     state = _state_rule(check)
     if state is not None:
-        return Phrase(state_phrase(*state) + _on(check), None, False)
-    return Phrase(check_words(check), pattern, False)
+        return Phrase(state_phrase(*state, t) + _on(check, t), None, False)
+    return Phrase(check_words(check, t), pattern, False)
 
 
-def _on(check: Check) -> str:
-    return f" (en {check.on})" if check.on else ""
+def _on(check: Check, t: Translator) -> str:
+    return t.format(" (on {node})", node=check.on) if check.on else ""
 
 
 # ---------------------------------------------------------------- failures
@@ -97,16 +104,17 @@ def _short(text: str, limit: int = SHOWN_VALUE) -> str:
     return text if len(text) <= limit else text[:limit] + " ⋯"
 
 
-def plain_value(value: Any) -> str:
+def plain_value(value: Any, t: Translator | None = None) -> str:
     """A recorded value as words: lists joined, mappings as «key: value», no quotes or braces."""
+    t = t or spanish()
     if value is None:
-        return "nada"
+        return t.gettext("nothing")
     if isinstance(value, bool):
-        return "sí" if value else "no"
+        return t.gettext("yes") if value else t.gettext("no")
     if isinstance(value, list):
-        return _short(", ".join(plain_value(item) for item in value)) if value else "ninguno"
+        return _short(", ".join(plain_value(item, t) for item in value)) if value else t.gettext("none")
     if isinstance(value, Mapping):
-        return _short("; ".join(f"{key}: {plain_value(item)}" for key, item in value.items()))
+        return _short("; ".join(f"{key}: {plain_value(item, t)}" for key, item in value.items()))
     return _short(str(value))
 
 
@@ -152,81 +160,98 @@ def _start(lines: Sequence[str]) -> Excerpt | None:
     return Excerpt(1, shown, None)
 
 
-def _output_mismatch(check: Check, step: Step) -> Mismatch:
+def _output_mismatch(check: Check, step: Step, t: Translator) -> Mismatch:
     rule = filled_rule(check)
     kind = output_kind(rule)
     lines = _output_lines(check, step)
-    said = STREAM_NAMES.get(str(rule.get("stream", "output")), "la salida")
+    said = stream_name(str(rule.get("stream", "output")), t)
     ignore_case = bool(rule.get("ignore_case"))
     if check.reason_code == reasons.PATTERN_TIMEOUT:
-        return Mismatch(check.reason or "la expresión regular tardó demasiado y se abandonó")
+        return Mismatch(check.reason or t.gettext("the regular expression took too long and was given up"))
     if kind == "lines":
-        count = len(lines)
-        return Mismatch(f"{said} tiene {counted(count, 'línea', 'líneas')}", _start(lines))
+        lines_said = t.counted(len(lines), "line", "lines")
+        return Mismatch(t.format("{said} has {lines}", said=said, lines=lines_said), _start(lines))
     if kind == "distinct_matches":
         found = check.observed if isinstance(check.observed, list) else []
-        shown = plain_value(found) if found else "ninguno"
-        return Mismatch(
-            f"se encontraron {counted(len(found), 'valor distinto', 'valores distintos')}: {shown}"
-        )
+        shown = plain_value(found, t) if found else t.gettext("none")
+        count = t.counted(len(found), "distinct value", "distinct values")
+        return Mismatch(t.format("{count} found: {values}", count=count, values=shown))
     if not lines:
-        return Mismatch(f"{said} está vacía")
+        return Mismatch(t.format("{said} is empty", said=said))
     value = str(rule.get(kind or "", ""))
     if kind in ("not_contains", "not_matches"):
         at = _holding(lines, value, regex=kind == "not_matches", ignore_case=ignore_case)
         if at is None:
-            return Mismatch(f"{said} sí lo muestra", _start(lines))
-        return Mismatch(f"aparece en la línea {at + 1}", _around(lines, at))
+            return Mismatch(t.format("{said} does show it", said=said), _start(lines))
+        return Mismatch(t.format("it appears on line {line}", line=at + 1), _around(lines, at))
     if kind == "equals":
-        return Mismatch(f"{said} es otra ({counted(len(lines), 'línea', 'líneas')})", _start(lines))
+        lines_said = t.counted(len(lines), "line", "lines")
+        return Mismatch(t.format("{said} is different ({lines})", said=said, lines=lines_said), _start(lines))
     # contains, matches: where it should have been.
     wanted = value
     if kind == "matches":
-        words = output_phrase(rule, words_only=True)
+        words = output_phrase(rule, words_only=True, t=t)
         wanted = words.split("«", 1)[-1].rstrip("»") if words and "«" in words else value
     at = _nearest(lines, wanted)
-    missing = f"no aparece «{_short(wanted)}»" if kind == "contains" else "ninguna línea tiene lo esperado"
+    if kind == "contains":
+        missing = t.format("«{value}» does not appear", value=_short(wanted))
+    else:
+        missing = t.gettext("no line holds what was expected")
     if at is None:
-        return Mismatch(f"{missing}; así empieza {said}:", _start(lines))
-    return Mismatch(f"{missing}; lo más parecido está en la línea {at + 1}:", _around(lines, at))
+        said_start = t.format("{missing}; this is how {said} starts:", missing=missing, said=said)
+        return Mismatch(said_start, _start(lines))
+    closest = t.format("{missing}; the closest is on line {line}:", missing=missing, line=at + 1)
+    return Mismatch(closest, _around(lines, at))
 
 
-def _state_mismatch(check: Check) -> Mismatch:
+def _state_mismatch(check: Check, t: Translator) -> Mismatch:
     if check.reason is not None:
         return Mismatch(check.reason)
     if isinstance(check.observed, str) or check.observed is None:
-        return Mismatch(plain_value(check.observed))
+        return Mismatch(plain_value(check.observed, t))
     known = state_kinds().get(check.code.partition(".")[2])
     words = known.words_es if known is not None else {}
     expected = check.expected if isinstance(check.expected, Mapping) else {}
     actual = check.observed if isinstance(check.observed, Mapping) else {}
     if actual.get("exists") is False and expected.get("exists") is not False:
-        return Mismatch("no existe en el motor")
+        return Mismatch(t.gettext("it does not exist on the engine"))
     differences = [
-        f"se esperaba {state_expectation(key, wanted, words)} y hay "
-        + state_expectation(key, actual[key], words)
+        t.format(
+            "{expected} was expected and there is {actual}",
+            expected=state_expectation(key, wanted, words, t),
+            actual=state_expectation(key, actual[key], words, t),
+        )
         for key, wanted in expected.items()
         if key in actual and actual[key] != wanted and not isinstance(wanted, Mapping)
     ]
     if differences:
-        return Mismatch(joined(differences))
+        return Mismatch(joined(differences, t))
     found = [
-        state_expectation(key, item, words)
+        state_expectation(key, item, words, t)
         for key, item in actual.items()
         if key in ("exists", "layers", "status")
     ]
-    return Mismatch(f"el motor dice: {joined(found)}" if found else f"el motor dice: {plain_value(actual)}")
+    said = joined(found, t) if found else plain_value(actual, t)
+    return Mismatch(t.format("the engine says: {facts}", facts=said))
 
 
-def mismatch(check: Check, step: Step) -> Mismatch:
+def mismatch(check: Check, step: Step, t: Translator | None = None) -> Mismatch:
+    """How the check failed, in t's language (Spanish by default)."""
+    t = t or spanish()
     if check.family == "exit_code":
         if step.timed_out:
-            return Mismatch("el comando no terminó: se agotó el tiempo")
-        return Mismatch(f"terminó con el código de salida {plain_value(check.observed)}")
+            return Mismatch(t.gettext("the command did not finish: it ran out of time"))
+        return Mismatch(t.format("it ended with exit code {code}", code=plain_value(check.observed, t)))
     if check.family == "output":
-        return _output_mismatch(check, step)
+        return _output_mismatch(check, step, t)
     if check.family == "state":
-        return _state_mismatch(check)
+        return _state_mismatch(check, t)
     if check.family == "capture":
-        return Mismatch(f"no se pudo capturar: {plain_value(check.observed)}")
-    return Mismatch(f"se esperaba {plain_value(check.expected)}; se obtuvo {plain_value(check.observed)}")
+        return Mismatch(t.format("it could not be captured: {value}", value=plain_value(check.observed, t)))
+    return Mismatch(
+        t.format(
+            "{expected} was expected; {actual} was found",
+            expected=plain_value(check.expected, t),
+            actual=plain_value(check.observed, t),
+        )
+    )

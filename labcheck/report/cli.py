@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.errors import LabcheckError
 from labcheck.report.api import render_report
 from labcheck.report.options import STUDENT_CONFIG, ReportOptions
@@ -18,7 +19,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "report",
         help="render informe.html and informe.pdf from an evidence file (no Docker needed)",
         description=(
-            "Render the Spanish report (informe.html, informe.pdf) from an evidence file. "
+            "Render the report (informe.html, informe.pdf) from an evidence file, in the lab's "
+            "language or the one --lang names. "
             f"Student name and group: options, else {STUDENT_CONFIG} in the current folder "
             "or beside the evidence ([student] name = ..., group = ...), else the evidence."
         ),
@@ -37,6 +39,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the student's own report: its screenshots are replaced by the captured output",
     )
     parser.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the report's language: en or es (default: the lab's own language, from the evidence)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -71,11 +78,13 @@ def run(args: argparse.Namespace) -> int:
         from_markdown=args.from_markdown,
         config=args.config,
         pdf=not args.no_pdf,
+        language=args.lang,
     )
     paths = render_report(evidence, out_dir, options=options)
+    t = i18n.cli()  # what this command prints follows the locale; the report, the lab's language
     for warning in paths.warnings:
-        print(f"aviso: {visible(warning)}", file=sys.stderr)
-    print(f"informe HTML: {shown(paths.html)}")
+        print(t.format("warning: {message}", message=visible(warning)), file=sys.stderr)
+    print(t.format("HTML report: {path}", path=shown(paths.html)))
     if paths.pdf is not None:
-        print(f"informe PDF: {shown(paths.pdf)}")
+        print(t.format("PDF report: {path}", path=shown(paths.pdf)))
     return 0

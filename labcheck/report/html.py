@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 
-from labcheck.plurals import counted, number
+from labcheck.i18n import N_, Translator, spanish
 from labcheck.report import check_text, partial
 from labcheck.report import text as es
 from labcheck.report.blocks import Block, Omission, make_block
@@ -64,14 +64,15 @@ def section_anchor(section: Section) -> str:
 SHORT_BLOCK_LINES = 30
 
 
-def terminal_pre(block: Block, *, sized: bool = True) -> str:
+def terminal_pre(block: Block, *, sized: bool = True, t: Translator | None = None) -> str:
+    t = t or spanish()
     rows: list[str] = []
     for line in block.lines:
         if isinstance(line, Omission):
-            rows.append(f'<span class="omitted">{escape(line.message())}</span>')
+            rows.append(f'<span class="omitted">{escape(line.message(t))}</span>')
         else:
             rows.append(line_html(line))
-    body = "\n".join(rows) if rows else '<span class="empty">(sin salida)</span>'
+    body = "\n".join(rows) if rows else f'<span class="empty">{escape(t.gettext("(no output)"))}</span>'
     wrapped = " wrapped" if block.size.wrap_at else ""
     # A short table or listing is read whole: never split it across two pages.
     wrapped += " short" if len(block.lines) <= SHORT_BLOCK_LINES else ""
@@ -95,20 +96,23 @@ def terminal_html(
     png: Callable[[Step], bytes] | None = None,
     sized: bool = True,
     block: Block | None = None,
+    t: Translator | None = None,
 ) -> str:
     """The command as typed and what the terminal showed, as a terminal would."""
-    block = block if block is not None else make_block(step.raw)
+    t = t or spanish()
+    block = block if block is not None else make_block(step.raw, t=t)
     if step.outcome == "skipped" and not step.raw:
         return (
             f'<div class="terminal">{command_line(step)}'
-            '<pre class="term-out"><span class="empty">(no se ejecutó)</span></pre></div>'
+            f'<pre class="term-out"><span class="empty">{escape(t.gettext("(it was not run)"))}</span>'
+            "</pre></div>"
         )
-    text = f'<div class="terminal">{command_line(step)}{terminal_pre(block, sized=sized)}</div>'
+    text = f'<div class="terminal">{command_line(step)}{terminal_pre(block, sized=sized, t=t)}</div>'
     if png is None or block.withheld:
         return text
     # The picture is what the student asked for; the text below keeps the output searchable.
     data = base64.b64encode(png(step)).decode("ascii")
-    alt = escape(f"Terminal del paso {step.number}: {step.command}")
+    alt = escape(t.format("Terminal of step {number}: {command}", number=step.number, command=step.command))
     # As wide as the same text at 7.5 pt would be, so pictures share one text size.
     columns = picture_columns(block.widest) + 3
     percent = min(100.0, 100.0 * columns / columns_at(7.5, PORTRAIT_WIDTH_PT))
@@ -124,7 +128,8 @@ def terminal_html(
 class DetailsIndex:
     """The regular expressions behind the checks, numbered, for the «Detalles» appendix."""
 
-    def __init__(self) -> None:
+    def __init__(self, t: Translator | None = None) -> None:
+        self.t = t or spanish()
         self.rows: list[tuple[Step, check_text.Phrase]] = []
 
     @property
@@ -138,16 +143,18 @@ class DetailsIndex:
     def html(self) -> str:
         if not self.rows:
             return ""
+        t = self.t
         items = "".join(
-            f'<li id="detalle-{index}"><a href="#{step_anchor(step)}">Paso {escape(step.number)}</a>: '
+            f'<li id="detalle-{index}"><a href="#{step_anchor(step)}">'
+            f"{escape(t.format('Step {number}', number=step.number))}</a>: "
             f"{escape(said.words)}<br><code>{escape(said.pattern or '')}</code></li>"
             for index, (step, said) in enumerate(self.rows, start=1)
         )
+        intro = t.gettext("The regular expressions each step's output was checked with, by reference number.")
         return (
             '<section class="details" id="detalles">'
-            '<h2 class="section-title">Detalles de las comprobaciones</h2>'
-            "<p>Las expresiones regulares con que se comprobó la salida de cada paso, por número de "
-            "referencia.</p>"
+            f'<h2 class="section-title">{escape(t.gettext("Details of the checks"))}</h2>'
+            f"<p>{escape(intro)}</p>"
             f'<ol class="details-list">{items}</ol></section>'
         )
 
@@ -161,11 +168,13 @@ def _excerpt_html(excerpt: check_text.Excerpt) -> str:
     return f'<pre class="excerpt">{chr(10).join(rows)}</pre>'
 
 
-def _check_html(check: Check, step: Step, details: DetailsIndex) -> str:
-    said = check_text.phrase(check)
+def _check_html(check: Check, step: Step, details: DetailsIndex, t: Translator) -> str:
+    said = check_text.phrase(check, t)
     mark = es.OUTCOME_MARK.get(check.verdict, "?")
     # Only the engine's state is not read in the transcript above: say where it comes from.
-    source = ' <span class="kind">(según el motor)</span>' if check.family == "state" else ""
+    source = ""
+    if check.family == "state":
+        source = f' <span class="kind">({escape(t.gettext("according to the engine"))})</span>'
     reference = ""
     if said.pattern is not None:
         reference = f' <a class="ref" href="#detalle-{details.add(step, said)}">[{details.count}]</a>'
@@ -174,49 +183,58 @@ def _check_html(check: Check, step: Step, details: DetailsIndex) -> str:
     )
     details_html = ""
     if check.verdict == "failed":
-        wrong = check_text.mismatch(check, step)
+        wrong = check_text.mismatch(check, step, t)
         excerpt = _excerpt_html(wrong.excerpt) if wrong.excerpt else ""
+        instead = escape(t.gettext("Instead:"))
         details_html = (
-            f'<div class="mismatch"><span class="k">En cambio:</span> {escape(wrong.said)}{excerpt}</div>'
+            f'<div class="mismatch"><span class="k">{instead}</span> {escape(wrong.said)}{excerpt}</div>'
         )
     elif check.verdict == "skipped":
-        reason = check.reason or "no se comprobó"
-        details_html = f'<div class="reason">Sin comprobar: {escape(reason)}</div>'
+        # A reason the evidence recorded is printed as recorded.
+        reason = check.reason or t.gettext("it was not checked")
+        details_html = f'<div class="reason">{escape(t.format("Not checked: {reason}", reason=reason))}</div>'
     if check.attempts and check.attempts > 1:
-        details_html += f'<div class="attempts">{counted(check.attempts, "intento", "intentos")}</div>'
+        details_html += f'<div class="attempts">{t.counted(check.attempts, "attempt", "attempts")}</div>'
     return f'<li class="check check-{escape(check.verdict)}">{head}{details_html}</li>'
 
 
-def verdict_html(step: Step, details: DetailsIndex | None = None) -> str:
-    details = details if details is not None else DetailsIndex()
-    label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
+def verdict_html(step: Step, details: DetailsIndex | None = None, t: Translator | None = None) -> str:
+    t = t or spanish()
+    details = details if details is not None else DetailsIndex(t)
+    label = es.outcome_label(step.outcome, t)
     mark = es.OUTCOME_MARK.get(step.outcome, "?")
     facts: list[str] = []
     # The exit code is said once: by its check when the step has one, here otherwise.
     if step.exit_code is not None and not any(check.family == "exit_code" for check in step.checks):
-        facts.append(f"código de salida {step.exit_code}")
+        facts.append(t.format("exit code {code}", code=step.exit_code))
     if step.duration_s is not None:
-        facts.append(es.duration(step.duration_s))
+        facts.append(es.duration(step.duration_s, t))
     if step.timed_out:
-        facts.append("se agotó el tiempo")
+        facts.append(t.gettext("it ran out of time"))
     fact_text = f' <span class="facts">({escape(", ".join(facts))})</span>' if facts else ""
     parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
     if step.outcome in ("skipped", "error") and step.reason:
         reason = step.reason
-        for prefix in ("omitido:", "error:"):
+        # The verdict above already says it was skipped: the reason's own "omitido:" is not repeated.
+        for prefix in ("omitido:", "skipped:", "error:"):
             if reason.lower().startswith(prefix):
                 reason = reason[len(prefix) :].strip()
-        parts.append(f'<div class="reason">Motivo: {escape(reason)}</div>')
+        # The step's reason is a code in the evidence, put into the report's words (report.model).
+        parts.append(f'<div class="reason">{escape(t.format("Reason: {reason}", reason=reason))}</div>')
     if step.checks:
-        items = "".join(_check_html(check, step, details) for check in step.checks[:MAX_CHECKS])
+        items = "".join(_check_html(check, step, details, t) for check in step.checks[:MAX_CHECKS])
         if len(step.checks) > MAX_CHECKS:
-            more = counted(len(step.checks) - MAX_CHECKS, "comprobación más", "comprobaciones más")
-            items += f'<li class="check">⋯ y {more}; la evidencia (evidence.json) las conserva todas.</li>'
-        parts.append(f'<div class="checked">Qué se comprobó:</div><ul class="checks">{items}</ul>')
+            more = t.counted(len(step.checks) - MAX_CHECKS, "more check", "more checks")
+            rest = t.format("⋯ and {more}; the evidence (evidence.json) keeps them all.", more=more)
+            items += f'<li class="check">{escape(rest)}</li>'
+        checked = escape(t.gettext("What was checked:"))
+        parts.append(f'<div class="checked">{checked}</div><ul class="checks">{items}</ul>')
     elif step.outcome == "passed":
-        parts.append('<div class="checked">Este paso no tiene comprobaciones propias.</div>')
+        none = escape(t.gettext("This step has no checks of its own."))
+        parts.append(f'<div class="checked">{none}</div>')
     if step.outcome == "failed" and step.hint:
-        parts.append(f'<div class="hint"><b>Pista:</b> {render_inline(step.hint)}</div>')
+        hint = escape(t.gettext("Hint:"))
+        parts.append(f'<div class="hint"><b>{hint}</b> {render_inline(step.hint)}</div>')
     return f'<div class="verdict verdict-{escape(step.outcome)}">{"".join(parts)}</div>'
 
 
@@ -226,22 +244,25 @@ def step_html(
     png: Callable[[Step], bytes] | None = None,
     block: Block | None = None,
     details: DetailsIndex | None = None,
+    t: Translator | None = None,
 ) -> str:
-    block = block if block is not None else make_block(step.raw)
+    t = t or spanish()
+    block = block if block is not None else make_block(step.raw, t=t)
     landscape = " landscape" if block.size.landscape else ""
-    label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
+    label = es.outcome_label(step.outcome, t)
     explanation = render_markdown(step.explanation)
+    number = escape(t.format("Step {number}", number=step.number))
     return (
         f'<section class="step outcome-{escape(step.outcome)}{landscape}" '
         f'id="{step_anchor(step)}">'
         # Heading and explanation stay together, and with the first lines of the terminal.
         '<div class="step-head">'
-        f'<h4 class="step-title"><span class="num">Paso {escape(step.number)}</span> '
+        f'<h4 class="step-title"><span class="num">{number}</span> '
         f"{escape(step.title)}"
         f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
         f'<div class="explanation">{explanation}</div></div>'
-        f"{terminal_html(step, png=png, block=block)}"
-        f"{verdict_html(step, details)}"
+        f"{terminal_html(step, png=png, block=block, t=t)}"
+        f"{verdict_html(step, details, t)}"
         "</section>"
     )
 
@@ -254,7 +275,8 @@ class Cover:
     evidence: Evidence
     student: StudentInfo
     generated_at: str
-    kind: str = "Informe de laboratorio"
+    kind: str = N_("Lab report")
+    t: Translator = field(default_factory=spanish)
 
 
 def _facts_table(rows: Iterable[tuple[str, str]]) -> str:
@@ -262,28 +284,36 @@ def _facts_table(rows: Iterable[tuple[str, str]]) -> str:
     return f'<table class="facts">{body}</table>'
 
 
-def standins_html(evidence: Evidence) -> str:
+def standins_html(evidence: Evidence, t: Translator | None = None) -> str:
+    t = t or spanish()
     if not evidence.standins:
-        return (
-            '<p class="images-origin">Las imágenes usadas son las del registro configurado '
-            "en el motor; ninguna es un sustituto del kit sin conexión.</p>"
+        said = t.gettext(
+            "The images used are those of the registry the engine is set to; none is a stand-in of "
+            "the offline kit."
         )
+        return f'<p class="images-origin">{escape(said)}</p>'
     replaced = sorted({of for _, of in evidence.standin_images if of})
     items = ", ".join(f"<code>{escape(name)}</code>" for name in replaced)
-    listing = f"<div>Imágenes de Docker Hub sustituidas: {items}.</div>" if items else ""
-    return (
-        '<div class="standins"><b>Imágenes sustitutas.</b> Este laboratorio se ejecutó con '
-        "el kit sin conexión de labcheck: las imágenes fueron los sustitutos etiquetados que "
-        "trae el kit, no las imágenes de Docker Hub. Las salidas que muestran tamaños, "
-        f"identificadores o resúmenes de imagen corresponden a esos sustitutos.{listing}</div>"
+    listing = ""
+    if items:
+        listing = f"<div>{escape(t.gettext('Docker Hub images stood in for:'))} {items}.</div>"
+    heading = escape(t.gettext("Stand-in images."))
+    said = t.gettext(
+        "This lab ran on labcheck's offline kit: the images were the labelled stand-ins the kit "
+        "brings, not Docker Hub's images. Outputs that show image sizes, identifiers or digests are "
+        "those of the stand-ins."
     )
+    return f'<div class="standins"><b>{heading}</b> {escape(said)}{listing}</div>'
 
 
-def limitations_html(evidence: Evidence) -> str:
+def limitations_html(evidence: Evidence, t: Translator | None = None) -> str:
+    t = t or spanish()
     items = [
-        render_inline(es.CAPABILITY[c.name])
+        render_inline(t.gettext(es.CAPABILITY[c.name]))
         if c.name in es.CAPABILITY
-        else escape(f"{c.name}: no disponible" + (f" ({c.reason})" if c.reason else ""))
+        else escape(
+            t.format("{name}: not available", name=c.name) + (f" ({c.reason})" if c.reason else "")
+        )
         for c in evidence.capabilities
         # Stand-in images have their own box on the cover.
         if not c.available and not (c.name == "real_images" and evidence.standins)
@@ -291,90 +321,102 @@ def limitations_html(evidence: Evidence) -> str:
     if not items:
         return ""
     listing = "".join(f"<li>{item}</li>" for item in items)
-    return f'<div class="limits"><b>Limitaciones del entorno.</b><ul>{listing}</ul></div>'
+    heading = escape(t.gettext("Limits of the environment."))
+    return f'<div class="limits"><b>{heading}</b><ul>{listing}</ul></div>'
 
 
 def _grouped(digest: str) -> str:
     return " ".join(digest[i : i + 8] for i in range(0, len(digest), 8))
 
 
-def chain_html(evidence: Evidence) -> str:
+def chain_html(evidence: Evidence, t: Translator | None = None) -> str:
+    t = t or spanish()
     if evidence.signed:
-        key = escape(_grouped(evidence.signature_key_id or "(sin identificar)"))
-        signed = (
-            f"<div>Firmada con Ed25519 por la clave <code>{key}</code> (huella SHA-256 de la clave "
-            "pública), sobre el archivo de evidencia de SHA-256 "
-            f"<code>{escape(_grouped(evidence.signed_sha256 or ''))}</code>. "
-            "La firma se comprueba con <code>labcheck verify --pubkey</code> y la clave pública del curso."
-            "</div>"
-        )
+        key = escape(_grouped(evidence.signature_key_id or t.gettext("(unidentified)")))
+        digest = escape(_grouped(evidence.signed_sha256 or ""))
+        # Escaped first, then the code elements go in: the message itself holds no markup.
+        said = escape(
+            t.gettext(
+                "Signed with Ed25519 by the key {key} (SHA-256 fingerprint of the public key), over the "
+                "evidence file of SHA-256 {digest}. The signature is checked with {command} and the "
+                "course's public key."
+            )
+        ).format(key=f"<code>{key}</code>", digest=f"<code>{digest}</code>",
+                 command="<code>labcheck verify --pubkey</code>")
+        signed = f"<div>{said}</div>"
     else:
-        signed = (
-            "<div>Sin firma: la cadena muestra que el archivo es coherente, pero cualquiera puede "
-            "rehacerla; solo una firma del curso prueba su origen.</div>"
+        said = t.gettext(
+            "Unsigned: the chain shows the file is consistent, but anyone can rebuild it; only a "
+            "signature of the course proves where it comes from."
         )
+        signed = f"<div>{escape(said)}</div>"
     head = evidence.chain_head
+    pairs = escape(
+        t.gettext("This value pairs the printed report with its evidence file ({command}).")
+    ).format(command="<code>labcheck verify</code>")
     return (
-        '<div class="chain"><div>Cabeza de la cadena de evidencia (SHA-256):</div>'
+        f'<div class="chain"><div>{escape(t.gettext("Head of the evidence chain (SHA-256):"))}</div>'
         f'<code class="chain-head">{escape(_grouped(head))}</code>'
         f'<span class="chain-short">{escape(head[:16])}</span>'
         f"{signed}"
-        "<div>Con este valor se empareja el informe impreso con su archivo de evidencia "
-        "(<code>labcheck verify</code>).</div></div>"
+        f"<div>{pairs}</div></div>"
     )
 
 
 def cover_html(cover: Cover) -> str:
-    evidence, student = cover.evidence, cover.student
+    evidence, student, t = cover.evidence, cover.student, cover.t
+    unset = t.gettext("not given")
+    sandbox = evidence.sandbox or ""
     rows: list[tuple[str, str]] = [
-        ("Estudiante", escape(student.name or "sin indicar")),
-        ("Grupo", escape(student.group or "sin indicar")),
-        ("Fecha de ejecución", escape(es.long_date(evidence.started_at))),
-        ("Ejecución", escape(partial.run_status(evidence))),
+        (t.gettext("Student"), escape(student.name or unset)),
+        (t.gettext("Group"), escape(student.group or unset)),
+        (t.gettext("Date of the run"), escape(es.long_date(evidence.started_at, t))),
+        (t.gettext("Run"), escape(partial.run_status(evidence, t))),
     ]
-    if evidence.sandbox:
-        rows.append(("Entorno", escape(es.SANDBOX.get(evidence.sandbox, evidence.sandbox))))
+    if sandbox:
+        shown = t.gettext(es.SANDBOX[sandbox]) if sandbox in es.SANDBOX else sandbox
+        rows.append((t.gettext("Environment"), escape(shown)))
     for target in evidence.targets:
         engine = ", ".join(
             part
             for part in (
                 f"Docker {target.engine_version}" if target.engine_version else "",
                 target.os or "",
-                f"núcleo {target.kernel}" if target.kernel else "",
+                t.format("kernel {version}", version=target.kernel) if target.kernel else "",
                 target.arch or "",
             )
             if part
         )
-        rows.append((f"Motor «{target.name}»", escape(engine or target.docker_host)))
-    rows.append(("Laboratorio", escape(f"{evidence.lab_id}, versión {evidence.lab_version}")))
+        rows.append((t.format("Engine «{name}»", name=target.name), escape(engine or target.docker_host)))
+    lab = t.format("{id}, version {version}", id=evidence.lab_id, version=evidence.lab_version)
+    rows.append((t.gettext("Lab"), escape(lab)))
     if evidence.lab_source:
-        rows.append(("Fuente", f"<code>{escape(evidence.lab_source)}</code>"))
-    rows.append(
-        ("Generado", escape(f"{es.long_date(cover.generated_at)}, labcheck {evidence.labcheck_version}"))
-    )
+        rows.append((t.gettext("Source"), f"<code>{escape(evidence.lab_source)}</code>"))
+    generated = f"{es.long_date(cover.generated_at, t)}, labcheck {evidence.labcheck_version}"
+    rows.append((t.gettext("Generated"), escape(generated)))
     summary = evidence.summary
     total = summary.get("total", len(evidence.steps))
-    result = f"Pasos superados: {summary.get('passed', 0)} de {total}"
+    result = t.format("Steps passed: {passed} of {total}", passed=summary.get("passed", 0), total=total)
     extra = [
-        es.count_phrase(summary.get("failed", 0), "fallido", "fallidos"),
-        es.count_phrase(summary.get("skipped", 0), "omitido", "omitidos"),
+        t.counted(summary.get("failed", 0), "failed", "failed"),
+        t.counted(summary.get("skipped", 0), "skipped", "skipped"),
     ]
     if summary.get("error"):
-        extra.append(es.count_phrase(summary["error"], "con error", "con error"))
+        extra.append(t.counted(summary["error"], "with an error", "with an error"))
     if evidence.not_run:
-        extra.append(es.count_phrase(len(evidence.not_run), "sin ejecutar", "sin ejecutar"))
+        extra.append(t.counted(len(evidence.not_run), "not run", "not run"))
     description = render_markdown(evidence.lab_description)
     return (
         '<section class="cover">'
-        f'<div class="kind">{escape(cover.kind)}</div>'
+        f'<div class="kind">{escape(t.gettext(cover.kind))}</div>'
         f'<h1 class="lab-title">{escape(evidence.lab_title)}</h1>'
         f'<div class="lab-description">{description}</div>'
         f'<div class="result">{escape(result)} · {escape(", ".join(extra))}</div>'
-        f"{partial.cover_box(evidence)}"
+        f"{partial.cover_box(evidence, t)}"
         f"{_facts_table(rows)}"
-        f"{standins_html(evidence)}"
-        f"{limitations_html(evidence)}"
-        f"{chain_html(evidence)}"
+        f"{standins_html(evidence, t)}"
+        f"{limitations_html(evidence, t)}"
+        f"{chain_html(evidence, t)}"
         "</section>"
     )
 
@@ -386,7 +428,8 @@ class TocEntry:
     level: int
 
 
-def toc_html(entries: Iterable[TocEntry]) -> str:
+def toc_html(entries: Iterable[TocEntry], t: Translator | None = None) -> str:
+    t = t or spanish()
     rows = "".join(
         f'<tr class="toc-{entry.level}"><td class="label">'
         f'<a href="#{entry.anchor}">{escape(entry.label)}</a></td>'
@@ -394,7 +437,8 @@ def toc_html(entries: Iterable[TocEntry]) -> str:
         for entry in entries
     )
     return (
-        '<nav class="toc"><h2 class="toc-title">Índice</h2><table class="toc-table">'
+        f'<nav class="toc"><h2 class="toc-title">{escape(t.gettext("Contents"))}</h2>'
+        '<table class="toc-table">'
         '<colgroup><col class="c-label"><col class="c-page"></colgroup>'
         f"<tbody>{rows}</tbody></table></nav>"
     )
@@ -438,68 +482,74 @@ def section_heading(section: Section) -> str:
     )
 
 
-def _summary_row(step: Step) -> str:
+def _summary_row(step: Step, t: Translator) -> str:
     return (
         f'<tr class="row-{escape(step.outcome)}"><td class="num">{escape(step.number)}</td>'
         f'<td><a href="#{step_anchor(step)}">{escape(step.title)}</a></td>'
         f'<td class="cmd"><code>{escape(step.command)}</code></td>'
         f'<td class="outcome">{es.OUTCOME_MARK.get(step.outcome, "?")} '
-        f"{escape(es.OUTCOME_LABEL.get(step.outcome, step.outcome))}</td>"
-        f'<td class="time">{escape(es.duration(step.duration_s))}</td></tr>'
+        f"{escape(es.outcome_label(step.outcome, t))}</td>"
+        f'<td class="time">{escape(es.duration(step.duration_s, t))}</td></tr>'
     )
 
 
-def summary_html(evidence: Evidence) -> str:
+def summary_html(evidence: Evidence, t: Translator | None = None) -> str:
+    t = t or spanish()
     listed, unlisted = evidence.steps[:MAX_SUMMARY_ROWS], evidence.not_run[:MAX_SUMMARY_ROWS]
     rows = "".join(
-        partial.summary_row(step) if isinstance(step, NotRunStep) else _summary_row(step)
+        partial.summary_row(step, t) if isinstance(step, NotRunStep) else _summary_row(step, t)
         for step in partial.in_spec_order(evidence, listed, unlisted)
     )
     left_out = len(evidence.steps) - len(listed) + len(evidence.not_run) - len(unlisted)
     if left_out:
-        more = counted(left_out, "paso más", "pasos más")
-        rows += (
-            f'<tr><td></td><td colspan="4">⋯ y {more}; '
-            "la evidencia (evidence.json) los conserva todos.</td></tr>"
-        )
+        more = t.counted(left_out, "more step", "more steps")
+        said = t.format("⋯ and {more}; the evidence (evidence.json) keeps them all.", more=more)
+        rows += f'<tr><td></td><td colspan="4">{escape(said)}</td></tr>'
     summary = evidence.summary
     parts = [
-        counted(int(summary.get("passed", 0)), "superado", "superados"),
-        counted(int(summary.get("failed", 0)), "fallido", "fallidos"),
-        counted(int(summary.get("skipped", 0)), "omitido", "omitidos"),
-        f"{number(int(summary.get('error', 0)))} con error",
+        t.counted(int(summary.get("passed", 0)), "passed", "passed"),
+        t.counted(int(summary.get("failed", 0)), "failed", "failed"),
+        t.counted(int(summary.get("skipped", 0)), "skipped", "skipped"),
+        t.counted(int(summary.get("error", 0)), "with an error", "with an error"),
     ]
     if evidence.not_run:
-        parts.append(f"{number(len(evidence.not_run))} sin ejecutar")
-    total = counted(int(summary.get("total", len(evidence.steps))), "paso", "pasos")
-    totals = f"Total: {total}; {', '.join(parts)}."
+        parts.append(t.counted(len(evidence.not_run), "not run", "not run"))
+    total = t.counted(int(summary.get("total", len(evidence.steps))), "step", "steps")
+    totals = t.format("Total: {total}; {parts}.", total=total, parts=", ".join(parts))
+    heads = "".join(
+        f"<th>{escape(t.gettext(head))}</th>" for head in (N_("Step"), N_("Title"), N_("Command"),
+                                                             N_("Result"), N_("Duration"))
+    )
     return (
-        '<section class="summary" id="resumen"><h2 class="section-title">Resumen</h2>'
-        f"{chart_svg(evidence)}"
+        f'<section class="summary" id="resumen"><h2 class="section-title">{escape(t.gettext("Summary"))}</h2>'
+        f"{chart_svg(evidence, t)}"
         '<table class="summary-table"><colgroup><col class="c-num"><col class="c-title">'
         '<col class="c-cmd"><col class="c-outcome"><col class="c-time"></colgroup>'
-        "<thead><tr><th>Paso</th><th>Título</th>"
-        "<th>Comando</th><th>Resultado</th><th>Duración</th></tr></thead>"
+        f"<thead><tr>{heads}</tr></thead>"
         f'<tbody>{rows}</tbody></table><p class="totals">{escape(totals)}</p>'
-        f"{chain_html(evidence)}</section>"
+        f"{chain_html(evidence, t)}</section>"
     )
 
 
-def document(title: str, body: str) -> str:
+def document(title: str, body: str, language: str = "es") -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="es"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{stylesheet()}</style></head>"
         f"<body>{body}</body></html>\n"
     )
 
 
-def more_steps_html(count: int) -> str:
-    steps = counted(count, "paso más", "pasos más")
-    return (
-        f'<p class="more-steps">⋯ Este informe detalla los primeros {number(MAX_STEPS)} pasos; '
-        f"la evidencia (evidence.json) tiene {steps} y los conserva completos.</p>"
+def more_steps_html(count: int, t: Translator | None = None) -> str:
+    t = t or spanish()
+    steps = t.counted(count, "more step", "more steps")
+    said = t.format(
+        "⋯ This report details the first {count} steps; the evidence (evidence.json) has {steps} and "
+        "keeps them whole.",
+        count=t.number(MAX_STEPS),
+        steps=steps,
     )
+    return f'<p class="more-steps">{escape(said)}</p>'
 
 
 def report_html(
@@ -508,13 +558,16 @@ def report_html(
     generated_at: str,
     *,
     png: Callable[[Step], bytes] | None = None,
+    t: Translator | None = None,
 ) -> str:
+    """The whole report in t's language (Spanish by default)."""
+    t = t or spanish()
     toc: list[TocEntry] = []
     parts: list[str] = []
     budget = TerminalBudget()
-    details = DetailsIndex()
+    details = DetailsIndex(t)
     for section, steps in group_steps(evidence):
-        blocks = [budget.block(step.raw) if isinstance(step, Step) else None for step in steps]
+        blocks = [budget.block(step.raw, t) if isinstance(step, Step) else None for step in steps]
         if section is not None:
             toc.append(
                 TocEntry(section_anchor(section), f"{section.number} {section.title}", min(section.level, 2))
@@ -527,28 +580,30 @@ def report_html(
                 f'<div class="section-text">{render_markdown(section.explanation)}</div></div>'
             )
         elif steps:
-            toc.append(TocEntry("otros-pasos", "Otros pasos", 1))
-            parts.append('<h2 class="section-title" id="otros-pasos">Otros pasos</h2>')
+            others = t.gettext("Other steps")
+            toc.append(TocEntry("otros-pasos", others, 1))
+            parts.append(f'<h2 class="section-title" id="otros-pasos">{escape(others)}</h2>')
         for step, block in zip(steps, blocks, strict=True):
+            entry = t.format("Step {number}: {title}", number=step.number, title=step.title)
             if isinstance(step, NotRunStep):
-                toc.append(TocEntry(partial.anchor(step), f"Paso {step.number}: {step.title}", 3))
-                parts.append(partial.step_html(step))
+                toc.append(TocEntry(partial.anchor(step), entry, 3))
+                parts.append(partial.step_html(step, t))
                 continue
-            toc.append(TocEntry(step_anchor(step), f"Paso {step.number}: {step.title}", 3))
-            parts.append(step_html(step, png=png, block=block, details=details))
+            toc.append(TocEntry(step_anchor(step), entry, 3))
+            parts.append(step_html(step, png=png, block=block, details=details, t=t))
     if len(evidence.steps) > MAX_STEPS:
-        parts.append(more_steps_html(len(evidence.steps) - MAX_STEPS))
-    toc.append(TocEntry("resumen", "Resumen", 1))
+        parts.append(more_steps_html(len(evidence.steps) - MAX_STEPS, t))
+    toc.append(TocEntry("resumen", t.gettext("Summary"), 1))
     if details.count:
-        toc.append(TocEntry("detalles", "Detalles de las comprobaciones", 1))
-    cover = Cover(evidence, student, generated_at)
+        toc.append(TocEntry("detalles", t.gettext("Details of the checks"), 1))
+    cover = Cover(evidence, student, generated_at, t=t)
     body = (
         cover_html(cover)
-        + toc_html(toc)
+        + toc_html(toc, t)
         + '<main class="steps">'
         + "".join(parts)
         + "</main>"
-        + summary_html(evidence)
+        + summary_html(evidence, t)
         + details.html()
     )
-    return document(f"{evidence.lab_title}: informe", body)
+    return document(t.format("{title}: report", title=evidence.lab_title), body, t.language)

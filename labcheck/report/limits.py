@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from labcheck.i18n import Translator
 from labcheck.report.blocks import Block, make_block, withheld_block, without_colours
 
 MAX_STEPS = 200
@@ -34,11 +35,11 @@ class TerminalBudget:
     raw_bytes: int = REPORT_BYTES
     runs: int = REPORT_RUNS
 
-    def block(self, raw: bytes) -> Block:
+    def block(self, raw: bytes, t: Translator | None = None) -> Block:
         if self.rows <= 0 or self.raw_bytes <= 0:
             return withheld_block(REPORT_ROWS - self.rows)
         self.raw_bytes -= len(raw)
-        block = make_block(raw)
+        block = make_block(raw, t=t)
         if block.rows > self.rows:
             self.rows = 0
             return withheld_block(REPORT_ROWS)

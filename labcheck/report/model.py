@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labcheck.checks.reason_words import not_run_es, reason_es
+from labcheck.checks.reason_words import not_run_words, reason_words
 from labcheck.evidence import model
 from labcheck.evidence.reader import read_evidence_model
+from labcheck.i18n import Translator, spanish
 from labcheck.plurals import counted
 
 
@@ -165,18 +166,18 @@ def _raw(transcript: model.Transcript) -> bytes:
         return transcript.text.encode()
 
 
-def _words(reason: model.Reason | None) -> str | None:
-    return cut(reason_es(reason), PROSE_TEXT) if reason is not None else None
+def _words(reason: model.Reason | None, t: Translator) -> str | None:
+    return cut(reason_words(reason, t.language), PROSE_TEXT) if reason is not None else None
 
 
-def _check(check: model.Check) -> Check:
+def _check(check: model.Check, t: Translator) -> Check:
     return Check(
         code=_text(check.code),
         stream=_str(check.stream),
         expected=check.expected,
         observed=check.observed,
         verdict=check.verdict,
-        reason=_words(check.reason),
+        reason=_words(check.reason, t),
         attempts=check.attempts,
         rule=check.rule,
         says=_str(check.says, PROSE_TEXT),
@@ -185,7 +186,9 @@ def _check(check: model.Check) -> Check:
     )
 
 
-def step_view(step: model.Step) -> Step:
+def step_view(step: model.Step, t: Translator | None = None) -> Step:
+    """One step as the report shows it, its reasons in t's language (Spanish by default)."""
+    t = t or spanish()
     return Step(
         id=_text(step.id),
         number=_text(step.number),
@@ -198,13 +201,13 @@ def step_view(step: model.Step) -> Step:
         command_template=_str(step.command_template, COMMAND_TEXT),
         inputs=tuple(step.input),
         outcome=step.outcome,
-        reason=_words(step.reason),
+        reason=_words(step.reason, t),
         exit_code=step.exit_code,
         timed_out=step.timed_out,
         duration_s=step.duration_s,
         raw=_raw(step.transcript),
         text=step.transcript.text,
-        checks=tuple(_check(check) for check in step.checks),
+        checks=tuple(_check(check, t) for check in step.checks),
         captures=dict(step.captures),
         chain=step.chain,
     )
@@ -224,7 +227,9 @@ def _target(name: str, target: model.Target) -> Target:
     )
 
 
-def _not_run(selection: model.Selection | None) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
+def _not_run(
+    selection: model.Selection | None, t: Translator
+) -> tuple[tuple[str, ...], tuple[NotRunStep, ...]]:
     if selection is None:
         return (), ()
     entries = tuple(
@@ -234,7 +239,7 @@ def _not_run(selection: model.Selection | None) -> tuple[tuple[str, ...], tuple[
             title=_text(entry.title or ""),
             section=_str(entry.section),
             reason=entry.reason,
-            detail=cut(not_run_es(entry.reason, entry.facts), PROSE_TEXT),
+            detail=cut(not_run_words(entry.reason, entry.facts, t.language), PROSE_TEXT),
         )
         for entry in selection.not_run
     )[:MAX_NOT_RUN]
@@ -248,8 +253,10 @@ def load(source: model.Evidence | Path) -> model.Evidence:
     return source
 
 
-def evidence_view(data: model.Evidence) -> Evidence:
-    """The evidence as the report shows it: texts cut to what a page can hold, reasons in words."""
+def evidence_view(data: model.Evidence, t: Translator | None = None) -> Evidence:
+    """The evidence as the report shows it: texts cut to what a page can hold, reasons in words of
+    t's language (Spanish by default)."""
+    t = t or spanish()
     lab, run = data.lab, data.run
     sections = tuple(
         Section(
@@ -261,12 +268,12 @@ def evidence_view(data: model.Evidence) -> Evidence:
         for item in data.spec.sections
     )
     capabilities = tuple(
-        Capability(_text(name), value.available, _words(value.reason) if not value.available else None)
+        Capability(_text(name), value.available, _words(value.reason, t) if not value.available else None)
         for name, value in run.capabilities.items()
     )[:MAX_LISTED]
     # The kit may say so only through its capabilities: real images were not available.
     no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
-    spec_steps, not_run = _not_run(run.selection)
+    spec_steps, not_run = _not_run(run.selection, t)
     standin_images = tuple(
         (_text(", ".join(image.tags) or image.id[:19]), _str(image.standin_of))
         for image in data.images
@@ -290,7 +297,7 @@ def evidence_view(data: model.Evidence) -> Evidence:
         capabilities=capabilities,
         standin_images=standin_images,
         sections=sections,
-        steps=tuple(step_view(step) for step in data.steps),
+        steps=tuple(step_view(step, t) for step in data.steps),
         targets=tuple(_target(name, target) for name, target in data.targets.items())[:MAX_LISTED],
         summary=model.to_document(data.summary),
         chain_head=data.chain.head,

@@ -33,6 +33,7 @@ class ReportOptions:
     search_dirs: tuple[Path, ...] = ()  # where to look for STUDENT_CONFIG
     pdf: bool = True
     generated_at: str | None = None  # ISO date-time to print, for reproducible output
+    language: str | None = None  # "en", "es"; None: the lab's own language, as the evidence names it
 
 
 @dataclass(frozen=True)

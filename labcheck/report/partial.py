@@ -7,11 +7,11 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from labcheck.plurals import counted
+from labcheck.i18n import N_, Translator, spanish
 from labcheck.report import text as es
 from labcheck.report.model import Evidence, NotRunStep, Step
 
-NOT_RUN_LABEL = "No ejecutado"
+NOT_RUN_LABEL = N_("Not run")
 NOT_RUN_MARK = "○"
 # Up to this many steps not run, the cover names each with its title; past it, numbers only.
 _TITLED_ON_COVER = 8
@@ -21,17 +21,25 @@ def spec_step_count(evidence: Evidence) -> int:
     return len(evidence.spec_steps) or int(evidence.summary.get("total", len(evidence.steps)))
 
 
-def run_status(evidence: Evidence) -> str:
+def _of_all(evidence: Evidence, t: Translator) -> str:
+    steps = t.counted(spec_step_count(evidence), "step", "steps")
+    return t.format("{done} of {steps}", done=len(evidence.steps), steps=steps)
+
+
+def run_status(evidence: Evidence, t: Translator | None = None) -> str:
     """The cover's «Ejecución» fact."""
-    status = es.RUN_STATUS.get(evidence.status, evidence.status)
+    t = t or spanish()
+    known = evidence.status in es.RUN_STATUS
+    status = t.gettext(es.RUN_STATUS[evidence.status]) if known else evidence.status
     if not evidence.partial:
         return status
-    of_all = f"{len(evidence.steps)} de {counted(spec_step_count(evidence), 'paso', 'pasos')}"
-    return f"{'parcial' if evidence.status == 'complete' else status} ({of_all})"
+    shown = t.gettext("partial") if evidence.status == "complete" else status
+    return f"{shown} ({_of_all(evidence, t)})"
 
 
-def cover_box(evidence: Evidence) -> str:
+def cover_box(evidence: Evidence, t: Translator | None = None) -> str:
     """«Ejecución parcial: N de M pasos», then the steps not run, grouped by why."""
+    t = t or spanish()
     if not evidence.partial:
         return ""
     by_detail: dict[str, list[NotRunStep]] = {}
@@ -39,22 +47,21 @@ def cover_box(evidence: Evidence) -> str:
         by_detail.setdefault(entry.detail, []).append(entry)
     titled = len(evidence.not_run) <= _TITLED_ON_COVER
     items = "".join(
-        f"<li>{escape(_sentence(detail))}: {_step_list(entries, titled=titled)}.</li>"
+        f"<li>{escape(_sentence(detail, t))}: {_step_list(entries, titled=titled)}.</li>"
         for detail, entries in by_detail.items()
     )
     missing = len(evidence.not_run)
-    not_run = counted(
+    not_run = t.counted(
         missing,
-        "paso no se ejecutó y no cuenta como superado",
-        "pasos no se ejecutaron y no cuentan como superados",
+        "step was not run and does not count as passed",
+        "steps were not run and do not count as passed",
     )
-    of_all = f"{len(evidence.steps)} de {counted(spec_step_count(evidence), 'paso', 'pasos')}"
-    heading = f"Ejecución parcial: {of_all}. {not_run}:"
+    heading = t.format("Partial run: {of_all}. {not_run}:", of_all=_of_all(evidence, t), not_run=not_run)
     return f'<div class="partial"><b>{escape(heading)}</b><ul>{items}</ul></div>'
 
 
-def _sentence(detail: str) -> str:
-    return detail[:1].upper() + detail[1:] if detail else "Sin motivo registrado"
+def _sentence(detail: str, t: Translator) -> str:
+    return detail[:1].upper() + detail[1:] if detail else t.gettext("No reason recorded")
 
 
 def _step_list(entries: Sequence[NotRunStep], *, titled: bool) -> str:
@@ -79,24 +86,30 @@ def anchor(entry: NotRunStep) -> str:
     return "paso-" + (re.sub(r"[^a-z0-9]+", "-", (entry.id or entry.number).lower()).strip("-") or "x")
 
 
-def step_html(entry: NotRunStep) -> str:
+def step_html(entry: NotRunStep, t: Translator | None = None) -> str:
     """The step's place in the body: its title, and that it was not run, and why."""
+    t = t or spanish()
+    label = escape(t.gettext(NOT_RUN_LABEL))
+    step = escape(t.format("Step {number}", number=entry.number))
+    reason = t.format("Reason: {reason}.", reason=entry.detail or t.gettext("no reason recorded"))
+    nothing = t.gettext("This run has no output and no checks of this step.")
     return (
         f'<section class="step outcome-not-run" id="{anchor(entry)}">'
-        f'<h4 class="step-title"><span class="num">Paso {escape(entry.number)}</span> '
+        f'<h4 class="step-title"><span class="num">{step}</span> '
         f"{escape(entry.title)}"
-        f'<span class="badge badge-not-run">{NOT_RUN_LABEL}</span></h4>'
+        f'<span class="badge badge-not-run">{label}</span></h4>'
         '<div class="verdict verdict-not-run">'
-        f'<div class="verdict-head"><b>{NOT_RUN_MARK} {NOT_RUN_LABEL}</b></div>'
-        f'<div class="reason">Motivo: {escape(entry.detail or "sin motivo registrado")}. '
-        "No hay salida ni comprobaciones de este paso en esta ejecución.</div></div></section>"
+        f'<div class="verdict-head"><b>{NOT_RUN_MARK} {label}</b></div>'
+        f'<div class="reason">{escape(reason)} {escape(nothing)}</div></div></section>'
     )
 
 
-def summary_row(entry: NotRunStep) -> str:
+def summary_row(entry: NotRunStep, t: Translator | None = None) -> str:
+    t = t or spanish()
     return (
         f'<tr class="row-not-run"><td class="num">{escape(entry.number)}</td>'
         f'<td><a href="#{anchor(entry)}">{escape(entry.title)}</a></td>'
         '<td class="cmd">—</td>'
-        f'<td class="outcome">{NOT_RUN_MARK} {NOT_RUN_LABEL}</td><td class="time">—</td></tr>'
+        f'<td class="outcome">{NOT_RUN_MARK} {escape(t.gettext(NOT_RUN_LABEL))}</td>'
+        '<td class="time">—</td></tr>'
     )

@@ -19,6 +19,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from labcheck import i18n
 from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
 from labcheck.report import text as es
@@ -223,7 +224,7 @@ def _placed_html(placement: Placement, png: Callable[[Step], bytes] | None) -> s
         return ""
     parts: list[str] = []
     for step in placement.steps:
-        label = es.OUTCOME_LABEL.get(step.outcome, step.outcome)
+        label = es.outcome_label(step.outcome)
         parts.append(
             f'<div class="placed" data-step="{escape(step.id)}">'
             f"{terminal_html(step, png=png)}"
@@ -298,9 +299,13 @@ def student_report_html(
         + f'<main class="student-report">{note}{body_html}</main>'
         + summary_html(evidence)
     )
+    said = i18n.cli()  # warnings are printed by the command line, in the locale's language
     warnings = tuple(
-        f"{markdown_path}:{placement.line}: captura sin sustituir "
-        f"({unquote(placement.src)}): ningún comando del laboratorio la precede"
+        said.format(
+            "{where}: screenshot not replaced ({picture}): no command of the lab comes before it",
+            where=f"{markdown_path}:{placement.line}",
+            picture=unquote(placement.src),
+        )
         for placement in placements
         if not placement.steps
     )

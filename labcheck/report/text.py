@@ -1,50 +1,61 @@
-"""The report's Spanish wording and formatting of values: one place to read and correct it."""
+"""The report's fixed wording and how it formats values, in the report's language (`labcheck.i18n`).
+
+Tables hold English messages marked with N_; a report looks each up through its translator.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 
-from labcheck.plurals import counted
+from labcheck.i18n import N_, Translator, spanish
 
 MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
 )
 
 OUTCOME_LABEL = {
-    "passed": "Superado",
-    "failed": "Fallido",
-    "skipped": "Omitido",
-    "error": "Error",
+    "passed": N_("Passed"),
+    "failed": N_("Failed"),
+    "skipped": N_("Skipped"),
+    "error": N_("Error"),
 }
 OUTCOME_MARK = {"passed": "✔", "failed": "✘", "skipped": "–", "error": "!"}
-CHECK_KIND = {
-    "exit_code": "código de salida",
-    "output": "salida",
-    "state": "estado del motor",
-}
-STREAM = {"stdout": "salida estándar", "stderr": "salida de error", "output": "salida"}
 SANDBOX = {
-    "kit-nodes": "nodos Docker-in-Docker nuevos del kit sin conexión",
-    "targets": "motores Docker indicados por el usuario",
+    "kit-nodes": N_("fresh Docker-in-Docker nodes of the offline kit"),
+    "targets": N_("Docker engines the user named"),
 }
 RUN_STATUS = {
-    "complete": "completa",
-    "running": "sin terminar (el archivo se escribió durante la ejecución)",
-    "interrupted": "interrumpida",
+    "complete": N_("complete"),
+    "running": N_("unfinished (the file was written during the run)"),
+    "interrupted": N_("interrupted"),
 }
+CAPABILITY = {
+    "routing_mesh": N_(
+        "Swarm's routing mesh is not available: the kernel has no IPVS, so the ports the "
+        "services publish receive no traffic. Replicas, each node's tasks, *overlay* networks and "
+        "the services' DNS do work."
+    ),
+    "real_images": N_(
+        "The images come from the kit's local registry: they are labelled stand-ins "
+        "(`io.labcheck.standin=true`), not Docker Hub's images."
+    ),
+}
+
+
+def outcome_label(outcome: str, t: Translator | None = None) -> str:
+    t = t or spanish()
+    return t.gettext(OUTCOME_LABEL[outcome]) if outcome in OUTCOME_LABEL else outcome
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -56,50 +67,29 @@ def parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def long_date(value: str | None) -> str:
+def long_date(value: str | None, t: Translator | None = None) -> str:
+    t = t or spanish()
     moment = parse_time(value)
     if moment is None:
-        return value or "fecha desconocida"
+        return value or t.gettext("unknown date")
     zone = moment.strftime("%Z") or ""
     zone = " UTC" if zone in ("UTC", "UTC+00:00") else (f" {zone}" if zone else "")
-    return f"{moment.day} de {MONTHS[moment.month - 1]} de {moment.year}, {moment:%H:%M}{zone}"
+    return t.format(
+        "{day} {month} {year}, {time}",
+        day=moment.day,
+        month=t.gettext(MONTHS[moment.month - 1]),
+        year=moment.year,
+        time=f"{moment:%H:%M}{zone}",
+    )
 
 
-def duration(seconds: float | None) -> str:
+def duration(seconds: float | None, t: Translator | None = None) -> str:
+    t = t or spanish()
     if seconds is None:
         return "—"
     if seconds < 1:
-        return f"{seconds * 1000:.0f} ms".replace(".", ",")
+        return f"{seconds * 1000:.0f} ms"
     if seconds < 60:
-        return f"{seconds:.1f} s".replace(".", ",")
+        return f"{t.decimal(seconds, 1)} s"
     minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest} s"
-
-
-def value(data: Any, limit: int = 600) -> str:
-    """A checked value as one readable string, cut when huge."""
-    if isinstance(data, str):
-        shown = data
-    else:
-        shown = json.dumps(data, ensure_ascii=False)
-    if len(shown) > limit:
-        shown = shown[:limit] + f" ⋯ ({counted(len(shown) - limit, 'carácter más', 'caracteres más')})"
-    return shown
-
-
-def count_phrase(count: int, singular: str, plural: str) -> str:
-    return counted(count, singular, plural)
-
-
-CAPABILITY = {
-    "routing_mesh": (
-        "La malla de enrutamiento de Swarm (*routing mesh*) no está disponible: el núcleo no "
-        "tiene IPVS, así que los puertos publicados por los servicios no reciben tráfico. "
-        "Las réplicas, las tareas de cada nodo, las redes *overlay* y el DNS de los servicios "
-        "sí funcionan."
-    ),
-    "real_images": (
-        "Las imágenes vienen del registro local del kit: son sustitutos etiquetados "
-        "(`io.labcheck.standin=true`), no las imágenes de Docker Hub."
-    ),
-}

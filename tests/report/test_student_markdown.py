@@ -61,8 +61,9 @@ def test_screenshots_land_after_the_commands_the_lab_runs(
 
 
 def test_diagrams_and_unknown_pictures_stay_and_are_listed(
-    student_report: str, evidence: dict[str, Any], tmp_path: Path
+    student_report: str, evidence: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("LC_ALL", "es_ES.UTF-8")  # the warnings are the command line's: the locale's language
     found = placements_of(student_report, evidence)
     unplaced = {"images/Untitled%201.png", "images/Untitled%209.png", "images/Untitled%2017.png"}
     for picture in unplaced:

@@ -35,7 +35,7 @@ class NotRun:
         return model.NotRun(
             id=step.id,
             number=step.number,
-            title=step.title,
+            title=str(step.title),
             section=step.section,
             reason=self.reason,  # type: ignore[arg-type]  # one of REASONS
             facts=dict(self.facts),

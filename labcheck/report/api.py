@@ -15,6 +15,7 @@ from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_view, load, step_view
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
 from labcheck.report.pdf import write_pdf
+from labcheck.report.spec_texts import localized
 from labcheck.signing.files import signature_facts
 
 HTML_NAME = "informe.html"
@@ -47,7 +48,7 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
     """Write `informe.html` (and `informe.pdf` unless `options.pdf` is false) into out_dir."""
     data = load(evidence)
     t = translator(report_language(data, options.language))
-    record = evidence_view(data, t)
+    record = evidence_view(localized(data, t.language), t)
     extra_dirs = [Path.cwd()]
     if isinstance(evidence, Path):
         extra_dirs.append(evidence.parent)

@@ -10,6 +10,7 @@ from labcheck.evidence import model
 from labcheck.evidence.model import Reason
 from labcheck.runner.process import ProcessResult
 from labcheck.spec.model import Step, TypedLine
+from labcheck.spec.texts import plain
 from labcheck.terminal import to_text
 
 UNCHAINED = "0" * 64  # a step's chain until the writer links it
@@ -43,8 +44,8 @@ def step_record(
         id=step.id,
         number=step.number,
         section=step.section,
-        title=step.title,
-        explanation=step.explanation,
+        title=str(step.title),
+        explanation=plain(step.explanation),
         hint=step.hint,
         node=step.node,
         command=command,

@@ -35,6 +35,7 @@ from labcheck.spec.model import (
 from labcheck.spec.placeholders import placeholders_in
 from labcheck.spec.schema_kinds import with_kinds
 from labcheck.spec.spec_file import read_spec_bytes
+from labcheck.spec.texts import LocalText, local_text
 from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load_with_lines
 
 SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
@@ -135,6 +136,11 @@ class _Builder:
         self.sha256 = sha256
         self.problems: list[SpecError] = []
         self.places = semantics.Places()
+        self.language = "es"
+
+    def text(self, value: Any) -> LocalText | None:
+        """A title or explanation, plain or in several languages, as the text in the lab's language."""
+        return local_text(value, self.language)
 
     def where(self, doc_path: tuple[str | int, ...]) -> str:
         line = self.lines.line_of(doc_path)
@@ -149,6 +155,7 @@ class _Builder:
 
     def build(self, data: dict[str, Any]) -> Lab:
         lab_data = data["lab"]
+        self.language = str(lab_data["language"])
         node_names = tuple(node["name"] for node in data.get("nodes", [{"name": "host"}]))
         defaults = data.get("defaults", {})
         self.places = semantics.Places.of(data, self.where)
@@ -189,7 +196,12 @@ class _Builder:
                 )
                 steps.append(step)
             sections.append(
-                Section(section["number"], section["title"], section.get("explanation"), tuple(steps))
+                Section(
+                    section["number"],
+                    self.text(section["title"]) or "",
+                    self.text(section.get("explanation")),
+                    tuple(steps),
+                )
             )
         images = pack.images_of(data, self.path.parent, self.problem, self.where)
         repositories = pack.repositories_of(data, self.path.parent, self.problem, self.where)
@@ -197,11 +209,11 @@ class _Builder:
             raise SpecInvalid(sorted(self.problems, key=lambda p: p.line or 0))
         return Lab(
             id=lab_data["id"],
-            title=lab_data["title"],
+            title=self.text(lab_data["title"]) or "",
             language=lab_data["language"],
             version=str(lab_data["version"]),
             source_url=lab_data.get("source"),
-            description=lab_data.get("description"),
+            description=self.text(lab_data.get("description")),
             nodes=node_names,
             files=files,
             student_values=student_values,
@@ -323,8 +335,8 @@ class _Builder:
             id=step_id,
             number=data.get("number", f"{section_number}.{_letter(index)}"),
             section=section_number,
-            title=data["title"],
-            explanation=data.get("explanation"),
+            title=self.text(data["title"]) or "",
+            explanation=self.text(data.get("explanation")),
             hint=data.get("hint"),
             run=data["run"],
             node=node,

@@ -1,0 +1,72 @@
+"""The lab's own texts (titles, explanations) in the report's language, when the spec gives them.
+
+The evidence records each text in the lab's language. A bundled lab's spec may give them in other
+languages too (`title: {es: ..., en: ...}`); a report in one of those takes them from the spec, but
+only where the evidence's text is the spec's text (so evidence of another version of the lab keeps
+its own words).
+"""
+
+from __future__ import annotations
+
+from msgspec import structs
+
+from labcheck.bundled import bundled_lab
+from labcheck.errors import LabcheckError
+from labcheck.evidence import model
+from labcheck.spec.loader import load_lab
+from labcheck.spec.model import Lab
+from labcheck.spec.texts import in_language
+
+
+def _bundled(lab_id: str) -> Lab | None:
+    try:
+        found = bundled_lab(lab_id)
+        return load_lab(found.path) if found is not None else None
+    except LabcheckError:
+        return None
+
+
+def _said(recorded: str | None, spec_text: str | None, language: str) -> str | None:
+    """The spec's text in `language` when the evidence recorded the spec's own; else the recorded."""
+    if recorded is not None and spec_text is not None and recorded == spec_text:
+        return in_language(spec_text, language)
+    return recorded
+
+
+def localized(evidence: model.Evidence, language: str) -> model.Evidence:
+    """The evidence with the lab's texts in `language` where known; the evidence itself otherwise
+    (the lab's own language needs no copy)."""
+    if language == evidence.lab.language:
+        return evidence
+    lab = _bundled(evidence.lab.id)
+    if lab is None:
+        return evidence
+    header = structs.replace(
+        evidence.lab,
+        title=_said(evidence.lab.title, lab.title, language) or evidence.lab.title,
+        description=_said(evidence.lab.description, lab.description, language),
+    )
+    by_number = {section.number: section for section in lab.sections}
+    sections = []
+    for section in evidence.spec.sections:
+        known = by_number.get(section.number)
+        if known is not None:
+            section = structs.replace(
+                section,
+                title=_said(section.title, known.title, language) or section.title,
+                explanation=_said(section.explanation, known.explanation, language),
+            )
+        sections.append(section)
+    by_id = {step.id: step for step in lab.steps}
+    steps = []
+    for step in evidence.steps:
+        spec_step = by_id.get(step.id)
+        if spec_step is not None:
+            step = structs.replace(
+                step,
+                title=_said(step.title, spec_step.title, language) or step.title,
+                explanation=_said(step.explanation, spec_step.explanation, language),
+            )
+        steps.append(step)
+    spec = structs.replace(evidence.spec, sections=sections)
+    return structs.replace(evidence, lab=header, spec=spec, steps=steps)

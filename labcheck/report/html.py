@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 
-from labcheck.i18n import N_, Translator, spanish
+from labcheck.i18n import N_, Translator, spanish, translator
 from labcheck.report import check_text, partial
 from labcheck.report import text as es
 from labcheck.report.blocks import Block, Omission, make_block
@@ -531,11 +531,22 @@ def summary_html(evidence: Evidence, t: Translator | None = None) -> str:
     )
 
 
+def page_marks(t: Translator) -> str:
+    """The printed page's footer in the report's language (style.css holds the Spanish default)."""
+    evidence = t.gettext("Evidence").replace('"', "")
+    page, of = t.gettext("Page").replace('"', ""), t.gettext("of").replace('"', "")
+    return (
+        f'@page {{ @bottom-left {{ content: "{evidence} " string(chain) "…"; }} '
+        f'@bottom-right {{ content: "{page} " counter(page) " {of} " counter(pages); }} }}'
+    )
+
+
 def document(title: str, body: str, language: str = "es") -> str:
+    marks = page_marks(translator(language))
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{stylesheet()}</style></head>"
+        f"<title>{escape(title)}</title><style>{stylesheet()}\n{marks}</style></head>"
         f"<body>{body}</body></html>\n"
     )
 

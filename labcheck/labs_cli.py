@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from labcheck import i18n
 from labcheck.bundled import BundledLab, bundled_labs, bundled_root
 from labcheck.errors import LabNotFound
+from labcheck.spec.texts import in_language
 
 COLUMNS = ("ID", "TITLE", "NODES", "STEPS", "VERSION")
 
@@ -22,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _row(lab: BundledLab) -> tuple[str, ...]:
-    return (lab.id, lab.title, ", ".join(lab.nodes), str(lab.steps), lab.version)
+    # The title in the locale's language when the spec gives it (the table's headings are English).
+    title = in_language(lab.title, i18n.cli().language) or lab.title
+    return (lab.id, title, ", ".join(lab.nodes), str(lab.steps), lab.version)
 
 
 def render_table(labs: list[BundledLab]) -> str:

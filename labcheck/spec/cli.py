@@ -6,6 +6,7 @@ import argparse
 import re
 import sys
 
+from labcheck import i18n
 from labcheck.bundled import spec_argument
 from labcheck.errors import SpecInvalid
 from labcheck.spec.loader import load_lab
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _validate(args: argparse.Namespace) -> int:
+    t = i18n.cli()
     failed = 0
     for text in args.specs:
         try:
@@ -43,7 +45,11 @@ def _validate(args: argparse.Namespace) -> int:
             for message in unserved:
                 print(visible(message), file=sys.stderr)
             continue
-        print(f"ok: {lab.path} ({lab.id} {lab.version}, {len(lab.steps)} pasos)")
+        steps = t.counted(len(lab.steps), "step", "steps")
+        said = t.format(
+            "ok: {path} ({id} {version}, {steps})", path=lab.path, id=lab.id, version=lab.version, steps=steps
+        )
+        print(said)
     return 2 if failed else 0  # an invalid spec is a spec error, as for every command
 
 

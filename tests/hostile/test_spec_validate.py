@@ -80,11 +80,12 @@ def test_more_steps_than_two_letters_number_load(tmp_path: Path) -> None:
     assert numbers[701:703] == ["1.zz", "1.aaa"] and numbers[-1] == "1.baa"
 
 
-def test_validate_accepts_more_than_702_steps(tmp_path: Path) -> None:
+def test_validate_accepts_more_than_702_steps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "lab.yaml").write_text(spec_inputs.many_steps(703), encoding="utf-8")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # the command line's language follows the locale
     result = spec_inputs.run_limited("validate", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "(hostile 1, 703 pasos)" in result.stdout
+    assert "(hostile 1, 703 steps)" in result.stdout
 
 
 def test_a_date_written_plainly_is_text(tmp_path: Path) -> None:

@@ -128,3 +128,33 @@ def test_an_unknown_report_language_is_a_usage_error(tmp_path: Path, locale: str
     assert done.returncode == 2
     assert "--lang 'fr'" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "informe.html").exists()
+
+
+def test_the_bundled_lab_titles_come_in_the_report_language(evidence: dict[str, Any], tmp_path: Path) -> None:
+    """The evidence records the lab's Spanish; the bundled spec gives its English too."""
+    english = visible_text(render(evidence, tmp_path / "en", pdf=False, language="en").html)
+    spanish = visible_text(render(evidence, tmp_path / "es", pdf=False).html)
+    for words in (
+        "Docker, stage one: containers, images and Swarm",
+        "First containers with Alpine Linux",
+        "Step 1.0.a: Run hello-world",
+        "Swarm mode",
+        "Deploy voting_stack",
+    ):
+        assert words in english and words not in spanish, words
+    for words in (
+        "Docker, primera etapa",
+        "Primeros contenedores con Alpine Linux",
+        "Paso 1.0.a: Ejecutar hello-world",
+    ):
+        assert words in spanish and words not in english, words
+
+
+def test_a_text_the_evidence_recorded_otherwise_keeps_its_own_words(
+    evidence: dict[str, Any], tmp_path: Path
+) -> None:
+    changed = copy.deepcopy(evidence)
+    changed["steps"][0]["title"] = "Ejecutar hello-world otra vez"  # not the bundled spec's text
+    english = visible_text(render(changed, tmp_path, pdf=False, language="en").html)
+    assert "Step 1.0.a: Ejecutar hello-world otra vez" in english
+    assert "Step 1.1.a: Pull the alpine image" in english

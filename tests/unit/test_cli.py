@@ -178,13 +178,16 @@ def test_a_set_up_error_is_said_once_and_exits_2(tmp_path: Path) -> None:
     assert "::second" not in done.stdout and "Traceback" not in done.stdout
 
 
-def test_labs_lists_the_bundled_labs_as_a_table_and_as_json() -> None:
+def test_labs_lists_the_bundled_labs_as_a_table_and_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
     table = labcheck_cli("labs")
     assert table.returncode == 0
     header, *rows = table.stdout.splitlines()
     assert header.split() == ["ID", "TITLE", "NODES", "STEPS", "VERSION"]
     (row,) = [line for line in rows if line.startswith("ops-stage1 ")]
     assert " node1, node2 " in row and " 51 " in row
+    # The title follows the locale when the spec gives it in that language.
+    assert " Docker, stage one: containers, images and Swarm " in row
     listed = json.loads(labcheck_cli("labs", "--json").stdout)
     assert [(lab["id"], lab["steps"], lab["nodes"]) for lab in listed] == [
         ("docker-volumes", 28, ["node1"]),
@@ -193,10 +196,15 @@ def test_labs_lists_the_bundled_labs_as_a_table_and_as_json() -> None:
     assert listed[1]["version"] in row
 
 
-def test_validate_takes_a_bundled_lab_id(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("locale", "said"), [("C.UTF-8", "ok: "), ("es_ES.UTF-8", "correcto: ")])
+def test_validate_takes_a_bundled_lab_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locale: str, said: str
+) -> None:
+    monkeypatch.setenv("LC_ALL", locale)  # what the command says follows the locale
     done = labcheck_cli("validate", "ops-stage1", cwd=tmp_path)
     assert done.returncode == 0
-    assert "(ops-stage1 " in done.stdout and "51 pasos" in done.stdout
+    steps = "51 steps" if said == "ok: " else "51 pasos"
+    assert done.stdout.startswith(said) and f"(ops-stage1 1.1.0, {steps})" in done.stdout
 
 
 def test_a_file_that_cannot_be_read_is_a_usage_error_without_traceback(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
         from labcheck.report.student_markdown import student_report_html
 
         html, warnings = student_report_html(
-            options.from_markdown, record, student, generated_at, out_dir=out_dir, png=png
+            options.from_markdown, record, student, generated_at, out_dir=out_dir, png=png, t=t
         )
     else:
         html = report_html(record, student, generated_at, png=png, t=t)

@@ -22,6 +22,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from labcheck import i18n
 from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
+from labcheck.i18n import N_, Translator, spanish
 from labcheck.report import text as es
 from labcheck.report.html import (
     Cover,
@@ -219,18 +220,23 @@ def _own_pictures(tokens: Sequence[Token], base: Path, shown: str) -> dict[str, 
     return pictures
 
 
-def _placed_html(placement: Placement, png: Callable[[Step], bytes] | None) -> str:
+def _placed_html(placement: Placement, png: Callable[[Step], bytes] | None, t: Translator) -> str:
     if placement.merged:
         return ""
     parts: list[str] = []
     for step in placement.steps:
-        label = es.outcome_label(step.outcome)
+        said = t.format(
+            "Output labcheck recorded: step {number} ({title}), {outcome}. It replaces the screenshot "
+            "«{picture}».",
+            number=step.number,
+            title=step.title,
+            outcome=es.outcome_label(step.outcome, t).lower(),
+            picture=unquote(placement.src),
+        )
         parts.append(
             f'<div class="placed" data-step="{escape(step.id)}">'
-            f"{terminal_html(step, png=png)}"
-            f'<p class="placed-note">Salida registrada por labcheck: paso {escape(step.number)} '
-            f"({escape(step.title)}), {escape(label.lower())}. Sustituye a la captura "
-            f"«{escape(unquote(placement.src))}».</p></div>"
+            f"{terminal_html(step, png=png, t=t)}"
+            f'<p class="placed-note">{escape(said)}</p></div>'
         )
     return "".join(parts)
 
@@ -243,7 +249,11 @@ def student_report_html(
     *,
     out_dir: Path,
     png: Callable[[Step], bytes] | None = None,
+    t: Translator | None = None,
 ) -> tuple[str, tuple[str, ...]]:
+    """The student's report with the captured output in place of the screenshots; labcheck's own
+    words in t's language (Spanish by default), the student's as written."""
+    t = t or spanish()
     # The student's file: a regular file, bounded, never a FIFO or a device.
     source = read_regular(markdown_path, Limits(MAX_MARKDOWN_BYTES)).decode("utf-8", errors="replace")
     tokens, placements = place_screenshots(source, evidence)
@@ -260,9 +270,9 @@ def student_report_html(
         token = tokens[idx]
         placement = token.meta.get("placement")
         if isinstance(placement, Placement) and placement.steps:
-            return _placed_html(placement, png)
+            return _placed_html(placement, png, t)
         src = str(token.attrGet("src") or "")
-        alt = self.renderInlineAsText(token.children or [], options, env) or "captura"
+        alt = self.renderInlineAsText(token.children or [], options, env) or t.gettext("screenshot")
         if _is_remote(src):
             return (
                 f'<span class="remote-image">[{escape(alt)}: '
@@ -283,21 +293,22 @@ def student_report_html(
             if level <= 3:
                 label = _inline_text(tokens[index + 1])
                 toc.append(TocEntry(anchor, label, min(level, 3)))
-    toc.append(TocEntry("resumen", "Resumen de la comprobación", 1))
+    toc.append(TocEntry("resumen", t.gettext("Summary of the check"), 1))
 
     parser = new_parser()
     parser.add_render_rule("image", image_rule)
     body_html = parser.renderer.render(tokens, parser.options, {})
-    cover = Cover(evidence, student, generated_at, kind="Informe del estudiante")
-    note = (
-        '<p class="student-note">Las capturas de pantalla de este informe se sustituyeron por '
-        "la salida que labcheck registró al ejecutar cada paso del laboratorio.</p>"
+    cover = Cover(evidence, student, generated_at, kind=N_("Student report"), t=t)
+    replaced = t.gettext(
+        "The screenshots of this report were replaced by the output labcheck recorded while running "
+        "each step of the lab."
     )
+    note = f'<p class="student-note">{escape(replaced)}</p>'
     body = (
         cover_html(cover)
-        + toc_html(toc)
+        + toc_html(toc, t)
         + f'<main class="student-report">{note}{body_html}</main>'
-        + summary_html(evidence)
+        + summary_html(evidence, t)
     )
     said = i18n.cli()  # warnings are printed by the command line, in the locale's language
     warnings = tuple(
@@ -309,7 +320,7 @@ def student_report_html(
         for placement in placements
         if not placement.steps
     )
-    return document(f"{evidence.lab_title}: informe", body), warnings
+    return document(t.format("{title}: report", title=evidence.lab_title), body, t.language), warnings
 
 
 def _inline_text(token: Token) -> str:

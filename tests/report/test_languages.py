@@ -158,3 +158,16 @@ def test_a_text_the_evidence_recorded_otherwise_keeps_its_own_words(
     english = visible_text(render(changed, tmp_path, pdf=False, language="en").html)
     assert "Step 1.0.a: Ejecutar hello-world otra vez" in english
     assert "Step 1.1.a: Pull the alpine image" in english
+
+
+def test_the_students_own_report_gets_labchecks_words_in_the_report_language(
+    evidence: dict[str, Any], tmp_path: Path
+) -> None:
+    student_file = ROOT / "tests" / "data" / "student-report" / "mi-informe.md"
+    english = visible_text(
+        render(evidence, tmp_path / "en", pdf=False, language="en", from_markdown=student_file).html
+    )
+    spanish = visible_text(render(evidence, tmp_path / "es", pdf=False, from_markdown=student_file).html)
+    assert "Student report" in english and "Output labcheck recorded: step 1.0.a" in english
+    assert "Sustituye a la captura" not in english and "Summary of the check" in english
+    assert "Informe del estudiante" in spanish and "Salida registrada por labcheck: paso 1.0.a" in spanish

@@ -191,8 +191,12 @@ def not_run_es(reason: str, facts: Mapping[str, str]) -> str:
     return "la ejecución terminó antes"
 
 
-def not_run_en(reason: str) -> str:
-    return _NOT_RUN_EN.get(reason, reason)
+def not_run_en(reason: str, facts: Mapping[str, str] | None = None) -> str:
+    said = _NOT_RUN_EN.get(reason, reason)
+    if reason == sel.DESELECTED and facts:
+        shown = {**facts, "--stepwise": "steps already passed"} if "--stepwise" in facts else facts
+        said += " (" + ", ".join(f"{flag} «{value}»" for flag, value in shown.items()) + ")"
+    return said
 
 
 def reason_words(reason: Reason, language: str) -> str:
@@ -201,4 +205,4 @@ def reason_words(reason: Reason, language: str) -> str:
 
 
 def not_run_words(reason: str, facts: Mapping[str, str], language: str) -> str:
-    return not_run_es(reason, facts) if language == "es" else not_run_en(reason)
+    return not_run_es(reason, facts) if language == "es" else not_run_en(reason, facts)

@@ -59,3 +59,12 @@ def test_a_complete_run_reads_as_before(evidence_copy: dict[str, Any], tmp_path:
     html = render(evidence_copy, tmp_path, pdf=False).html
     assert "Ejecución parcial" not in html and "No ejecutado" not in html
     assert "<td>completa</td>" in html
+
+
+def test_an_english_report_says_why_in_english(evidence_copy: dict[str, Any], tmp_path: Path) -> None:
+    """The reason a step did not run is a code in the evidence, said in the report's language."""
+    document, _ = swarm_left_out(evidence_copy)
+    html = render(document, tmp_path, pdf=False, language="en").html
+    part = html.split('<main class="steps">')[1].split('id="seccion-3-1"')[1].split('id="seccion-3-2"')[0]
+    assert "Reason: left out by the run&#x27;s pytest selection (-k «not swarm»)." in part
+    assert "fuera de la selección" not in html.lower()

@@ -59,7 +59,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _env(venv: Path) -> dict[str, str]:
-    return {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}", "COLUMNS": "200"}
+    # The CLI follows the locale: this test reads its English, whatever the machine's LANG.
+    path = f"{venv / 'bin'}:{os.environ['PATH']}"
+    return {**os.environ, "PATH": path, "COLUMNS": "200", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
 
 
 def test_an_installed_wheel_runs_the_bundled_lab_from_anywhere(installed: Path, tmp_path: Path) -> None:
@@ -77,7 +79,7 @@ def test_an_installed_wheel_runs_the_bundled_lab_from_anywhere(installed: Path, 
     steps = len(bundled_step_ids())
     assert "ops-stage1" in labs and f" {steps} " in labs
 
-    assert f"{steps} pasos" in _run("labcheck", "validate", "ops-stage1", cwd=elsewhere, env=env).stdout
+    assert f"{steps} steps" in _run("labcheck", "validate", "ops-stage1", cwd=elsewhere, env=env).stdout
 
     collected = _run(
         "pytest", "--labcheck", "--collect-only", "-q", "-p", "no:cacheprovider", cwd=elsewhere, env=env

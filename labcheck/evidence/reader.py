@@ -128,7 +128,8 @@ def _checked(raw: bytes, name: str) -> tuple[Evidence, dict[str, Any]]:
     try:
         document = _plain_decoder().decode(raw)
         evidence = msgspec.convert(document, Evidence)
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+    # (msgspec before 0.19 lets invalid UTF-8 through as UnicodeDecodeError.)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
         raise EvidenceUnreadable(f"{name}: {_why_unreadable(raw)}") from None
     if not _values_are_plain(evidence):
         problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from labcheck.errors import LabcheckError
+from labcheck.kit.packs import split_ref
 from labcheck.runner.lab_images import image_pulls, images_pulled
 from labcheck.runner.targets import TARGET_OPTION_HINT, local_nodes, refuse_engine_needs
 from labcheck.spec.model import Lab
@@ -154,7 +155,7 @@ def _in_kit_registry(ref: str) -> bool:
 
     if _registry_of(ref) is not None:
         return True  # not Docker Hub's: the kit's mirror is not where it comes from
-    repository, reference = _split(ref)
+    repository, reference = split_ref(ref)
     return registry.manifest_digest(repository, reference) is not None
 
 
@@ -176,18 +177,6 @@ def _registry_of(ref: str) -> str | None:
     if sep and ("." in first or ":" in first or first == "localhost") and first != "docker.io":
         return first
     return None
-
-
-def _split(ref: str) -> tuple[str, str]:
-    name = ref.removeprefix("docker.io/")
-    if "@" in name:
-        repository, reference = name.split("@", 1)
-    else:
-        last = name.rsplit("/", 1)[-1]
-        repository, reference = name.rsplit(":", 1) if ":" in last else (name, "latest")
-    if "/" not in repository:
-        repository = f"library/{repository}"
-    return repository, reference
 
 
 def _answers(address: str) -> bool:

@@ -86,7 +86,7 @@ def test_every_image_a_bundled_lab_pulls_is_one_the_kit_serves() -> None:
         lab = load_lab(bundled.path)
         pulled = [ref for ref in images_pulled(lab) if preflight._registry_of(ref) is None]
         assert pulled, f"{lab.id}: no pulled image found, so this test would check nothing"
-        missing = [ref for ref in pulled if preflight._split(ref) not in served]
+        missing = [ref for ref in pulled if packs.split_ref(ref) not in served]
         assert not missing, f"{lab.id} pulls {missing}, which the offline kit does not serve"
 
 

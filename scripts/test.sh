@@ -9,5 +9,6 @@ scripts/setup.sh
 .venv/bin/labcheck kit up >&2
 .venv/bin/python -m pytest "$@"
 scripts/floors.sh  # the oldest declared dependency versions, in a fresh venv: the tests that need no engine
-.venv/bin/ruff check labcheck tests bench
+.venv/bin/ruff check labcheck tests bench conftest.py
+.venv/bin/ruff format --check labcheck tests bench conftest.py
 .venv/bin/mypy

@@ -19,9 +19,12 @@ def run_on_this_machine(
 ) -> dict[str, Any]:
     """Run every step of the lab for this student; the evidence written, as read back from disk."""
     student: dict[str, str | None] = {"id": student_id, "name": None, "group": None}
-    run = LabRun(lab, RunOptions(
+    run = LabRun(
+        lab,
+        RunOptions(
             out_dir=out, targets={node: LOCAL for node in lab.nodes}, student=student, signing_key=key
-        ))
+        ),
+    )
     run.start()
     try:
         for step in lab.steps:

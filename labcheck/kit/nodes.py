@@ -140,8 +140,7 @@ def _load_saved(recipe: str, progress: Progress) -> bool:
     except OSError:
         return False
     progress(f"loading the saved node image {paths.NODE_IMAGE}")
-    return run_docker(["load", "-q", "-i", str(_saved_image())], check=False,
-                      timeout=600).returncode == 0
+    return run_docker(["load", "-q", "-i", str(_saved_image())], check=False, timeout=600).returncode == 0
 
 
 def _save(recipe: str, progress: Progress) -> None:
@@ -186,11 +185,26 @@ def ensure_node_image(
             (context / asset.name).write_bytes(asset.read_bytes())
         (context / "entrypoint.sh").chmod(0o755)
         run_docker(
-            ["build", "-q", "--pull=false", "-t", paths.NODE_IMAGE, "--build-arg", f"BASE={base}",
-             "--label", f"{paths.KIT_LABEL}=true", "--label", f"{_RECIPE_LABEL}={recipe}",
-             "--label", f"{_MODE_LABEL}={'online' if online else 'offline'}",
-             "--label", f"{TOOLS_LABEL}={' '.join(tools)}", "--build-arg", f"TOOLS={' '.join(tools)}",
-             str(context)],
+            [
+                "build",
+                "-q",
+                "--pull=false",
+                "-t",
+                paths.NODE_IMAGE,
+                "--build-arg",
+                f"BASE={base}",
+                "--label",
+                f"{paths.KIT_LABEL}=true",
+                "--label",
+                f"{_RECIPE_LABEL}={recipe}",
+                "--label",
+                f"{_MODE_LABEL}={'online' if online else 'offline'}",
+                "--label",
+                f"{TOOLS_LABEL}={' '.join(tools)}",
+                "--build-arg",
+                f"TOOLS={' '.join(tools)}",
+                str(context),
+            ],
             env=classic_build_env(),
             timeout=900,
         )

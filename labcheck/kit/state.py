@@ -63,8 +63,11 @@ def _lab_record(item: dict[str, object]) -> LabRecord:
         return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
     return LabRecord(
-        str(item.get("id", "?")), str(item.get("spec", "")),
-        strings("images"), strings("repositories"), strings("tools"),
+        str(item.get("id", "?")),
+        str(item.get("spec", "")),
+        strings("images"),
+        strings("repositories"),
+        strings("tools"),
     )
 
 

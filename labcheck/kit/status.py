@@ -212,9 +212,7 @@ def _lab_status(
         cloned = {g.upstream for g in git if g.head}
         missing += [f"repository {url}" for url in lab.repositories if url not in cloned]
     missing += [f"tool {tool}" for tool in lab.tools if tool not in (tools or ())]
-    return LabStatus(
-        lab.id, lab.spec, len(lab.images), len(lab.repositories), lab.tools, tuple(missing)
-    )
+    return LabStatus(lab.id, lab.spec, len(lab.images), len(lab.repositories), lab.tools, tuple(missing))
 
 
 def _count(count: int, singular: str, plural: str) -> str:

@@ -46,18 +46,32 @@ class Omission:
         t = t or spanish()
         if self.kind == "bytes":
             more = t.counted(self.count, "more byte", "more bytes")
-            return "⋯ " + t.format(
-                "{more} of output not shown; the evidence (evidence.json) keeps the whole output", more=more
-            ) + " ⋯"
+            return (
+                "⋯ "
+                + t.format(
+                    "{more} of output not shown; the evidence (evidence.json) keeps the whole output",
+                    more=more,
+                )
+                + " ⋯"
+            )
         if self.kind == "colours":
-            return "⋯ " + t.gettext(
-                "This output is shown without colours: it changes colour more often than the report prints"
-            ) + " ⋯"
+            return (
+                "⋯ "
+                + t.gettext(
+                    "This output is shown without colours: "
+                    "it changes colour more often than the report prints"
+                )
+                + " ⋯"
+            )
         if self.kind == "budget":
-            return "⋯ " + t.gettext(
-                "This step's output is not included: the report already holds all the terminal output it "
-                "prints; the evidence (evidence.json) keeps the whole output"
-            ) + " ⋯"
+            return (
+                "⋯ "
+                + t.gettext(
+                    "This step's output is not included: the report already holds all the terminal output it "
+                    "prints; the evidence (evidence.json) keeps the whole output"
+                )
+                + " ⋯"
+            )
         lines = t.counted(self.count, "line left out", "lines left out")
         said = t.format("{lines} in the report; the evidence keeps the whole output", lines=lines)
         return f"⋯ {said} ⋯"

@@ -311,9 +311,7 @@ def limitations_html(evidence: Evidence, t: Translator | None = None) -> str:
     items = [
         render_inline(t.gettext(es.CAPABILITY[c.name]))
         if c.name in es.CAPABILITY
-        else escape(
-            t.format("{name}: not available", name=c.name) + (f" ({c.reason})" if c.reason else "")
-        )
+        else escape(t.format("{name}: not available", name=c.name) + (f" ({c.reason})" if c.reason else ""))
         for c in evidence.capabilities
         # Stand-in images have their own box on the cover.
         if not c.available and not (c.name == "real_images" and evidence.standins)
@@ -341,8 +339,11 @@ def chain_html(evidence: Evidence, t: Translator | None = None) -> str:
                 "evidence file of SHA-256 {digest}. The signature is checked with {command} and the "
                 "course's public key."
             )
-        ).format(key=f"<code>{key}</code>", digest=f"<code>{digest}</code>",
-                 command="<code>labcheck verify --pubkey</code>")
+        ).format(
+            key=f"<code>{key}</code>",
+            digest=f"<code>{digest}</code>",
+            command="<code>labcheck verify --pubkey</code>",
+        )
         signed = f"<div>{said}</div>"
     else:
         said = t.gettext(
@@ -517,8 +518,8 @@ def summary_html(evidence: Evidence, t: Translator | None = None) -> str:
     total = t.counted(int(summary.get("total", len(evidence.steps))), "step", "steps")
     totals = t.format("Total: {total}; {parts}.", total=total, parts=", ".join(parts))
     heads = "".join(
-        f"<th>{escape(t.gettext(head))}</th>" for head in (N_("Step"), N_("Title"), N_("Command"),
-                                                             N_("Result"), N_("Duration"))
+        f"<th>{escape(t.gettext(head))}</th>"
+        for head in (N_("Step"), N_("Title"), N_("Command"), N_("Result"), N_("Duration"))
     )
     return (
         f'<section class="summary" id="resumen"><h2 class="section-title">{escape(t.gettext("Summary"))}</h2>'

@@ -179,4 +179,3 @@ def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) 
         if shared < int(shares["count"]):
             problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
     return problems
-

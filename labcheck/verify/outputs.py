@@ -61,9 +61,7 @@ def detail_lines(result: BundleResult) -> list[str]:
     """What a teacher needs to see about one student: what failed, was edited, or could not be read."""
     lines = result.named_failures()
     if result.verdict == CONSISTENT:
-        lines.append(
-            "unsigned: its chain and every rule judged again hold, which a forger can also achieve"
-        )
+        lines.append("unsigned: its chain and every rule judged again hold, which a forger can also achieve")
         unproven = [step.id for step in result.steps if step.status == CONSISTENT and step.reasons]
         if unproven:
             proof = "steps have state checks that only a signed bundle proves"

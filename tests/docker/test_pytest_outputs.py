@@ -82,9 +82,26 @@ def test_labcheck_run_puts_the_evidence_in_junit_and_html(tmp_path: Path) -> Non
     spec.write_text(SPEC)
     junit, html = tmp_path / "junit.xml", tmp_path / "report.html"
     done = subprocess.run(
-        [sys.executable, "-m", "labcheck", "run", "lab.yaml", "--target", "host=unix:///var/run/docker.sock",
-         "--out", "out", "--", f"--junitxml={junit}", f"--html={html}", "--self-contained-html"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "-m",
+            "labcheck",
+            "run",
+            "lab.yaml",
+            "--target",
+            "host=unix:///var/run/docker.sock",
+            "--out",
+            "out",
+            "--",
+            f"--junitxml={junit}",
+            f"--html={html}",
+            "--self-contained-html",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 1, done.stdout[-2000:]  # a step failed
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}

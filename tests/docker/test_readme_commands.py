@@ -48,7 +48,7 @@ def test_lab_sh_runs_the_bundled_labs_and_ends_with_one_pdf_each(tmp_path: Path)
     started = {pdf: pdf.stat().st_mtime if pdf.exists() else 0.0 for pdf in pdfs}
     done = _shell(line, ROOT)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    last = done.stdout.rstrip().splitlines()[-len(pdfs):]
+    last = done.stdout.rstrip().splitlines()[-len(pdfs) :]
     assert last == [f"PDF: {pdf.resolve()}" for pdf in sorted(pdfs)]
     for pdf in pdfs:
         assert pdf.stat().st_mtime > started[pdf]  # made by this run, not left by an earlier one

@@ -34,7 +34,6 @@ def _bundled_standins() -> tuple[packs.StandIn, ...]:
     return packs.needs_of(api.bundled_lab_specs()).standins
 
 
-
 def test_kit_home_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("LABCHECK_KIT_HOME", str(tmp_path))
     assert paths.kit_home() == tmp_path
@@ -60,14 +59,21 @@ def test_git_with_the_mirror_environment_clones_github_from_the_mirror(tmp_path:
     cloned = tmp_path / "cloned"
     result = subprocess.run(
         ["git", "clone", "-q", "https://github.com/someone/lab.git", str(cloned)],
-        env=env, capture_output=True, text=True, timeout=60, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert (cloned / "app.js").read_text(encoding="utf-8") == "console.log('del espejo')\n"
     # Without it, the same URL would go to github.com: the environment is what redirects it.
     plain = subprocess.run(
         ["git", "ls-remote", "--get-url", "https://github.com/someone/lab.git"],
-        env=clean, capture_output=True, text=True, check=True,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert plain.stdout.strip() == "https://github.com/someone/lab.git"
 
@@ -117,7 +123,8 @@ def test_the_voting_stack_places_db_worker_and_visualizer_on_the_manager() -> No
     (stack,) = [path for _, path in _stack_files() if path.parent.name == "example-voting-app"]
     services = yaml.safe_load(stack.read_text())["services"]
     on_manager = {
-        name for name, service in services.items()
+        name
+        for name, service in services.items()
         if "node.role == manager" in service.get("deploy", {}).get("placement", {}).get("constraints", [])
     }
     assert on_manager == {"db", "worker", "visualizer"}
@@ -125,14 +132,24 @@ def test_the_voting_stack_places_db_worker_and_visualizer_on_the_manager() -> No
 
 def _status(mirror: bool) -> KitStatus:
     return KitStatus(
-        mode="offline", data_dir="/k",
+        mode="offline",
+        data_dir="/k",
         engine=EngineStatus("default socket", "20.10", mirror),
         registry=RegistryStatus("127.0.0.1:5000", True, "172.30.0.1:5000", True, "/k/registry"),
         standins=(StandInStatus("alpine", "127.0.0.1:5000/library/alpine:latest", "sha256:ab"),),
         git_mirrors=(GitMirrorStatus("https://example.org/someone/lab", "/k/git", "abc123"),),
         node_image=NodeImageStatus(paths.NODE_IMAGE, "sha256:ff"),
-        nodes=(NodeStatus("node1", "labcheck-node1", True, True, "inactive",
-                          "unix:///k/nodes/node1/docker.sock", "172.30.0.2"),),
+        nodes=(
+            NodeStatus(
+                "node1",
+                "labcheck-node1",
+                True,
+                True,
+                "inactive",
+                "unix:///k/nodes/node1/docker.sock",
+                "172.30.0.2",
+            ),
+        ),
         capabilities=(Capability("routing_mesh", False, "this kernel has no IPVS"),),
         last_up=LastUp((), ("alpine",), 0.2),
     )

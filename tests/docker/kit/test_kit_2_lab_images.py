@@ -20,6 +20,7 @@ def _bundled_standins() -> tuple[packs.StandIn, ...]:
     """The stand-ins the bundled lab packs declare (and the library bases their builds start from)."""
     return packs.needs_of(api.bundled_lab_specs()).standins
 
+
 INDEX_JS = 'var os = require("os");\nvar hostname = os.hostname();\nconsole.log("hello from " + hostname);\n'
 DOCKERFILE = (
     'FROM alpine\nRUN apk update && apk add nodejs\nCOPY . /app\nWORKDIR /app\nCMD ["node","index.js"]\n'

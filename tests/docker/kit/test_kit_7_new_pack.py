@@ -56,7 +56,7 @@ sections:
 def _write_pack(folder: Path) -> Path:
     (folder / "standins" / "greeter").mkdir(parents=True)
     (folder / "standins" / "greeter" / "Dockerfile").write_text(
-        'ARG ALPINE\nFROM ${ALPINE}\nARG GREETING\n'
+        "ARG ALPINE\nFROM ${ALPINE}\nARG GREETING\n"
         'RUN echo "$GREETING" > /greeting\nCMD ["cat", "/greeting"]\n'
     )
     (folder / "repo").mkdir()

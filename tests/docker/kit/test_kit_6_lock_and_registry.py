@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +34,7 @@ def gone(pid: int) -> bool:
 def test_kit_up_waits_for_the_run_holding_the_nodes(kit_up_status: api.KitStatus) -> None:
     run = EngineLock([kit_nodes_lock()], "lab run")
     run.acquire(wait=False)
+    said: list[str] = []
     try:
         up = subprocess.Popen(
             [sys.executable, "-m", "labcheck", "kit", "up"],
@@ -43,11 +43,17 @@ def test_kit_up_waits_for_the_run_holding_the_nodes(kit_up_status: api.KitStatus
             stderr=subprocess.PIPE,
             text=True,
         )
-        time.sleep(3)
+        assert up.stderr is not None
+        # Until it says it waits (however long a loaded machine takes to start Python), or ends.
+        for line in up.stderr:
+            said.append(line)
+            if "waiting for the engines" in line:
+                break
         still_waiting = up.poll() is None
     finally:
         run.release()
-    _, stderr = up.communicate(timeout=300)
+    _, rest = up.communicate(timeout=300)
+    stderr = "".join(said) + rest
     assert still_waiting, stderr
     assert up.returncode == 0, stderr
     assert f"waiting for the engines, in use by pid {os.getpid()} (lab run:" in stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.evidence import selection as sel
-from labcheck.evidence.reader import EvidenceUnreadable, read_evidence_model
+from labcheck.evidence.reader import EvidenceUnreadable, read_evidence
 from labcheck.plugin import LabStepItem, out_dir_for
 from labcheck.spec.model import Lab
 
@@ -129,7 +129,7 @@ class SelectionTracker:
 def is_complete_evidence(path: Path) -> bool:
     """An evidence file of a run that ended normally with every step of its spec recorded."""
     try:
-        evidence = read_evidence_model(path, _MAX_EVIDENCE_BYTES)
+        evidence = read_evidence(path, _MAX_EVIDENCE_BYTES)
     except EvidenceUnreadable:
         return False  # nothing there, or nothing a report could be made from
     if evidence.run.status != "complete":

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from labcheck.evidence.model import Evidence
-from labcheck.evidence.reader import parse_model
+from labcheck.evidence.reader import parse_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
 # Another real evidence file can stand in while developing: LABCHECK_TEST_EVIDENCE=path.
@@ -25,4 +25,4 @@ def load_real_evidence() -> dict[str, Any]:
 
 def as_evidence(document: dict[str, Any]) -> Evidence:
     """A document a test built or edited, read as the report reads a file (strictly)."""
-    return parse_model(json.dumps(document).encode(), "test evidence")
+    return parse_evidence(json.dumps(document).encode(), "test evidence")

@@ -1,13 +1,11 @@
 """What `labcheck lint` reads of a reference run's evidence: per step, its outcome, exit code,
-streams and captured values. Every read of the evidence JSON is here (one place to port when the
-evidence model changes)."""
+streams and captured values, read off the evidence model."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from labcheck.evidence.reader import read_evidence
 
@@ -39,38 +37,18 @@ class RunView:
     images: tuple[ImageFact, ...] = ()
 
 
-def _streams(record: Mapping[str, Any]) -> dict[str, str]:
-    transcript = record.get("transcript") or {}
-    text = str(transcript.get("text") or "")
-    if record.get("pty"):
-        return {"output": text, "stdout": text, "stderr": ""}
-    return {
-        "output": text,
-        "stdout": str(transcript.get("stdout") or ""),
-        "stderr": str(transcript.get("stderr") or ""),
-    }
-
-
 def read_run(path: Path) -> RunView:
-    document = read_evidence(path)
-    student = document.get("student") or {}
+    evidence = read_evidence(path)
     steps = tuple(
         StepRun(
-            id=str(record["id"]),
-            command=str(record.get("command_template") or record.get("command") or ""),
-            outcome=str(record.get("outcome")),
-            exit_code=record.get("exit_code"),
-            streams=_streams(record),
-            captures={str(k): str(v) for k, v in (record.get("captures") or {}).items()},
+            id=record.id,
+            command=record.command_template or record.command,
+            outcome=record.outcome,
+            exit_code=record.exit_code,
+            streams=record.transcript.streams(pty=record.pty),
+            captures=dict(record.captures),
         )
-        for record in document["steps"]
+        for record in evidence.steps
     )
-    images = tuple(
-        ImageFact(
-            str(image.get("target")),
-            tuple(str(t) for t in image.get("tags") or ()),
-            len(image.get("layers") or ()),
-        )
-        for image in document.get("images") or ()
-    )
-    return RunView(str(document["lab"]["id"]), student.get("id"), steps, images)
+    images = tuple(ImageFact(image.target, tuple(image.tags), len(image.layers)) for image in evidence.images)
+    return RunView(evidence.lab.id, evidence.student.id, steps, images)

@@ -148,6 +148,14 @@ class Transcript(_Record, frozen=True, kw_only=True):
     stdout: str | None = None  # under pipes, each stream apart
     stderr: str | None = None
 
+    def streams(self, *, pty: bool) -> dict[str, str]:
+        """The streams output rules are judged on: under a pty one merged output, also stdout.
+
+        `pty` is the caller's to say (verify takes it from the course's spec, not the record)."""
+        if pty:
+            return {"output": self.text, "stdout": self.text, "stderr": ""}
+        return {"output": self.text, "stdout": self.stdout or "", "stderr": self.stderr or ""}
+
 
 class Check(_Record, frozen=True, kw_only=True):
     """One judged rule: its code, the spec's rule as written (`rule`, so it can be judged again

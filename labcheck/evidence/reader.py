@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -33,9 +34,14 @@ from labcheck.evidence.model import FORMAT, FORMAT_VERSION, Evidence
 from labcheck.resources import packaged_json
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-MAX_DEPTH = 64  # a real evidence is 8 levels deep
+# How deep an open value (a rule, what a check saw) may nest: what orjson encodes under the one list
+# _values_are_plain hands it (254 levels in all). A real evidence's values nest 3 levels at most.
+MAX_VALUE_DEPTH = 253
+MAX_DEPTH = MAX_VALUE_DEPTH + 8  # a whole document: its open values sit 7 levels in at most
 MAX_DIGITS = 20  # an integer longer than this is no count, code or size labcheck writes
-_TOO_LARGE = 10**MAX_DIGITS
+# Integers in the open values: 64 bits, as orjson encodes them.
+_LOWEST = -(2**63)
+_HIGHEST = 2**64 - 1
 SHOWN_PROBLEMS = 3
 
 
@@ -50,8 +56,8 @@ def evidence_schema() -> dict[str, Any]:
 # ---------------------------------------------------------------- the file
 
 
-def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
-    """The document of an evidence file named by the user, checked; or EvidenceUnreadable.
+def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
+    """The evidence of a file named by the user, checked; or EvidenceUnreadable.
 
     The file is read as labcheck reads every file others control (`labcheck.confined`): a
     regular file (never a FIFO or a device), within the size limit and a time bound."""
@@ -60,15 +66,6 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, A
     except FileRefused as refused:
         raise EvidenceUnreadable(str(refused)) from None
     return parse_evidence(raw, str(path))
-
-
-def read_evidence_model(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
-    """The same, read into the evidence model (what the report renders)."""
-    try:
-        raw = read_regular(path, ReadLimits(max_bytes))
-    except FileRefused as refused:
-        raise EvidenceUnreadable(str(refused)) from None
-    return parse_model(raw, str(path))
 
 
 # ---------------------------------------------------------------- bytes to a checked document
@@ -109,25 +106,15 @@ def _loads(text: str) -> tuple[Any, bool]:
     return document, "\\ud" in text or "\\uD" in text
 
 
-def parse_evidence(raw: bytes, name: str) -> dict[str, Any]:
-    """Bytes to a document the evidence model accepts, or EvidenceUnreadable naming the first
-    problem and its place. The document is the file's own JSON, key for key (the hash chain is
-    over exactly what was written, so no default of the model is filled in)."""
-    return _checked(raw, name)[1]
+def parse_evidence(raw: bytes, name: str) -> Evidence:
+    """Bytes to the evidence model, or EvidenceUnreadable naming the first problem and its place.
 
-
-def parse_model(raw: bytes, name: str) -> Evidence:
-    """Bytes to the evidence model, or EvidenceUnreadable naming the first problem and its place."""
-    return _checked(raw, name)[0]
-
-
-def _checked(raw: bytes, name: str) -> tuple[Evidence, dict[str, Any]]:
-    # One parse into plain JSON values, then the model checks them: measured on the real evidence,
-    # 0.53 ms against 0.72 ms for decoding twice (typed, then plain). msgspec refuses what is not
-    # UTF-8 or not JSON; only then is the text read again, slowly, to say what and where.
+    One typed decode: msgspec checks JSON, UTF-8, every key and type as it parses (measured on
+    the real evidence: 0.29 ms, against 0.46 ms for a plain parse then a conversion, and 0.97 ms
+    for the standard library's parser alone). Only when it refuses is the text read again,
+    slowly, to say what and where."""
     try:
-        document = _plain_decoder().decode(raw)
-        evidence = msgspec.convert(document, Evidence)
+        evidence = _decoder().decode(raw)
     # (msgspec before 0.19 lets invalid UTF-8 through as UnicodeDecodeError.)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
         raise EvidenceUnreadable(f"{name}: {_why_unreadable(raw)}") from None
@@ -135,7 +122,7 @@ def _checked(raw: bytes, name: str) -> tuple[Evidence, dict[str, Any]]:
         problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))
         said = _listing(problems) if problems else "values nested too deeply or numbers too long"
         raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {said}")
-    return evidence, document
+    return evidence
 
 
 @cache
@@ -144,8 +131,8 @@ def _validator() -> Draft202012Validator:
 
 
 @cache
-def _plain_decoder() -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder()
+def _decoder() -> msgspec.json.Decoder[Evidence]:
+    return msgspec.json.Decoder(Evidence)
 
 
 def _why_unreadable(raw: bytes) -> str:
@@ -208,59 +195,49 @@ def _plain_validation(message: str) -> str:
     return f"{_short(place, 120) or '(top level)'}: {_short(what, 200)}"
 
 
-def _plain(value: Any, depth: int) -> bool:
-    """No nesting past MAX_DEPTH and no integer too long: the quick yes of _walk_problems."""
-    kind = type(value)
-    if kind is int:
-        return bool(-_TOO_LARGE < value < _TOO_LARGE)
-    if kind is dict:
-        if depth >= MAX_DEPTH:
-            return False
-        for item in value.values():
-            if not _plain(item, depth + 1):
-                return False
-    elif kind is list:
-        if depth >= MAX_DEPTH:
-            return False
-        for item in value:
-            if not _plain(item, depth + 1):
-                return False
-    return True
-
-
-_ALWAYS_PLAIN = (str, float, bool, type(None))
+def _open_values(evidence: Evidence) -> list[Any]:
+    """The values the model leaves open: a rule's parameters, what a check expected and saw, the
+    facts of a reason."""
+    values: list[Any] = []
+    for step in evidence.steps:
+        if step.reason is not None:
+            values.append(step.reason.params)
+        for check in step.checks:
+            values += (check.rule, check.expected, check.observed)
+            if check.reason is not None:
+                values.append(check.reason.params)
+    return values
 
 
 def _values_are_plain(evidence: Evidence) -> bool:
-    for step in evidence.steps:
-        if step.reason is not None and not _plain(step.reason.params, 4):
-            return False
-        for check in step.checks:
-            if not _plain(check.rule, 5):
-                return False
-            # Most expected and observed values are a text or a count: no call for those.
-            for value in (check.expected, check.observed):
-                if type(value) not in _ALWAYS_PLAIN and not _plain(value, 5):
-                    return False
-            if check.reason is not None and not _plain(check.reason.params, 6):
-                return False
+    """The quick yes of _value_problems: one orjson encoding of all the open values, which refuses
+    an integer beyond 64 bits and nesting past its recursion limit in C (measured on the real
+    evidence: 0.02 ms, against 0.11 ms for the same walk in Python)."""
+    try:
+        orjson.dumps(_open_values(evidence))
+    except orjson.JSONEncodeError:
+        return False
     return True
 
 
 def _value_problems(evidence: Evidence) -> Iterator[str]:
     """The JSON values the model leaves open (a rule, what a check expected and saw): bounded
-    depth, no number too long to be one labcheck wrote. (Lone surrogates never get this far:
-    msgspec refuses them, and the error path names them.)"""
+    depth, no integer beyond 64 bits. (Lone surrogates never get this far: msgspec refuses them,
+    and the error path names them.)"""
+
+    def walk(value: Any, *place: str | int) -> Iterator[str]:
+        return _walk_problems(value, place, strings=False, max_depth=MAX_VALUE_DEPTH)
+
     for index, step in enumerate(evidence.steps):
         if step.reason is not None:
-            yield from _walk_problems(step.reason.params, ("steps", index, "reason", "params"), strings=False)
+            yield from walk(step.reason.params, "steps", index, "reason", "params")
         for number, check in enumerate(step.checks):
             place = ("steps", index, "checks", number)
-            yield from _walk_problems(check.rule, (*place, "rule"), strings=False)
-            yield from _walk_problems(check.expected, (*place, "expected"), strings=False)
-            yield from _walk_problems(check.observed, (*place, "observed"), strings=False)
+            yield from walk(check.rule, *place, "rule")
+            yield from walk(check.expected, *place, "expected")
+            yield from walk(check.observed, *place, "observed")
             if check.reason is not None:
-                yield from _walk_problems(check.reason.params, (*place, "reason", "params"), strings=False)
+                yield from walk(check.reason.params, *place, "reason", "params")
 
 
 def _listing(problems: list[str]) -> str:
@@ -300,15 +277,18 @@ def _is_text(value: str) -> bool:
 _SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
 
 
-def _walk_problems(document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True) -> Iterator[str]:
-    """Depth, refused and too large numbers and (with `strings`) lone surrogates, without recursion."""
+def _walk_problems(
+    document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True, max_depth: int = MAX_DEPTH
+) -> Iterator[str]:
+    """Depth (levels below `at`), refused and too large numbers and (with `strings`) lone
+    surrogates, without recursion."""
     if not isinstance(document, dict | list):
         return
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, at)]
     while stack:
         value, path = stack.pop()
-        if len(path) >= MAX_DEPTH:
-            yield f"{where(path)}: nested too deeply (more than {MAX_DEPTH} levels)"
+        if len(path) - len(at) >= max_depth:
+            yield f"{where(path)}: nested too deeply (more than {max_depth} levels)"
             continue
         children: list[tuple[Any, tuple[str | int, ...]]] = []
         for key, item in value.items() if isinstance(value, dict) else enumerate(value):
@@ -317,7 +297,7 @@ def _walk_problems(document: Any, at: tuple[str | int, ...] = (), *, strings: bo
                 children.append((item, (*path, key)))
             elif kind is _Refused:
                 yield f"{where((*path, key))}: {item.problem}"
-            elif kind is int and not -_TOO_LARGE < item < _TOO_LARGE:
+            elif kind is int and not _LOWEST <= item <= _HIGHEST:
                 yield f"{where((*path, key))}: a number of {len(str(abs(item)))} digits is too large"
             elif strings and kind is str and not _is_text(item):
                 yield f"{where((*path, key))}: {_SURROGATE}"

@@ -140,7 +140,7 @@ class EvidenceWriter:
             # Signed last, over the final bytes: an interrupted run's partial evidence is never signed
             # before its end, and a signed file cannot change afterwards without breaking the signature.
             try:
-                sign_evidence_file(self.path, model.to_document(self.document), self.signing_key)
+                sign_evidence_file(self.path, self.signing_key)
             except OSError as error:
                 raise EvidenceWriteFailed(
                     f"cannot write the signature beside {self.path}: {error.strerror or error}; "

@@ -11,7 +11,7 @@ from typing import Any
 
 from labcheck.checks.reason_words import not_run_words, reason_words
 from labcheck.evidence import model
-from labcheck.evidence.reader import read_evidence_model
+from labcheck.evidence.reader import read_evidence
 from labcheck.i18n import Translator, spanish
 from labcheck.plurals import counted
 
@@ -249,7 +249,7 @@ def _not_run(
 def load(source: model.Evidence | Path) -> model.Evidence:
     """A file is read defensively (labcheck.evidence.reader); a model is labcheck's own, in process."""
     if isinstance(source, Path):
-        return read_evidence_model(source)
+        return read_evidence(source)
     return source
 
 

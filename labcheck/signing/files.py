@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from labcheck.evidence.reader import parse_evidence
 from labcheck.signing import dsse
 from labcheck.signing.keys import PrivateKey
 from labcheck.signing.statement import evidence_statement, parse_statement
@@ -21,10 +20,14 @@ def envelope_path(evidence: Path) -> Path:
     return evidence.with_name(evidence.stem + ENVELOPE_SUFFIX)
 
 
-def sign_evidence_file(evidence: Path, document: Mapping[str, Any], key: PrivateKey) -> Path:
-    """Sign the evidence's bytes as they are on disk (and what they say), and write the envelope."""
-    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
-    payload = evidence_statement(evidence.name, digest, document)
+def sign_evidence_file(evidence: Path, key: PrivateKey) -> Path:
+    """Sign the evidence's bytes as they are on disk (and what they say), and write the envelope.
+
+    The statement is made from the very bytes it signs, read as `verify` reads them, so what it
+    says is what the file says (an evidence the reader refuses is never signed)."""
+    raw = evidence.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    payload = evidence_statement(evidence.name, digest, parse_evidence(raw, str(evidence)))
     envelope = dsse.sign(dsse.IN_TOTO_PAYLOAD_TYPE, payload, key)
     target = envelope_path(evidence)
     temporary = target.with_name(target.name + ".partial")

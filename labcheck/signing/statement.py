@@ -13,31 +13,32 @@ from typing import Any
 
 import orjson
 
+from labcheck.evidence.model import Evidence
 from labcheck.signing.dsse import EnvelopeError
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://labcheck.dev/evidence-verdicts/v1"
 
 
-def predicate_of(document: Mapping[str, Any]) -> dict[str, Any]:
+def predicate_of(evidence: Evidence) -> dict[str, Any]:
     """What the signature vouches for, beyond the file's bytes: who, what lab and spec, what came of it."""
     return {
-        "lab": {"id": document["lab"]["id"], "version": document["lab"].get("version")},
-        "spec": {"sha256": document["spec"]["sha256"]},
-        "student": {"id": document["student"].get("id")},
-        "chain": {"genesis": document["chain"]["genesis"], "head": document["chain"]["head"]},
-        "run": {"status": document["run"].get("status"), "finished_at": document["run"].get("finished_at")},
-        "steps": [{"id": record["id"], "outcome": record["outcome"]} for record in document["steps"]],
-        "labcheck_version": document.get("labcheck_version"),
+        "lab": {"id": evidence.lab.id, "version": evidence.lab.version},
+        "spec": {"sha256": evidence.spec.sha256},
+        "student": {"id": evidence.student.id},
+        "chain": {"genesis": evidence.chain.genesis, "head": evidence.chain.head},
+        "run": {"status": evidence.run.status, "finished_at": evidence.run.finished_at},
+        "steps": [{"id": record.id, "outcome": record.outcome} for record in evidence.steps],
+        "labcheck_version": evidence.labcheck_version,
     }
 
 
-def evidence_statement(name: str, sha256: str, document: Mapping[str, Any]) -> bytes:
+def evidence_statement(name: str, sha256: str, evidence: Evidence) -> bytes:
     statement = {
         "_type": STATEMENT_TYPE,
         "subject": [{"name": name, "digest": {"sha256": sha256}}],
         "predicateType": PREDICATE_TYPE,
-        "predicate": predicate_of(document),
+        "predicate": predicate_of(evidence),
     }
     return json.dumps(statement, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from labcheck.confined import FileMissing, FileRefused, FileTooBig, Limits, read_regular, read_within
+from labcheck.evidence.model import Evidence
 from labcheck.evidence.reader import DEFAULT_MAX_BYTES, EvidenceUnreadable, evidence_schema, parse_evidence
 
 __all__ = ["DEFAULT_MAX_BYTES", "EVIDENCE_FILE", "BundleUnreadable", "evidence_schema", "read_bundle"]
@@ -30,8 +30,8 @@ def read_bundle(
     *,
     within: Path | None = None,
     timeout_s: float = READ_TIMEOUT_S,
-) -> dict[str, Any]:
-    """The bundle's document, schema-valid, or a one-line BundleUnreadable (see read_bundle_bytes)."""
+) -> Evidence:
+    """The bundle's evidence, or a one-line BundleUnreadable (see read_bundle_bytes)."""
     return read_bundle_bytes(path, max_bytes, within=within, timeout_s=timeout_s)[1]
 
 
@@ -41,8 +41,8 @@ def read_bundle_bytes(
     *,
     within: Path | None = None,
     timeout_s: float = READ_TIMEOUT_S,
-) -> tuple[bytes, dict[str, Any]]:
-    """The file's bytes (what a signature covers) and its schema-valid document, or BundleUnreadable.
+) -> tuple[bytes, Evidence]:
+    """The file's bytes (what a signature covers) and its evidence, or BundleUnreadable.
 
     Found in a submissions folder (`within`), it must be a regular file inside that folder; named
     by the user, any regular file. Never a FIFO or a device, never more than max_bytes, and a read
@@ -64,7 +64,7 @@ def read_bundle_bytes(
     return raw, parse_bundle(raw, str(file))
 
 
-def parse_bundle(raw: bytes, name: str) -> dict[str, Any]:
+def parse_bundle(raw: bytes, name: str) -> Evidence:
     """The checks every evidence gets (labcheck.evidence.reader), as a BundleUnreadable."""
     try:
         return parse_evidence(raw, name)

@@ -14,6 +14,7 @@ from typing import Any
 
 from labcheck import patterns
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
+from labcheck.evidence import model
 from labcheck.spec.model import Capture, Step
 from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute, substitute_known
 
@@ -25,7 +26,7 @@ def missing_values(step: Step, values: Mapping[str, str]) -> list[str]:
     return [name for text in texts for name in placeholders_in(text) if name not in values]
 
 
-def used_values_problems(step: Step, record: Mapping[str, Any], values: Mapping[str, str]) -> list[str]:
+def used_values_problems(step: Step, record: model.Step, values: Mapping[str, str]) -> list[str]:
     """What the step ran must be the spec's command with the values captured before it."""
     try:
         command = substitute(step.run, values)
@@ -34,20 +35,18 @@ def used_values_problems(step: Step, record: Mapping[str, Any], values: Mapping[
     except MissingValue as missing:
         return [f"ran without the value «{missing.args[0]}» that an earlier step should have captured"]
     problems = []
-    if record["command"] != command:
-        problems.append(f"ran «{record['command']}», but the spec with the captured values gives «{command}»")
-    if list(record.get("input") or []) != typed:
+    if record.command != command:
+        problems.append(f"ran «{record.command}», but the spec with the captured values gives «{command}»")
+    if record.input != typed:
         problems.append("its typed input is not the spec's input with the captured values")
-    if record.get("workdir", workdir) != workdir:
-        problems.append(f"ran in «{record.get('workdir')}», the spec says «{workdir}»")
+    if record.workdir != workdir:
+        problems.append(f"ran in «{record.workdir}», the spec says «{workdir}»")
     return problems
 
 
-def captured_values(
-    step: Step, record: Mapping[str, Any], text: str
-) -> tuple[dict[str, str], list[str], list[str]]:
+def captured_values(step: Step, record: model.Step, text: str) -> tuple[dict[str, str], list[str], list[str]]:
     """The step's captures, checked: (values, tampering, failures)."""
-    recorded: Mapping[str, str] = record.get("captures") or {}
+    recorded = record.captures
     declared = {capture.name for capture in step.captures}
     tampering = [
         f"captures «{name}», which the spec does not declare" for name in recorded if name not in declared
@@ -89,29 +88,26 @@ def _normal_ref(name: str) -> str:
 class ImageFacts:
     """The images a run added, as recorded at its end (ids, tags, layers, digests)."""
 
-    def __init__(self, images: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, images: Sequence[model.Image]) -> None:
         self.images = images
         self.known_digests: set[str] = set()
         for image in images:
-            self.known_digests.add(str(image["id"]))
-            self.known_digests.update(str(layer) for layer in image.get("layers") or [])
-            self.known_digests.update(str(d).rsplit("@", 1)[-1] for d in image.get("repo_digests") or [])
+            self.known_digests.add(image.id)
+            self.known_digests.update(image.layers)
+            self.known_digests.update(digest.rsplit("@", 1)[-1] for digest in image.repo_digests)
 
-    def by_ref(self, ref: str) -> Mapping[str, Any] | None:
+    def by_ref(self, ref: str) -> model.Image | None:
         wanted = _normal_ref(ref)
         for image in self.images:
-            if any(_normal_ref(str(tag)) == wanted for tag in image["tags"]):
+            if any(_normal_ref(tag) == wanted for tag in image.tags):
                 return image
-            if (
-                str(image["id"]).removeprefix("sha256:").startswith(ref.removeprefix("sha256:"))
-                and len(ref) >= 12
-            ):
+            if image.id.removeprefix("sha256:").startswith(ref.removeprefix("sha256:")) and len(ref) >= 12:
                 return image
         return None
 
 
 def image_fact_problems(
-    steps: Sequence[Step], values: Mapping[str, str], images: Sequence[Mapping[str, Any]]
+    steps: Sequence[Step], values: Mapping[str, str], images: Sequence[model.Image]
 ) -> dict[str, list[str]]:
     """Captured image IDs and layers, and image structure checks, against the recorded image facts.
 
@@ -137,10 +133,8 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
             continue
         if capture.source == "image_id" and capture.ref is not None:
             image = facts.by_ref(substitute_known(capture.ref, values))
-            if image is not None and not str(image["id"]).removeprefix("sha256:").startswith(value):
-                problems.append(
-                    f"captured «{capture.name}» = «{value}», but the image facts give {image['id']}"
-                )
+            if image is not None and not image.id.removeprefix("sha256:").startswith(value):
+                problems.append(f"captured «{capture.name}» = «{value}», but the image facts give {image.id}")
         if _DIGEST.match(value) and value not in facts.known_digests:
             problems.append(f"captured «{capture.name}» = «{value}», which no recorded image has")
     for check in step.state_checks:
@@ -162,20 +156,19 @@ def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) 
     image = facts.by_ref(ref)
     if image is None:
         return []
-    layers = list(image.get("layers") or [])
+    layers = image.layers
     problems = []
     if "layers" in params and len(layers) != params["layers"]:
         problems.append(f"the image facts give {ref} {len(layers)} layers, the spec wants {params['layers']}")
     base_ref = params.get("first_layers_of")
     base = facts.by_ref(str(base_ref)) if base_ref is not None else None
     if base is not None:
-        base_layers = list(base.get("layers") or [])
-        if not starts_with_layers(layers, base_layers):
+        if not starts_with_layers(layers, base.layers):
             problems.append(f"the image facts show {ref} does not start with the layers of {base_ref}")
     shares = params.get("shares_layers_with")
     other = facts.by_ref(str(shares["ref"])) if isinstance(shares, dict) else None
     if isinstance(shares, dict) and other is not None:
-        shared = shared_base_layers(layers, other.get("layers") or [])
+        shared = shared_base_layers(layers, other.layers)
         if shared < int(shares["count"]):
             problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
     return problems

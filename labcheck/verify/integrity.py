@@ -6,29 +6,26 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from labcheck.evidence import chain, model
 from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
-OUTCOMES = ("passed", "failed", "skipped", "error")
-
 
 def _short(digest: str) -> str:
     return digest[:12] + "…"
 
 
-def identity_problems(document: Mapping[str, Any], lab: Lab, expected_student: str | None) -> list[Problem]:
+def identity_problems(evidence: model.Evidence, lab: Lab, expected_student: str | None) -> list[Problem]:
     """The bundle is for this lab, made with this very spec, by the expected student."""
     problems = []
-    lab_id = document["lab"]["id"]
+    lab_id = evidence.lab.id
     if lab_id != lab.id:
         problems.append(Problem("wrong-lab", f"the bundle is for lab «{lab_id}», not «{lab.id}»"))
-    spec_hash = document["spec"]["sha256"]
+    spec_hash = evidence.spec.sha256
     if spec_hash != lab.sha256:
         problems.append(
             Problem(
@@ -37,7 +34,7 @@ def identity_problems(document: Mapping[str, Any], lab: Lab, expected_student: s
                 f"the course's {_short(lab.sha256)})",
             )
         )
-    student = document["student"].get("id")
+    student = evidence.student.id
     if expected_student is not None and not same_student(student, expected_student):
         problems.append(
             Problem(
@@ -61,15 +58,15 @@ class ChainCheck:
     broken_links: frozenset[int]  # indexes of step records whose link does not match
 
 
-def check_chain(document: Mapping[str, Any]) -> ChainCheck:
-    """Recompute every link from the recorded one before it, so an edit names its own step."""
-    recorded = document["chain"]
+def check_chain(evidence: model.Evidence) -> ChainCheck:
+    """Recompute every link from the recorded one before it, so an edit names its own step.
+
+    The chain is over the records as JSON (`chain.canonical`), as the writer hashed them."""
+    recorded = evidence.chain
     problems: list[Problem] = []
-    engine_ids = [str(target["engine"]["id"]) for target in document["targets"].values()]
-    genesis = chain.genesis(
-        document["lab"]["id"], document["spec"]["sha256"], document["student"].get("id"), engine_ids
-    )
-    if genesis != recorded["genesis"]:
+    engine_ids = [target.engine.id for target in evidence.targets.values()]
+    genesis = chain.genesis(evidence.lab.id, evidence.spec.sha256, evidence.student.id, engine_ids)
+    if genesis != recorded.genesis:
         problems.append(
             Problem(
                 "chain-genesis",
@@ -78,12 +75,12 @@ def check_chain(document: Mapping[str, Any]) -> ChainCheck:
             )
         )
     broken: set[int] = set()
-    previous = recorded["genesis"]
-    for index, record in enumerate(document["steps"]):
-        if not chain.link_matches(previous, record):
+    previous = recorded.genesis
+    for index, record in enumerate(evidence.steps):
+        if not chain.link_matches(previous, model.to_document(record)):
             broken.add(index)
-        previous = record["chain"]
-    if not chain.head_matches(previous, document, recorded["head"]):
+        previous = record.chain
+    if not chain.head_matches(previous, model.to_document(evidence), recorded.head):
         problems.append(
             Problem(
                 "chain-head",
@@ -98,7 +95,7 @@ def check_chain(document: Mapping[str, Any]) -> ChainCheck:
 class Alignment:
     """Where each step of the spec is in the bundle, and what does not line up."""
 
-    records: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # spec step id -> record
+    records: dict[str, model.Step] = field(default_factory=dict)  # spec step id -> record
     index: dict[str, int] = field(default_factory=dict)  # spec step id -> position in the bundle
     problems: list[Problem] = field(default_factory=list)
     step_tampering: dict[str, list[str]] = field(default_factory=dict)
@@ -108,11 +105,11 @@ class Alignment:
         self.step_tampering.setdefault(step_id, []).append(message)
 
 
-def align_steps(records: Sequence[Mapping[str, Any]], lab: Lab) -> Alignment:
+def align_steps(records: Sequence[model.Step], lab: Lab) -> Alignment:
     """Every step of the spec present once, in the spec's order, with its number; none extra."""
     alignment = Alignment()
     spec_steps = {step.id: step for step in lab.steps}
-    seen: Counter[str] = Counter(str(record["id"]) for record in records)
+    seen: Counter[str] = Counter(record.id for record in records)
     for step_id, count in seen.items():
         if count > 1:
             alignment.problems.append(Problem("duplicate", f"recorded {count} times", step=step_id))
@@ -121,16 +118,16 @@ def align_steps(records: Sequence[Mapping[str, Any]], lab: Lab) -> Alignment:
                 Problem("extra-step", "a step the course's spec does not have", step=step_id)
             )
     for position, record in enumerate(records):
-        step_id = str(record["id"])
+        step_id = record.id
         step = spec_steps.get(step_id)
         if step is None or step_id in alignment.records:
             continue
         alignment.records[step_id] = record
         alignment.index[step_id] = position
-        if record["number"] != step.number:
-            alignment.tamper(step_id, f"numbered {record['number']}, the spec numbers it {step.number}")
+        if record.number != step.number:
+            alignment.tamper(step_id, f"numbered {record.number}, the spec numbers it {step.number}")
     alignment.missing = [step.id for step in lab.steps if step.id not in alignment.records]
-    recorded_order = [str(r["id"]) for r in records if str(r["id"]) in spec_steps]
+    recorded_order = [record.id for record in records if record.id in spec_steps]
     expected_order = [step.id for step in lab.steps if step.id in alignment.records]
     if _dedupe(recorded_order) != expected_order:
         for found, wanted in zip(_dedupe(recorded_order), expected_order, strict=True):
@@ -143,49 +140,47 @@ def _dedupe(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def summary_problems(document: Mapping[str, Any]) -> list[Problem]:
+def summary_problems(evidence: model.Evidence) -> list[Problem]:
     """The bound summary must count what the step records say."""
-    summary = document["summary"]
-    counts = Counter(str(record["outcome"]) for record in document["steps"])
+    summary = evidence.summary
+    counts = Counter(record.outcome for record in evidence.steps)
     wrong = [
-        f"{outcome} {summary.get(outcome)} (the steps say {counts.get(outcome, 0)})"
-        for outcome in OUTCOMES
-        if summary.get(outcome) != counts.get(outcome, 0)
+        f"{outcome} {getattr(summary, outcome)} (the steps say {counts.get(outcome, 0)})"
+        for outcome in model.OUTCOMES
+        if getattr(summary, outcome) != counts.get(outcome, 0)
     ]
     if wrong:
         return [Problem("summary", f"the summary does not count the steps: {', '.join(wrong)}")]
     return []
 
 
-def unbound_field_problems(document: Mapping[str, Any]) -> list[Problem]:
+def unbound_field_problems(evidence: model.Evidence) -> list[Problem]:
     """Fields the chain does not cover, checked where bound facts determine them.
 
     `run.standins` decides whether the report's cover says the images were stand-ins; the
     writer derives it from the image facts, which the chain head binds.
     """
-    images = document["images"]
-    claimed = document["run"].get("standins")
-    if not images or claimed is None:
+    images = evidence.images
+    claimed = evidence.run.standins
+    if not images:
         return []
-    derived = any(bool(image["standin"]) for image in images)
-    if bool(claimed) != derived:
-        return [
-            Problem(
-                "standins",
-                f"run.standins says {bool(claimed)}, but the recorded images say {derived}",
-            )
-        ]
+    derived = any(image.standin for image in images)
+    if claimed != derived:
+        return [Problem("standins", f"run.standins says {claimed}, but the recorded images say {derived}")]
     return []
 
 
-def spec_copy_problems(document: Mapping[str, Any], lab: Lab) -> list[Problem]:
+def spec_copy_problems(evidence: model.Evidence, lab: Lab) -> list[Problem]:
     """What the writer copied from the spec (the report prints it) must be the course spec's."""
-    if document["spec"]["sha256"] != lab.sha256:
+    if evidence.spec.sha256 != lab.sha256:
         return []  # already named; every copied field would differ too
-    expected = model.to_document(lab_header(lab))
-    edited = [f"lab.{key}" for key, value in expected.items() if document["lab"].get(key, value) != value]
-    sections = document["spec"].get("sections")
-    if sections is not None and sections != [model.to_document(section) for section in spec_sections(lab)]:
+    expected = lab_header(lab)
+    edited = [
+        f"lab.{key}"
+        for key in expected.__struct_fields__
+        if getattr(evidence.lab, key) != getattr(expected, key)
+    ]
+    if evidence.spec.sections != spec_sections(lab):
         edited.append("spec.sections")
     if edited:
         return [Problem("spec-copy", f"{', '.join(edited)} differ from the course's spec (edited)")]

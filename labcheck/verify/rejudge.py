@@ -9,27 +9,15 @@ from typing import Any
 
 from labcheck.checks.check_words import check_words_en
 from labcheck.checks.output import judge_exit_code, judge_output_rule, ran_out_of_time
+from labcheck.evidence import model
 from labcheck.patterns import MATCH_TIMEOUT_S
 from labcheck.spec.model import StateCheck, Step
 from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
-from labcheck.verify.recorded import family, reason_text_en, recorded_words_en
+from labcheck.verify.recorded import family, reason_text_en
 from labcheck.verify.result import StepFindings
 
 _SHOWN = 80
-
-
-def streams_of(step: Step, record: Mapping[str, Any]) -> dict[str, str]:
-    """The streams the runner judged: under a pty, one merged output that is also stdout."""
-    transcript = record["transcript"]
-    text = str(transcript["text"])
-    if step.uses_pty:
-        return {"output": text, "stdout": text, "stderr": ""}
-    return {
-        "output": text,
-        "stdout": transcript.get("stdout") or "",
-        "stderr": transcript.get("stderr") or "",
-    }
 
 
 def shown(value: Any) -> str:
@@ -39,7 +27,7 @@ def shown(value: Any) -> str:
 
 def rejudge_run_step(
     step: Step,
-    record: Mapping[str, Any],
+    record: model.Step,
     values: Mapping[str, str],
     findings: StepFindings,
     *,
@@ -47,18 +35,19 @@ def rejudge_run_step(
     rerender: bool,
 ) -> None:
     """Exit code and output rules judged again; state verdicts are the bundle's word unless it is signed."""
-    outcome = record["outcome"]
+    outcome = record.outcome
     if outcome == "error":
-        findings.failures.append(f"error: {reason_text_en(record.get('reason')) or 'the step could not run'}")
+        findings.failures.append(f"error: {reason_text_en(record.reason) or 'the step could not run'}")
         return
-    streams = streams_of(step, record)
+    # The streams as the runner judged them, pty or not as the course's spec says (not the record).
+    streams = record.transcript.streams(pty=step.uses_pty)
     if rerender and not _text_matches_raw(record):
         findings.tampering.append("the transcript's text is not what its raw bytes show (edited)")
     failures: list[str] = []
-    if record.get("timed_out"):
+    if record.timed_out:
         failures.append("timed out")
     if step.exit_code is not None:
-        check = judge_exit_code(step.exit_code, record.get("exit_code"), bool(record.get("timed_out")))
+        check = judge_exit_code(step.exit_code, record.exit_code, record.timed_out)
         if not check.passed:
             failures.append(f"{check_words_en(check)}: got {check.observed}")
     failed_rules: list[dict[str, Any]] = []
@@ -74,30 +63,27 @@ def rejudge_run_step(
         elif not check.passed:
             failed_rules.append(check.rule)
             failures.append(f"{check_words_en(check)}: got «{shown(check.observed)}»")
-    recorded_states = [c for c in record["checks"] if family(c) == "state"]
+    recorded_states = [c for c in record.checks if family(c) == "state"]
     for state_check in step.state_checks:
         _state(state_check, recorded_states, values, findings, failures, signed=signed)
-    failed_captures = [c for c in record["checks"] if family(c) == "capture" and c.get("verdict") == "failed"]
-    failures += [f"capture {c['rule'].get('capture')!r}: {shown(c.get('observed'))}" for c in failed_captures]
-    for recorded in record["checks"]:
-        if family(recorded) == "output" and recorded.get("verdict") == "passed":
-            if recorded.get("rule") in failed_rules:
-                findings.tampering.append(
-                    f"the verdict of «{recorded_words_en(recorded)}» says passed; it fails"
-                )
+    failed_captures = [c for c in record.checks if family(c) == "capture" and c.verdict == "failed"]
+    failures += [f"capture {c.rule.get('capture')!r}: {shown(c.observed)}" for c in failed_captures]
+    for recorded in record.checks:
+        if family(recorded) == "output" and recorded.verdict == "passed" and recorded.rule in failed_rules:
+            findings.tampering.append(f"the verdict of «{check_words_en(recorded)}» says passed; it fails")
     if outcome == "passed" and failures:
         findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
         return
     failures += abandoned
     if outcome == "failed" and not failures:
         # A recorded failure can only hurt the student who would edit it, so it stands.
-        failures.append(reason_text_en(record.get("reason")) or "recorded as failed")
+        failures.append(reason_text_en(record.reason) or "recorded as failed")
     findings.failures += failures
 
 
 def _state(
     check: StateCheck,
-    recorded: list[Mapping[str, Any]],
+    recorded: list[model.Check],
     values: Mapping[str, str],
     findings: StepFindings,
     failures: list[str],
@@ -107,14 +93,14 @@ def _state(
     # The runner records the rule with the captured values put in (the raw one if it lacked them).
     filled = _filled(check.params, values)
     rules = ({check.kind: filled}, {check.kind: check.params})
-    match = next((r for r in recorded if r.get("rule") in rules), None)
+    match = next((r for r in recorded if r.rule in rules), None)
     description = f"{check.kind} {shown(filled)}"
     if match is None:
         findings.tampering.append(f"the state check «{description}» is not recorded")
         return
-    verdict = match.get("verdict")
+    verdict = match.verdict
     if verdict == "failed":
-        why = reason_text_en(match.get("reason")) or shown(match.get("observed"))
+        why = reason_text_en(match.reason) or shown(match.observed)
         failures.append(f"{description}: {why}")
     elif not signed and verdict == "passed":
         findings.unproven.append(f"state check only the bundle's word (unsigned): {description}")
@@ -131,24 +117,24 @@ def _filled(value: Any, values: Mapping[str, str]) -> Any:
     return value
 
 
-def _text_matches_raw(record: Mapping[str, Any]) -> bool:
-    transcript = record["transcript"]
+def _text_matches_raw(record: model.Step) -> bool:
+    transcript = record.transcript
     try:
-        raw = base64.b64decode(transcript["raw_b64"], validate=True)
+        raw = base64.b64decode(transcript.raw_b64, validate=True)
     except (binascii.Error, ValueError):
         return False
-    return bool(to_text(raw) == transcript["text"])
+    return to_text(raw) == transcript.text
 
 
 def skip_problems(
     step: Step,
-    record: Mapping[str, Any],
+    record: model.Step,
     recorded_outcomes: Mapping[str, str],
     missing_values: list[str],
 ) -> list[str]:
     """A skip is honest when something it needs did not pass, a capability is missing, or a value."""
     problems = []
-    if record.get("exit_code") is not None or record["transcript"].get("text"):
+    if record.exit_code is not None or record.transcript.text:
         problems.append("recorded as skipped, yet it has an exit code or output")
     needs_failed = any(recorded_outcomes.get(needed) != "passed" for needed in step.needs)
     if not (needs_failed or step.requires or missing_values):

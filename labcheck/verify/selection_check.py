@@ -7,53 +7,44 @@ records and with the course's spec; the chain head binds it, so an edit shows th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from labcheck.checks.reason_words import not_run_en
+from labcheck.evidence.model import Evidence
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
 
-def _selection(document: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    selection = document["run"].get("selection")
-    return selection if isinstance(selection, Mapping) else None
-
-
-def not_run_reasons(document: Mapping[str, Any]) -> dict[str, str]:
+def not_run_reasons(evidence: Evidence) -> dict[str, str]:
     """Step id -> why the run says it did not run it, in English (for verify's lines)."""
-    selection = _selection(document)
+    selection = evidence.run.selection
     if selection is None:
         return {}
-    return {str(entry["id"]): not_run_en(str(entry["reason"])) for entry in selection["not_run"]}
+    return {entry.id: not_run_en(entry.reason) for entry in selection.not_run}
 
 
-def selection_problems(document: Mapping[str, Any], lab: Lab) -> list[Problem]:
-    selection = _selection(document)
+def selection_problems(evidence: Evidence, lab: Lab) -> list[Problem]:
+    selection = evidence.run.selection
     if selection is None:
         return []
     problems: list[Problem] = []
-    recorded = {str(record["id"]) for record in document["steps"]}
-    selected = {str(step_id) for step_id in selection["selected"]}
+    recorded = {record.id for record in evidence.steps}
+    selected = set(selection.selected)
     spec_ids = [step.id for step in lab.steps]
-    if document["spec"]["sha256"] == lab.sha256 and list(selection["spec_steps"]) != spec_ids:
+    if evidence.spec.sha256 == lab.sha256 and selection.spec_steps != spec_ids:
         problems.append(
             Problem("spec-copy", "run.selection.spec_steps differ from the course's spec (edited)")
         )
     steps = {step.id: step for step in lab.steps}
-    for entry in selection["not_run"]:
-        step_id = str(entry["id"])
-        step = steps.get(step_id)
+    for entry in selection.not_run:
+        step = steps.get(entry.id)
         if step is None:
             problems.append(
-                Problem("extra-step", "listed as not run, but the spec has no such step", step_id)
+                Problem("extra-step", "listed as not run, but the spec has no such step", entry.id)
             )
             continue
-        if step_id in recorded:
-            problems.append(Problem("selection", "recorded, yet listed as not run (edited)", step_id))
-        copied = {"number": step.number, "title": step.title, "section": step.section}
-        if any(entry.get(key, value) != value for key, value in copied.items()):
-            problems.append(Problem("spec-copy", "its not-run entry is not the spec's (edited)", step_id))
+        if entry.id in recorded:
+            problems.append(Problem("selection", "recorded, yet listed as not run (edited)", entry.id))
+        if (entry.number, entry.title, entry.section) != (step.number, step.title, step.section):
+            problems.append(Problem("spec-copy", "its not-run entry is not the spec's (edited)", entry.id))
     for step_id in sorted(recorded - selected):
         if step_id in steps:
             problems.append(Problem("selection", "recorded, but the run did not select it (edited)", step_id))

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from labcheck.evidence.model import Evidence
 from labcheck.signing.dsse import IN_TOTO_PAYLOAD_TYPE, EnvelopeError, parse_envelope
 from labcheck.signing.keys import PublicKey
 from labcheck.signing.statement import parse_statement, predicate_of
@@ -33,7 +34,7 @@ def _short(digest: str) -> str:
 
 def check_signature(
     raw: bytes | None,
-    document: Mapping[str, Any],
+    evidence: Evidence,
     envelope: bytes | None,
     trusted: PublicKey | None,
 ) -> SignatureCheck:
@@ -71,7 +72,7 @@ def check_signature(
             f"the signature is for another evidence file (sha256 {_short(statement.subject_sha256)}, "
             f"this one's {_short(digest)}): edited, or the signature of another bundle"
         )
-    differs = _predicate_differences(statement.predicate, predicate_of(document))
+    differs = _predicate_differences(statement.predicate, predicate_of(evidence))
     if differs:
         return _bad(f"the signed statement does not say what the evidence says: {', '.join(differs)}")
     return SignatureCheck(signed=True, signer=trusted.key_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from labcheck.checks.check_words import check_words_en
 from labcheck.confined import FileMissing, FileRefused, Limits, read_regular, read_within
 from labcheck.errors import EvidenceError
+from labcheck.evidence import model
 from labcheck.signing.files import envelope_path
 from labcheck.signing.keys import PublicKey
 from labcheck.spec.model import Lab, Step
@@ -20,8 +21,8 @@ from labcheck.verify.bundle import (
     evidence_file,
     read_bundle_bytes,
 )
-from labcheck.verify.recorded import reason_text_en, recorded_words_en
-from labcheck.verify.rejudge import rejudge_run_step, shown, skip_problems, streams_of
+from labcheck.verify.recorded import reason_text_en
+from labcheck.verify.rejudge import rejudge_run_step, shown, skip_problems
 from labcheck.verify.result import (
     CONSISTENT,
     ERROR,
@@ -58,7 +59,7 @@ class Verifier:
         self, path: Path, expected_student: str | None = None, *, within: Path | None = None
     ) -> BundleResult:
         try:
-            raw, document = read_bundle_bytes(path, self.options.max_bytes, within=within)
+            raw, evidence = read_bundle_bytes(path, self.options.max_bytes, within=within)
         except EvidenceError as error:
             return BundleResult(str(path), None, expected_student, ERROR, error=str(error))
         file = evidence_file(path) if within is None else path
@@ -67,8 +68,8 @@ class Verifier:
         except FileRefused as refused:
             signature = unreadable_envelope(str(refused))
         else:
-            signature = check_signature(raw, document, envelope, self.options.public_key)
-        return self.verify_document(document, str(path), expected_student, signature)
+            signature = check_signature(raw, evidence, envelope, self.options.public_key)
+        return self.verify_evidence(evidence, str(path), expected_student, signature)
 
     def _envelope(self, evidence: Path, within: Path | None) -> bytes | None:
         """The envelope's bytes, read as carefully as the bundle; None when there is none."""
@@ -85,35 +86,32 @@ class Verifier:
         except FileMissing:
             return None
 
-    def verify_document(
+    def verify_evidence(
         self,
-        document: Mapping[str, Any],
+        evidence: model.Evidence,
         path: str,
         expected_student: str | None = None,
         signature: SignatureCheck | None = None,
     ) -> BundleResult:
-        """The document must already follow the evidence schema (read_bundle sees to that).
-
-        Without a signature check, the document is judged as unsigned (with a public key given: rejected).
-        """
+        """Without a signature check, the evidence is judged unsigned (given a public key: rejected)."""
         if signature is None:
-            signature = check_signature(None, document, None, self.options.public_key)
-        problems = integrity.identity_problems(document, self.lab, expected_student)
+            signature = check_signature(None, evidence, None, self.options.public_key)
+        problems = integrity.identity_problems(evidence, self.lab, expected_student)
         if signature.signed and not self.options.rejudge_signed:
             # The course key signed these very bytes, and its statement names this genesis and head:
             # the chain was computed by the course CI, and no byte of it can have changed since.
             chain_check = integrity.ChainCheck((), frozenset())
         else:
-            chain_check = integrity.check_chain(document)
+            chain_check = integrity.check_chain(evidence)
         problems += chain_check.problems
         problems += signature.problems
-        problems += integrity.summary_problems(document)
-        problems += integrity.unbound_field_problems(document)
-        problems += integrity.spec_copy_problems(document, self.lab)
-        problems += selection_check.selection_problems(document, self.lab)
-        alignment = integrity.align_steps(document["steps"], self.lab)
+        problems += integrity.summary_problems(evidence)
+        problems += integrity.unbound_field_problems(evidence)
+        problems += integrity.spec_copy_problems(evidence, self.lab)
+        problems += selection_check.selection_problems(evidence, self.lab)
+        alignment = integrity.align_steps(evidence.steps, self.lab)
         problems += alignment.problems
-        student = document["student"].get("id")
+        student = evidence.student.id
         # The bundle's own spelling when it is the expected student (NFC or NFD alike).
         same = expected_student is None or integrity.same_student(student, expected_student)
         values = self.lab.values_for_student(student if same else expected_student)
@@ -121,10 +119,10 @@ class Verifier:
         # A signed bundle is what the course CI recorded with this very spec: its outcomes are the CI's
         # verdicts. Judging its transcripts again would only check labcheck against itself.
         judged = not signed or self.options.rejudge_signed
-        findings = self._judge_steps(document, alignment, chain_check, values, signed, judged)
+        findings = self._judge_steps(evidence, alignment, chain_check, values, signed, judged)
         if judged:
             for step_id, messages in crosscheck.image_fact_problems(
-                self.steps, values, document["images"]
+                self.steps, values, evidence.images
             ).items():
                 findings[step_id].tampering += messages
         verdicts = tuple(findings[step.id].verdict(signed=signed) for step in self.steps)
@@ -141,7 +139,7 @@ class Verifier:
 
     def _judge_steps(
         self,
-        document: Mapping[str, Any],
+        evidence: model.Evidence,
         alignment: integrity.Alignment,
         chain_check: integrity.ChainCheck,
         values: dict[str, str],
@@ -150,8 +148,8 @@ class Verifier:
     ) -> dict[str, StepFindings]:
         findings: dict[str, StepFindings] = {}
         recorded_outcomes: dict[str, str] = {}
-        run_stopped = _run_stopped_early(document, alignment.missing, self.steps)
-        not_run = selection_check.not_run_reasons(document)
+        run_stopped = _run_stopped_early(evidence, alignment.missing, self.steps)
+        not_run = selection_check.not_run_reasons(evidence)
         for step in self.steps:
             found = findings[step.id] = StepFindings(step.id, step.number)
             found.tampering += alignment.step_tampering.get(step.id, [])
@@ -163,7 +161,7 @@ class Verifier:
                 found.tampering.append(
                     "its record does not match the hash chain (edited, or the step before it removed)"
                 )
-            recorded_outcomes[step.id] = str(record["outcome"])
+            recorded_outcomes[step.id] = record.outcome
             if judged:
                 self._judge_step(step, record, values, recorded_outcomes, found, signed=signed)
             else:
@@ -173,39 +171,38 @@ class Verifier:
     def _judge_step(
         self,
         step: Step,
-        record: Mapping[str, Any],
+        record: model.Step,
         values: dict[str, str],
         recorded_outcomes: Mapping[str, str],
         found: StepFindings,
         *,
         signed: bool,
     ) -> None:
-        if record["node"] != step.node:
-            found.tampering.append(f"ran on {record['node']}, the spec says {step.node}")
+        if record.node != step.node:
+            found.tampering.append(f"ran on {record.node}, the spec says {step.node}")
         copied = {
-            "title": step.title,
-            "section": step.section,
-            "command_template": step.run,
-            "pty": step.uses_pty,
+            "title": (record.title, step.title),
+            "section": (record.section, step.section),
+            "command_template": (record.command_template, step.run),
+            "pty": (record.pty, step.uses_pty),
+            "explanation": (record.explanation, step.explanation),
+            "hint": (record.hint, step.hint),
         }
-        copied.update(explanation=step.explanation, hint=step.hint)
-        edited = [key for key, value in copied.items() if record.get(key, value) != value]
+        edited = [key for key, (recorded, spec) in copied.items() if recorded != spec]
         if edited:
             verb = "is" if len(edited) == 1 else "are"
             found.tampering.append(f"its {', '.join(edited)} {verb} not the spec's (edited)")
-        if record["outcome"] == "skipped":
+        if record.outcome == "skipped":
             found.tampering += skip_problems(
                 step, record, recorded_outcomes, crosscheck.missing_values(step, values)
             )
-            found.skipped = reason_text_en(record.get("reason")) or "skipped"
+            found.skipped = reason_text_en(record.reason) or "skipped"
             return
         for needed in step.needs:
             if recorded_outcomes.get(needed) != "passed":
                 found.tampering.append(f"ran although «{needed}», which it needs, did not pass")
         found.tampering += crosscheck.used_values_problems(step, record, values)
-        captured, tampering, failures = crosscheck.captured_values(
-            step, record, streams_of(step, record)["output"]
-        )
+        captured, tampering, failures = crosscheck.captured_values(step, record, record.transcript.text)
         values.update(captured)
         found.tampering += tampering
         found.failures += failures
@@ -233,32 +230,31 @@ class Verifier:
             found.failures.append("missing from the bundle (not run, or removed)")
 
 
-def _take_recorded(record: Mapping[str, Any], found: StepFindings) -> None:
+def _take_recorded(record: model.Step, found: StepFindings) -> None:
     """The signed record's own verdict, with the checks it recorded as failed."""
-    outcome = record["outcome"]
+    outcome = record.outcome
     if outcome == "passed":
         return  # nothing to say, and no reason to put into words (most steps of most bundles)
-    reason = reason_text_en(record.get("reason"))
+    reason = reason_text_en(record.reason)
     if outcome == "skipped":
         found.skipped = reason or "skipped"
     elif outcome == "error":
         found.failures.append(f"error: {reason or 'the step could not run'}")
     else:
         failed = [
-            f"{recorded_words_en(check)}: "
-            + (reason_text_en(check.get("reason")) or shown(check.get("observed")))
-            for check in record["checks"]
-            if check.get("verdict") == "failed"
+            f"{check_words_en(check)}: " + (reason_text_en(check.reason) or shown(check.observed))
+            for check in record.checks
+            if check.verdict == "failed"
         ]
         found.failures += failed or [reason or "recorded as failed"]
 
 
-def _run_stopped_early(document: Mapping[str, Any], missing: list[str], steps: tuple[Step, ...]) -> bool:
+def _run_stopped_early(evidence: model.Evidence, missing: list[str], steps: tuple[Step, ...]) -> bool:
     """Missing steps that are exactly the spec's tail, as the bound summary counts them: not run."""
     if not missing:
         return False
     tail = [step.id for step in steps[len(steps) - len(missing) :]]
-    return missing == tail and document["summary"].get("not_run") == len(missing)
+    return missing == tail and evidence.summary.not_run == len(missing)
 
 
 def _verdict(steps: tuple[StepVerdict, ...], problems: list[Problem], signed: bool) -> str:

@@ -10,11 +10,13 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from labcheck import patterns
 from labcheck.checks.output import judge_output_rule, ran_out_of_time
 from labcheck.checks.reason_words import reason_es
+from labcheck.evidence import model
 from labcheck.runner.captures import CaptureFailed, capture_value
 from labcheck.runner.process import run_command
 from labcheck.spec.loader import load_lab
@@ -63,7 +65,8 @@ def test_verify_counts_a_timed_out_rule_as_failed_not_tampered() -> None:
     step = dataclasses.replace(step, matchers=(*step.matchers, slow), exit_code=None)
     record["transcript"]["text"] = record["transcript"]["text"] + TRANSCRIPT
     findings = StepFindings(record["id"], record["number"])
-    rejudge_run_step(step, record, {**record.get("captures", {})}, findings, signed=False, rerender=False)
+    recorded = msgspec.convert(record, model.Step)
+    rejudge_run_step(step, recorded, dict(recorded.captures), findings, signed=False, rerender=False)
     assert findings.tampering == []
     assert findings.failures == [
         f"output matches «{EXPONENTIAL}»: its pattern took more than {patterns.MATCH_TIMEOUT_S:g} s "

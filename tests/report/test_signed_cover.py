@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
 from pathlib import Path
@@ -28,7 +27,7 @@ def test_signed_cover_names_the_key_the_file_and_the_head(tmp_path: Path, eviden
     key = PrivateKey.generate()
     bundle = tmp_path / "evidence.json"
     shutil.copy(EVIDENCE, bundle)
-    sign_evidence_file(bundle, json.loads(bundle.read_text(encoding="utf-8")), key)
+    sign_evidence_file(bundle, key)
     cover = _cover_text(render(bundle, tmp_path / "informe", pdf=False).html)
     assert "Firmada con Ed25519 por la clave" in cover
     assert _grouped(key.public.key_id) in cover
@@ -40,7 +39,7 @@ def test_an_envelope_of_another_file_is_not_shown_as_a_signature(tmp_path: Path)
     key = PrivateKey.generate()
     bundle = tmp_path / "evidence.json"
     shutil.copy(EVIDENCE, bundle)
-    sign_evidence_file(bundle, json.loads(bundle.read_text(encoding="utf-8")), key)
+    sign_evidence_file(bundle, key)
     bundle.write_bytes(bundle.read_bytes().replace(b"Ana", b"Eva", 1))
     assert envelope_path(bundle).exists()
     cover = _cover_text(render(bundle, tmp_path / "informe", pdf=False).html)

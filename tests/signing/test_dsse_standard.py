@@ -35,7 +35,7 @@ def key() -> PrivateKey:
 def signed(tmp_path: Path, key: PrivateKey) -> tuple[Path, dict[str, Any]]:
     evidence = tmp_path / "evidence.json"
     shutil.copy(EVIDENCE, evidence)
-    envelope = sign_evidence_file(evidence, json.loads(evidence.read_text(encoding="utf-8")), key)
+    envelope = sign_evidence_file(evidence, key)
     lines = envelope.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1  # .intoto.jsonl: one envelope per line
     return evidence, json.loads(lines[0])
@@ -128,6 +128,7 @@ def test_an_envelope_made_by_securesystemslib_verifies_in_labcheck(tmp_path: Pat
     from securesystemslib.dsse import Envelope
     from securesystemslib.signer import CryptoSigner, SSlibKey
 
+    from labcheck.evidence.reader import parse_evidence
     from labcheck.signing.files import envelope_path
     from labcheck.signing.statement import evidence_statement
     from labcheck.spec.loader import load_lab
@@ -135,10 +136,12 @@ def test_an_envelope_made_by_securesystemslib_verifies_in_labcheck(tmp_path: Pat
 
     evidence = tmp_path / "evidence.json"
     shutil.copy(EVIDENCE, evidence)
-    document = json.loads(evidence.read_text(encoding="utf-8"))
-    digest = hashlib.sha256(evidence.read_bytes()).hexdigest()
+    raw = evidence.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
     envelope = Envelope(
-        evidence_statement(evidence.name, digest, document), "application/vnd.in-toto+json", {}
+        evidence_statement(evidence.name, digest, parse_evidence(raw, evidence.name)),
+        "application/vnd.in-toto+json",
+        {},
     )
     public = SSlibKey.from_crypto(key.key.public_key(), keyid=key.public.key_id)
     envelope.sign(CryptoSigner(key.key, public))

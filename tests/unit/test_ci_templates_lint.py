@@ -3,7 +3,6 @@ needs no engine, verifying handed-in bundles, runs as written."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -60,7 +59,7 @@ def test_the_verify_workflow_runs_as_written(tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "data" / "evidence" / "ops-stage1.json", bundle)
     # Signed by the course CI (A00123456.intoto.jsonl beside it); course.pub is committed.
     key = PrivateKey.generate()
-    sign_evidence_file(bundle, json.loads(bundle.read_text(encoding="utf-8")), key)
+    sign_evidence_file(bundle, key)
     (tmp_path / "course.pub").write_bytes(key.public.pem())
     summary = tmp_path / "summary.md"
     (line,) = github_lines(GITHUB / "labcheck-verify.yml", {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -94,7 +93,7 @@ def test_the_readme_verify_command_runs_as_written(tmp_path: Path) -> None:
     # Two students: one handed in the course CI's signed bundle, the other the same bundle unsigned.
     key = PrivateKey.generate()
     signed = tmp_path / "submissions" / "A00123456.json"
-    sign_evidence_file(signed, json.loads(signed.read_text(encoding="utf-8")), key)
+    sign_evidence_file(signed, key)
     (tmp_path / "course.pub").write_bytes(key.public.pem())
     (tmp_path / "submissions" / "bea").mkdir()
     shutil.copy(evidence, tmp_path / "submissions" / "bea" / "evidence.json")

@@ -9,7 +9,7 @@ import pytest
 from msgspec import structs
 
 from labcheck.errors import SpecInvalid
-from labcheck.evidence.reader import read_evidence_model
+from labcheck.evidence.reader import read_evidence
 from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.report.spec_texts import localized
 from labcheck.spec.loader import load_lab
@@ -74,7 +74,7 @@ def test_a_language_text_that_is_not_text_names_its_line(tmp_path: Path) -> None
 
 
 def test_evidence_of_a_lab_not_bundled_keeps_its_own_words() -> None:
-    evidence = read_evidence_model(EVIDENCE)
+    evidence = read_evidence(EVIDENCE)
     # The lab's own language: the evidence itself, not a copy.
     assert localized(evidence, evidence.lab.language) is evidence
     # No bundled spec to take other languages from: the recorded words stay.

@@ -11,6 +11,7 @@ from typing import Any
 from labcheck import patterns
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.evidence import chain, model
+from labcheck.evidence.reader import parse_evidence
 from labcheck.evidence.writer import EvidenceWriter
 from labcheck.runner.process import ProcessResult
 from labcheck.runner.records import step_record, streams_of
@@ -35,7 +36,7 @@ def write(document: dict[str, Any], path: Path) -> Path:
 def sign(document: dict[str, Any], path: Path, key: PrivateKey) -> Path:
     """Write the bundle and sign it as the runner does at the end of a run (EvidenceWriter.finish)."""
     write(document, path)
-    sign_evidence_file(path, document, key)
+    sign_evidence_file(path, key)
     return path
 
 
@@ -75,8 +76,10 @@ def verify_file(lab: Lab, path: Path, **options: Any) -> BundleResult:
 
 
 def verify(lab: Lab, document: dict[str, Any], **options: Any) -> BundleResult:
+    """The edited document as `verify` would read it from a file (through the evidence reader)."""
     expected = options.pop("expected_student", None)
-    return verifier(lab, **options).verify_document(document, "bundle.json", expected)
+    evidence = parse_evidence(json.dumps(document, ensure_ascii=False).encode(), "bundle.json")
+    return verifier(lab, **options).verify_evidence(evidence, "bundle.json", expected)
 
 
 def verdict_of(result: BundleResult, step_id: str) -> StepVerdict:

@@ -10,8 +10,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from labcheck.errors import EvidenceError
+from labcheck.evidence import model
 from labcheck.evidence.published_schema import schema_text
-from labcheck.evidence.reader import EvidenceUnreadable, parse_model
+from labcheck.evidence.reader import MAX_VALUE_DEPTH, EvidenceUnreadable, parse_evidence
 from labcheck.spec.model import Lab
 from labcheck.verify.bundle import BundleUnreadable, evidence_schema, read_bundle
 from labcheck.verify.result import ERROR
@@ -28,8 +29,10 @@ def _unreadable(path: Path, **options: Any) -> str:
 
 
 def test_real_bundle_reads(real_document: dict[str, Any], tmp_path: Path) -> None:
-    assert read_bundle(write(real_document, tmp_path / "a.json")) == real_document
-    assert read_bundle(write(real_document, tmp_path / "b" / "evidence.json").parent) == real_document
+    """Read into the model, the real bundle says exactly what its JSON says, key for key."""
+    assert model.to_document(read_bundle(write(real_document, tmp_path / "a.json"))) == real_document
+    folder = write(real_document, tmp_path / "b" / "evidence.json").parent
+    assert model.to_document(read_bundle(folder)) == real_document
 
 
 def test_not_json(tmp_path: Path) -> None:
@@ -143,7 +146,7 @@ def test_the_shipped_schema_is_the_one_the_model_generates() -> None:
 
 def _model_accepts(document: dict[str, Any]) -> bool:
     try:
-        parse_model(json.dumps(document).encode(), "mutated.json")
+        parse_evidence(json.dumps(document).encode(), "mutated.json")
     except EvidenceUnreadable:
         return False
     return True
@@ -193,7 +196,8 @@ def test_a_check_with_the_authors_words_is_evidence(real_document: dict[str, Any
     """`says` is written by the runner when a rule carries it: the format must accept it."""
     document = json.loads(json.dumps(real_document))
     document["steps"][0]["checks"][0]["says"] = "la orden termina bien"
-    assert read_bundle(write(document, tmp_path / "a.json"))["steps"][0]["checks"][0]["says"]
+    says = read_bundle(write(document, tmp_path / "a.json")).steps[0].checks[0].says
+    assert says == "la orden termina bien"
 
 
 def test_evidence_of_format_1_is_refused_with_how_to_get_format_2(
@@ -203,3 +207,39 @@ def test_evidence_of_format_1_is_refused_with_how_to_get_format_2(
     message = _unreadable(write(document, tmp_path / "old.json"))
     assert "format_version is 1" in message and "reads evidence format 2" in message
     assert "run the lab again" in message
+
+
+def _nested(levels: int) -> Any:
+    value: Any = "fondo"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("where", ["rule", "expected", "observed"])
+def test_open_values_nest_to_the_limit_and_no_further(
+    real_document: dict[str, Any], tmp_path: Path, where: str
+) -> None:
+    """The quick check (orjson, in C) and the walk that names the place agree on the limit."""
+    document = json.loads(json.dumps(real_document))
+    check = document["steps"][1]["checks"][0]
+    check[where] = {"deep": _nested(MAX_VALUE_DEPTH - 1)} if where == "rule" else _nested(MAX_VALUE_DEPTH)
+    assert read_bundle(write(document, tmp_path / "deep.json")).steps[1].checks[0].verdict
+    check[where] = {"deep": _nested(MAX_VALUE_DEPTH)} if where == "rule" else _nested(MAX_VALUE_DEPTH + 1)
+    message = _unreadable(write(document, tmp_path / "deeper.json"))
+    assert f"steps[1].checks[0].{where}" in message
+    assert f"nested too deeply (more than {MAX_VALUE_DEPTH} levels)" in message
+
+
+def test_open_values_hold_64_bit_integers_and_no_longer(
+    real_document: dict[str, Any], tmp_path: Path
+) -> None:
+    document = json.loads(json.dumps(real_document))
+    check = document["steps"][2]["checks"][0]
+    check["observed"] = [2**64 - 1, -(2**63)]
+    assert (
+        read_bundle(write(document, tmp_path / "big.json")).steps[2].checks[0].observed == check["observed"]
+    )
+    check["observed"] = [1, 2**64]
+    message = _unreadable(write(document, tmp_path / "bigger.json"))
+    assert "steps[2].checks[0].observed[1]: a number of 20 digits is too large" in message

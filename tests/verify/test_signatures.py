@@ -22,6 +22,7 @@ from labcheck.signing.keys import PrivateKey
 from labcheck.signing.statement import evidence_statement
 from labcheck.spec.model import Lab
 from labcheck.verify.result import CONSISTENT, ERROR, SIGNED, SKIPPED, TAMPERED
+from tests.real_evidence import as_evidence
 from tests.verify.forge import forge_chain, sign, step, verify_file, write
 
 
@@ -119,7 +120,7 @@ def test_signed_statement_that_does_not_say_what_the_file_says(
     claimed["student"]["id"] = "bea"
     claimed["chain"]["head"] = "0" * 64
     digest = hashlib.sha256(signed.read_bytes()).hexdigest()
-    payload = evidence_statement(signed.name, digest, claimed)
+    payload = evidence_statement(signed.name, digest, as_evidence(claimed))
     envelope = dsse.sign(dsse.IN_TOTO_PAYLOAD_TYPE, payload, course_key)
     envelope_path(signed).write_text(envelope.to_json(), encoding="utf-8")
     result = verify_file(lab, signed, public_key=course_key.public)
@@ -132,7 +133,7 @@ def test_signature_by_another_key(
     lab: Lab, signed: Path, course_key: PrivateKey, real_document: dict[str, Any]
 ) -> None:
     student_key = PrivateKey.generate()
-    sign_evidence_file(signed, real_document, student_key)
+    sign_evidence_file(signed, student_key)
     result = verify_file(lab, signed, public_key=course_key.public)
     assert result.verdict == TAMPERED and not result.signed
     message = next(p.message for p in result.problems if p.code == "signature")

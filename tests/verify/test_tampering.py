@@ -167,7 +167,12 @@ def test_verdict_flipped_to_passed(lab: Lab, doc: dict[str, Any]) -> None:
 def test_failed_step_turned_into_a_skip(lab: Lab, doc: dict[str, Any]) -> None:
     failed = _failed_step(doc)
     record = step(doc, failed)
-    record.update(outcome="skipped", exit_code=None, checks=[], reason="omitido")
+    record.update(
+        outcome="skipped",
+        exit_code=None,
+        checks=[],
+        reason={"code": "capability_missing", "params": {"capability": "routing_mesh"}},
+    )
     record["transcript"] = {"raw_b64": "", "text": "", "stdout": None, "stderr": None}
     forge_chain(doc)
     result = verify(lab, doc)

@@ -57,6 +57,16 @@ def _from_start(path: Path) -> str:
     return os.path.relpath(path) if path.is_absolute() else str(path)
 
 
+def _location_from_start(location: str | None) -> str | None:
+    """`/home/ana/curso/specs/lab/lab.yaml:96` as `specs/lab/lab.yaml:96`, as the spec's path is."""
+    if location is None:
+        return None
+    file, colon, line = location.rpartition(":")
+    if not colon or not line.isdigit():
+        return _from_start(Path(location))
+    return f"{_from_start(Path(file))}:{line}"
+
+
 def _encoded(document: model.Evidence) -> bytes:
     # One space of indent, keys in the model's order, UTF-8 as written (no \u escapes).
     return msgspec.json.format(msgspec.json.encode(document), indent=1)
@@ -111,6 +121,7 @@ class EvidenceWriter:
 
     def add_step(self, record: model.Step) -> model.Step:
         """Link the step to the one before and write the evidence with it; the linked step."""
+        record = msgspec.structs.replace(record, spec_location=_location_from_start(record.spec_location))
         body = model.to_document(record)
         body.pop("chain")
         linked = msgspec.structs.replace(record, chain=chain.link(self.last_link, body))

@@ -86,6 +86,26 @@ def test_a_step_that_does_what_it_should_passes(pytester: pytest.Pytester) -> No
     assert step["transcript"]["text"].strip() == f"hola desde {home}"
 
 
+def test_the_evidence_names_no_folder_of_the_machine(pytester: pytest.Pytester) -> None:
+    """The spec is given by its absolute path; the evidence a student hands in names it, and the
+    line of each step, from where the run started (no home folder, no user name)."""
+    spec = _spec(
+        pytester,
+        """\
+      - id: greet
+        title: Saludo
+        run: echo hola
+        expect: {exit_code: 0}
+""",
+    )
+    assert spec.is_absolute()
+    _run(pytester, spec).assert_outcomes(passed=1)
+    document = _evidence(pytester)
+    assert document["spec"]["path"] == "lab.yaml"
+    assert _steps(document)["greet"]["spec_location"] == "lab.yaml:7"
+    assert str(pytester.path) not in (pytester.path / "out" / "evidence.json").read_text("utf-8")
+
+
 def test_a_step_whose_output_lacks_the_text_fails_with_what_it_printed(pytester: pytest.Pytester) -> None:
     spec = _spec(
         pytester,

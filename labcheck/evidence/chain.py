@@ -14,17 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import orjson
 
 
-def canonical(value: Any) -> bytes:
+def canonical(value: object) -> bytes:
     """One byte string per JSON value: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _fast_canonical(value: Any) -> bytes | None:
+def _fast_canonical(value: object) -> bytes | None:
     """canonical()'s bytes, several times faster, for checking; None where orjson cannot encode.
 
     (Floats may come out spelt differently, e.g. 1e-07 against 1e-7: a mismatch is checked again
@@ -58,29 +57,29 @@ def genesis(lab_id: str, spec_sha256: str, student_id: str | None, engine_ids: I
     )
 
 
-def link(previous: str, step: Mapping[str, Any]) -> str:
+def link(previous: str, step: Mapping[str, object]) -> str:
     body = {key: value for key, value in step.items() if key != "chain"}
     return _hash(previous.encode(), canonical(body))
 
 
-def head(previous: str, document: Mapping[str, Any]) -> str:
+def head(previous: str, document: Mapping[str, object]) -> str:
     rest = {key: value for key, value in document.items() if key not in ("steps", "chain")}
     return _hash(previous.encode(), canonical(rest))
 
 
-def _matches(previous: str, body: Mapping[str, Any], recorded: object) -> bool:
+def _matches(previous: str, body: Mapping[str, object], recorded: object) -> bool:
     fast = _fast_canonical(body)
     if fast is not None and _hash(previous.encode(), fast) == recorded:
         return True
     return _hash(previous.encode(), canonical(body)) == recorded
 
 
-def link_matches(previous: str, step: Mapping[str, Any]) -> bool:
+def link_matches(previous: str, step: Mapping[str, object]) -> bool:
     """link(previous, step) == step["chain"], computed the fast way first."""
     body = {key: value for key, value in step.items() if key != "chain"}
     return _matches(previous, body, step["chain"])
 
 
-def head_matches(previous: str, document: Mapping[str, Any], recorded: str) -> bool:
+def head_matches(previous: str, document: Mapping[str, object], recorded: str) -> bool:
     rest = {key: value for key, value in document.items() if key not in ("steps", "chain")}
     return _matches(previous, rest, recorded)

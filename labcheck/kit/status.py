@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import docker
 import docker.errors
@@ -112,7 +111,7 @@ class KitStatus:
             and all(lab.ready for lab in self.labs)
         )
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["up"] = self.up
         data["capabilities"] = {c.name: asdict(c) for c in self.capabilities}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
@@ -20,7 +19,7 @@ STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPE = "https://labcheck.dev/evidence-verdicts/v1"
 
 
-def predicate_of(evidence: Evidence) -> dict[str, Any]:
+def predicate_of(evidence: Evidence) -> dict[str, object]:
     """What the signature vouches for, beyond the file's bytes: who, what lab and spec, what came of it."""
     return {
         "lab": {"id": evidence.lab.id, "version": evidence.lab.version},
@@ -47,7 +46,7 @@ def evidence_statement(name: str, sha256: str, evidence: Evidence) -> bytes:
 class Statement:
     subject_name: str
     subject_sha256: str
-    predicate: Mapping[str, Any]
+    predicate: Mapping[str, object]
 
 
 def parse_statement(payload: bytes) -> Statement:

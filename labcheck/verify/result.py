@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 # Step statuses, from best to worst. Nothing is ever just "passed": the status says what was proven.
 SIGNED = "signed"  # passed, in a bundle signed by the course's key: everything recorded is the CI's
@@ -30,7 +29,7 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.step}: {self.message}" if self.step else self.message
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"code": self.code, "step": self.step, "message": self.message, "tampering": self.tampering}
 
 
@@ -41,7 +40,7 @@ class StepVerdict:
     status: str
     reasons: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"id": self.id, "number": self.number, "status": self.status, "reasons": list(self.reasons)}
 
 
@@ -83,7 +82,7 @@ class BundleResult:
             lines.append(self.error)
         return lines
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,
             "student": self.student,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from labcheck.evidence.model import Evidence
 from labcheck.signing.dsse import IN_TOTO_PAYLOAD_TYPE, EnvelopeError, parse_envelope
@@ -87,7 +86,16 @@ def _bad(message: str) -> SignatureCheck:
     return SignatureCheck((Problem("signature", message),))
 
 
-def _predicate_differences(signed: Mapping[str, Any], recorded: Mapping[str, Any]) -> list[str]:
+def _at(document: Mapping[str, object], path: tuple[str, str]) -> object:
+    """document[a][b], or a marker no JSON value equals when the signed statement lacks it."""
+    part = document.get(path[0])
+    return part.get(path[1], _ABSENT) if isinstance(part, Mapping) else _ABSENT
+
+
+_ABSENT = object()
+
+
+def _predicate_differences(signed: Mapping[str, object], recorded: Mapping[str, object]) -> list[str]:
     paths = (
         ("lab", "id"),
         ("spec", "sha256"),
@@ -95,12 +103,7 @@ def _predicate_differences(signed: Mapping[str, Any], recorded: Mapping[str, Any
         ("chain", "genesis"),
         ("chain", "head"),
     )
-    differs = [
-        ".".join(path)
-        for path in paths
-        if not isinstance(signed.get(path[0]), Mapping)
-        or signed[path[0]].get(path[1]) != recorded[path[0]][path[1]]
-    ]
+    differs = [".".join(path) for path in paths if _at(signed, path) != _at(recorded, path)]
     if signed.get("steps") != recorded["steps"]:
         differs.append("the steps' outcomes")
     return differs

@@ -30,15 +30,20 @@ KIND = StateKind(
     schema=SCHEMA,
     probe=probe,
     subject_es="el sistema del motor",
-    words_es={"os_contains": "contiene «{}»"},
+    words_es={"os_contains": "contiene «{}»"},{english}
 )
 '''
+ENGLISH_WORDS = """
+    subject_en="the engine's system",
+    words_en={"os_contains": "contains '{}'"},"""
 
 
-def install_kind_plugin(site: Path) -> dict[str, str]:
-    """Write the package into `site`; the environment a process needs to find it."""
+def install_kind_plugin(site: Path, *, english: bool = True) -> dict[str, str]:
+    """Write the package into `site`; the environment a process needs to find it. Without
+    `english`, the kind gives only its Spanish words (as kinds written before English had)."""
     site.mkdir(parents=True, exist_ok=True)
-    (site / "labcheck_engine_os.py").write_text(textwrap.dedent(ENGINE_KIND).lstrip(), encoding="utf-8")
+    module = textwrap.dedent(ENGINE_KIND).lstrip().replace("{english}", ENGLISH_WORDS if english else "")
+    (site / "labcheck_engine_os.py").write_text(module, encoding="utf-8")
     info = site / "labcheck_engine_os-1.0.dist-info"
     info.mkdir(exist_ok=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: labcheck-engine-os\nVersion: 1.0\n")

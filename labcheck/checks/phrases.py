@@ -22,8 +22,8 @@ STREAM_NAMES = {
     "stderr": N_("the error output"),
 }
 OUTPUT_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
-# The built-in kinds' objects, in the catalogs; a kind another package registers is named by its
-# own `subject_es` (labcheck.checks.kinds.StateKind), in every language.
+# The built-in kinds' objects, in the catalogs; any other kind (a new module, another package's) is
+# named by its own words in each language (labcheck.checks.kinds.StateKind.subject_template).
 BUILT_IN_SUBJECTS = {
     "image": N_("the image {name}"),
     "container": N_("the container {name}"),
@@ -282,9 +282,11 @@ def state_expectation(
         value = ", ".join(str(item) for item in value) or t.gettext("none")
     if key in _VALUED:
         return t.format(_VALUED[key], value=value)
-    if kind_words and key in kind_words:  # a plug-in kind's own words for its own parameters
+    if kind_words and key in kind_words:  # a kind's own words for its own parameters
         return kind_words[key].format(value)
-    return f"{key} {value}"
+    if t.language == "en":  # "os_contains" reads "os contains" in English
+        return f"{key.replace('_', ' ')} {value}"
+    return f"{key} {value}"  # no words of the kind's in this language: the spec's key, no English
 
 
 def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
@@ -293,8 +295,8 @@ def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = N
     if known is None:
         return kind
     template = BUILT_IN_SUBJECTS.get(kind)
-    if template is None:  # a plug-in kind: its own words
-        return known.subject(params)
+    if template is None:  # a kind outside the catalogs: its own words
+        return known.subject(params, t.language)
     name = params.get(known.subject_key, "") if known.subject_key else ""
     return t.format(template, name=name)
 
@@ -302,7 +304,7 @@ def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = N
 def state_phrase(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
     t = t or spanish()
     known = state_kinds().get(kind)
-    key, words = (known.subject_key, known.words_es) if known is not None else ("", {})
+    key, words = (known.subject_key, known.words(t.language)) if known is not None else ("", {})
     expected = [state_expectation(k, v, words, t) for k, v in params.items() if k != key]
     return f"{state_subject(kind, params, t)}: {joined(expected, t)}"
 

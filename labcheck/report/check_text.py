@@ -210,7 +210,7 @@ def _state_mismatch(check: Check, t: Translator) -> Mismatch:
     if isinstance(check.observed, str) or check.observed is None:
         return Mismatch(plain_value(check.observed, t))
     known = state_kinds().get(check.code.partition(".")[2])
-    words = known.words_es if known is not None else {}
+    words = known.words(t.language) if known is not None else {}
     expected = check.expected if isinstance(check.expected, Mapping) else {}
     actual = check.observed if isinstance(check.observed, Mapping) else {}
     if actual.get("exists") is False and expected.get("exists") is not False:

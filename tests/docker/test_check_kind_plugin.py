@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,16 @@ def test_a_kind_from_another_package_runs_and_renders(tmp_path: Path) -> None:
         assert check["verdict"] == outcome and "Debian" in check["observed"]["os"]
         html = (out / "informe.html").read_text(encoding="utf-8")
         assert f"el sistema del motor: contiene «{wanted}»" in html
+        # The same evidence in English: the kind's English words.
+        report = [sys.executable, "-m", "labcheck", "report", str(out / "evidence.json")]
+        english = subprocess.run(
+            [*report, "--lang", "en", "-o", str(out / "en")],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert english.returncode == 0, english.stderr
+        html = unescape((out / "en" / "informe.html").read_text(encoding="utf-8"))
+        assert f"the engine's system: contains '{wanted}'" in html

@@ -62,3 +62,32 @@ def test_a_broken_kind_is_named_not_a_traceback(tmp_path: Path) -> None:
         in done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+_PHRASES = (
+    "from labcheck.checks.phrases import state_phrase\n"
+    "from labcheck.i18n import translator\n"
+    "for language in ('en', 'es'):\n"
+    "    print(state_phrase('engine_os', {'os_contains': 'Debian'}, translator(language)))\n"
+)
+
+
+def test_a_kind_reads_in_each_language_by_its_own_words(tmp_path: Path) -> None:
+    env = install_kind_plugin(tmp_path / "site")
+    done = subprocess.run([sys.executable, "-c", _PHRASES], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "the engine's system: contains 'Debian'",
+        "el sistema del motor: contiene «Debian»",
+    ]
+
+
+def test_a_kind_without_english_words_reads_right_in_english_and_spanish_stays_spanish(
+    tmp_path: Path,
+) -> None:
+    env = install_kind_plugin(tmp_path / "site", english=False)
+    done = subprocess.run([sys.executable, "-c", _PHRASES], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    # English made of the kind's own names; the Spanish report keeps the kind's Spanish.
+    said = ["the engine os: os contains Debian", "el sistema del motor: contiene «Debian»"]
+    assert done.stdout.splitlines() == said

@@ -13,7 +13,6 @@ from labcheck.checks.reason_words import not_run_words, reason_words
 from labcheck.evidence import model
 from labcheck.evidence.reader import read_evidence
 from labcheck.i18n import Translator, spanish
-from labcheck.plurals import counted
 
 
 @dataclass(frozen=True)
@@ -144,19 +143,21 @@ MAX_LISTED = 20  # engines, capabilities and stand-in images named on the cover
 MAX_NOT_RUN = 1000  # steps not run, kept (the cover names them): no real spec has as many
 
 
-def cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int, t: Translator | None = None) -> str:
+    """The text at most `limit` characters long, a cut one marked in t's language (Spanish by default)."""
     if len(text) <= limit:
         return text
-    more = counted(len(text) - limit, "carácter más", "caracteres más")
-    return f"{text[:limit]} ⋯ (texto cortado: {more} en la evidencia)"
+    t = t or spanish()
+    more = t.counted(len(text) - limit, "more character", "more characters")
+    return f"{text[:limit]} ⋯ " + t.format("(text cut: {more} in the evidence)", more=more)
 
 
-def _str(value: str | None, limit: int = SHORT_TEXT) -> str | None:
-    return cut(value, limit) if isinstance(value, str) else None
+def _str(t: Translator, value: str | None, limit: int = SHORT_TEXT) -> str | None:
+    return cut(value, limit, t) if isinstance(value, str) else None
 
 
-def _text(value: str, limit: int = SHORT_TEXT) -> str:
-    return cut(value, limit)
+def _text(t: Translator, value: str, limit: int = SHORT_TEXT) -> str:
+    return cut(value, limit, t)
 
 
 def _raw(transcript: model.Transcript) -> bytes:
@@ -167,21 +168,21 @@ def _raw(transcript: model.Transcript) -> bytes:
 
 
 def _words(reason: model.Reason | None, t: Translator) -> str | None:
-    return cut(reason_words(reason, t.language), PROSE_TEXT) if reason is not None else None
+    return cut(reason_words(reason, t.language), PROSE_TEXT, t) if reason is not None else None
 
 
 def _check(check: model.Check, t: Translator) -> Check:
     return Check(
-        code=_text(check.code),
-        stream=_str(check.stream),
+        code=_text(t, check.code),
+        stream=_str(t, check.stream),
         expected=check.expected,
         observed=check.observed,
         verdict=check.verdict,
         reason=_words(check.reason, t),
         attempts=check.attempts,
         rule=check.rule,
-        says=_str(check.says, PROSE_TEXT),
-        on=_str(check.on),
+        says=_str(t, check.says, PROSE_TEXT),
+        on=_str(t, check.on),
         reason_code=check.reason.code if check.reason is not None else None,
     )
 
@@ -190,15 +191,15 @@ def step_view(step: model.Step, t: Translator | None = None) -> Step:
     """One step as the report shows it, its reasons in t's language (Spanish by default)."""
     t = t or spanish()
     return Step(
-        id=_text(step.id),
-        number=_text(step.number),
-        section=_str(step.section),
-        title=_text(step.title),
-        explanation=_str(step.explanation, PROSE_TEXT),
-        hint=_str(step.hint, PROSE_TEXT),
-        node=_text(step.node),
-        command=_text(step.command, COMMAND_TEXT),
-        command_template=_str(step.command_template, COMMAND_TEXT),
+        id=_text(t, step.id),
+        number=_text(t, step.number),
+        section=_str(t, step.section),
+        title=_text(t, step.title),
+        explanation=_str(t, step.explanation, PROSE_TEXT),
+        hint=_str(t, step.hint, PROSE_TEXT),
+        node=_text(t, step.node),
+        command=_text(t, step.command, COMMAND_TEXT),
+        command_template=_str(t, step.command_template, COMMAND_TEXT),
         inputs=tuple(step.input),
         outcome=step.outcome,
         reason=_words(step.reason, t),
@@ -213,17 +214,17 @@ def step_view(step: model.Step, t: Translator | None = None) -> Step:
     )
 
 
-def _target(name: str, target: model.Target) -> Target:
+def _target(name: str, target: model.Target, t: Translator) -> Target:
     engine = target.engine
     return Target(
-        name=_text(name),
-        kind=_str(target.kind),
-        docker_host=_text(target.docker_host),
-        engine_id=_text(engine.id),
-        engine_version=_str(engine.version),
-        os=_str(engine.os),
-        kernel=_str(engine.kernel),
-        arch=_str(engine.arch),
+        name=_text(t, name),
+        kind=_str(t, target.kind),
+        docker_host=_text(t, target.docker_host),
+        engine_id=_text(t, engine.id),
+        engine_version=_str(t, engine.version),
+        os=_str(t, engine.os),
+        kernel=_str(t, engine.kernel),
+        arch=_str(t, engine.arch),
     )
 
 
@@ -234,12 +235,12 @@ def _not_run(
         return (), ()
     entries = tuple(
         NotRunStep(
-            id=_text(entry.id),
-            number=_text(entry.number or ""),
-            title=_text(entry.title or ""),
-            section=_str(entry.section),
+            id=_text(t, entry.id),
+            number=_text(t, entry.number or ""),
+            title=_text(t, entry.title or ""),
+            section=_str(t, entry.section),
             reason=entry.reason,
-            detail=cut(not_run_words(entry.reason, entry.facts, t.language), PROSE_TEXT),
+            detail=cut(not_run_words(entry.reason, entry.facts, t.language), PROSE_TEXT, t),
         )
         for entry in selection.not_run
     )[:MAX_NOT_RUN]
@@ -260,45 +261,45 @@ def evidence_view(data: model.Evidence, t: Translator | None = None) -> Evidence
     lab, run = data.lab, data.run
     sections = tuple(
         Section(
-            number=_text(item.number),
-            title=_text(item.title),
-            explanation=_str(item.explanation, PROSE_TEXT),
+            number=_text(t, item.number),
+            title=_text(t, item.title),
+            explanation=_str(t, item.explanation, PROSE_TEXT),
             level=item.level,
         )
         for item in data.spec.sections
     )
     capabilities = tuple(
-        Capability(_text(name), value.available, _words(value.reason, t) if not value.available else None)
+        Capability(_text(t, name), value.available, _words(value.reason, t) if not value.available else None)
         for name, value in run.capabilities.items()
     )[:MAX_LISTED]
     # The kit may say so only through its capabilities: real images were not available.
     no_real_images = any(c.name == "real_images" and not c.available for c in capabilities)
     spec_steps, not_run = _not_run(run.selection, t)
     standin_images = tuple(
-        (_text(", ".join(image.tags) or image.id[:19]), _str(image.standin_of))
+        (_text(t, ", ".join(image.tags) or image.id[:19]), _str(t, image.standin_of))
         for image in data.images
         if image.standin
     )[:MAX_LISTED]
     return Evidence(
-        lab_id=_text(lab.id),
-        lab_title=_text(lab.title),
-        lab_version=_text(lab.version),
-        lab_source=_str(lab.source, COMMAND_TEXT),
-        lab_description=_str(lab.description, PROSE_TEXT),
-        labcheck_version=_text(data.labcheck_version),
-        student_name=_str(data.student.name),
-        student_group=_str(data.student.group),
-        student_id=_str(data.student.id),
-        started_at=_text(run.started_at),
-        finished_at=_str(run.finished_at),
+        lab_id=_text(t, lab.id),
+        lab_title=_text(t, lab.title),
+        lab_version=_text(t, lab.version),
+        lab_source=_str(t, lab.source, COMMAND_TEXT),
+        lab_description=_str(t, lab.description, PROSE_TEXT),
+        labcheck_version=_text(t, data.labcheck_version),
+        student_name=_str(t, data.student.name),
+        student_group=_str(t, data.student.group),
+        student_id=_str(t, data.student.id),
+        started_at=_text(t, run.started_at),
+        finished_at=_str(t, run.finished_at),
         status=run.status,
-        sandbox=_str(run.sandbox),
+        sandbox=_str(t, run.sandbox),
         standins=run.standins or no_real_images,
         capabilities=capabilities,
         standin_images=standin_images,
         sections=sections,
         steps=tuple(step_view(step, t) for step in data.steps),
-        targets=tuple(_target(name, target) for name, target in data.targets.items())[:MAX_LISTED],
+        targets=tuple(_target(name, target, t) for name, target in data.targets.items())[:MAX_LISTED],
         summary=model.to_document(data.summary),
         chain_head=data.chain.head,
         signed=False,  # the signature is beside the file, not in it: see report.api

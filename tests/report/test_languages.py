@@ -171,3 +171,13 @@ def test_the_students_own_report_gets_labchecks_words_in_the_report_language(
     assert "Student report" in english and "Output labcheck recorded: step 1.0.a" in english
     assert "Sustituye a la captura" not in english and "Summary of the check" in english
     assert "Informe del estudiante" in spanish and "Salida registrada por labcheck: paso 1.0.a" in spanish
+
+
+def test_a_cut_text_is_marked_in_the_report_language(evidence: dict[str, Any], tmp_path: Path) -> None:
+    changed = copy.deepcopy(evidence)
+    changed["steps"][0]["title"] = "Ejecutar hello-world " + "x" * 1000  # longer than a title may print
+    english = visible_text(render(changed, tmp_path / "en", pdf=False, language="en").html)
+    spanish = visible_text(render(changed, tmp_path / "es", pdf=False).html)
+    assert "(text cut: 721 more characters in the evidence)" in english
+    assert "texto cortado" not in english
+    assert "(texto cortado: 721 caracteres más en la evidencia)" in spanish

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from labcheck import i18n
 from labcheck.bundled import bundled_root, bundled_spec_files
-from labcheck.checks.reason_words import reason_es
+from labcheck.checks.reason_words import reason_words
 from labcheck.errors import LabcheckError, SpecInvalid
 from labcheck.evidence import reasons
 from labcheck.evidence.model import Reason
@@ -223,7 +224,8 @@ class LabStepItem(pytest.Item):
             self._report(self.stash[_RESULT_KEY])
             return
         if self.step.id in run.outcomes:
-            raise StepFailed(f"labcheck: el paso «{self.step.id}» ya se ejecutó en esta sesión")
+            said = i18n.cli().format("step «{step}» already ran in this session", step=self.step.id)
+            raise StepFailed(f"labcheck: {said}")
         try:
             result = run.run_step(self.step)
         except EvidenceWriteFailed as error:  # running more steps would only lose them
@@ -251,8 +253,11 @@ class LabStepItem(pytest.Item):
             self.add_report_section("call", "stdout", transcript)
 
     def _report(self, result: StepResult) -> None:
+        t = i18n.cli()  # what pytest prints follows the locale, as every command line does
         if result.outcome == "skipped":
-            pytest.skip(reason_es(result.reason) if result.reason else "omitido")
+            pytest.skip(
+                reason_words(result.reason, t.language) if result.reason else t.gettext("step skipped")
+            )
         if result.outcome != "passed":
             raise StepFailed(result.failure_report())
 
@@ -277,7 +282,8 @@ class LabcheckSession:
         self.signing_key = signing_key
         self.runs: dict[Path, LabRun] = {}
         self.failures: dict[Path, LabcheckError] = {}
-        self.reports: list[str] = []
+        self.reports: list[str] = []  # the summary's lines, in the locale's language
+        self.pdf_paths: list[Path] = []  # each report's PDF: `labcheck run` ends with them
         self.step_ids: set[str] = set()  # node ids of lab steps, for pytest-html's hook
         self.guard: RunGuard | None = None
 
@@ -319,7 +325,8 @@ class LabcheckSession:
             except LabcheckError as error:
                 # Said once, on the first step: no later step could run without it.
                 self.failures[lab.path] = error
-                session.shouldfail = f"labcheck: lab {lab.id} could not be set up, so no step ran"
+                said = i18n.cli().format("lab {lab} could not be set up, so no step ran", lab=lab.id)
+                session.shouldfail = f"labcheck: {said}"
                 raise
             if run.writer is not None:
                 run.writer.record_selection(self.selection.selected_ids(lab))
@@ -384,27 +391,34 @@ class LabcheckSession:
                 try:
                     run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
                 except EvidenceWriteFailed as error:  # a full disk: finish() says so once
-                    run.evidence_problem = error.summary_es()
+                    run.evidence_problem = error.summary()
             run.finish(interrupted=interrupted)
         if self.guard is not None:
             self.guard.give_back(list(self.runs.values()))
+        t = i18n.cli()
         for run in self.runs.values():
             if run.writer is None:
                 continue  # the run never started: its error was reported on the first step
-            self.reports.append(f"evidencia: {run.evidence_path}")
+            self.reports.append(t.format("evidence: {path}", path=run.evidence_path))
             if run.evidence_problem:
-                self.reports.append(f"evidencia: {run.evidence_problem}")
+                self.reports.append(t.format("evidence: {problem}", problem=run.evidence_problem))
                 continue
             if self.signing_key is not None:
                 from labcheck.signing.files import envelope_path
 
                 key_id = self.signing_key.public.key_id
-                self.reports.append(f"firma: {envelope_path(run.evidence_path)} (clave {key_id[:16]}…)")
+                self.reports.append(
+                    t.format(
+                        "signature: {path} (key {key}…)",
+                        path=envelope_path(run.evidence_path),
+                        key=key_id[:16],
+                    )
+                )
             if not self.config.getoption("labcheck_no_report"):
                 try:
-                    self.reports.extend(self._render(run))
+                    self.reports.extend(self._render(run, t))
                 except KeyboardInterrupt:
-                    self.reports.append("informe: no se generó (interrumpido)")
+                    self.reports.append(t.gettext("report: not made (interrupted)"))
         if interrupts.received() is not None:
             session.exitstatus = interrupts.EXIT_STATUS
         interrupts.settle()
@@ -414,7 +428,7 @@ class LabcheckSession:
 
         interrupts.uninstall()
 
-    def _render(self, run: LabRun) -> list[str]:
+    def _render(self, run: LabRun, t: i18n.Translator) -> list[str]:
         try:
             from labcheck.report.api import ReportOptions, render_report
 
@@ -428,35 +442,34 @@ class LabcheckSession:
                 ),
             )
         except Exception as error:  # a report failure must never lose the evidence
-            return [f"informe: no se pudo generar ({error})"]
-        lines = [f"informe HTML: {paths.html}"]
+            return [t.format("report: could not be made ({error})", error=error)]
+        lines = [t.format("HTML report: {path}", path=paths.html)]
         if paths.pdf is not None:
-            lines.append(f"informe PDF: {paths.pdf}")
+            self.pdf_paths.append(paths.pdf)
+            lines.append(t.format("PDF report: {path}", path=paths.pdf))
         return lines
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        t = i18n.cli()
         replayed = sum(1 for item in self.selection.items if item.replays)
         if replayed:
-            self.reports.append(
-                "repeticiones: un paso de laboratorio nunca se ejecuta dos veces; "
-                + es_count(replayed, "paso repetido informó", "pasos repetidos informaron")
-                + " de nuevo su primer resultado"
-            )
+            again = t.ngettext(
+                "{count} rerun step reported its first result again",
+                "{count} rerun steps reported their first result again",
+                replayed,
+            ).format(count=t.number(replayed))
+            self.reports.append(t.format("reruns: a lab step never runs twice; {again}", again=again))
         if self.reports:
             terminalreporter.write_sep("-", "labcheck")
             for line in self.reports:
                 terminalreporter.write_line(line)
             for run in self.runs.values():
                 for note in run.cleanup_notes:
-                    terminalreporter.write_line(f"limpieza: {note}")
+                    terminalreporter.write_line(t.format("clean-up: {note}", note=note))
 
 
 def _tell(message: str) -> None:
     print(f"labcheck: {message}", file=sys.stderr, flush=True)
-
-
-def es_count(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
 
 
 def _html_extras(result: StepResult) -> list[Any]:

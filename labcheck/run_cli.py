@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from labcheck import i18n
 from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
 from labcheck.errors import LabNotFound
 from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
@@ -125,8 +126,9 @@ def _run(args: argparse.Namespace) -> int:
         argv += ["-o", "junit_logging=system-out"]
     outcome = SessionOutcome()
     code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
-    for line in outcome.pdf_lines:  # the run ends with where its report is
-        print(line)
+    t = i18n.cli()
+    for pdf in outcome.pdf_paths:  # the run ends with where its report is
+        print(t.format("PDF report: {path}", path=pdf))
     return outcome.exit_code(int(code))
 
 
@@ -140,7 +142,7 @@ class SessionOutcome:
         self.setup_failed = False
         # pytest.exit(returncode=...) by a plugin: labcheck's pre-flight
         self.exit_requested: int | None = None
-        self.pdf_lines: list[str] = []
+        self.pdf_paths: list[Path] = []
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -157,8 +159,7 @@ class SessionOutcome:
         # After every pytest_sessionfinish: the labcheck session has set up, run and reported.
         labcheck_session: Any = config.pluginmanager.get_plugin("labcheck-session")
         self.setup_failed = bool(getattr(labcheck_session, "failures", None))
-        reports = getattr(labcheck_session, "reports", None) or []
-        self.pdf_lines = [line for line in reports if line.startswith("informe PDF:")]
+        self.pdf_paths = list(getattr(labcheck_session, "pdf_paths", None) or [])
 
     def exit_code(self, pytest_code: int) -> int:
         if self.user_interrupt:
@@ -172,9 +173,8 @@ class SessionOutcome:
         if pytest_code == pytest.ExitCode.TESTS_FAILED:
             return 1
         if pytest_code == pytest.ExitCode.NO_TESTS_COLLECTED:
-            print(
-                "labcheck: no step was selected (check the spec and any -k given after --)", file=sys.stderr
-            )
+            said = i18n.cli().gettext("no step was selected (check the spec and any -k given after --)")
+            print(f"labcheck: {said}", file=sys.stderr)
             return 2
         if pytest_code == pytest.ExitCode.INTERRUPTED and not self.collection_errors:
             return 130

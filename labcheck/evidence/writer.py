@@ -11,12 +11,13 @@ from pathlib import Path
 
 import msgspec
 
-from labcheck import __version__
+from labcheck import __version__, i18n
 from labcheck.errors import LabcheckError
 from labcheck.evidence import chain, model
 from labcheck.evidence.model import FORMAT, FORMAT_VERSION, OUTCOMES
 from labcheck.evidence.selection import NotRun, selection_record
 from labcheck.evidence.spec_copy import lab_header, spec_sections
+from labcheck.i18n import N_, Translator
 from labcheck.signing.files import remove_stale_envelope, sign_evidence_file
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
@@ -30,21 +31,27 @@ class EvidenceWriteFailed(LabcheckError):
         self.errno = errno
         self.kept_steps = kept_steps  # None: no evidence file could be written at all
 
-    def summary_es(self) -> str:
-        cause = _CAUSES_ES.get(self.errno or 0, "error al escribir el archivo")
+    def summary(self, t: Translator | None = None) -> str:
+        """What the run's summary says of it, in t's language (the command line's by default)."""
+        t = t or i18n.cli()
+        cause = t.gettext(_CAUSES.get(self.errno or 0, N_("an error writing the file")))
         if self.kept_steps is None:
-            return f"no se pudo escribir ({cause}): no queda ninguna evidencia"
-        steps = "1 paso" if self.kept_steps == 1 else f"{self.kept_steps} pasos"
-        return f"no se pudo escribir entera ({cause}): se conserva la última completa, con {steps}"
+            return t.format("could not be written ({cause}): no evidence is left", cause=cause)
+        steps = t.counted(self.kept_steps, "step", "steps")
+        return t.format(
+            "could not be written whole ({cause}): the last complete one is kept, with {steps}",
+            cause=cause,
+            steps=steps,
+        )
 
 
-_CAUSES_ES = {
-    errno.ENOSPC: "el disco está lleno",
-    errno.EDQUOT: "se agotó la cuota de disco",
-    errno.EFBIG: "el archivo supera el tamaño permitido",
-    errno.EROFS: "la carpeta es de solo lectura",
-    errno.EACCES: "no hay permiso de escritura",
-    errno.EPERM: "no hay permiso de escritura",
+_CAUSES = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EFBIG: N_("the file is larger than allowed"),
+    errno.EROFS: N_("the folder is read-only"),
+    errno.EACCES: N_("no permission to write"),
+    errno.EPERM: N_("no permission to write"),
 }
 
 

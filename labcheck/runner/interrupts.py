@@ -18,14 +18,10 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any, ClassVar
 
+from labcheck import i18n
+
 HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 EXIT_STATUS = 130  # what a shell reports for a command ended by Ctrl-C
-
-_REASONS_ES = {
-    "SIGINT": "interrumpido (Ctrl-C)",
-    "SIGTERM": "interrumpido (SIGTERM: se canceló la ejecución)",
-    "SIGHUP": "interrumpido (SIGHUP: se cerró el terminal)",
-}
 
 
 class _State:
@@ -70,10 +66,6 @@ def received() -> str | None:
     return _State.received
 
 
-def reason_es() -> str:
-    return _REASONS_ES.get(_State.received or "SIGINT", _REASONS_ES["SIGINT"])
-
-
 def _handler(signum: int, frame: FrameType | None) -> None:
     name = signal.Signals(signum).name
     first = _State.received is None
@@ -86,11 +78,10 @@ def _handler(signum: int, frame: FrameType | None) -> None:
     _State.pending = _State.pending or first
     if not _State.told:
         _State.told = True
-        print(
-            f"\nlabcheck: {name}: finishing the evidence and giving the nodes back, a moment",
-            file=sys.stderr,
-            flush=True,
+        said = i18n.cli().format(
+            "{signal}: finishing the evidence and giving the nodes back, a moment", signal=name
         )
+        print(f"\nlabcheck: {said}", file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,8 @@ from typing import Any
 import docker
 import docker.errors
 
+from labcheck import i18n
+
 
 @dataclass
 class Inventory:
@@ -56,9 +58,9 @@ def leave_swarm_if_new(client: docker.DockerClient, before: Inventory, notes: li
         return
     try:
         client.swarm.leave(force=True)
-        notes.append("se abandonó el Swarm que creó el laboratorio")
+        notes.append(i18n.cli().gettext("left the Swarm the lab created"))
     except docker.errors.APIError as error:
-        notes.append(f"no se pudo abandonar el Swarm: {error}")
+        notes.append(i18n.cli().format("could not leave the Swarm: {error}", error=error))
 
 
 def remove_services_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -70,7 +72,11 @@ def remove_services_added(client: docker.DockerClient, before: Inventory, notes:
             try:
                 service.remove()
             except docker.errors.APIError as error:
-                notes.append(f"no se pudo quitar el servicio {service.name}: {error}")
+                notes.append(
+                    i18n.cli().format(
+                        "could not remove the service {name}: {error}", name=service.name, error=error
+                    )
+                )
 
 
 def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -88,7 +94,11 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
         except docker.errors.ImageNotFound:
             continue
         except docker.errors.APIError as error:
-            notes.append(f"no se pudo quitar la imagen {image.short_id}: {error}")
+            notes.append(
+                i18n.cli().format(
+                    "could not remove the image {name}: {error}", name=image.short_id, error=error
+                )
+            )
     for network in client.networks.list():
         # Overlay networks of a swarm go away with it; only local networks are ours to remove.
         if network.attrs.get("Scope") == "swarm":
@@ -97,13 +107,21 @@ def remove_added(client: docker.DockerClient, before: Inventory, notes: list[str
             try:
                 network.remove()
             except docker.errors.APIError as error:
-                notes.append(f"no se pudo quitar la red {network.name}: {error}")
+                notes.append(
+                    i18n.cli().format(
+                        "could not remove the network {name}: {error}", name=network.name, error=error
+                    )
+                )
     for volume in client.volumes.list():
         if volume.id not in before.volumes:
             try:
                 volume.remove(force=True)
             except docker.errors.APIError as error:
-                notes.append(f"no se pudo quitar el volumen {volume.name}: {error}")
+                notes.append(
+                    i18n.cli().format(
+                        "could not remove the volume {name}: {error}", name=volume.name, error=error
+                    )
+                )
 
 
 def _remove_added_containers(client: docker.DockerClient, before: Inventory, notes: list[str]) -> None:
@@ -124,8 +142,21 @@ def _remove_added_containers(client: docker.DockerClient, before: Inventory, not
                 if error.status_code == 409:  # removal already in progress
                     continue
                 if time.monotonic() > deadline:
-                    notes.append(f"no se pudo quitar el contenedor {container_id[:12]}: {error}")
+                    notes.append(
+                        i18n.cli().format(
+                            "could not remove the container {name}: {error}",
+                            name=container_id[:12],
+                            error=error,
+                        )
+                    )
         if time.monotonic() > deadline:
-            notes.append(f"{len(left)} contenedor(es) seguían quitándose tras 30 s")
+            t = i18n.cli()
+            notes.append(
+                t.ngettext(
+                    "{count} container was still being removed after 30 s",
+                    "{count} containers were still being removed after 30 s",
+                    len(left),
+                ).format(count=len(left))
+            )
             return
         time.sleep(0.2)

@@ -14,6 +14,7 @@ import docker
 import docker.errors
 import requests
 
+from labcheck import i18n
 from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.evidence import reasons
 from labcheck.evidence.model import Capability, Image, Reason
@@ -158,7 +159,12 @@ def _reset_kit_nodes(targets: Mapping[str, Target], notes: list[str]) -> bool:
     try:
         kit.give_back_nodes(names)
     except (LabcheckError, *ENGINE_ERRORS) as error:
-        notes.append(f"no se pudieron vaciar los nodos ({error}); se quita objeto a objeto")
+        notes.append(
+            i18n.cli().format(
+                "could not empty the nodes ({error}); removing what the lab made one object at a time",
+                error=error,
+            )
+        )
         return False
     for target in targets.values():
         target.forget_client()

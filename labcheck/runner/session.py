@@ -398,7 +398,7 @@ class LabRun:
                         total_steps=total_steps if total_steps is not None else len(self.lab.steps),
                     )
                 except EvidenceWriteFailed as error:
-                    self.evidence_problem = error.summary_es()
+                    self.evidence_problem = error.summary()
             if self.options.keep:
                 return
             kit_nodes = sandbox.kit_nodes_of(self.targets)

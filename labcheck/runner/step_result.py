@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from labcheck import i18n
 from labcheck.checks.check_words import check_words
-from labcheck.checks.reason_words import reason_es
+from labcheck.checks.reason_words import reason_words
 from labcheck.checks.record import CheckRecord
 from labcheck.evidence.model import Reason
 from labcheck.evidence.model import Step as StepRecord
@@ -30,28 +32,46 @@ class StepResult:
         text = self.record.transcript.text
         return "\n".join(text.split("\n")[-lines:])
 
-    def failure_report(self) -> str:
+    def failure_report(self, t: i18n.Translator | None = None) -> str:
+        """What the student's terminal shows of a step that did not pass, in t's language (the
+        command line's by default): the step, its command, each failed check and the last lines."""
+        t = t or i18n.cli()
         record = self.record
         out = [
-            f"Paso {record.number} «{record.title}» ({record.spec_location})",
+            t.format(
+                "Step {number} «{title}» ({location})",
+                number=record.number,
+                title=record.title,
+                location=record.spec_location,
+            ),
             f"$ {record.command}",
         ]
         if self.reason:
-            out.append(f"Motivo: {reason_es(self.reason)}")
+            out.append(t.format("Reason: {reason}", reason=reason_words(self.reason, t.language)))
         for check in self.failed_checks:
-            out.append(f"✗ {check_words(check)}")
+            out.append(f"✗ {check_words(check, t)}")
             if check.reason is not None:
-                out.append(f"    {reason_es(check.reason)}")
-            out.append(f"    esperado: {check.expected!r}")
-            out.append(f"    obtenido: {_short(check.observed)}")
+                out.append(f"    {reason_words(check.reason, t.language)}")
+            out.append("    " + t.format("expected: {value}", value=_shown(check.expected, t)))
+            out.append("    " + t.format("got: {value}", value=_shown(check.observed, t)))
         if record.hint:
-            out.append(f"Pista: {record.hint.strip()}")
+            out.append(t.format("Hint: {hint}", hint=record.hint.strip()))
         tail = self.transcript_tail()
         if tail:
-            out.append(f"Últimas líneas de la salida:\n{tail}")
+            out.append(t.gettext("Last lines of the output:") + f"\n{tail}")
         return "\n".join(out)
 
 
-def _short(value: Any, limit: int = 500) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+def _shown(value: Any, t: i18n.Translator, limit: int = 500) -> str:
+    """A recorded value as a person reads it: text as is, lists joined, mappings as key: value."""
+    if value is None:
+        text = t.gettext("nothing")
+    elif isinstance(value, bool):
+        text = t.gettext("yes") if value else t.gettext("no")
+    elif isinstance(value, list):
+        text = ", ".join(_shown(item, t, limit) for item in value) or t.gettext("none")
+    elif isinstance(value, Mapping):
+        text = "; ".join(f"{key}: {_shown(item, t, limit)}" for key, item in value.items())
+    else:
+        text = str(value)
     return text if len(text) <= limit else text[:limit] + "…"

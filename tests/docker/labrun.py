@@ -12,6 +12,7 @@ from labcheck.dockercli import docker_cli
 from labcheck.evidence import chain
 from labcheck.kit import api as kit
 from labcheck.kit.engine_lock import EngineLock, kit_nodes_lock
+from tests.locale_env import SPANISH, locale_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,7 +35,11 @@ def labcheck_command(out: Path, *args: str) -> list[str]:
 
 def run_labcheck(out: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     command = labcheck_command(out, *args)
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    # A Spanish lab run by a Spanish-speaking student: the terminal's words are Spanish too.
+    env = locale_env(SPANISH)
+    done = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
     wait_for_kit_nodes()
     return done
 

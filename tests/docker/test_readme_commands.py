@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.bundled import bundled_labs
+from tests.locale_env import ENGLISH, locale_env
 from tests.readme_commands import ROOT, block_with
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
@@ -18,7 +19,7 @@ VENV_BIN = Path(sys.executable).parent
 
 
 def _shell(line: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "COLUMNS": "200"}
+    env = {**locale_env(ENGLISH), "PATH": f"{VENV_BIN}:{os.environ['PATH']}", "COLUMNS": "200"}
     return subprocess.run(
         ["bash", "-eo", "pipefail", "-c", line],
         cwd=cwd,
@@ -36,7 +37,7 @@ def test_the_install_block_runs_as_written(tmp_path: Path) -> None:
         done = _shell(line, tmp_path)
         assert done.returncode == 0, f"{line}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
         assert "Traceback" not in done.stdout + done.stderr
-    assert done.stdout.rstrip().splitlines()[-1] == "informe PDF: reports/ops-stage1/informe.pdf"
+    assert done.stdout.rstrip().splitlines()[-1] == "PDF report: reports/ops-stage1/informe.pdf"
     assert (tmp_path / "reports" / "ops-stage1" / "evidence.json").is_file()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +12,7 @@ import pytest
 
 from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey
 from tests.docker.labrun import ROOT
+from tests.locale_env import ENGLISH, locale_env
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
 
@@ -53,7 +53,7 @@ def test_signed_run_on_the_kit_verifies_and_an_edit_is_caught(tmp_path: Path) ->
     spec.write_text(HELLO, encoding="utf-8")
     key = PrivateKey.generate()
     (tmp_path / "course.pub").write_bytes(key.public.pem())
-    env = {k: v for k, v in os.environ.items() if k != SIGNING_KEY_ENV}
+    env = {k: v for k, v in locale_env(ENGLISH).items() if k != SIGNING_KEY_ENV}
     env["COURSE_SIGNING_KEY"] = key.pem().decode()
     out = tmp_path / "out"
     done = labcheck(
@@ -61,7 +61,7 @@ def test_signed_run_on_the_kit_verifies_and_an_edit_is_caught(tmp_path: Path) ->
         str(spec), env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert f"firma: {out / 'evidence.intoto.jsonl'} (clave {key.public.key_id[:16]}…)" in done.stdout
+    assert f"signature: {out / 'evidence.intoto.jsonl'} (key {key.public.key_id[:16]}…)" in done.stdout
     envelope = json.loads((out / "evidence.intoto.jsonl").read_text(encoding="utf-8"))
     assert envelope["signatures"][0]["keyid"] == key.public.key_id
     verify = ["verify", str(out), "--spec", str(spec), "--student-id", "ana"]

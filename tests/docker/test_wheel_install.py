@@ -91,7 +91,7 @@ def test_an_installed_wheel_runs_the_bundled_lab_from_anywhere(installed: Path, 
 
     ran = _run("labcheck", "run", "ops-stage1", cwd=elsewhere, env=env, timeout=2400)
     assert "PytestAssertRewriteWarning" not in ran.stdout + ran.stderr and "Traceback" not in ran.stdout
-    assert ran.stdout.rstrip().splitlines()[-1] == "informe PDF: reports/ops-stage1/informe.pdf"
+    assert ran.stdout.rstrip().splitlines()[-1] == "PDF report: reports/ops-stage1/informe.pdf"
     assert (elsewhere / "reports" / "ops-stage1" / "informe.pdf").stat().st_size > 10_000
 
 

@@ -269,3 +269,60 @@ def test_a_state_check_on_a_local_node_is_refused_before_any_step(pytester: pyte
     assert f"{spec.name}:" in output
     assert "Traceback" not in output
     assert not (pytester.path / "out" / "evidence.json").exists()
+
+
+WORDS_SPEC = """\
+      - id: greet
+        title: Greet
+        run: echo adios
+        hint: the greeting is hola
+        expect:
+          exit_code: 0
+          output: [{contains: hola}]
+      - id: after
+        title: After
+        needs: [greet]
+        run: echo later
+        expect: {exit_code: 0}
+"""
+
+
+@pytest.mark.parametrize("locale", ["C.UTF-8", "es_ES.UTF-8"])
+def test_the_terminal_speaks_the_locale_in_every_line(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    result = _run(pytester, _spec(pytester, WORDS_SPEC), "-p", "no:randomly", "-rs")
+    result.assert_outcomes(failed=1, skipped=1)
+    out = result.stdout.str()
+    english = {
+        "step": "Step 1.a «Greet» (",
+        "check": "✗ the output contains «hola»",
+        "expected": "    expected: hola",
+        "got": "    got: adios",
+        "hint": "Hint: the greeting is hola",
+        "tail": "Last lines of the output:",
+        "skip": "skipped: it needs step 'greet', which failed",
+        "evidence": "evidence: out/evidence.json",
+        "html": "HTML report: out/informe.html",
+        "pdf": "PDF report: out/informe.pdf",
+    }
+    spanish = {
+        "step": "Paso 1.a «Greet» (",
+        "check": "✗ la salida contiene «hola»",
+        "expected": "    esperado: hola",
+        "got": "    obtenido: adios",
+        "hint": "Pista: the greeting is hola",
+        "tail": "Últimas líneas de la salida:",
+        "skip": "omitido: depende del paso «greet», que falló",
+        "evidence": "evidencia: out/evidence.json",
+        "html": "informe HTML: out/informe.html",
+        "pdf": "informe PDF: out/informe.pdf",
+    }
+    said, other = (spanish, english) if locale.startswith("es") else (english, spanish)
+    for key, words in said.items():
+        assert words in out, (key, out)
+    for key, words in other.items():
+        assert words not in out, (key, out)

@@ -75,6 +75,7 @@ WRITE_UNTIL_FULL = textwrap.dedent(
     from pathlib import Path
     from labcheck.evidence import model
     from labcheck.evidence.writer import EvidenceWriter, EvidenceWriteFailed
+    from labcheck.i18n import translator
     from labcheck.spec.loader import load_lab
     lab = load_lab(Path(sys.argv[1]))
     out = Path(sys.argv[2])
@@ -91,7 +92,8 @@ WRITE_UNTIL_FULL = textwrap.dedent(
                 captures={}, chain="0" * 64,
             ))
         except EvidenceWriteFailed as error:
-            print(error.kept_steps, error.summary_es(), sep="|")
+            said = [error.summary(translator(language)) for language in ("es", "en")]
+            print(error.kept_steps, *said, sep="|")
             print(error)
             break
     """
@@ -109,11 +111,13 @@ def test_an_evidence_write_that_meets_a_full_disk_keeps_the_last_whole_file(tmp_
         check=True,
         cwd=ROOT,
     )
-    kept, summary = done.stdout.splitlines()[0].split("|")
+    kept, spanish, english = done.stdout.splitlines()[0].split("|")
     assert "File too large" in done.stdout.splitlines()[1]
     cause = "el archivo supera el tamaño permitido"
     kept_text = f"se conserva la última completa, con {kept} pasos"
-    assert summary == f"no se pudo escribir entera ({cause}): {kept_text}"
+    assert spanish == f"no se pudo escribir entera ({cause}): {kept_text}"
+    kept_text = f"the last complete one is kept, with {kept} steps"
+    assert english == f"could not be written whole (the file is larger than allowed): {kept_text}"
     assert len(json.loads(out.read_text())["steps"]) == int(kept) > 0
     assert not list(out.parent.glob("*.partial"))
 

@@ -1,0 +1,17 @@
+"""The environment of a child process whose command line speaks one language: the CLI follows the
+locale (LC_ALL, LC_MESSAGES, LANG), so a test that reads its words sets it, whatever the machine's."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+SPANISH = "es_ES.UTF-8"
+ENGLISH = "C.UTF-8"
+
+
+def locale_env(locale: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    env = {key: value for key, value in (os.environ if base is None else base).items()}
+    env = {key: value for key, value in env.items() if not key.startswith("LC_") and key != "LANGUAGE"}
+    env["LANG"] = locale
+    return env

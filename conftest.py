@@ -6,6 +6,12 @@ import os
 
 import pytest
 
+# labcheck's command line follows the locale: the suite reads its English unless a test sets a
+# locale of its own (tests/locale_env.py), whatever the machine's LANG; children inherit it.
+for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+    os.environ.pop(_name, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Tests that claim Docker behaviour run on a real engine; with none, they fail loudly

@@ -9,18 +9,20 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
+from labcheck import i18n
 from labcheck.checks.registry import state_kind_names
 from labcheck.errors import SpecError
+from labcheck.i18n import N_
 from labcheck.spec.yaml_lines import LineMap, Path
 
 _TYPE_NAMES = {
-    "object": "a mapping of keys",
-    "array": "a list",
-    "string": "a text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "nothing",
+    "object": N_("a mapping of keys"),
+    "array": N_("a list"),
+    "string": N_("a text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
 }
 _MATCHER_KEYS = ["contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches"]
 
@@ -36,6 +38,10 @@ def describe_path(path: Path) -> str:
     return text or "(document)"
 
 
+def _type_name(name: str) -> str:
+    return i18n.cli().gettext(_TYPE_NAMES[name]) if name in _TYPE_NAMES else name
+
+
 def _type_of(value: Any) -> str:
     for name, kind in (
         ("boolean", bool),
@@ -46,8 +52,8 @@ def _type_of(value: Any) -> str:
         ("object", dict),
     ):
         if isinstance(value, kind):
-            return _TYPE_NAMES[name]
-    return _TYPE_NAMES["null"]
+            return _type_name(name)
+    return _type_name("null")
 
 
 def translate(errors: Iterable[ValidationError], file: str, lines: LineMap) -> list[SpecError]:
@@ -61,6 +67,7 @@ def _problem(file: str, lines: LineMap, path: Path, message: str) -> SpecError:
 
 
 def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecError:
+    t = i18n.cli()  # a spec error is the command line's: it follows the locale
     path: Path = tuple(error.absolute_path)
     instance = error.instance
     validator = error.validator
@@ -71,18 +78,21 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         unknown = [key for key in instance if key not in allowed]
         key = str(unknown[0]) if unknown else "?"
         suggestion = difflib.get_close_matches(key, allowed, n=1)
-        hint = f"; did you mean '{suggestion[0]}'?" if suggestion else ""
-        return _problem(
-            file,
-            lines,
-            (*path, key),
-            f"unknown key '{key}'{hint} Allowed here: {', '.join(allowed)}",
-        )
+        allowed_here = ", ".join(allowed)
+        if suggestion:
+            said = t.format(
+                "unknown key '{key}'; did you mean '{suggestion}'? Allowed here: {allowed}",
+                key=key,
+                suggestion=suggestion[0],
+                allowed=allowed_here,
+            )
+        else:
+            said = t.format("unknown key '{key}'. Allowed here: {allowed}", key=key, allowed=allowed_here)
+        return _problem(file, lines, (*path, key), said)
     if validator == "required":
         missing = str(error.message).split("'")[1] if "'" in error.message else "?"
-        return SpecError(
-            file, lines.line_of(path), describe_path((*path, missing)), f"missing required key '{missing}'"
-        )
+        said = t.format("missing required key '{key}'", key=missing)
+        return SpecError(file, lines.line_of(path), describe_path((*path, missing)), said)
     if validator in ("oneOf", "anyOf") and isinstance(instance, dict):
         for family, kinds in _kind_keys().items():
             if schema.get(validator) and all("required" in option for option in schema[validator]):
@@ -90,58 +100,77 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
                 if set(options) <= set(kinds) or options == kinds:
                     present = [key for key in options if key in instance]
                     if len(present) != 1:
-                        what = "a matcher" if family == "matcher" else "a state check"
-                        found = f" (found: {', '.join(present)})" if present else ""
-                        return _problem(
-                            file, lines, path, f"{what} needs exactly one of: {', '.join(options)}{found}"
-                        )
+                        if family == "matcher":
+                            said = t.format("a matcher needs exactly one of: {keys}", keys=", ".join(options))
+                        else:
+                            said = t.format(
+                                "a state check needs exactly one of: {keys}", keys=", ".join(options)
+                            )
+                        if present:
+                            said += " " + t.format("(found: {keys})", keys=", ".join(present))
+                        return _problem(file, lines, path, said)
         if error.context:
             return _translate_one(best_match(error.context), file, lines)
     if validator == "oneOf" and error.context:
         return _translate_one(best_match(error.context), file, lines)
+    duration = N_("expected a duration with its unit, like 30s, 2m or 500ms; got {value}")
     if validator == "type" and "(ms|s|m|h)" in str(schema.get("pattern", "")):
-        return _problem(
-            file, lines, path, f"expected a duration with its unit, like 30s, 2m or 500ms; got {instance!r}"
-        )
+        return _problem(file, lines, path, t.format(duration, value=repr(instance)))
     if validator == "type":
         expected = schema.get("type")
         names = [expected] if isinstance(expected, str) else list(expected or [])
-        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in names)
-        return _problem(file, lines, path, f"expected {wanted}, got {_type_of(instance)} ({instance!r})")
+        wanted = t.gettext(" or ").join(_type_name(name) for name in names)
+        said = t.format(
+            "expected {wanted}, got {found} ({value})",
+            wanted=wanted,
+            found=_type_of(instance),
+            value=repr(instance),
+        )
+        return _problem(file, lines, path, said)
     if validator == "minItems":
-        return _problem(file, lines, path, "is an empty list: an expectation that checks nothing is an error")
+        said = t.gettext("is an empty list: an expectation that checks nothing is an error")
+        return _problem(file, lines, path, said)
     if validator == "minLength":
-        return _problem(file, lines, path, "is empty: an empty text or pattern checks nothing")
+        return _problem(file, lines, path, t.gettext("is empty: an empty text or pattern checks nothing"))
     if validator == "minProperties":
-        return _problem(file, lines, path, "checks nothing: give it at least one thing to check")
+        return _problem(file, lines, path, t.gettext("checks nothing: give it at least one thing to check"))
     if validator == "pattern":
         if "(ms|s|m|h)" in str(error.validator_value):
-            return _problem(
-                file,
-                lines,
-                path,
-                f"expected a duration with its unit, like 30s, 2m or 500ms; got {instance!r}",
-            )
-        return _problem(
-            file,
-            lines,
-            path,
-            f"{instance!r} does not have the expected form "
-            f"({schema.get('description') or error.validator_value})",
+            return _problem(file, lines, path, t.format(duration, value=repr(instance)))
+        # The schema describes a form in English: other languages show the pattern itself.
+        described = schema.get("description") if t.language == "en" else None
+        said = t.format(
+            "{value} does not have the expected form ({form})",
+            value=repr(instance),
+            form=described or error.validator_value,
         )
+        return _problem(file, lines, path, said)
     if validator in ("enum", "const"):
         raw_allowed: Any = error.validator_value
         allowed_values = list(raw_allowed) if validator == "enum" else [raw_allowed]
-        return _problem(
-            file,
-            lines,
-            path,
-            f"expected one of {', '.join(repr(v) for v in allowed_values)}; got {instance!r}",
+        said = t.format(
+            "expected one of {allowed}; got {value}",
+            allowed=", ".join(repr(v) for v in allowed_values),
+            value=repr(instance),
         )
+        return _problem(file, lines, path, said)
     if validator == "format":
         shown = repr(instance) if len(repr(instance)) <= 80 else repr(instance)[:60] + "…"
-        reason = f" ({error.cause})" if error.cause is not None else ""
-        return _problem(file, lines, path, f"is not a valid regular expression{reason}: {shown}")
-    if validator in ("minimum", "maximum"):
-        return _problem(file, lines, path, f"{error.message}")
+        if error.cause is not None:
+            said = t.format(
+                "is not a valid regular expression ({cause}): {value}", cause=error.cause, value=shown
+            )
+        else:
+            said = t.format("is not a valid regular expression: {value}", value=shown)
+        return _problem(file, lines, path, said)
+    if validator == "minimum":
+        said = t.format(
+            "{value} is less than the minimum of {limit}", value=instance, limit=error.validator_value
+        )
+        return _problem(file, lines, path, said)
+    if validator == "maximum":
+        said = t.format(
+            "{value} is more than the maximum of {limit}", value=instance, limit=error.validator_value
+        )
+        return _problem(file, lines, path, said)
     return _problem(file, lines, path, error.message)

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.signing.keys import read_public_key
 from labcheck.spec.loader import load_lab
 from labcheck.verify import outputs
@@ -105,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
         outputs.write_junit(results, lab, args.junitxml, accept_unsigned=args.accept_unsigned)
     for path in (args.csv, args.json, args.junitxml):
         if path:
-            print(f"written: {path}", file=sys.stderr)
+            print(i18n.cli().format("written: {path}", path=path), file=sys.stderr)
     return outputs.exit_code(results, accept_unsigned=args.accept_unsigned)

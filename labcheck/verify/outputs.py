@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from labcheck import i18n
+from labcheck.i18n import N_plural, Translator
 from labcheck.safe_text import csv_cell, visible, xml_text
 from labcheck.spec.model import Lab
 from labcheck.verify.result import CONSISTENT, ERROR, FAILED, SIGNED, SKIPPED, TAMPERED, BundleResult
@@ -16,6 +18,15 @@ from labcheck.verify.result import CONSISTENT, ERROR, FAILED, SIGNED, SKIPPED, T
 _COLUMNS = (SIGNED, CONSISTENT, FAILED, SKIPPED, TAMPERED)
 _VERDICT_ORDER = (SIGNED, CONSISTENT, FAILED, TAMPERED, ERROR)
 _DETAIL_CHARS = 400
+# The text table's words (the CSV's headers, JSON's fields and the verdict codes stay as they are).
+_VERDICTS = {
+    SIGNED: N_plural("signed", "signed"),
+    CONSISTENT: N_plural("consistent", "consistent"),
+    FAILED: N_plural("failed", "failed"),
+    SKIPPED: N_plural("skipped", "skipped"),
+    TAMPERED: N_plural("tampered", "tampered"),
+    ERROR: N_plural("error", "errors"),
+}
 
 
 def label(result: BundleResult) -> str:
@@ -30,49 +41,73 @@ def _clip(text: str, limit: int = _DETAIL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def text_report(results: Sequence[BundleResult], lab: Lab, *, details: bool = True) -> str:
+def text_report(
+    results: Sequence[BundleResult], lab: Lab, *, details: bool = True, t: Translator | None = None
+) -> str:
+    """The table a teacher reads, in t's language (the command line's by default)."""
+    t = t or i18n.cli()
     # Everything from a bundle or a file name reaches the terminal with its controls made visible.
-    width = max([len("student"), *(len(_shown_label(r)) for r in results)])
-    header = f"{'student':<{width}}  " + "  ".join(f"{c:>10}" for c in _COLUMNS) + "  verdict"
-    lines = [
-        f"labcheck verify: {lab.id} {lab.version} (spec sha256 {lab.sha256[:12]}…), {len(results)} bundles"
-    ]
-    lines += [header, "-" * len(header)]
+    student, verdict = t.gettext("student"), t.gettext("verdict")
+    headings = [t.noun(2, *_VERDICTS[c]) for c in _COLUMNS]  # each column counts steps
+    cell = max(10, *(len(heading) for heading in headings))
+    width = max([len(student), *(len(_shown_label(r)) for r in results)])
+    header = f"{student:<{width}}  " + "  ".join(f"{h:>{cell}}" for h in headings) + f"  {verdict}"
+    said = t.format(
+        "{lab} {version} (spec sha256 {sha}…), {bundles}",
+        lab=lab.id,
+        version=lab.version,
+        sha=lab.sha256[:12],
+        bundles=t.counted(len(results), "bundle", "bundles"),
+    )
+    lines = [f"labcheck verify: {said}", header, "-" * len(header)]
     for result in results:
         if result.verdict == ERROR and not result.steps:
-            cells = "  ".join(f"{'-':>10}" for _ in _COLUMNS)
+            cells = "  ".join(f"{'-':>{cell}}" for _ in _COLUMNS)
         else:
             counts = result.counts
-            cells = "  ".join(f"{counts[c]:>10}" for c in _COLUMNS)
-        lines.append(f"{_shown_label(result):<{width}}  {cells}  {shown_verdict(result)}")
+            cells = "  ".join(f"{counts[c]:>{cell}}" for c in _COLUMNS)
+        lines.append(f"{_shown_label(result):<{width}}  {cells}  {shown_verdict(result, t)}")
         if details and result.verdict != SIGNED:
-            lines += [f"    {_clip(visible(line))}" for line in detail_lines(result)]
-    lines.append(summary_line(results))
+            lines += [f"    {_clip(visible(line))}" for line in detail_lines(result, t)]
+    lines.append(summary_line(results, t))
     return "\n".join(lines)
 
 
-def shown_verdict(result: BundleResult) -> str:
+def shown_verdict(result: BundleResult, t: Translator | None = None) -> str:
+    t = t or i18n.cli()
     if result.verdict == SIGNED and result.signer:
-        return f"signed (key {result.signer[:16]}…)"
-    return f"{result.verdict} (unsigned)" if result.verdict == CONSISTENT else result.verdict
+        return t.format("signed (key {key}…)", key=result.signer[:16])
+    if result.verdict == CONSISTENT:
+        return t.gettext("consistent (unsigned)")
+    return t.noun(1, *_VERDICTS[result.verdict]) if result.verdict in _VERDICTS else result.verdict
 
 
-def detail_lines(result: BundleResult) -> list[str]:
+def detail_lines(result: BundleResult, t: Translator | None = None) -> list[str]:
     """What a teacher needs to see about one student: what failed, was edited, or could not be read."""
+    t = t or i18n.cli()
     lines = result.named_failures()
     if result.verdict == CONSISTENT:
-        lines.append("unsigned: its chain and every rule judged again hold, which a forger can also achieve")
+        lines.append(
+            t.gettext("unsigned: its chain and every rule judged again hold, which a forger can also achieve")
+        )
         unproven = [step.id for step in result.steps if step.status == CONSISTENT and step.reasons]
         if unproven:
-            proof = "steps have state checks that only a signed bundle proves"
-            lines.append(f"{len(unproven)} {proof}: {', '.join(unproven)}")
+            proof = t.ngettext(
+                "{count} step has state checks that only a signed bundle proves: {steps}",
+                "{count} steps have state checks that only a signed bundle proves: {steps}",
+                len(unproven),
+            )
+            lines.append(proof.format(count=len(unproven), steps=", ".join(unproven)))
     return lines
 
 
-def summary_line(results: Sequence[BundleResult]) -> str:
+def summary_line(results: Sequence[BundleResult], t: Translator | None = None) -> str:
+    t = t or i18n.cli()
     counts = Counter(result.verdict for result in results)
-    parts = [f"{counts[verdict]} {verdict}" for verdict in _VERDICT_ORDER if counts[verdict]]
-    return f"summary: {', '.join(parts) or 'nothing'} (of {len(results)})"
+    parts = [t.counted(counts[v], *_VERDICTS[v]) for v in _VERDICT_ORDER if counts[v]]
+    return t.format(
+        "summary: {counts} (of {total})", counts=", ".join(parts) or t.gettext("nothing"), total=len(results)
+    )
 
 
 def write_csv(results: Sequence[BundleResult], path: Path) -> None:
@@ -149,7 +184,9 @@ def failure_message(result: BundleResult) -> str:
             parts.append(f"{status}: {', '.join(ids)}")
     parts += [str(problem) for problem in result.problems if problem.step is None]
     if result.verdict == CONSISTENT:
-        parts.append("consistent (unsigned): it holds together, but anyone could have made it")
+        parts.append(
+            i18n.cli().gettext("consistent (unsigned): it holds together, but anyone could have made it")
+        )
     return _clip("; ".join(parts) or result.verdict, 1000)
 
 

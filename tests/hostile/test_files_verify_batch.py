@@ -139,7 +139,7 @@ def test_a_fifo_does_not_hang_the_batch_run_by_the_command(lab: Lab, tmp_path: P
     assert "dan.json: is a character device, not a regular file: not read" in done.stdout
     assert "erin.json: is a symlink to /dev/zero, outside the submissions folder: not read" in done.stdout
     assert "frank.json: too big (20480.0 MB; the limit is 4000.0 MB, see --max-size)" in done.stdout
-    assert "summary: 1 consistent, 5 error (of 6)" in done.stdout
+    assert "summary: 1 consistent, 5 errors (of 6)" in done.stdout
     assert "Traceback" not in done.stderr
 
 

@@ -68,6 +68,39 @@ def test_one_real_bundle(capsys: pytest.CaptureFixture[str], lab: Lab, real_docu
     assert code == 0
 
 
+def test_the_table_speaks_the_locale_and_the_machine_fields_stay(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lab: Lab,
+    submissions: Path,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    csv_path = tmp_path / "out.csv"
+    code, out, err = run(capsys, submissions, "--spec", lab.path, "--ids-from-names", "--csv", csv_path)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("labcheck verify: ") and lines[0].endswith(", 7 entregas")
+    assert lines[1].split() == [
+        "estudiante",
+        "firmados",
+        "coherentes",
+        "fallidos",
+        "omitidos",
+        "alterados",
+        "veredicto",
+    ]
+    assert any(line.endswith("coherente (sin firmar)") for line in lines)
+    assert "resumen: 1 coherente, 3 alterados, 3 errores (de 7)" in out
+    assert "sin firmar: su cadena y cada regla juzgada de nuevo se sostienen" in out
+    assert f"escrito: {csv_path}" in err
+    # The CSV is for machines: its headings and verdicts are the codes, in any locale.
+    with csv_path.open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    assert {"student", "signed", "consistent", "failed", "skipped", "tampered", "verdict"} <= set(rows[0])
+    assert {row["verdict"] for row in rows} == {"consistent", "tampered", "error"}
+
+
 def test_a_class(
     capsys: pytest.CaptureFixture[str],
     lab: Lab,
@@ -102,7 +135,7 @@ def test_a_class(
     assert "gema: no evidence.json in this folder" in out
     assert "run-echo (tampered): its record does not match the hash chain" in out
     assert "recorded as passed, but judged again: output equals «hello from alpine»" in out
-    assert "summary: 1 consistent, 3 tampered, 3 error (of 7)" in out
+    assert "summary: 1 consistent, 3 tampered, 3 errors (of 7)" in out
 
     with outputs["csv"].open(encoding="utf-8") as stream:
         table = {row["student"]: row for row in csv.DictReader(stream)}

@@ -7,10 +7,12 @@ import os
 import pytest
 
 # labcheck's command line follows the locale: the suite reads its English unless a test sets a
-# locale of its own (tests/locale_env.py), whatever the machine's LANG; children inherit it.
-for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-    os.environ.pop(_name, None)
-os.environ["LANG"] = "C.UTF-8"
+# locale of its own (tests/locale_env.py), whatever the machine's LANG; children inherit it. A
+# pytest a test starts in this folder keeps the locale that test gave it (the marker says so).
+if "LABCHECK_TEST_LOCALE" not in os.environ:
+    for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        os.environ.pop(_name, None)
+    os.environ["LANG"] = os.environ["LABCHECK_TEST_LOCALE"] = "C.UTF-8"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -14,4 +14,5 @@ def locale_env(locale: str, base: Mapping[str, str] | None = None) -> dict[str, 
     env = {key: value for key, value in (os.environ if base is None else base).items()}
     env = {key: value for key, value in env.items() if not key.startswith("LC_") and key != "LANGUAGE"}
     env["LANG"] = locale
+    env["LABCHECK_TEST_LOCALE"] = locale  # the suite's conftest.py leaves it so in a child pytest
     return env

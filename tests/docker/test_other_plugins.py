@@ -44,7 +44,7 @@ def test_a_rerun_plugin_never_runs_a_step_twice(tmp_path: Path) -> None:
     done = pytest_labcheck(out, spec, "--reruns", "2", "--labcheck-no-report")
     assert done.returncode == 1, done.stdout[-3000:]
     assert "2 rerun" in done.stdout  # pytest-rerunfailures did ask, twice
-    assert "1 paso repetido informó de nuevo su primer resultado" in done.stdout
+    assert "1 rerun step reported its first result again" in done.stdout
     document = evidence(out)
     assert recorded_ids(document) == STEP_IDS  # 6 records for 6 steps
     # The command ran once: the next step counts one line in the node's ~/veces.

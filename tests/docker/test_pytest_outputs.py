@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.docker.labrun import run_labcheck
+from tests.locale_env import SPANISH, locale_env
 
 pytestmark = [pytest.mark.docker]
 
@@ -98,6 +99,7 @@ def test_labcheck_run_puts_the_evidence_in_junit_and_html(tmp_path: Path) -> Non
             "--self-contained-html",
         ],
         cwd=tmp_path,
+        env=locale_env(SPANISH),  # a Spanish-speaking student: pytest's outputs say the reasons in Spanish
         capture_output=True,
         text=True,
         timeout=300,

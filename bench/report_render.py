@@ -47,14 +47,14 @@ def replicate(data: dict[str, Any], times: int) -> dict[str, Any]:
 
 
 def measure(evidence_path: Path, times: int) -> dict[str, float]:
-    from labcheck.evidence.reader import parse_model
+    from labcheck.evidence.reader import parse_evidence
     from labcheck.report.html import report_html
     from labcheck.report.model import evidence_view
     from labcheck.report.options import StudentInfo
     from labcheck.report.pdf import write_pdf
 
     data = replicate(json.loads(evidence_path.read_text(encoding="utf-8")), times)
-    document = parse_model(json.dumps(data).encode(), str(evidence_path))
+    document = parse_evidence(json.dumps(data).encode(), str(evidence_path))
     started = time.perf_counter()
     record = evidence_view(document)
     html = report_html(record, StudentInfo("Ana", "1"), "2026-01-01T00:00:00+00:00")

@@ -41,6 +41,8 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("kit", "up"): "labcheck kit up my-lab path/to/another-lab-pack",
     ("kit", "down"): "labcheck kit down --purge",
     ("kit", "status"): "labcheck kit status --json",
+    ("kit", "export"): "labcheck kit export kit.tar",
+    ("kit", "import"): "labcheck kit import kit.tar",
     ("import",): "labcheck import ops-s1-hello.md -o specs/ops-s1-hello",
     ("lint",): "labcheck lint my-lab --evidence reports/my-lab/evidence.json",
     ("record",): "labcheck record specs/ops-s1-hello --runs 2",

@@ -14,7 +14,18 @@ import docker.errors
 
 from labcheck.bundled import bundled_labs
 from labcheck.errors import KitError, LabcheckError
-from labcheck.kit import daemon_config, engine_lock, gitmirror, packs, paths, registry, standins, state
+from labcheck.kit import (
+    daemon_config,
+    engine_lock,
+    gitmirror,
+    package_cache,
+    package_server,
+    packs,
+    paths,
+    registry,
+    standins,
+    state,
+)
 from labcheck.kit import nodes as node_ops
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at, host_client
@@ -137,6 +148,11 @@ def kit_up(
             written, same = gitmirror.ensure(needs.repositories)
             built += [f"git mirror {url}" for url in written]
             reused += [f"git mirror {url}" for url in same]
+            made, kept = package_cache.ensure(package_cache.wanted_packages(all_labs), say)
+            built += made
+            reused += kept
+            if package_server.start():
+                say(f"package repository served on {package_cache.PACKAGE_ADDRESS}")
         rebuilt = node_ops.ensure_node_image(client, online, say, needs.tools)
         (built if rebuilt else reused).append("node image")
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
@@ -219,6 +235,7 @@ def kit_down(*, purge: bool = False) -> None:
                 pass
         for listener in registry.listeners():
             registry.stop(listener)
+        package_server.stop()
         daemon_config.restore(client)
         shutil.rmtree(paths.kit_home() / "nodes", ignore_errors=True)
         state.clear()

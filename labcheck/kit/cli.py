@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import docker.errors
 
 from labcheck.bundled import spec_argument
 from labcheck.errors import KitError, LabcheckError
-from labcheck.kit import api
+from labcheck.i18n import cli as cli_words
+from labcheck.kit import api, export, export_reader
 from labcheck.kit.status import render_table
 from labcheck.spec.loader import load_lab
 
@@ -43,6 +45,40 @@ def _status(args: argparse.Namespace) -> int:
     return 0 if status.up else 1
 
 
+def _say(message: str) -> None:
+    print(f"kit: {message}", file=sys.stderr, flush=True)
+
+
+def _export(args: argparse.Namespace) -> int:
+    written = export.export_kit(Path(args.file), _say)
+    words = cli_words()
+    print(
+        words.format(
+            "{file}: the kit for {labs} ({size} MB, {count} entries with their digests)",
+            file=args.file,
+            labs=", ".join(written.labs) or "-",
+            size=written.total_size // 10**6,
+            count=written.entries,
+        )
+    )
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    manifest = export_reader.import_kit(Path(args.file), _say)
+    labs, elsewhere = export_reader.served_labs(manifest)
+    words = cli_words()
+    if elsewhere:
+        _say(words.format("not bundled here, not served: {labs}", labs=", ".join(elsewhere)))
+    status = api.kit_up(labs=labs, nodes=manifest.nodes or None, progress=_say)
+    done = status.last_up.built if status.last_up is not None else ()
+    built = [item for item in done if not item.startswith("node ")]
+    if built:
+        _say(words.format("built here, the export lacked it: {items}", items=", ".join(built)))
+    print(render_table(status))
+    return 0 if status.up else 2
+
+
 def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """Engine API failures become a one-line KitError, not a traceback."""
 
@@ -59,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     kit = subparsers.add_parser(
         "kit", help="the offline classroom kit: local registry, stand-in images, Swarm nodes"
     )
-    actions = kit.add_subparsers(dest="kit_command", required=True, metavar="{up,down,status}")
+    actions = kit.add_subparsers(dest="kit_command", required=True, metavar="{up,down,status,export,import}")
 
     up = actions.add_parser(
         "up",
@@ -91,6 +127,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--purge", action="store_true", help="also delete the kit's data dir (registry data, root filesystem)"
     )
     down.set_defaults(handler=_guarded(_down))
+
+    export_parser = actions.add_parser(
+        "export",
+        help="write everything the kit built into one tar, with a manifest of digests",
+        description="Write the registry's data, the git mirrors, the node image, the stand-in records, "
+        "the Debian root filesystem and the package repository into FILE, for `labcheck kit import` "
+        "on a machine with no network. The kit must be up (offline).",
+    )
+    export_parser.add_argument("file", metavar="FILE", help="the tar to write, e.g. kit.tar")
+    export_parser.set_defaults(handler=_guarded(_export))
+
+    import_parser = actions.add_parser(
+        "import",
+        help="make the kit ready from an export: nothing built, nothing fetched",
+        description="Check FILE (written by `labcheck kit export`) entry by entry against its manifest's "
+        "digests, put its data in place and bring the kit up for the bundled labs it serves. A corrupt or "
+        "foreign file is refused, naming what does not match. The kit must be down.",
+    )
+    import_parser.add_argument("file", metavar="FILE", help="the tar `labcheck kit export` wrote")
+    import_parser.set_defaults(handler=_guarded(_import))
 
     status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import KitError, LabcheckError
-from labcheck.kit import paths, registry, rootfs
+from labcheck.kit import package_cache, paths, registry, rootfs
 from labcheck.kit.assets_dir import asset_dir, dir_digest
 from labcheck.kit.library import BASE_BUILD_ARGS
 from labcheck.kit.packs import StandIn, split_ref
@@ -31,6 +31,8 @@ def _recipe(standin: StandIn, base_digests: dict[str, str]) -> str:
     parts: list[str] = [standin.replaces, str(standin.library), json.dumps(standin.build_args)]
     if standin.library in _LIBRARY_ASSETS:
         parts.append(dir_digest(asset_dir(_LIBRARY_ASSETS[standin.library])))
+    if standin.library in ("alpine", "ubuntu"):
+        parts.append(package_cache.sources_line())  # where its package manager installs from
     if standin.build_dir is not None:
         parts.append(dir_digest(standin.build_dir))
     parts += [f"{base}={base_digests.get(base, '')}" for base in standin.bases]
@@ -98,7 +100,8 @@ def _build_hello(standin: StandIn, work: Path) -> None:
 
 def _build_alpine(standin: StandIn, work: Path) -> None:
     shutil.copytree(asset_dir("alpine"), work, dirs_exist_ok=True)
-    apk = (work / "apk").read_bytes()
+    # Its `apk` installs from the kit's package repository, so `apk add` works with no network.
+    apk = (work / "apk").read_bytes().replace(b"@PACKAGE_REPOSITORY@", package_cache.REPOSITORY_URL.encode())
     os_release = (
         b'NAME="BusyBox (labcheck stand-in for Alpine Linux)"\nID=busybox\n'
         b'PRETTY_NAME="labcheck offline stand-in for alpine: BusyBox, packages from Debian"\n'
@@ -120,10 +123,14 @@ def _build_ubuntu(standin: StandIn, work: Path, progress: Progress) -> None:
     # `docker run ubuntu` downloads it instead of finding it already on the engine.
     (work / "etc").mkdir()
     (work / "etc/labcheck-standin").write_text("ubuntu (Debian bookworm minbase)\n")
+    # apt-get installs from the kit's package repository, so it works with no network.
+    (work / "etc/apt").mkdir()
+    (work / "etc/apt/sources.list").write_text(package_cache.sources_line())
     changes = ['CMD ["bash"]'] + [f"LABEL {k}={json.dumps(v)}" for k, v in _labels(standin).items()]
-    tar = subprocess.Popen(
-        rootfs.tar_stream_command(root, work, ("etc/labcheck-standin",)), stdout=subprocess.PIPE
-    )
+    command = rootfs.tar_stream_command(root, work, ("etc/labcheck-standin", "etc/apt/sources.list"))
+    # The rootfs's own sources.list (Debian's archive) is left out; the extra member replaces it.
+    command.insert(1, "--exclude=./etc/apt/sources.list")
+    tar = subprocess.Popen(command, stdout=subprocess.PIPE)
     cmd = [docker_cli(), "import"]
     for change in changes:
         cmd += ["--change", change]

@@ -54,9 +54,16 @@ def check_words(check: JudgedRule, t: Translator | None = None) -> str:
         words = check.says
     elif check.code == "capture":
         words = t.format("capture «{name}»", name=check.rule.get("capture"))
+    elif check.code.startswith("until."):
+        words = until_words(rule_phrase(filled_rule(check), t) or check.code, t)
     else:
         words = rule_phrase(filled_rule(check), t) or check.code
     return words + t.format(" (on {node})", node=check.on) if check.on else words
+
+
+def until_words(rule_words: str, t: Translator) -> str:
+    """What an `until` step waits for: its rule, and that labcheck then stops the command."""
+    return t.format("{rule} (then labcheck stops the command)", rule=rule_words)
 
 
 _OUTPUT_VERBS_EN = {
@@ -75,9 +82,10 @@ def check_words_en(check: JudgedRule) -> str:
     family, _, kind = check.code.partition(".")
     if family == "exit_code":
         return f"exit code {check.expected}"
-    if family == "output":
+    if family in ("output", "until"):
         stream = str(check.rule.get("stream", "output"))
-        return f"{stream} {_OUTPUT_VERBS_EN.get(kind, kind)} «{_short(check.expected)}»"
+        said = f"{stream} {_OUTPUT_VERBS_EN.get(kind, kind)} «{_short(check.expected)}»"
+        return f"until {said}" if family == "until" else said
     if family == "capture":
         return f"capture {check.rule.get('capture')!r}"
     where = f" on {check.on}" if check.on else ""

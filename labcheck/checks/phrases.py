@@ -32,6 +32,10 @@ BUILT_IN_SUBJECTS = {
     "stack": N_("the stack {name}"),
     "service": N_("the service {name}"),
     "volume": N_("the volume {name}"),
+    "network": N_("the network {name}"),
+    "secret": N_("the secret {name}"),
+    "config": N_("the config {name}"),
+    "node": N_("the node {name}"),
 }
 
 
@@ -259,6 +263,14 @@ _VALUED = {
     "driver": N_("driver «{value}»"),
     "contains": N_("contains {value}"),
     "mounted_by": N_("mounted by the container {value}"),
+    "scope": N_("scope «{value}»"),
+    "attached": N_("with the container {value} attached"),
+    "used_by": N_("in use by the service {value}"),
+    "availability": N_("availability «{value}»"),
+    "role": N_("role «{value}»"),
+    "state": N_("state «{value}»"),
+    "running_on": N_("tasks running on {value}"),
+    "not_on": N_("no task running on {value}"),
 }
 
 

@@ -108,6 +108,8 @@ def reason_es(reason: Reason) -> str:
             f"la expresión regular /{p.get('pattern')}/ tardó más de {_seconds(p.get('timeout_s'))} s "
             f"en una salida de {counted(int(characters or 0), 'carácter', 'caracteres')} y se abandonó"
         )
+    if code == r.STOPPED_WHEN_SEEN:
+        return f"labcheck detuvo la orden a los {_seconds(p.get('after_s'))} s, al ver lo que esperaba"
     if code in _CAPABILITIES_ES:
         return _CAPABILITIES_ES[code]
     if code == r.KIT_SAYS:
@@ -147,6 +149,9 @@ def reason_en(reason: Reason) -> str:
     if code == r.PATTERN_TIMEOUT:
         seconds = _seconds(p.get("timeout_s"))
         return f"the pattern /{p.get('pattern')}/ took more than {seconds} s and was abandoned"
+    if code == r.STOPPED_WHEN_SEEN:
+        seconds = _seconds(p.get("after_s"))
+        return f"labcheck stopped the command after {seconds} s, once what it waited for was seen"
     if code in _CAPABILITIES_EN:
         return _CAPABILITIES_EN[code]
     if code == r.KIT_SAYS:

@@ -18,7 +18,19 @@ from labcheck.errors import LabcheckError
 ENTRY_POINT_GROUP = "labcheck.checks"
 BUILT_IN = tuple(
     f"labcheck.checks.kinds.{name}"
-    for name in ("image", "container", "containers", "swarm", "stack", "service", "volume")
+    for name in (
+        "image",
+        "container",
+        "containers",
+        "swarm",
+        "stack",
+        "service",
+        "volume",
+        "network",
+        "secret",
+        "config",
+        "node",
+    )
 )
 # Keys a state entry already uses: no kind may take one of them as its name.
 _RESERVED = frozenset({"on", "description", "says", "eventually", "requires"})

@@ -23,6 +23,8 @@ PYTEST_TIMEOUT = "pytest_timeout"  # timeout_s (pytest-timeout's --timeout)
 UNEXPECTED_STOP = "unexpected_stop"  # error (type and message)
 # Why a check failed or was not judged.
 PATTERN_TIMEOUT = "pattern_timeout"  # pattern, timeout_s, characters
+# How a step's `until` check ended its command: labcheck stopped it once the rule held (after_s).
+STOPPED_WHEN_SEEN = "stopped_when_seen"
 # Why an engine lacks a capability.
 NO_IPVS = "no_ipvs"
 STANDIN_IMAGES = "standin_images"
@@ -102,3 +104,7 @@ def nested(params: object) -> Reason | None:
         return None
     inner = params.get("params")
     return Reason(code=params["code"], params=dict(inner) if isinstance(inner, dict) else {})
+
+
+def stopped_when_seen(after_s: float) -> Reason:
+    return Reason(code=STOPPED_WHEN_SEEN, params={"after_s": round(after_s, 3)})

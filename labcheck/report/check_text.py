@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labcheck import patterns
-from labcheck.checks.check_words import check_words, filled_rule
+from labcheck.checks.check_words import check_words, filled_rule, until_words
 from labcheck.checks.phrases import (
     exit_code_phrase,
     joined,
@@ -60,6 +60,8 @@ def phrase(check: Check, t: Translator | None = None) -> Phrase:
         return Phrase(check.says + _on(check, t), pattern, True)
     if check.code == "exit_code" and "exit_code" in rule:
         return Phrase(exit_code_phrase(rule["exit_code"], t), None, False)
+    if check.family == "until":
+        return Phrase(until_words(output_phrase(rule, t=t) or check.code, t), pattern, False)
     if "stream" in rule:
         words = output_phrase(rule, words_only=True, t=t)
         if words is not None:
@@ -242,7 +244,7 @@ def mismatch(check: Check, step: Step, t: Translator | None = None) -> Mismatch:
         if step.timed_out:
             return Mismatch(t.gettext("the command did not finish: it ran out of time"))
         return Mismatch(t.format("it ended with exit code {code}", code=plain_value(check.observed, t)))
-    if check.family == "output":
+    if check.family in ("output", "until"):
         return _output_mismatch(check, step, t)
     if check.family == "state":
         return _state_mismatch(check, t)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from html import escape
 from importlib import resources
 
+from labcheck.evidence import reasons
 from labcheck.i18n import N_, Translator, spanish, translator
 from labcheck.report import check_text, partial
 from labcheck.report import text as es
@@ -211,6 +212,8 @@ def verdict_html(step: Step, details: DetailsIndex | None = None, t: Translator 
         facts.append(es.duration(step.duration_s, t))
     if step.timed_out:
         facts.append(t.gettext("it ran out of time"))
+    if any(check.reason_code == reasons.STOPPED_WHEN_SEEN for check in step.checks):
+        facts.append(t.gettext("labcheck stopped the command once what it waited for was seen"))
     fact_text = f' <span class="facts">({escape(", ".join(facts))})</span>' if facts else ""
     parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
     if step.outcome in ("skipped", "error") and step.reason:

@@ -2,7 +2,9 @@
 
 Only what the lab takes from a registry counts: images a step builds, commits or tags are the
 lab's own, and a reference with a placeholder (`${{ name }}`) or a shell variable is not known
-until the lab runs. Images a stack file names are the stack's business (the kit carries them).
+until the lab runs. Images a stack file names are the stack's business (the kit carries them),
+except in a Compose file a step writes itself (`echo '...image: alpine...' > docker-compose.yml`):
+the lab deploys what it wrote, so its `image:` lines are pulls of that step.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ _RUN_OPTIONS_WITH_VALUE = frozenset(
     "--replicas --mode --constraint --publish-add --secret --config --with-registry-auth".split()
 )
 _FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.IGNORECASE | re.MULTILINE)
+# An `image:` line of a Compose file, once the shell has taken its quotes away.
+_COMPOSE_IMAGE = re.compile(r"^\s*image:\s*['\"]?([^'\"\s#]+)", re.MULTILINE)
+_WRITES_YAML = re.compile(r">\s*\S+\.ya?ml\s*$")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ def image_pulls(lab: Lab) -> list[ImagePull]:
                 made.update(refs)
             else:
                 pulled.extend(ImagePull(ref, f"{step.location} (step {step.id})") for ref in refs)
+        pulled.extend(
+            ImagePull(ref, f"{step.location} (step {step.id})") for ref in _written_compose(step.run)
+        )
     for lab_file in lab.files:
         if lab_file.path.rsplit("/", 1)[-1].lower().startswith("dockerfile") and lab_file.source.is_file():
             text = lab_file.source.read_text(errors="replace")
@@ -63,6 +71,17 @@ def image_pulls(lab: Lab) -> list[ImagePull]:
         if "$" not in pull.ref and pull.ref not in made and pull.ref != "scratch":
             first.setdefault(pull.ref, pull)
     return list(first.values())
+
+
+def _written_compose(command: str) -> list[str]:
+    """The images of a Compose file the command writes with the shell (`echo '...' > x.yml`)."""
+    if not _WRITES_YAML.search(command.strip()):
+        return []
+    try:
+        words = shlex.split(command, comments=False)
+    except ValueError:
+        return []
+    return [match.group(1) for word in words for match in _COMPOSE_IMAGE.finditer(word)]
 
 
 def _docker_commands(command: str) -> list[list[str]]:

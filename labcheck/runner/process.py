@@ -3,7 +3,8 @@
 Under a pty when the step is interactive (typed lines, `-it`), with a wide window so
 long lines do not wrap; otherwise with separate stdout and stderr pipes. A command
 that outlives its timeout has its whole process group killed, and what it printed
-until then is kept.
+until then is kept; so has one whose output shows what the step waits for (`until`), which
+is then no failure but the way the step ends.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ _CURSOR_QUERY = b"\x1b[6n"
 # After a line is typed, the program needs a moment to print its prompt again.
 _QUIET_AFTER_PROMPT_S = 0.04
 _KILL_GRACE_S = 2.0
+# How often the output is looked at for what an `until` step waits for (it is rendered each time).
+_UNTIL_EVERY_S = 0.1
+
+# What a step waits for, asked of everything printed so far: (all of it, stdout, stderr).
+Seen = Callable[[bytes, bytes, bytes], bool]
 
 
 @dataclass
@@ -44,6 +50,8 @@ class ProcessResult:
     timed_out: bool
     raw: bytes
     interrupted: bool = False  # Ctrl-C: the command was stopped, what it printed is kept
+    # Stopped on purpose once its output showed what the step waits for (`until`): no exit code.
+    stopped_when_seen: bool = False
     stdout: bytes | None = None
     stderr: bytes | None = None
     notes: list[str] = field(default_factory=list)
@@ -96,10 +104,29 @@ def run_command(
     prompt: str = r"[#$] ?\s*$",
     timeout_s: float,
     on_timeout: Callable[[], None] | None = None,
+    until: Seen | None = None,
+    on_seen: Callable[[], None] | None = None,
 ) -> ProcessResult:
+    """`until`, when given, is asked about the output as it comes; once it says yes the command is
+    stopped like at a timeout, but with `on_seen` (what the step runs elsewhere) instead of
+    `on_timeout`, and the result says it was stopped when seen."""
     if use_pty:
-        return _run_in_pty(argv, env, cwd, typed, prompt, timeout_s, on_timeout)
-    return _run_with_pipes(argv, env, cwd, timeout_s, on_timeout)
+        return _run_in_pty(argv, env, cwd, typed, prompt, timeout_s, on_timeout, until, on_seen)
+    return _run_with_pipes(argv, env, cwd, timeout_s, on_timeout, until, on_seen)
+
+
+class _Watch:
+    """Asks `until` about the output at most every _UNTIL_EVERY_S, and once more at the end."""
+
+    def __init__(self, until: Seen | None) -> None:
+        self.until = until
+        self.asked_at = 0.0
+
+    def seen(self, combined: bytes, stdout: bytes, stderr: bytes, *, now: bool = False) -> bool:
+        if self.until is None or (not now and time.monotonic() - self.asked_at < _UNTIL_EVERY_S):
+            return False
+        self.asked_at = time.monotonic()
+        return self.until(combined, stdout, stderr)
 
 
 def _run_with_pipes(
@@ -108,8 +135,11 @@ def _run_with_pipes(
     cwd: str | None,
     timeout_s: float,
     on_timeout: Callable[[], None] | None,
+    until: Seen | None = None,
+    on_seen: Callable[[], None] | None = None,
 ) -> ProcessResult:
     started_at, start = _now_iso(), time.monotonic()
+    watch = _Watch(until)
     process = subprocess.Popen(
         list(argv),
         env=dict(env),
@@ -125,14 +155,14 @@ def _run_with_pipes(
     combined = bytearray()
     open_fds = set(streams)
     deadline = start + timeout_s
-    timed_out = interrupted = False
+    timed_out = interrupted = seen = False
     try:
         while open_fds:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5))
+            ready, _, _ = select.select(list(open_fds), [], [], min(remaining, 0.5, _UNTIL_EVERY_S))
             for fd in ready:
                 chunk = os.read(fd, 65536)
                 if not chunk:
@@ -140,6 +170,9 @@ def _run_with_pipes(
                     continue
                 streams[fd].extend(chunk)
                 combined.extend(chunk)
+            if open_fds and watch.seen(bytes(combined), bytes(streams[out_fd]), bytes(streams[err_fd])):
+                seen = True
+                break
     except KeyboardInterrupt:
         interrupted = True
     except BaseException:  # another plugin stopped the step (pytest-timeout): nothing may outlive it
@@ -147,15 +180,18 @@ def _run_with_pipes(
         raise
     if timed_out or interrupted:
         _stop(process, on_timeout, interrupted=interrupted)
+    elif seen:
+        _stop(process, on_seen)
     exit_code = _wait(process, deadline)
     process.stdout.close()
     process.stderr.close()
     return ProcessResult(
         started_at=started_at,
         duration_s=time.monotonic() - start,
-        exit_code=None if timed_out or interrupted else exit_code,
+        exit_code=None if timed_out or interrupted or seen else exit_code,
         timed_out=timed_out,
         interrupted=interrupted,
+        stopped_when_seen=seen,
         raw=bytes(combined),
         stdout=bytes(streams[out_fd]),
         stderr=bytes(streams[err_fd]),
@@ -178,6 +214,8 @@ def _run_in_pty(
     prompt: str,
     timeout_s: float,
     on_timeout: Callable[[], None] | None,
+    until: Seen | None = None,
+    on_seen: Callable[[], None] | None = None,
 ) -> ProcessResult:
     started_at, start = _now_iso(), time.monotonic()
     master, slave = pty.openpty()
@@ -197,10 +235,14 @@ def _run_in_pty(
         os.close(slave)
     raw = bytearray()
     pending = list(typed)
-    timed_out = interrupted = False
+    timed_out = interrupted = seen = False
     notes: list[str] = []
+    watch = _Watch(until)
     try:
-        timed_out = _converse(master, process, raw, pending, patterns.compile_rule(prompt), start + timeout_s)
+        ended = _converse(
+            master, process, raw, pending, patterns.compile_rule(prompt), start + timeout_s, watch
+        )
+        timed_out, seen = ended == "timed_out", ended == "seen"
     except KeyboardInterrupt:
         interrupted = True
     except BaseException:  # another plugin stopped the step (pytest-timeout): nothing may outlive it
@@ -212,7 +254,9 @@ def _run_in_pty(
                 f"stopped after {time.monotonic() - start:.1f} s; {len(pending)} typed line(s) not sent"
             )
             _stop(process, on_timeout, interrupted=interrupted)
-        exit_code = None if timed_out or interrupted else _wait(process, start + timeout_s)
+        elif seen:
+            _stop(process, on_seen)
+        exit_code = None if timed_out or interrupted or seen else _wait(process, start + timeout_s)
         _drain(master, raw)
         os.close(master)
     return ProcessResult(
@@ -221,6 +265,7 @@ def _run_in_pty(
         exit_code=exit_code,
         timed_out=timed_out,
         interrupted=interrupted,
+        stopped_when_seen=seen,
         raw=bytes(raw),
         notes=notes,
     )
@@ -233,23 +278,27 @@ def _converse(
     pending: list[TypedLine],
     prompt: regex.Pattern[str],
     deadline: float,
-) -> bool:
+    watch: _Watch,
+) -> str:
     """Read everything the program prints; type each pending line once its prompt shows and
-    the output has settled. Returns True when the deadline passed first."""
+    the output has settled. Returns how it ended: "ended", "timed_out" or "seen" (what the
+    step waits for showed)."""
     since_last_send = 0  # where in raw the output of the last typed line starts
     last_output_at = time.monotonic()
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            return True
+            return "timed_out"
+        if watch.seen(bytes(raw), bytes(raw), b""):
+            return "seen"
         ready, _, _ = select.select([master], [], [], min(remaining, 0.02))
         if ready:
             try:
                 chunk = os.read(master, 65536)
             except OSError:  # EIO: every process holding the terminal has gone
-                return False
+                return "ended"
             if not chunk:
-                return False
+                return "ended"
             raw.extend(chunk)
             last_output_at = time.monotonic()
             if _CURSOR_QUERY in chunk:
@@ -258,7 +307,7 @@ def _converse(
             continue
         if process.poll() is not None:
             _drain(master, raw)
-            return False
+            return "ended"
         if pending and time.monotonic() - last_output_at >= _QUIET_AFTER_PROMPT_S:
             wait_for = pending[0].wait_for
             waiting_for = patterns.compile_rule(wait_for) if wait_for else prompt

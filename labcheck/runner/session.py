@@ -23,7 +23,7 @@ from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import interrupts, inventory, sandbox
 from labcheck.runner.lab_files import gather_lab_files
-from labcheck.runner.process import ProcessResult, run_command
+from labcheck.runner.process import ProcessResult, Seen, run_command
 from labcheck.runner.records import step_record, streams_of
 from labcheck.runner.sandbox import ENGINE_ERRORS
 from labcheck.runner.state_checks import Baseline, judge_state
@@ -36,8 +36,9 @@ from labcheck.runner.step_trace import (
 )
 from labcheck.runner.targets import Target, is_local, refuse_engine_needs
 from labcheck.signing.keys import PrivateKey
-from labcheck.spec.model import Lab, StateCheck, Step, TypedLine
+from labcheck.spec.model import Lab, Matcher, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
+from labcheck.terminal import to_text
 
 Progress = Callable[[str], None]
 ERROR = "error"
@@ -190,6 +191,9 @@ class LabRun:
                 if not local:
                     trace.removed_containers = remove_new_containers(target.client(), before)
 
+            # Once seen, only the command is stopped: what it started is the lab's, as after any step.
+            until_seen = _until_seen(step.until, self.values) if step.until is not None else None
+
             result = run_command(
                 invocation.argv,
                 env=invocation.env,
@@ -199,11 +203,14 @@ class LabRun:
                 prompt=step.prompt,
                 timeout_s=step.timeout_s,
                 on_timeout=stop_what_the_step_started,
+                until=until_seen,
+                on_seen=target.stop_step,
             )
             streams = streams_of(result)
             trace.result, trace.streams = result, streams
             checks = self._capture(step, target, streams["output"], before)
             trace.checks = checks
+            checks += self._until(step, result, streams)
             checks += self._judge(step, result, streams)
             if step.eventually is not None:
                 # Under a step-level `eventually`, the state is judged afresh on every attempt.
@@ -294,6 +301,18 @@ class LabRun:
                 continue
             self.values[capture.name] = value
         return records
+
+    def _until(self, step: Step, result: ProcessResult, streams: Mapping[str, str]) -> list[CheckRecord]:
+        """What the step waited for, judged on the whole transcript: `until.<kind>`, with the
+        fact that labcheck stopped the command for it (a reason), or that it ended by itself."""
+        if step.until is None:
+            return []
+        record = judge_output_rule(step.until.rule(), streams, self.values)
+        record.code = "until." + record.code.partition(".")[2]
+        record.says = step.until.says
+        if result.stopped_when_seen:
+            record.reason = reasons.stopped_when_seen(result.duration_s)
+        return [record]
 
     def _judge(self, step: Step, result: ProcessResult, streams: Mapping[str, str]) -> list[CheckRecord]:
         checks: list[CheckRecord] = []
@@ -406,6 +425,17 @@ class LabRun:
                 self.kit_nodes_to_give_back = kit_nodes
             else:
                 sandbox.give_back(self.targets, self.baselines, self.cleanup_notes)
+
+
+def _until_seen(until: Matcher, values: Mapping[str, str]) -> Seen:
+    """Whether the output so far holds what the step waits for, rendered as the student sees it."""
+    rule = until.rule()
+
+    def seen(combined: bytes, stdout: bytes, stderr: bytes) -> bool:
+        chosen = {"output": combined, "stdout": stdout, "stderr": stderr}[until.stream]
+        return judge_output_rule(rule, {until.stream: to_text(chosen)}, values).passed
+
+    return seen
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:

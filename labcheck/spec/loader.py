@@ -324,6 +324,7 @@ class _Builder:
                     check.get("says"),
                 )
             )
+        until = self._until(doc_path, data.get("until"), uses_pty, expect)
         lines = []
         for item in data.get("input", []):
             lines.append(
@@ -353,6 +354,41 @@ class _Builder:
             matchers=tuple(matchers),
             state_checks=tuple(state_checks),
             location=self.where(doc_path),
+            until=until,
+        )
+
+    def _until(
+        self,
+        doc_path: tuple[str | int, ...],
+        rule: dict[str, Any] | None,
+        uses_pty: bool,
+        expect: dict[str, Any],
+    ) -> Matcher | None:
+        if rule is None:
+            return None
+        where = (*doc_path, "until")
+        stream = rule.get("stream", "output")
+        if uses_pty and stream == "stderr":
+            self.problem(
+                (*where, "stream"),
+                "a step under a terminal (tty or input) has one merged output: use 'output', not 'stderr'",
+            )
+        if "exit_code" in expect:
+            self.problem(
+                (*doc_path, "expect", "exit_code"),
+                "a step with 'until' is stopped by labcheck once its rule holds, so it has no exit code "
+                "to check: remove 'exit_code'",
+            )
+        kind = "contains" if "contains" in rule else "matches"
+        self._rule(where, kind, rule)
+        return Matcher(
+            stream,
+            kind,
+            rule[kind],
+            bool(rule.get("ignore_case")),
+            None,
+            self.where(where),
+            rule.get("says"),
         )
 
     def _check_placeholders(

@@ -92,6 +92,9 @@ class Step:
     matchers: tuple[Matcher, ...]
     state_checks: tuple[StateCheck, ...]
     location: str
+    # Stop the command once what it printed satisfies this rule (`until:`): for commands that
+    # never end by themselves (`docker service logs -f`); what it printed until then is kept.
+    until: Matcher | None = None
 
     @property
     def uses_pty(self) -> bool:

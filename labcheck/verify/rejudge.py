@@ -52,7 +52,8 @@ def rejudge_run_step(
             failures.append(f"{check_words_en(check)}: got {check.observed}")
     failed_rules: list[dict[str, Any]] = []
     abandoned: list[str] = []
-    for matcher in step.matchers:
+    # What an `until` step waited for must be in its transcript too (the runner stopped it there).
+    for matcher in (*((step.until,) if step.until is not None else ()), *step.matchers):
         check = judge_output_rule(matcher.rule(), streams, values)
         if ran_out_of_time(check):
             # Not proof of an edit (the run may have had more time): the rule fails, named.
@@ -69,7 +70,11 @@ def rejudge_run_step(
     failed_captures = [c for c in record.checks if family(c) == "capture" and c.verdict == "failed"]
     failures += [f"capture {c.rule.get('capture')!r}: {shown(c.observed)}" for c in failed_captures]
     for recorded in record.checks:
-        if family(recorded) == "output" and recorded.verdict == "passed" and recorded.rule in failed_rules:
+        if (
+            family(recorded) in ("output", "until")
+            and recorded.verdict == "passed"
+            and recorded.rule in failed_rules
+        ):
             findings.tampering.append(f"the verdict of «{check_words_en(recorded)}» says passed; it fails")
     if outcome == "passed" and failures:
         findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))

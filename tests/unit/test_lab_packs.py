@@ -243,3 +243,23 @@ def test_a_volume_check_says_what_it_checks_and_needs_something_to_check(tmp_pat
     make_pack(tmp_path, text)
     found = problems(tmp_path)
     assert any(p[0] == 17 and "volume" in p[1] for p in found), found
+
+
+def test_a_compose_file_a_step_writes_is_read_for_the_images_it_pulls(tmp_path: Path) -> None:
+    compose = (
+        "      - id: write-compose\n"
+        "        title: Escribir la pila\n"
+        "        run: |-\n"
+        "          echo 'services:\n"
+        "              web:\n"
+        "                  image: '\\''example/web:2.1'\\''\n"
+        "              db:\n"
+        '                  image: "redis:7"\n'
+        "          ' > stack.yml\n"
+        "        expect: {exit_code: 0}\n"
+        "      - id: run-nginx"
+    )
+    make_pack(tmp_path, PACK.replace("      - id: run-nginx", compose))
+    pulls = {pull.ref: pull.where for pull in image_pulls(load_lab(tmp_path))}
+    assert pulls["redis:7"] == f"{tmp_path / 'lab.yaml'}:18 (step write-compose)"
+    assert list(pulls) == ["example/web:2.1", "redis:7", "nginx"]

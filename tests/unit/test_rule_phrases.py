@@ -44,3 +44,43 @@ def test_a_negated_rule_says_no() -> None:
         output_phrase({"stream": "output", "not_contains": "hello.txt"})
         == "la salida no contiene «hello.txt»"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule", "spanish_words", "english_words"),
+    [
+        (
+            {"network": {"name": "web", "driver": "overlay", "scope": "swarm", "attached": "c1"}},
+            "la red web: controlador «overlay», ámbito «swarm» y con el contenedor c1 conectado",
+            "the network web: driver «overlay», scope «swarm» and with the container c1 attached",
+        ),
+        (
+            {"secret": {"name": "clave", "used_by": "srv"}},
+            "el secreto clave: en uso por el servicio srv",
+            "the secret clave: in use by the service srv",
+        ),
+        (
+            {"config": {"name": "ajuste", "exists": False}},
+            "la configuración ajuste: no existe",
+            "the config ajuste: does not exist",
+        ),
+        (
+            {"node": {"name": "node2", "availability": "drain", "role": "worker"}},
+            "el nodo node2: disponibilidad «drain» y rol «worker»",
+            "the node node2: availability «drain» and role «worker»",
+        ),
+        (
+            {"service": {"name": "app", "running": 4, "running_on": ["n1", "n3"], "not_on": "n2"}},
+            "el servicio app: 4 en marcha, tareas en marcha en n1, n3 y ninguna tarea en marcha en n2",
+            "the service app: 4 running, tasks running on n1, n3 and no task running on n2",
+        ),
+    ],
+)
+def test_the_swarm_object_checks_are_said_in_both_languages(
+    rule: dict[str, object], spanish_words: str, english_words: str
+) -> None:
+    from labcheck.checks.phrases import rule_phrase
+    from labcheck.i18n import translator
+
+    assert rule_phrase(rule) == spanish_words
+    assert rule_phrase(rule, translator("en")) == english_words

@@ -192,6 +192,7 @@ def test_labs_lists_the_bundled_labs_as_a_table_and_as_json(monkeypatch: pytest.
     assert [(lab["id"], lab["steps"], lab["nodes"]) for lab in listed] == [
         ("docker-volumes", 28, ["node1"]),
         ("ops-stage1", 51, ["node1", "node2"]),
+        ("orchestration-hol", 26, ["node1", "node2", "node3"]),
         ("swarm-compose-secrets", 9, ["node1"]),
     ]
     assert listed[1]["version"] in row

@@ -182,6 +182,8 @@ def _run_with_pipes(
         _stop(process, on_timeout, interrupted=interrupted)
     elif seen:
         _stop(process, on_seen)
+    if open_fds:  # what it printed before it was stopped may still be in the pipes: keep it
+        _drain_pipes(open_fds, streams, combined)
     exit_code = _wait(process, deadline)
     process.stdout.close()
     process.stderr.close()
@@ -196,6 +198,22 @@ def _run_with_pipes(
         stdout=bytes(streams[out_fd]),
         stderr=bytes(streams[err_fd]),
     )
+
+
+def _drain_pipes(open_fds: set[int], streams: dict[int, bytearray], combined: bytearray) -> None:
+    # Bounded: a process outside the killed group may hold the pipe open and keep writing.
+    until = time.monotonic() + 1.0
+    while open_fds and time.monotonic() < until:
+        ready, _, _ = select.select(list(open_fds), [], [], 0.05)
+        if not ready:
+            return
+        for fd in ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                open_fds.discard(fd)
+                continue
+            streams[fd].extend(chunk)
+            combined.extend(chunk)
 
 
 def _wait(process: subprocess.Popen[bytes], deadline: float) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import time
@@ -23,6 +24,8 @@ from labcheck.kit import (
     packs,
     paths,
     registry,
+    registry_client,
+    source,
     standins,
     state,
 )
@@ -30,6 +33,7 @@ from labcheck.kit import nodes as node_ops
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at, host_client
 from labcheck.kit.nodes import KitNode
+from labcheck.kit.source import ImageSource
 from labcheck.kit.status import KitStatus, gather
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
@@ -74,11 +78,13 @@ def _check_online() -> None:
             ) from exc
 
 
-def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, online: bool) -> bool:
+def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, feed: ImageSource) -> bool:
     container = node_ops.running_nodes(client).get(name)
     if container is None or container.status != "running" or container.image is None:
         return False
-    if container.image.id != image_id or not node_ops.has_environment(container, online):
+    if container.image.id != image_id or not node_ops.has_environment(
+        container, feed.online, feed.node_mirror
+    ):
         return False
     try:
         client_at(node_ops.docker_host(name), timeout=5).close()
@@ -88,15 +94,15 @@ def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, onlin
 
 
 def _bring_up_nodes(
-    client: docker.DockerClient, names: Sequence[str], online: bool, progress: Progress, rebuilt: bool
+    client: docker.DockerClient, names: Sequence[str], feed: ImageSource, progress: Progress, rebuilt: bool
 ) -> list[str]:
     image_id = node_ops.node_image_id(client)
     recreated = []
     for name in names:
-        if not rebuilt and _node_ok(client, name, image_id, online):
+        if not rebuilt and _node_ok(client, name, image_id, feed):
             continue
         progress(f"starting node {name}")
-        node_ops.create_node(client, name, online)
+        node_ops.create_node(client, name, feed.online, feed.node_mirror)
         recreated.append(name)
     for name in recreated:
         node_ops.wait_engine(client, name)
@@ -107,44 +113,54 @@ def kit_up(
     *,
     labs: Sequence[Lab] | None = None,
     online: bool = False,
+    registry_url: str | None = None,
     nodes: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> KitStatus:
     """Bring the kit up for these labs (default: every bundled lab), reusing whatever is built.
 
     Idempotent and incremental: the labs it was brought up for before stay served (their stand-ins
-    are reused, not rebuilt), and a new lab adds only what it needs.
+    are reused, not rebuilt), and a new lab adds only what it needs. The nodes pull from the
+    kit's registry (stand-ins), from Docker Hub (`online`) or from `registry_url`.
     """
     say = progress or _stderr_progress
+    feed = source.chosen(online, registry_url)
     wanted_labs = list(labs) if labs is not None else bundled_lab_specs()
+    if paths.using_others_kit():
+        return _use_system_kit(wanted_labs, feed, say)
+    paths.writable_home()
     started = time.monotonic()
     client = host_client()
-    mode = "online" if online else "offline"
     # A lab run on the nodes holds their lock: `kit up` waits for it instead of recreating them under it.
     with engine_lock.kit_nodes_locked("kit up", say), state.locked():
         previous = state.load()
-        if previous is not None and previous.mode != mode:
+        if previous is not None and previous.source != feed:
             raise KitError(
-                f"the kit is up in {previous.mode} mode; run `labcheck kit down` before bringing it up {mode}"
+                f"the kit is up with its nodes fed from {previous.source.describe()}; run "
+                f"`labcheck kit down` before feeding them from {feed.describe()}"
             )
         all_labs = _still_served(previous, wanted_labs, say) + wanted_labs
         needs = packs.needs_of(all_labs)
         names = _validate_names(nodes if nodes is not None else packs.needs_of(wanted_labs).nodes)
-        if not online:
+        if feed.mode == source.OFFLINE:
             _refuse_unprovided(all_labs, {s.replaces for s in needs.standins})
         built: list[str] = []
         reused: list[str] = []
-        if online:
+        if feed.online:
             _check_online()
+        if feed.mode == source.REGISTRY:
+            _check_registry(feed.url)
         node_ops.ensure_network(client)
-        if not online:
+        host_mirror = False
+        if feed.mode == source.OFFLINE:
             for listener in registry.listeners():
                 if registry.start(listener):
                     say(f"registry started on {listener.address}")
-            daemon_config.set_mirror(client)
+            host_mirror = _set_host_mirror(client, say)
             made, kept = standins.ensure(needs.standins, say)
             built += made
             reused += kept
+        if not feed.online:
             written, same = gitmirror.ensure(needs.repositories)
             built += [f"git mirror {url}" for url in written]
             reused += [f"git mirror {url}" for url in same]
@@ -153,18 +169,70 @@ def kit_up(
             reused += kept
             if package_server.start():
                 say(f"package repository served on {package_cache.PACKAGE_ADDRESS}")
-        rebuilt = node_ops.ensure_node_image(client, online, say, needs.tools)
+        rebuilt = node_ops.ensure_node_image(client, feed.online, say, needs.tools, feed.url or None)
         (built if rebuilt else reused).append("node image")
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
         records = tuple(_record(lab) for lab in all_labs)
-        state.save(state.KitState(mode=mode, nodes=all_nodes, labs=records))
+        kept_state = state.KitState(
+            mode=feed.mode, nodes=all_nodes, labs=records, registry=feed.url, host_mirror=host_mirror
+        )
+        state.save(kept_state)
         # Every node the kit keeps runs today's node image, not only the ones named now.
-        recreated = _bring_up_nodes(client, all_nodes, online, say, rebuilt)
+        recreated = _bring_up_nodes(client, all_nodes, feed, say, rebuilt)
         reused += [f"node {n}" for n in all_nodes if n not in recreated]
         built += [f"node {n}" for n in recreated]
         last = state.LastUp(tuple(built), tuple(reused), round(time.monotonic() - started, 2))
-        state.save(state.KitState(mode=mode, nodes=all_nodes, last_up=last, labs=records))
+        state.save(dataclasses.replace(kept_state, last_up=last))
+        paths.share_kit()
         return gather(client)
+
+
+def _set_host_mirror(client: docker.DockerClient, say: Progress) -> bool:
+    """As root: the kit's registry becomes the host engine's Docker Hub mirror. Anyone else:
+    skipped (daemon.json and dockerd's reload are root's), saying what that means."""
+    if paths.is_root():
+        daemon_config.set_mirror(client)
+        return True
+    if daemon_config.mirror_in_use(client):
+        return True
+    say(
+        "not root, so the host engine's registry mirror is left as it is: `docker pull` on this "
+        "machine itself still goes to Docker Hub. The kit's nodes pull from the kit's registry "
+        "directly, so the labs, which run on the nodes, are not affected"
+    )
+    return False
+
+
+def _check_registry(url: str) -> None:
+    if not registry_client.answers(url, timeout=5.0):
+        raise KitError(
+            f"the registry {url} does not answer from this machine: check the address, which "
+            "the kit's nodes must reach too"
+        )
+
+
+def _use_system_kit(wanted: Sequence[Lab], feed: ImageSource, say: Progress) -> KitStatus:
+    """A user (not root) while root's kit is up: use it as it is, or say what root must do."""
+    record = state.load()
+    if record is None:
+        raise KitError("root's system kit went down meanwhile: run `labcheck kit up` again")
+    home = paths.SYSTEM_KIT_HOME
+    if record.source != feed:
+        raise KitError(
+            f"root's system kit ({home}) is up with its nodes fed from {record.source.describe()}, "
+            f"and only root may change it: ask root for `sudo labcheck kit down`, then run "
+            "`labcheck kit up` again to bring up your own"
+        )
+    served = {lab.id for lab in record.labs} | {lab.spec for lab in record.labs}
+    missing = [lab for lab in wanted if lab.id not in served and str(lab.path) not in served]
+    if missing:
+        labs = " ".join(str(lab.path.parent) for lab in missing)
+        raise KitError(
+            f"root's system kit ({home}) does not serve {', '.join(lab.id for lab in missing)}, and "
+            f"only root may add labs to it: ask root for `sudo labcheck kit up {labs}`"
+        )
+    say(f"using root's system kit at {home}, which serves every user in the docker group")
+    return gather(host_client())
 
 
 def bundled_lab_specs() -> list[Lab]:
@@ -219,6 +287,11 @@ def _validate_names(names: Sequence[str]) -> tuple[str, ...]:
 
 def kit_down(*, purge: bool = False) -> None:
     """Remove exactly what the kit made; with purge, its data dir too."""
+    if paths.using_others_kit():
+        raise KitError(
+            f"the kit in use is root's system kit ({paths.SYSTEM_KIT_HOME}), which serves every user "
+            "in the docker group: only root takes it down (`sudo labcheck kit down`)"
+        )
     client = host_client()
     with engine_lock.kit_nodes_locked("kit down", _stderr_progress), state.locked():
         kit_filter = {"label": f"{paths.KIT_LABEL}=true"}
@@ -233,6 +306,10 @@ def kit_down(*, purge: bool = False) -> None:
                 client.images.remove(image.id, force=True)
             except docker.errors.NotFound:
                 pass
+        try:  # fetched, not built, so it carries no kit label
+            client.images.remove(node_ops.REGISTRY_BASE_IMAGE, force=True)
+        except docker.errors.ImageNotFound:
+            pass
         for listener in registry.listeners():
             registry.stop(listener)
         package_server.stop()
@@ -250,7 +327,9 @@ def kit_status() -> KitStatus:
 def _require_up(client: docker.DockerClient) -> state.KitState:
     record = state.load()
     if record is None or node_ops.node_image_id(client) is None:
-        raise KitError("the offline classroom kit is not up: run `labcheck kit up` first")
+        raise KitError(
+            f"the offline classroom kit is not up (none in {paths.kit_home()}): run `labcheck kit up` first"
+        )
     try:
         client.networks.get(paths.NETWORK_NAME)
     except docker.errors.NotFound as exc:
@@ -269,9 +348,8 @@ def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
     client = host_client()
     with state.locked():
         record = _require_up(client)
-        online = record.mode == "online"
         for name in wanted:
-            node_ops.create_node(client, name, online)
+            node_ops.create_node(client, name, record.source.online, record.source.node_mirror)
         for name in wanted:
             node_ops.wait_engine(client, name)
         return {name: node_ops.describe(client, name) for name in wanted}
@@ -322,5 +400,8 @@ def capabilities() -> dict[str, Capability]:
 
 
 def is_standin_setup() -> bool:
-    """True when the host engine pulls through the kit's registry, i.e. images are stand-ins."""
-    return daemon_config.mirror_in_use(host_client())
+    """True when the kit's nodes (or the host engine) pull from the kit's registry: stand-ins."""
+    record = state.load()
+    return (record is not None and record.mode == source.OFFLINE) or daemon_config.mirror_in_use(
+        host_client()
+    )

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from labcheck.kit import paths
 from labcheck.kit.engine_lock import EngineLock
@@ -26,6 +27,7 @@ def log_file() -> str:
 def give_back_detached(names: Sequence[str], lock: EngineLock) -> int:
     """Start the detached give-back, holding `lock` from now on; returns its pid."""
     fds = lock.file_descriptors()
+    paths.open_shared(Path(log_file()), "a").close()  # the docker group's too, on root's kit
     with open(log_file(), "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "labcheck.kit.background", ",".join(map(str, fds)), *names],

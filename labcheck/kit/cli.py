@@ -13,7 +13,7 @@ import docker.errors
 from labcheck.bundled import spec_argument
 from labcheck.errors import KitError, LabcheckError
 from labcheck.i18n import cli as cli_words
-from labcheck.kit import api, export, export_reader
+from labcheck.kit import api, export, export_reader, online_needs
 from labcheck.kit.status import render_table
 from labcheck.spec.loader import load_lab
 
@@ -27,7 +27,7 @@ def _nodes_arg(text: str) -> tuple[str, ...]:
 
 def _up(args: argparse.Namespace) -> int:
     labs = [load_lab(spec_argument(text)) for text in args.labs] if args.labs else None
-    status = api.kit_up(labs=labs, online=args.online, nodes=args.nodes)
+    status = api.kit_up(labs=labs, online=args.online, registry_url=args.registry, nodes=args.nodes)
     print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
     return 0 if status.up else 2  # a kit that did not come up is a set-up error
 
@@ -40,6 +40,12 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    if args.online or args.dry_run:
+        if not (args.online and args.dry_run):
+            raise KitError("`kit status --online --dry-run` lists what `kit up --online` needs: give both")
+        needs = online_needs.online_needs(api.bundled_lab_specs())
+        print(json.dumps([n.to_json() for n in needs], indent=2) if args.json else online_needs.render(needs))
+        return 0
     status = api.kit_status()
     print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
     return 0 if status.up else 1
@@ -114,6 +120,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--online", action="store_true", help="feed the nodes from Docker Hub and GitHub instead of stand-ins"
     )
     up.add_argument(
+        "--registry",
+        metavar="URL",
+        default=None,
+        help="feed the nodes from this registry (http://HOST:PORT or https://HOST), their Docker Hub mirror",
+    )
+    up.add_argument(
         "--nodes",
         type=_nodes_arg,
         default=None,
@@ -150,6 +162,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    status.add_argument(
+        "--online", action="store_true", help="with --dry-run: what `kit up --online` needs from Docker Hub"
+    )
+    status.add_argument(
+        "--dry-run", action="store_true", help="with --online: list it for the bundled labs, touching nothing"
+    )
     status.set_defaults(handler=_guarded(_status))
 
 

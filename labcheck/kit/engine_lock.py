@@ -124,13 +124,12 @@ class EngineLock:
         """Take every lock; returns what is worth telling the user (waits, stale locks taken over)."""
         notes: list[str] = []
         tell = say or (lambda message: None)
-        locks_dir().mkdir(parents=True, exist_ok=True)
         me = Holder(
             os.getpid(), this_command(), datetime.now(UTC).isoformat(timespec="seconds"), self.purpose
         )
         try:
             for lock_file in self.lock_files:
-                handle = lock_file.open("a+")
+                handle = paths.open_shared(lock_file, "a+")
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:

@@ -17,13 +17,16 @@ from docker.models.containers import Container
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import EngineUnreachable, KitError
-from labcheck.kit import gitmirror, paths, rootfs
+from labcheck.kit import gitmirror, paths, registry_client, rootfs
 from labcheck.kit.assets_dir import asset_dir, dir_digest
 from labcheck.kit.engine import client_at
 
 Progress = Callable[[str], None]
 
 ONLINE_BASE_IMAGE = "debian:bookworm"
+# Fed from a registry given with `kit up --registry`: its debian:bookworm, fetched by the kit.
+REGISTRY_BASE_IMAGE = "labcheck-kit/registry-base:bookworm"
+_BASE_REPOSITORY, _BASE_TAG = "library/debian", "bookworm"
 _RECIPE_LABEL = "io.labcheck.kit.recipe"
 _MODE_LABEL = "io.labcheck.kit.mode"
 TOOLS_LABEL = "io.labcheck.kit.tools"
@@ -106,9 +109,11 @@ def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str
 
 
 def _node_recipe(
-    client: docker.DockerClient, online: bool, progress: Progress, tools: tuple[str, ...]
+    client: docker.DockerClient, online: bool, progress: Progress, tools: tuple[str, ...], base: str | None
 ) -> str:
-    if online:
+    if base is not None:
+        base_token = str(client.images.get(base).id)
+    elif online:
         base_token = str(client.images.get(ONLINE_BASE_IMAGE).id)
     else:
         rootfs.debian_rootfs(progress)
@@ -158,17 +163,32 @@ def node_image_tools(client: docker.DockerClient) -> tuple[str, ...] | None:
     return None if labels is None else tuple(labels.get(TOOLS_LABEL, "").split())
 
 
+def fetch_registry_base(client: docker.DockerClient, registry: str, progress: Progress) -> str:
+    """The node image's Debian base from the registry the nodes are fed from (its debian:bookworm),
+    fetched by the kit itself: the host engine may not pull from it (plain HTTP needs root's
+    daemon.json). Fetched once; `kit down` removes it."""
+    if _image_labels(client, REGISTRY_BASE_IMAGE) is None:
+        progress(f"fetching {_BASE_REPOSITORY}:{_BASE_TAG} from {registry} for the node image")
+        registry_client.load_image(registry, _BASE_REPOSITORY, _BASE_TAG, REGISTRY_BASE_IMAGE)
+    return REGISTRY_BASE_IMAGE
+
+
 def ensure_node_image(
-    client: docker.DockerClient, online: bool, progress: Progress, tools: tuple[str, ...] = ()
+    client: docker.DockerClient,
+    online: bool,
+    progress: Progress,
+    tools: tuple[str, ...] = (),
+    registry: str | None = None,
 ) -> bool:
     """Make the node image present, with these tools: reuse it, load the saved one, or build it.
 
     True if the image is new on the engine (running nodes must then be recreated).
     """
+    fetched = fetch_registry_base(client, registry, progress) if registry else None
     if online and _image_labels(client, ONLINE_BASE_IMAGE) is None:
         progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
         run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
-    recipe = _node_recipe(client, online, progress, tools)
+    recipe = _node_recipe(client, online, progress, tools, fetched)
     labels = _image_labels(client, paths.NODE_IMAGE)
     if labels is not None and labels.get(_RECIPE_LABEL) == recipe:
         return False
@@ -176,7 +196,7 @@ def ensure_node_image(
         loaded = _image_labels(client, paths.NODE_IMAGE)
         if loaded is not None and loaded.get(_RECIPE_LABEL) == recipe:
             return True
-    base = ONLINE_BASE_IMAGE if online else _ensure_offline_base(client, progress)
+    base = fetched or (ONLINE_BASE_IMAGE if online else _ensure_offline_base(client, progress))
     extra = f" and {' '.join(tools)}" if tools else ""
     progress(f"building the node image {paths.NODE_IMAGE} (docker.io{extra}; about 20 s)")
     with tempfile.TemporaryDirectory(prefix="labcheck-node-") as tmp:
@@ -198,7 +218,7 @@ def ensure_node_image(
                 "--label",
                 f"{_RECIPE_LABEL}={recipe}",
                 "--label",
-                f"{_MODE_LABEL}={'online' if online else 'offline'}",
+                f"{_MODE_LABEL}={'registry' if registry else 'online' if online else 'offline'}",
                 "--label",
                 f"{TOOLS_LABEL}={' '.join(tools)}",
                 "--build-arg",
@@ -232,32 +252,43 @@ def remove_node(client: docker.DockerClient, name: str) -> None:
     paths.node_socket(name).unlink(missing_ok=True)
 
 
-def node_environment(online: bool) -> dict[str, str]:
-    """What a node's container is started with: offline, git and dockerd are pointed at the kit."""
-    environment = {"LABCHECK_HOST_SOCKET_DIR": paths.NODE_HOST_SOCKET_DIR}
+def node_environment(online: bool, mirror: str | None = paths.NODE_REGISTRY) -> dict[str, str]:
+    """What a node's container is started with: offline, git is pointed at the kit's mirror;
+    dockerd at the registry the nodes are fed from (the kit's, or one given with --registry);
+    its sockets are the host's docker group's, so every user who may use the host engine may
+    use the nodes'."""
+    environment = {
+        "LABCHECK_HOST_SOCKET_DIR": paths.NODE_HOST_SOCKET_DIR,
+        "LABCHECK_SOCKET_GROUP": str(paths.docker_group_id()),
+    }
     if not online:
         environment.update(gitmirror.insteadof_env(paths.NODE_GIT_DIR))
-        environment["LABCHECK_REGISTRY_MIRROR"] = paths.NODE_REGISTRY
+        if mirror:
+            environment["LABCHECK_REGISTRY_MIRROR"] = mirror
     return environment
 
 
-def has_environment(container: Container, online: bool) -> bool:
+def has_environment(container: Container, online: bool, mirror: str | None = paths.NODE_REGISTRY) -> bool:
     """True when the node runs with today's environment (a node made by an older kit may not)."""
     current = set((container.attrs.get("Config") or {}).get("Env") or [])
-    return all(f"{key}={value}" in current for key, value in node_environment(online).items())
+    return all(f"{key}={value}" in current for key, value in node_environment(online, mirror).items())
 
 
-def create_node(client: docker.DockerClient, name: str, online: bool) -> None:
+def create_node(
+    client: docker.DockerClient, name: str, online: bool, mirror: str | None = paths.NODE_REGISTRY
+) -> None:
     """(Re)create one node: an empty engine, no swarm, its socket exposed on the host."""
     remove_node(client, name)
     socket_dir = paths.node_socket_dir(name)
     socket_dir.mkdir(parents=True, exist_ok=True)
+    paths.share(socket_dir.parent)
+    paths.share(socket_dir)
     volume = client.volumes.create(paths.node_volume(name), labels=kit_labels(**{paths.NODE_LABEL: name}))
     mounts: dict[str, dict[str, str]] = {
         str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"},
         str(socket_dir): {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"},
     }
-    environment = node_environment(online)
+    environment = node_environment(online, mirror)
     if not online:
         mounts[str(paths.git_root())] = {"bind": paths.NODE_GIT_DIR, "mode": "ro"}
     # The CLI, not the SDK: only the CLI turns systempaths=unconfined into unmasked /proc paths.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 import tarfile
@@ -27,6 +28,13 @@ def debian_rootfs(progress: Progress) -> Path:
     target = paths.rootfs_dir()
     if (target / _DONE_MARK).exists():
         return target
+    if os.geteuid() != 0:
+        raise KitError(
+            "the offline kit's Debian root filesystem is made by debootstrap, which only root may "
+            f"run, and {target} has none yet: ask root for `sudo labcheck kit up` (root's kit then "
+            "serves every user in the docker group), or feed the nodes from a registry with "
+            "`labcheck kit up --registry URL` (or `--online`), which needs no root"
+        )
     if shutil.which("debootstrap") is None:
         raise KitError("debootstrap is not installed: run `apt-get install -y debootstrap`")
     if target.exists():

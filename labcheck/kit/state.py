@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from labcheck.kit import paths
+from labcheck.kit.source import ImageSource
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,16 @@ class LabRecord:
 
 @dataclass(frozen=True)
 class KitState:
-    mode: str  # "offline" or "online"
+    mode: str  # "offline", "online" or "registry"
     nodes: tuple[str, ...] = ()
     last_up: LastUp = field(default_factory=LastUp)
     labs: tuple[LabRecord, ...] = ()
+    registry: str = ""  # mode "registry": the registry the nodes are fed from
+    host_mirror: bool = True  # offline: the host engine's mirror was set (only root may set it)
+
+    @property
+    def source(self) -> ImageSource:
+        return ImageSource(self.mode, self.registry)
 
     @property
     def tools(self) -> tuple[str, ...]:
@@ -54,6 +61,8 @@ def load() -> KitState | None:
             tuple(last.get("built", ())), tuple(last.get("reused", ())), float(last.get("seconds", 0.0))
         ),
         labs=tuple(_lab_record(item) for item in data.get("labs", ()) if isinstance(item, dict)),
+        registry=str(data.get("registry", "")),
+        host_mirror=bool(data.get("host_mirror", True)),
     )
 
 
@@ -72,7 +81,7 @@ def _lab_record(item: dict[str, object]) -> LabRecord:
 
 
 def save(state: KitState) -> None:
-    paths.kit_home().mkdir(parents=True, exist_ok=True)
+    paths.writable_home()
     tmp = paths.state_file().with_suffix(".tmp")
     tmp.write_text(json.dumps(asdict(state), indent=2) + "\n")
     tmp.replace(paths.state_file())
@@ -85,8 +94,7 @@ def clear() -> None:
 @contextlib.contextmanager
 def locked() -> Iterator[None]:
     """One kit operation at a time across processes (a lab run freshening nodes, a `kit up`)."""
-    paths.kit_home().mkdir(parents=True, exist_ok=True)
-    with paths.lock_file().open("a") as handle:
+    with paths.open_shared(paths.lock_file(), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -9,7 +9,7 @@ import docker
 import docker.errors
 
 from labcheck.errors import EngineUnreachable
-from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, state
+from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, registry_client, state
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.engine import client_at
 from labcheck.kit.packs import split_ref
@@ -92,17 +92,29 @@ class KitStatus:
     capabilities: tuple[Capability, ...]
     last_up: state.LastUp | None
     labs: tuple[LabStatus, ...] = ()
+    fed_from: str = ""  # where the nodes pull images from, in words
+    host_mirror: bool = True  # offline: the kit set the host engine's mirror (root only)
+    registry_url: str = ""  # mode "registry": the registry the nodes are fed from
+    registry_answers: bool = False
 
     @property
     def up(self) -> bool:
         nodes_ok = bool(self.nodes) and all(n.engine_answering for n in self.nodes)
         if self.mode == "online":
             return nodes_ok and self.node_image.image_id is not None
+        if self.mode == "registry":
+            return (
+                nodes_ok
+                and self.registry_answers
+                and all(git.head is not None for git in self.git_mirrors)
+                and self.node_image.image_id is not None
+                and all(lab.ready for lab in self.labs)
+            )
         if self.mode != "offline":
             return False
         return (
             nodes_ok
-            and self.engine.mirror_in_use
+            and (self.engine.mirror_in_use or not self.host_mirror)
             and self.registry.loopback_up
             and self.registry.bridge_up
             and all(s.digest for s in self.standins)
@@ -145,25 +157,28 @@ def gather(client: docker.DockerClient) -> KitStatus:
         os.environ.get("DOCKER_HOST", "default socket"), str(info.get("Version", "?")), mirror
     )
     loopback, bridge = registry.listeners()
+    # Up is what answers: whoever started it (root's kit, as seen by another user, is not ours).
     reg = RegistryStatus(
         loopback.address,
-        registry.running(loopback) and registry.answers(loopback.address),
+        registry.answers(loopback.address),
         bridge.address,
-        registry.running(bridge) and registry.answers(bridge.address),
+        registry.answers(bridge.address),
         str(paths.registry_dir()),
     )
     offline = record is not None and record.mode == "offline"
+    fed = record is not None and record.mode == "registry"
     served = record.labs if record is not None else ()
     stand: tuple[StandInStatus, ...] = ()
     git_status: tuple[GitMirrorStatus, ...] = ()
     if offline:
         refs = dict.fromkeys(ref for lab in served for ref in lab.images)
         stand = tuple(_standin_status(ref, reg.loopback_up) for ref in refs)
+    if offline or fed:
         urls = dict.fromkeys(url for lab in served for url in lab.repositories)
         git_status = tuple(_git_status(url) for url in urls)
     tools = nodes.node_image_tools(client)
     node_image = NodeImageStatus(paths.NODE_IMAGE, nodes.node_image_id(client), tools or ())
-    lab_rows = tuple(_lab_status(lab, offline, stand, git_status, tools) for lab in served)
+    lab_rows = tuple(_lab_status(lab, offline, fed, stand, git_status, tools) for lab in served)
     node_rows = []
     for name, container in sorted(nodes.running_nodes(client).items()):
         running = container.status == "running"
@@ -183,6 +198,10 @@ def gather(client: docker.DockerClient) -> KitStatus:
         capabilities=tuple(caps.values()),
         last_up=record.last_up if record else None,
         labs=lab_rows,
+        fed_from=record.source.describe() if record else "",
+        host_mirror=record.host_mirror if record else True,
+        registry_url=record.registry if record else "",
+        registry_answers=fed and record is not None and registry_client.answers(record.registry, 3.0),
     )
 
 
@@ -200,6 +219,7 @@ def _git_status(url: str) -> GitMirrorStatus:
 def _lab_status(
     lab: state.LabRecord,
     offline: bool,
+    fed: bool,
     stand: tuple[StandInStatus, ...],
     git: tuple[GitMirrorStatus, ...],
     tools: tuple[str, ...] | None,
@@ -208,6 +228,7 @@ def _lab_status(
     if offline:
         present = {s.replaces for s in stand if s.digest}
         missing += [f"image {ref}" for ref in lab.images if ref not in present]
+    if offline or fed:
         cloned = {g.upstream for g in git if g.head}
         missing += [f"repository {url}" for url in lab.repositories if url not in cloned]
     missing += [f"tool {tool}" for tool in lab.tools if tool not in (tools or ())]
@@ -245,7 +266,13 @@ def render_table(status: KitStatus) -> str:
             f"registry mirror {'in use' if status.engine.mirror_in_use else 'not set'}",
         ),
     ]
-    if status.mode != "online":
+    if status.fed_from:
+        rows.append(("nodes pull from", "", status.fed_from))
+    if status.mode == "offline" and not status.host_mirror:
+        rows.append(("host mirror", "skipped", "not root: `docker pull` on this host goes to Docker Hub"))
+    if status.mode == "registry":
+        rows.append(("registry", _yes(status.registry_answers), f"{status.registry_url} (nodes)"))
+    if status.mode not in ("online", "registry"):
         rows.append(("registry", _yes(status.registry.loopback_up), f"{status.registry.loopback} (host)"))
         rows.append(("registry", _yes(status.registry.bridge_up), f"{status.registry.bridge} (nodes)"))
         for s in status.standins:

@@ -15,8 +15,16 @@ rm -f "$host_dir/docker.sock" /var/run/docker.pid
 
 set -- --host unix:///var/run/docker.sock --host "unix://$host_dir/docker.sock" \
   --storage-driver overlay2 "$@"
-if [ -n "${LABCHECK_REGISTRY_MIRROR:-}" ]; then
-  set -- "$@" --registry-mirror "http://$LABCHECK_REGISTRY_MIRROR" \
-    --insecure-registry "$LABCHECK_REGISTRY_MIRROR"
+# The registry the node pulls Docker Hub's images from: host:port (plain HTTP) or a URL.
+case "${LABCHECK_REGISTRY_MIRROR:-}" in
+  "") ;;
+  https://*) set -- "$@" --registry-mirror "$LABCHECK_REGISTRY_MIRROR" ;;
+  *) mirror=${LABCHECK_REGISTRY_MIRROR#http://}
+     set -- "$@" --registry-mirror "http://$mirror" --insecure-registry "$mirror" ;;
+esac
+# The sockets' group: the host's docker group (a number, as the node has no such name), so the
+# users who may drive the host engine may drive the node's.
+if [ -n "${LABCHECK_SOCKET_GROUP:-}" ]; then
+  set -- "$@" --group "$LABCHECK_SOCKET_GROUP"
 fi
 exec dockerd "$@"

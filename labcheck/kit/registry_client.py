@@ -1,0 +1,117 @@
+"""Reading images from a registry over its HTTP API, with no engine configuration.
+
+The host engine pulls over plain HTTP only from registries named in its daemon.json (root's to
+change); the kit reads a registry itself instead: whether it answers, what it holds, and one
+image fetched and handed to the engine with `docker load` (the node image's Debian base, when
+the nodes are fed from a registry given with `kit up --registry`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
+from http.client import HTTPResponse
+from pathlib import Path
+from typing import Any
+
+from labcheck.dockercli import run_docker
+from labcheck.errors import KitError
+
+MANIFEST_TYPES = (
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.oci.image.index.v1+json",
+)
+_LISTS = {MANIFEST_TYPES[1], MANIFEST_TYPES[3]}
+_ARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def base_url(address: str) -> str:
+    return address.rstrip("/") if "://" in address else f"http://{address}"
+
+
+def answers(address: str, timeout: float = 2.0) -> bool:
+    """The registry's API answers (200, or 401 from one that wants a login)."""
+    try:
+        with urllib.request.urlopen(f"{base_url(address)}/v2/", timeout=timeout) as resp:
+            return bool(resp.status == 200)
+    except urllib.error.HTTPError as exc:
+        return exc.code == 401
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def _get(url: str, accept: tuple[str, ...] = (), timeout: float = 30) -> HTTPResponse:
+    request = urllib.request.Request(url, headers={"Accept": ", ".join(accept)} if accept else {})
+    try:
+        response: HTTPResponse = urllib.request.urlopen(request, timeout=timeout)
+        return response
+    except urllib.error.HTTPError as exc:
+        if exc.code == 401:
+            raise KitError(f"{url}: the registry asks for a login, which the kit does not do") from None
+        raise KitError(f"{url}: the registry answered {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise KitError(f"{url}: the registry does not answer ({exc})") from None
+
+
+def manifest(address: str, repository: str, tag: str) -> tuple[str, dict[str, Any]]:
+    """(media type, manifest) of repository:tag, a platform's own when the tag names a list."""
+    url = f"{base_url(address)}/v2/{repository}/manifests/{tag}"
+    with _get(url, MANIFEST_TYPES) as resp:
+        media = str(resp.headers.get("Content-Type", "")).split(";")[0]
+        body: dict[str, Any] = json.loads(resp.read())
+    if media in _LISTS or body.get("manifests"):
+        arch = _ARCH.get(platform.machine(), platform.machine())
+        for entry in body.get("manifests", []):
+            wanted = entry.get("platform") or {}
+            if wanted.get("os") == "linux" and wanted.get("architecture") == arch:
+                return manifest(address, repository, str(entry["digest"]))
+        raise KitError(f"{url}: no linux/{arch} image in the list")
+    return media, body
+
+
+def _download(url: str, digest: str, target: Path) -> None:
+    algorithm, _, expected = digest.partition(":")
+    hasher = hashlib.new(algorithm)
+    with _get(url, timeout=120) as resp, target.open("wb") as out:
+        while chunk := resp.read(1 << 20):
+            hasher.update(chunk)
+            out.write(chunk)
+    if hasher.hexdigest() != expected:
+        raise KitError(f"{url}: the download does not match its digest {digest}")
+
+
+def load_image(address: str, repository: str, tag: str, as_ref: str) -> str:
+    """Fetch repository:tag from the registry into the host engine as as_ref; its image id."""
+    _, body = manifest(address, repository, tag)
+    config = body.get("config") or {}
+    layers = body.get("layers") or []
+    if not config.get("digest") or not layers:
+        raise KitError(f"{base_url(address)}/{repository}:{tag}: the manifest names no image")
+    with tempfile.TemporaryDirectory(prefix="labcheck-fetch-") as tmp:
+        work = Path(tmp)
+        blobs = f"{base_url(address)}/v2/{repository}/blobs"
+        config_name = config["digest"].split(":")[1] + ".json"
+        _download(f"{blobs}/{config['digest']}", config["digest"], work / config_name)
+        names = []
+        for layer in layers:
+            name = str(layer["digest"]).split(":")[1] + ".layer"  # docker load reads gzip or plain
+            _download(f"{blobs}/{layer['digest']}", str(layer["digest"]), work / name)
+            names.append(name)
+        (work / "manifest.json").write_text(
+            json.dumps([{"Config": config_name, "RepoTags": [as_ref], "Layers": names}])
+        )
+        archive = work / "image.tar"
+        with tarfile.open(archive, "w") as tar:
+            for name in ["manifest.json", config_name, *names]:
+                tar.add(work / name, arcname=name)
+                if name != "manifest.json":
+                    (work / name).unlink()
+        run_docker(["load", "-q", "-i", str(archive)], timeout=600)
+    return "sha256:" + str(config["digest"]).split(":")[1]

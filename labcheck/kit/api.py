@@ -148,9 +148,9 @@ def kit_up(
         reused: list[str] = []
         if feed.online:
             _check_online()
-        if feed.mode == source.REGISTRY:
-            _check_registry(feed.url)
         node_ops.ensure_network(client)
+        if feed.mode == source.REGISTRY:
+            _check_registry(feed.url)  # after the network: a registry may listen on its gateway
         host_mirror = False
         if feed.mode == source.OFFLINE:
             for listener in registry.listeners():

@@ -45,16 +45,11 @@ def bare_repo_path(repository: Repository | str) -> Path:
 
 
 def insteadof_env(git_root: Path | str) -> dict[str, str]:
-    """Environment that makes git fetch https:// URLs from git_root, no config file touched.
-
-    The mirrors are trusted whoever owns them (a user's own kit: that user, not the nodes'
-    root), as git otherwise refuses a repository another user owns ("dubious ownership")."""
+    """Environment that makes git fetch https:// URLs from git_root, no config file touched."""
     return {
-        "GIT_CONFIG_COUNT": "2",
+        "GIT_CONFIG_COUNT": "1",
         "GIT_CONFIG_KEY_0": f"url.{str(git_root).rstrip('/')}/.insteadOf",
         "GIT_CONFIG_VALUE_0": UPSTREAM_PREFIX,
-        "GIT_CONFIG_KEY_1": "safe.directory",
-        "GIT_CONFIG_VALUE_1": "*",
     }
 
 

@@ -1,6 +1,7 @@
 """A user in the docker group, not root, uses the kit with no sudo: root's system kit while it is
-up (status, up, a run on its nodes; taking it down is root's), and an unwritable kit folder is
-said in words.
+up (status, up, a run on its nodes; taking it down is root's), a kit of their own in their data
+folder with the nodes fed from another registry (the bundled lab green, the host left as found),
+and an unwritable kit folder said in words.
 
 The user is created here (useradd, in the docker group) and removed at the end; every command
 runs as that user (`runuser`), with this checkout's virtualenv, as a student would run it.
@@ -13,17 +14,24 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import sysconfig
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from labcheck.kit import api, paths
-from tests.bundled_lab import BUNDLED_SPEC
+from labcheck.dockercli import docker_cli
+from labcheck.kit import api, paths, registry, registry_client
+from labcheck.kit.packs import split_ref
+from labcheck.spec.loader import load_lab
+from tests.bundled_lab import BUNDLED_SPEC, bundled_step_ids
+from tests.docker.kit.registry_push import copy_image
 from tests.docker.labrun import wait_for_kit_nodes
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit, pytest.mark.slow]
@@ -154,3 +162,114 @@ def test_an_unwritable_kit_home_is_said_in_words(student: User, request: pytest.
         assert done.returncode == 2, text
         assert str(locked) in text, text
     assert "LABCHECK_KIT_HOME" in student.labcheck("kit", "up", env={"LABCHECK_KIT_HOME": str(locked)}).stderr
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def upstream(student: User) -> Iterator[str]:
+    """A second registry, Debian's docker-registry run by the user, holding the kit's stand-ins
+    of every image the bundled lab pulls and, as debian:bookworm, the kit's Debian for the node
+    image. The nodes reach it at their network's gateway (docker0's address is not routed to
+    them: measured, curl exit 7), so it listens on every address while the test runs."""
+    port = _free_port("0.0.0.0")
+    storage = student.home / "upstream"
+    config = {
+        "version": 0.1,
+        "log": {"level": "warn"},
+        "storage": {"filesystem": {"rootdirectory": str(storage)}, "delete": {"enabled": True}},
+        "http": {"addr": f"0.0.0.0:{port}"},
+    }
+    config_file = student.home / "upstream.yml"
+    config_file.write_text(json.dumps(config))
+    command = [
+        "runuser",
+        "-u",
+        student.name,
+        "--",
+        registry.registry_binary(),
+        "serve",
+        str(config_file),
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    here = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while not registry_client.answers(here) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert registry_client.answers(here), "the upstream registry did not start"
+        kit_registry = paths.HOST_REGISTRY
+        for image in load_lab(BUNDLED_SPEC).images:
+            repository, tag = split_ref(image.ref)
+            copy_image(kit_registry, repository, tag, here, repository, tag)
+        copy_image(kit_registry, "library/ubuntu", "latest", here, "library/debian", "bookworm")
+        yield f"http://{paths.NETWORK_GATEWAY}:{port}"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def _host_objects() -> dict[str, list[str]]:
+    def ids(*args: str) -> list[str]:
+        done = subprocess.run([docker_cli(), *args], capture_output=True, text=True, check=True)
+        return sorted(done.stdout.split())
+
+    return {
+        "containers": ids("container", "ls", "-aq", "--no-trunc"),
+        "images": ids("image", "ls", "-aq", "--no-trunc"),
+        "networks": ids("network", "ls", "-q", "--no-trunc"),
+        "volumes": ids("volume", "ls", "-q"),
+    }
+
+
+@pytest.fixture
+def roots_kit_down(kit_up_status: api.KitStatus) -> Iterator[None]:
+    """Root's kit taken down for the test (its data kept) and brought up again after it."""
+    wait_for_kit_nodes()
+    api.kit_down()
+    try:
+        yield
+    finally:
+        assert api.kit_up(progress=lambda _m: None).up
+
+
+def test_a_user_kit_fed_from_another_registry_runs_the_bundled_lab(
+    student: User, upstream: str, roots_kit_down: None
+) -> None:
+    before = _host_objects()
+    own = student.home / ".local/share/labcheck/kit"
+
+    up = student.labcheck("kit", "up", "--registry", upstream)
+    assert up.returncode == 0, _clean_words(up)[-3000:]
+    saved = json.loads((own / "state.json").read_text())
+    assert saved["mode"] == "registry" and saved["registry"] == upstream
+    assert not (paths.SYSTEM_KIT_HOME / "state.json").exists()
+    assert not registry.answers(paths.HOST_REGISTRY, timeout=1), "the kit's own registry must not serve"
+    status = student.labcheck("kit", "status")
+    assert status.returncode == 0, status.stdout
+    assert upstream in status.stdout and "DOWN" not in status.stdout, status.stdout
+
+    out = student.home / "ops-stage1-out"
+    done = student.labcheck("run", "ops-stage1", "--out", str(out), "--", "-p", "no:cacheprovider")
+    evidence = json.loads((out / "evidence.json").read_text())
+    failed = [
+        f"{s['id']}: {s['transcript']['text'][-600:]}" for s in evidence["steps"] if s["outcome"] == "failed"
+    ]
+    assert done.returncode == 0, "\n".join([_clean_words(done)[-1500:], *failed[:3]])
+    outcomes = {step["id"]: step["outcome"] for step in evidence["steps"]}
+    assert tuple(outcomes) == bundled_step_ids() and evidence["run"]["status"] == "complete"
+    assert [sid for sid, outcome in outcomes.items() if outcome != "passed"] == ["vote-page"]
+
+    down = student.labcheck("kit", "down")
+    assert down.returncode == 0, _clean_words(down)
+    assert _host_objects() == before, "the user's `kit down` did not leave the host engine as found"
+    assert not (own / "state.json").exists() and not (own / "nodes").exists()
+    owner = pwd.getpwnam(student.name).pw_uid
+    assert all(path.stat().st_uid == owner for path in own.rglob("*") if not path.is_symlink())
+    shutil.rmtree(out, ignore_errors=True)

@@ -9,6 +9,15 @@ for dir in $(awk '$3 == "cgroup" || $3 == "cgroup2" { print $2 }' /proc/self/mou
   mount -o remount,bind,rw "$dir" 2>/dev/null || true
 done
 
+# The kit's git mirrors belong to whoever brought the kit up (a user's own kit: that user, not
+# this node's root), and git refuses to clone from a repository another user owns (git 2.39.5
+# heeds only system or global config for that): trust exactly those repositories.
+if [ -d /opt/labcheck-git ]; then
+  find /opt/labcheck-git -type d -name '*.git' -prune | while read -r repo; do
+    printf '[safe]\n\tdirectory = %s\n' "$repo" >> /etc/gitconfig
+  done
+fi
+
 host_dir=${LABCHECK_HOST_SOCKET_DIR:-/run/labcheck-host}
 mkdir -p "$host_dir"
 rm -f "$host_dir/docker.sock" /var/run/docker.pid

@@ -34,7 +34,7 @@ SPEC = ROOT / "specs" / "ops-stage1"
 def plain_run() -> float:
     nodes = kit.fresh_nodes(["node1", "node2"])
     node1 = nodes["node1"]
-    KitNodeTarget("node1", node1.container, node1.docker_host).put_files(
+    KitNodeTarget("node1", node1).put_files(
         {name: (SPEC / name).read_bytes() for name in ("index.js", "Dockerfile")}, "~"
     )
     started = time.monotonic()

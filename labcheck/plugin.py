@@ -24,6 +24,7 @@ from labcheck.errors import LabcheckError, SpecInvalid
 from labcheck.evidence import reasons
 from labcheck.evidence.model import Reason
 from labcheck.evidence.writer import EvidenceWriteFailed
+from labcheck.kit.transport import MODES, parse_mode
 from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey, private_key_from_env
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 from labcheck.spec.model import Lab, Step
@@ -88,6 +89,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="write the evidence only, no HTML/PDF report",
+    )
+    group.addoption(
+        "--labcheck-node-transport",
+        default="auto",
+        choices=MODES,
+        help="how the kit nodes' engines are reached: their socket, TLS on a loopback port, or "
+        "docker exec (default auto: the socket where it works, TLS otherwise)",
     )
     group.addoption(
         "--labcheck-no-wait",
@@ -307,6 +315,7 @@ class LabcheckSession:
                 "group": self.config.getoption("labcheck_group"),
             },
             signing_key=self.signing_key,
+            node_transport=parse_mode(self.config.getoption("labcheck_node_transport")),
         )
 
     def run_for(self, lab: Lab, session: pytest.Session) -> LabRun:

@@ -17,6 +17,7 @@ import pytest
 from labcheck import i18n
 from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
 from labcheck.errors import LabNotFound
+from labcheck.kit.transport import MODES
 from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
 
 EXAMPLES = """\
@@ -51,6 +52,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=[],
         metavar="NAME=DOCKER_HOST",
         help="run node NAME on this engine instead of a fresh kit node",
+    )
+    parser.add_argument(
+        "--node-transport",
+        choices=MODES,
+        default=None,
+        help="how labcheck reaches the kit nodes' engines (default auto: their socket where it "
+        "works, else TLS on a loopback port; exec: through docker exec)",
     )
     parser.add_argument("--workspace", type=Path, help="folder with the student's own lab files")
     parser.add_argument("--out", type=Path, help="output folder (default: reports/<lab-id>)")
@@ -107,6 +115,7 @@ def _run(args: argparse.Namespace) -> int:
         ("--labcheck-student-id", args.student_id),
         ("--labcheck-student-name", args.student_name),
         ("--labcheck-group", args.group),
+        ("--labcheck-node-transport", args.node_transport),
     ):
         if value:
             argv += [flag, str(value)]

@@ -139,6 +139,8 @@ class Engine(_Record, frozen=True, kw_only=True):
 class Target(_Record, frozen=True, kw_only=True):
     kind: str | None = None
     docker_host: str
+    # How labcheck's SDK reached a kit node's engine: socket, tls or exec (labcheck.kit.transport).
+    transport: str | None = None
     engine: Engine
 
 

@@ -30,11 +30,13 @@ from labcheck.kit import (
     state,
 )
 from labcheck.kit import nodes as node_ops
+from labcheck.kit import transport as transports
 from labcheck.kit.capabilities import Capability, host_capabilities
-from labcheck.kit.engine import client_at, host_client
+from labcheck.kit.engine import host_client
 from labcheck.kit.nodes import KitNode
 from labcheck.kit.source import ImageSource
 from labcheck.kit.status import KitStatus, gather
+from labcheck.kit.transport import Access, Mode
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 
@@ -78,7 +80,9 @@ def _check_online() -> None:
             ) from exc
 
 
-def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, feed: ImageSource) -> bool:
+def _node_ok(
+    client: docker.DockerClient, name: str, image_id: str | None, feed: ImageSource, access: Access
+) -> bool:
     container = node_ops.running_nodes(client).get(name)
     if container is None or container.status != "running" or container.image is None:
         return False
@@ -86,27 +90,43 @@ def _node_ok(client: docker.DockerClient, name: str, image_id: str | None, feed:
         container, feed.online, feed.node_mirror
     ):
         return False
+    if node_ops.node_access(container) != access:
+        return False
     try:
-        client_at(node_ops.docker_host(name), timeout=5).close()
+        node_ops.endpoint(container, name).client(timeout=5).close()
     except Exception:
         return False
     return True
 
 
 def _bring_up_nodes(
-    client: docker.DockerClient, names: Sequence[str], feed: ImageSource, progress: Progress, rebuilt: bool
+    client: docker.DockerClient,
+    names: Sequence[str],
+    feed: ImageSource,
+    progress: Progress,
+    rebuilt: bool,
+    access: Access,
 ) -> list[str]:
     image_id = node_ops.node_image_id(client)
     recreated = []
     for name in names:
-        if not rebuilt and _node_ok(client, name, image_id, feed):
+        if not rebuilt and _node_ok(client, name, image_id, feed, access):
             continue
-        progress(f"starting node {name}")
-        node_ops.create_node(client, name, feed.online, feed.node_mirror)
+        progress(f"starting node {name} ({access.label()})")
+        node_ops.create_node(client, name, feed.online, feed.node_mirror, access)
         recreated.append(name)
     for name in recreated:
         node_ops.wait_engine(client, name)
     return recreated
+
+
+def _host_os(client: docker.DockerClient) -> str:
+    return str(client.info().get("OperatingSystem", ""))
+
+
+def node_access(client: docker.DockerClient, mode: Mode) -> Access:
+    """What this kit's nodes are made with, for `mode` on this host engine."""
+    return transports.access_for(mode, _host_os(client))
 
 
 def kit_up(
@@ -116,6 +136,7 @@ def kit_up(
     registry_url: str | None = None,
     nodes: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    transport: Mode = transports.AUTO,
 ) -> KitStatus:
     """Bring the kit up for these labs (default: every bundled lab), reusing whatever is built.
 
@@ -131,6 +152,7 @@ def kit_up(
     paths.writable_home()
     started = time.monotonic()
     client = host_client()
+    access = node_access(client, transport)  # a transport that cannot work here is refused first
     # A lab run on the nodes holds their lock: `kit up` waits for it instead of recreating them under it.
     with engine_lock.kit_nodes_locked("kit up", say), state.locked():
         previous = state.load()
@@ -174,11 +196,16 @@ def kit_up(
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
         records = tuple(_record(lab) for lab in all_labs)
         kept_state = state.KitState(
-            mode=feed.mode, nodes=all_nodes, labs=records, registry=feed.url, host_mirror=host_mirror
+            mode=feed.mode,
+            nodes=all_nodes,
+            labs=records,
+            registry=feed.url,
+            host_mirror=host_mirror,
+            transport=transport,
         )
         state.save(kept_state)
         # Every node the kit keeps runs today's node image, not only the ones named now.
-        recreated = _bring_up_nodes(client, all_nodes, feed, say, rebuilt)
+        recreated = _bring_up_nodes(client, all_nodes, feed, say, rebuilt, access)
         reused += [f"node {n}" for n in all_nodes if n not in recreated]
         built += [f"node {n}" for n in recreated]
         last = state.LastUp(tuple(built), tuple(reused), round(time.monotonic() - started, 2))
@@ -342,17 +369,20 @@ def require_up() -> None:
     _require_up(host_client())
 
 
-def fresh_nodes(names: Sequence[str]) -> dict[str, KitNode]:
-    """Recreate these nodes with empty engines (no images, no swarm) and wait until they answer."""
+def fresh_nodes(names: Sequence[str], transport: Mode | None = None) -> dict[str, KitNode]:
+    """Recreate these nodes with empty engines (no images, no swarm) and wait until they answer;
+    made for the kit's transport (`kit up --transport`), or for `transport` when given."""
     wanted = _validate_names(names)
     client = host_client()
     with state.locked():
         record = _require_up(client)
+        mode = transport or transports.parse_mode(record.transport)
+        access = node_access(client, mode)
         for name in wanted:
-            node_ops.create_node(client, name, record.source.online, record.source.node_mirror)
+            node_ops.create_node(client, name, record.source.online, record.source.node_mirror, access)
         for name in wanted:
-            node_ops.wait_engine(client, name)
-        return {name: node_ops.describe(client, name) for name in wanted}
+            node_ops.wait_engine(client, name, mode=mode)
+        return {name: node_ops.describe(client, name, mode) for name in wanted}
 
 
 def kit_node_names() -> tuple[str, ...]:
@@ -362,7 +392,8 @@ def kit_node_names() -> tuple[str, ...]:
 
 
 def give_back_nodes(names: Sequence[str]) -> None:
-    """After a run: the kit's own nodes recreated empty, extra ones a lab needed removed."""
+    """After a run: the kit's own nodes recreated empty (as the kit makes them, whatever transport
+    the run asked for), extra ones a lab needed removed."""
     own = set(kit_node_names())
     keep = [name for name in names if name in own]
     extra = [name for name in names if name not in own]
@@ -381,18 +412,13 @@ def remove_nodes(names: Sequence[str]) -> None:
             node_ops.remove_node(client, name)
 
 
-def existing_nodes(names: Sequence[str]) -> dict[str, KitNode]:
-    """The running nodes, as they are; raises KitError if one is missing."""
+def existing_nodes(names: Sequence[str], transport: Mode = transports.AUTO) -> dict[str, KitNode]:
+    """The running nodes, as they are, reached over `transport` (auto: the best each offers);
+    raises KitError if one is missing or was not made for that transport."""
     wanted = _validate_names(names)
     client = host_client()
     _require_up(client)
-    result = {}
-    for name in wanted:
-        node = node_ops.describe(client, name)
-        if not paths.node_socket(name).exists():
-            raise KitError(f"kit node {name} has no engine socket: run `labcheck kit up`")
-        result[name] = node
-    return result
+    return {name: node_ops.describe(client, name, transport) for name in wanted}
 
 
 def capabilities() -> dict[str, Capability]:

@@ -15,6 +15,7 @@ from labcheck.errors import KitError, LabcheckError
 from labcheck.i18n import cli as cli_words
 from labcheck.kit import api, export, export_reader, online_needs
 from labcheck.kit.status import render_table
+from labcheck.kit.transport import MODES, parse_mode
 from labcheck.spec.loader import load_lab
 
 
@@ -27,7 +28,13 @@ def _nodes_arg(text: str) -> tuple[str, ...]:
 
 def _up(args: argparse.Namespace) -> int:
     labs = [load_lab(spec_argument(text)) for text in args.labs] if args.labs else None
-    status = api.kit_up(labs=labs, online=args.online, registry_url=args.registry, nodes=args.nodes)
+    status = api.kit_up(
+        labs=labs,
+        online=args.online,
+        registry_url=args.registry,
+        nodes=args.nodes,
+        transport=parse_mode(args.transport),
+    )
     print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
     return 0 if status.up else 2  # a kit that did not come up is a set-up error
 
@@ -130,6 +137,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         type=_nodes_arg,
         default=None,
         help="comma-separated node names (default: the nodes the labs name)",
+    )
+    up.add_argument(
+        "--transport",
+        choices=MODES,
+        default="auto",
+        help="how labcheck reaches the nodes' engines: their socket, TLS on a loopback port, or "
+        "docker exec (default auto: the socket where sockets work, TLS otherwise)",
     )
     up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
     up.set_defaults(handler=_guarded(_up))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import docker
 import docker.errors
+import docker.tls
 
 from labcheck.errors import EngineUnreachable
 from labcheck.install import engine_start_hint
@@ -22,10 +24,24 @@ def host_client(timeout: int = 60) -> docker.DockerClient:
     return client
 
 
-def client_at(base_url: str, timeout: int = 60) -> docker.DockerClient:
-    """A client for another engine (a node's socket); raises EngineUnreachable if it is silent."""
+def client_at(base_url: str, timeout: int = 60, tls_dir: Path | None = None) -> docker.DockerClient:
+    """A client for another engine (a node's socket, its TLS port with the kit's client
+    certificates in tls_dir, or `exec://CONTAINER`); raises EngineUnreachable if it is silent."""
+    from labcheck.kit import exec_transport, tls
+
     try:
-        client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
+        if base_url.startswith(exec_transport.SCHEME):
+            client = exec_transport.exec_client(base_url, timeout)
+        elif tls_dir is not None:
+            files = tls.TlsFiles(tls_dir)
+            config = docker.tls.TLSConfig(
+                client_cert=(str(files.client_cert), str(files.client_key)),
+                ca_cert=str(files.ca),
+                verify=True,
+            )
+            client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout, tls=config)
+        else:
+            client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
         raise EngineUnreachable(f"no Docker engine answers at {base_url}: {engine_start_hint()}") from exc

@@ -1,9 +1,12 @@
-"""Docker-in-Docker nodes on a private bridge, each engine reachable from the host by a socket."""
+"""Docker-in-Docker nodes on a private bridge, each engine reachable from the host by a socket,
+over TLS on a loopback port, or through `docker exec` (see `labcheck.kit.transport`)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import subprocess
+import tarfile
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,9 +20,11 @@ from docker.models.containers import Container
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import EngineUnreachable, KitError
-from labcheck.kit import gitmirror, paths, registry_client, rootfs
+from labcheck.kit import exec_transport, gitmirror, paths, registry_client, rootfs, tls
+from labcheck.kit import transport as transports
 from labcheck.kit.assets_dir import asset_dir, dir_digest
 from labcheck.kit.engine import client_at
+from labcheck.kit.transport import Access, Mode, Transport
 
 Progress = Callable[[str], None]
 
@@ -39,6 +44,14 @@ class KitNode:
     container: str
     docker_host: str
     ip: str
+    transport: Transport = "socket"
+    tls_dir: str | None = None  # the kit's client certificates, for the tls transport
+
+    def client(self, timeout: int = 60) -> docker.DockerClient:
+        """An SDK client for this node's engine over its transport."""
+        return client_at(
+            self.docker_host, timeout=timeout, tls_dir=Path(self.tls_dir) if self.tls_dir else None
+        )
 
 
 def kit_labels(**extra: str) -> dict[str, str]:
@@ -274,27 +287,64 @@ def has_environment(container: Container, online: bool, mirror: str | None = pat
     return all(f"{key}={value}" in current for key, value in node_environment(online, mirror).items())
 
 
+def _tls_archive(files: tls.TlsFiles) -> bytes:
+    """The server side of the kit's certificates, as the folder a node's dockerd reads them from."""
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        folder = tarfile.TarInfo(tls.NODE_TLS_DIR.lstrip("/"))
+        folder.type, folder.mode = tarfile.DIRTYPE, 0o700
+        tar.addfile(folder)
+        for path, mode in ((files.ca, 0o644), (files.server_cert, 0o644), (files.server_key, 0o600)):
+            data = path.read_bytes()
+            info = tarfile.TarInfo(f"{folder.name}/{path.name}")
+            info.size, info.mode = len(data), mode
+            tar.addfile(info, io.BytesIO(data))
+    return archive.getvalue()
+
+
+def _tls_arguments() -> list[str]:
+    """dockerd's extra listener: TLS, clients verified against the kit's CA (never open TCP)."""
+    folder = tls.NODE_TLS_DIR
+    return [
+        "--host",
+        f"tcp://0.0.0.0:{transports.NODE_TLS_PORT}",
+        "--tlsverify",
+        "--tlscacert",
+        f"{folder}/{tls.CA_FILE}",
+        "--tlscert",
+        f"{folder}/{tls.SERVER_CERT}",
+        "--tlskey",
+        f"{folder}/{tls.SERVER_KEY}",
+    ]
+
+
+SOCKET_ONLY = Access(socket=True, tls=False)
+
+
 def create_node(
-    client: docker.DockerClient, name: str, online: bool, mirror: str | None = paths.NODE_REGISTRY
+    client: docker.DockerClient,
+    name: str,
+    online: bool,
+    mirror: str | None = paths.NODE_REGISTRY,
+    access: Access = SOCKET_ONLY,
 ) -> None:
-    """(Re)create one node: an empty engine, no swarm, its socket exposed on the host."""
+    """(Re)create one node: an empty engine, no swarm, reachable as `access` says (its socket on
+    the host, its API over TLS on a random loopback port; `docker exec` always)."""
     remove_node(client, name)
-    socket_dir = paths.node_socket_dir(name)
-    socket_dir.mkdir(parents=True, exist_ok=True)
-    paths.share(socket_dir.parent)
-    paths.share(socket_dir)
     volume = client.volumes.create(paths.node_volume(name), labels=kit_labels(**{paths.NODE_LABEL: name}))
-    mounts: dict[str, dict[str, str]] = {
-        str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"},
-        str(socket_dir): {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"},
-    }
+    mounts: dict[str, dict[str, str]] = {str(volume.name): {"bind": "/var/lib/docker", "mode": "rw"}}
+    if access.socket:
+        socket_dir = paths.node_socket_dir(name)
+        socket_dir.mkdir(parents=True, exist_ok=True)
+        paths.share(socket_dir.parent)
+        paths.share(socket_dir)
+        mounts[str(socket_dir)] = {"bind": paths.NODE_HOST_SOCKET_DIR, "mode": "rw"}
     environment = node_environment(online, mirror)
     if not online:
         mounts[str(paths.git_root())] = {"bind": paths.NODE_GIT_DIR, "mode": "ro"}
     # The CLI, not the SDK: only the CLI turns systempaths=unconfined into unmasked /proc paths.
     args = [
-        "run",
-        "--detach",
+        "create",
         "--init",
         "--name",
         paths.node_container(name),
@@ -314,17 +364,79 @@ def create_node(
         "--security-opt",
         "systempaths=unconfined",
     ]
-    for key, value in kit_labels(**{paths.NODE_LABEL: name}).items():
+    labels = kit_labels(**{paths.NODE_LABEL: name, transports.ACCESS_LABEL: access.label()})
+    for key, value in labels.items():
         args += ["--label", f"{key}={value}"]
     for source, spec in mounts.items():
         args += ["--volume", f"{source}:{spec['bind']}:{spec['mode']}"]
     for key, value in environment.items():
         args += ["--env", f"{key}={value}"]
-    run_docker([*args, paths.NODE_IMAGE])
+    dockerd_args: list[str] = []
+    if access.tls:
+        # A random port on loopback only: the engine is for this machine, never its network.
+        args += ["--publish", f"127.0.0.1::{transports.NODE_TLS_PORT}"]
+        dockerd_args = _tls_arguments()
+    # Created, given its certificates by `docker cp` (no host folder to share), then started.
+    run_docker([*args, paths.NODE_IMAGE, *dockerd_args])
+    if access.tls:
+        files = tls.ensure(paths.tls_dir())
+        subprocess.run(
+            [docker_cli(), "cp", "-", f"{paths.node_container(name)}:/"],
+            input=_tls_archive(files),
+            check=True,
+            capture_output=True,
+        )
+    run_docker(["start", paths.node_container(name)])
 
 
 def docker_host(name: str) -> str:
     return f"unix://{paths.node_socket(name)}"
+
+
+def node_access(container: Container) -> Access:
+    return Access.from_label((container.labels or {}).get(transports.ACCESS_LABEL))
+
+
+def _tls_port(container: Container) -> str | None:
+    bindings = ((container.attrs.get("NetworkSettings") or {}).get("Ports") or {}).get(
+        f"{transports.NODE_TLS_PORT}/tcp"
+    )
+    for binding in bindings or ():
+        if binding.get("HostPort"):
+            return str(binding["HostPort"])
+    return None
+
+
+def _socket_answers(name: str) -> bool:
+    if not paths.node_socket(name).exists():
+        return False
+    try:
+        client_at(docker_host(name), timeout=5).close()
+    except EngineUnreachable:
+        return False
+    return True
+
+
+def endpoint(container: Container, name: str, mode: Mode = transports.AUTO) -> KitNode:
+    """The node as a run reaches it: the transport `mode` asks for, or in `auto` the best it has."""
+    access = node_access(container)
+    if transports.sockets_turned_off():
+        if mode == "socket":
+            raise KitError(f"{transports.SOCKETS_ENV}=off: node {name} cannot be reached by its socket")
+        access = Access(socket=False, tls=access.tls)  # as if the node had none, as on Docker Desktop
+    socket_answers = mode == transports.AUTO and access.socket and _socket_answers(name)
+    chosen = transports.choose(mode, access, socket_answers)
+    tls_dir: str | None = None
+    if chosen == "socket":
+        host = docker_host(name)
+    elif chosen == "tls":
+        port = _tls_port(container)
+        if port is None:
+            raise KitError(f"kit node {name} publishes no TLS port: run `labcheck kit up`")
+        host, tls_dir = f"tcp://127.0.0.1:{port}", str(paths.tls_dir())
+    else:
+        host = f"{exec_transport.SCHEME}{container.name}"
+    return KitNode(name, str(container.name), host, _ip(container), chosen, tls_dir)
 
 
 def _ip(container: Container) -> str:
@@ -332,16 +444,18 @@ def _ip(container: Container) -> str:
     return str((networks.get(paths.NETWORK_NAME) or {}).get("IPAddress") or "")
 
 
-def wait_engine(client: docker.DockerClient, name: str, timeout: float = ENGINE_WAIT_SECONDS) -> None:
+def wait_engine(
+    client: docker.DockerClient, name: str, timeout: float = ENGINE_WAIT_SECONDS, mode: Mode = transports.AUTO
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         container = _container(client, name)
         if container is None or container.status == "exited":
             logs = container.logs(tail=15).decode(errors="replace") if container else ""
             raise KitError(f"node {name} stopped while its engine was starting:\n{logs}")
-        if paths.node_socket(name).exists():
+        if container.status == "running":
             try:
-                client_at(docker_host(name), timeout=5).close()
+                endpoint(container, name, mode).client(timeout=5).close()
                 return
             except EngineUnreachable:
                 pass
@@ -360,19 +474,17 @@ def running_nodes(client: docker.DockerClient) -> dict[str, Container]:
     return result
 
 
-def describe(client: docker.DockerClient, name: str) -> KitNode:
+def describe(client: docker.DockerClient, name: str, mode: Mode = transports.AUTO) -> KitNode:
     container = _container(client, name)
     if container is None or container.status != "running":
         raise KitError(f"kit node {name} is not running: run `labcheck kit up`")
-    return KitNode(
-        name=name, container=paths.node_container(name), docker_host=docker_host(name), ip=_ip(container)
-    )
+    return endpoint(container, name, mode)
 
 
-def swarm_state(name: str) -> str:
+def swarm_state(client: docker.DockerClient, name: str) -> str:
     try:
-        node_client = client_at(docker_host(name), timeout=5)
-    except EngineUnreachable:
+        node_client = describe(client, name).client(timeout=5)
+    except (EngineUnreachable, KitError):
         return "unreachable"
     try:
         swarm = node_client.info().get("Swarm") or {}

@@ -195,6 +195,11 @@ def node_socket(name: str) -> Path:
     return node_socket_dir(name) / "docker.sock"
 
 
+def tls_dir() -> Path:
+    """The kit's TLS certificates for the nodes' API ports (private keys 0600)."""
+    return kit_home() / "tls"
+
+
 def node_container(name: str) -> str:
     return f"{NODE_CONTAINER_PREFIX}{name}"
 

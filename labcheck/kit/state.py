@@ -38,6 +38,7 @@ class KitState:
     labs: tuple[LabRecord, ...] = ()
     registry: str = ""  # mode "registry": the registry the nodes are fed from
     host_mirror: bool = True  # offline: the host engine's mirror was set (only root may set it)
+    transport: str = "auto"  # how nodes are made reachable (`kit up --transport`)
 
     @property
     def source(self) -> ImageSource:
@@ -63,6 +64,7 @@ def load() -> KitState | None:
         labs=tuple(_lab_record(item) for item in data.get("labs", ()) if isinstance(item, dict)),
         registry=str(data.get("registry", "")),
         host_mirror=bool(data.get("host_mirror", True)),
+        transport=str(data.get("transport", "auto")),
     )
 
 

@@ -8,10 +8,9 @@ from dataclasses import asdict, dataclass
 import docker
 import docker.errors
 
-from labcheck.errors import EngineUnreachable
+from labcheck.errors import EngineUnreachable, KitError
 from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, registry_client, state
 from labcheck.kit.capabilities import Capability, host_capabilities
-from labcheck.kit.engine import client_at
 from labcheck.kit.packs import split_ref
 
 
@@ -77,6 +76,7 @@ class NodeStatus:
     swarm_state: str
     docker_host: str
     ip: str
+    transport: str = "socket"  # how labcheck's SDK reaches this node (labcheck.kit.transport)
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,13 @@ class KitStatus:
 def _node_status(client: docker.DockerClient, name: str, running: bool, ip: str) -> NodeStatus:
     answering = False
     swarm = "unknown"
-    if running and paths.node_socket(name).exists():
+    host, transport = nodes.docker_host(name), "socket"
+    if running:
         try:
-            node_client = client_at(nodes.docker_host(name), timeout=5)
-        except EngineUnreachable:
+            node = nodes.describe(client, name)
+            host, transport = node.docker_host, node.transport
+            node_client = node.client(timeout=5)
+        except (EngineUnreachable, KitError):
             pass
         else:
             answering = True
@@ -144,9 +147,7 @@ def _node_status(client: docker.DockerClient, name: str, running: bool, ip: str)
                 swarm = str((node_client.info().get("Swarm") or {}).get("LocalNodeState"))
             finally:
                 node_client.close()
-    return NodeStatus(
-        name, paths.node_container(name), running, answering, swarm, nodes.docker_host(name), ip
-    )
+    return NodeStatus(name, paths.node_container(name), running, answering, swarm, host, ip, transport)
 
 
 def gather(client: docker.DockerClient) -> KitStatus:
@@ -301,7 +302,11 @@ def render_table(status: KitStatus) -> str:
     for n in status.nodes:
         state_word = ("up" if n.engine_answering else "no engine") if n.running else "stopped"
         rows.append(
-            (f"node {n.name}", state_word, f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.docker_host}")
+            (
+                f"node {n.name}",
+                state_word,
+                f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.transport} {n.docker_host}",
+            )
         )
     for cap in status.capabilities:
         rows.append((f"capability {cap.name}", "yes" if cap.available else "NO", cap.reason))

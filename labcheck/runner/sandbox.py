@@ -18,7 +18,7 @@ from labcheck import i18n
 from labcheck.errors import EngineUnreachable, LabcheckError
 from labcheck.evidence import reasons
 from labcheck.evidence.model import Capability, Image, Reason
-from labcheck.kit.engine import client_at
+from labcheck.kit.transport import Mode
 from labcheck.runner import inventory
 from labcheck.runner.targets import (
     LOCAL,
@@ -38,19 +38,21 @@ ENGINE_ERRORS = (docker.errors.DockerException, requests.exceptions.RequestExcep
 Capabilities = dict[str, Capability]
 
 
-def kit_targets(names: tuple[str, ...], progress: Any) -> tuple[dict[str, Target], Capabilities]:
-    """The kit's nodes, empty: reused when a previous run gave them back so, else made fresh."""
+def kit_targets(
+    names: tuple[str, ...], progress: Any, transport: Mode = "auto"
+) -> tuple[dict[str, Target], Capabilities]:
+    """The kit's nodes, empty: reused when a previous run gave them back so (and they offer the
+    transport asked for), else made fresh for it."""
     from labcheck.kit import api as kit
 
     on_kit = kit_node_names(names, kit.kit_node_names())
     kit_names = tuple(on_kit.values())
-    nodes = _pristine_nodes(kit_names)
+    nodes = _pristine_nodes(kit_names, transport)
     if nodes is None:
         progress(f"preparing fresh nodes: {', '.join(kit_names)}")
-        nodes = dict(kit.fresh_nodes(kit_names))
+        nodes = dict(kit.fresh_nodes(kit_names, None if transport == "auto" else transport))
     targets: dict[str, Target] = {
-        name: KitNodeTarget(name, nodes[kit_name].container, nodes[kit_name].docker_host, kit_name)
-        for name, kit_name in on_kit.items()
+        name: KitNodeTarget(name, nodes[kit_name]) for name, kit_name in on_kit.items()
     }
     capabilities = {
         name: Capability(
@@ -191,15 +193,15 @@ def _remove_what_the_lab_added(
             notes.append(f"{name}: {error}")
 
 
-def _pristine_nodes(names: Iterable[str]) -> dict[str, Any] | None:
-    """The kit's nodes as they are, if every one is as empty as a fresh node; None when any
-    holds something, so they must be made fresh."""
+def _pristine_nodes(names: Iterable[str], transport: Mode) -> dict[str, Any] | None:
+    """The kit's nodes as they are, if every one is as empty as a fresh node and offers the
+    transport; None otherwise, so they must be made fresh."""
     from labcheck.kit import api as kit
 
     try:
-        nodes = kit.existing_nodes(list(names))
+        nodes = kit.existing_nodes(list(names), transport)
         for node in nodes.values():
-            client = client_at(node.docker_host, timeout=10)
+            client = node.client(timeout=10)
             try:
                 empty = (
                     not client.api.containers(all=True)

@@ -20,6 +20,7 @@ from labcheck.evidence import reasons
 from labcheck.evidence.model import Capability, Engine, Reason
 from labcheck.evidence.model import Target as Target_
 from labcheck.evidence.writer import EvidenceWriteFailed, EvidenceWriter
+from labcheck.kit.transport import Mode
 from labcheck.runner import captures as capture_ops
 from labcheck.runner import interrupts, inventory, sandbox
 from labcheck.runner.lab_files import gather_lab_files
@@ -54,6 +55,7 @@ class RunOptions:
     # Kit nodes are given back by the caller (in the background, holding their lock) when set.
     kit_nodes_given_back_by_caller: bool = False
     signing_key: PrivateKey | None = None  # the course's key: the evidence is signed at the end
+    node_transport: Mode = "auto"  # how the SDK reaches kit nodes (labcheck.kit.transport)
 
 
 class LabRun:
@@ -100,13 +102,16 @@ class LabRun:
         else:
             # Recreating a node is never cut half-way: a Ctrl-C then acts once it is done.
             with interrupts.deferred():
-                self.targets, self.capabilities = sandbox.kit_targets(self.lab.nodes, self.progress)
+                self.targets, self.capabilities = sandbox.kit_targets(
+                    self.lab.nodes, self.progress, self.options.node_transport
+                )
         refuse_engine_needs(self.lab, [name for name, target in self.targets.items() if is_local(target)])
         facts: dict[str, Target_] = {}
         for name, target in self.targets.items():
             facts[name] = Target_(
                 kind=target.kind,
                 docker_host=target.docker_host,
+                transport=getattr(target, "transport", None),  # kit nodes only
                 engine=msgspec.convert(target.engine_facts(), Engine),  # a local node's: this machine's
             )
             if not is_local(target):

@@ -21,6 +21,7 @@ import docker
 from labcheck.dockercli import docker_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit.engine import client_at
+from labcheck.kit.nodes import KitNode
 from labcheck.runner.environment import scrubbed_environment
 from labcheck.runner.lab_files import write_within_home
 from labcheck.spec.model import Lab
@@ -107,15 +108,24 @@ class _EngineTarget:
 
 
 class KitNodeTarget(_EngineTarget):
-    """A node of the offline kit: steps run in a shell inside the node's container."""
+    """A node of the offline kit: steps run in a shell inside the node's container (`docker
+    exec` on the host's engine, whatever the transport); the SDK reaches the node's engine over
+    the node's transport (its socket, TLS or `docker exec`: labcheck.kit.transport)."""
 
     kind = "kit-node"
 
-    def __init__(self, name: str, container: str, docker_host: str, kit_node: str | None = None) -> None:
-        super().__init__(name, docker_host)
-        self.container = container
+    def __init__(self, name: str, node: KitNode) -> None:
+        super().__init__(name, node.docker_host)
+        self.node = node
+        self.container = node.container
+        self.transport: str = node.transport
         # The kit's own name for the node; a lab's single node "host" runs on the kit's node1.
-        self.kit_node = kit_node or name
+        self.kit_node = node.name
+
+    def client(self) -> docker.DockerClient:
+        if self._client is None:
+            self._client = self.node.client()
+        return self._client
 
     def invocation(self, command: str, workdir: str, use_pty: bool) -> Invocation:
         flags = ["-it"] if use_pty else []

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from labcheck.kit.nodes import KitNode
 from labcheck.report.student_pictures import MAX_PICTURE_BYTES
 from labcheck.runner.environment import SECRET_LIST_ENV, scrubbed_environment, secret_names
 from labcheck.runner.lab_files import MAX_LAB_FILE_BYTES
@@ -64,9 +65,8 @@ def test_a_step_on_a_host_target_that_runs_env_shows_no_secret(
 
 def test_the_docker_cli_of_a_kit_node_step_gets_no_secret(secrets: dict[str, str]) -> None:
     """The process labcheck starts for a kit node's step is `docker exec`: it holds no secret either."""
-    invocation = KitNodeTarget("node1", "labcheck-node1", "unix:///nowhere.sock").invocation(
-        "env", "~", False
-    )
+    node = KitNode("node1", "labcheck-node1", "unix:///nowhere.sock", "172.30.0.2")
+    invocation = KitNodeTarget("node1", node).invocation("env", "~", False)
     assert not set(secrets) & set(invocation.env)
     assert not any(value in " ".join(invocation.argv) for value in secrets.values())
 

@@ -24,6 +24,10 @@ def host_client(timeout: int = 60) -> docker.DockerClient:
     return client
 
 
+# Any API version an engine accepts for the one call that asks for its real version.
+_BOOTSTRAP_API = "1.41"
+
+
 def client_at(base_url: str, timeout: int = 60, tls_dir: Path | None = None) -> docker.DockerClient:
     """A client for another engine (a node's socket, its TLS port with the kit's client
     certificates in tls_dir, or `exec://CONTAINER`); raises EngineUnreachable if it is silent."""
@@ -39,7 +43,13 @@ def client_at(base_url: str, timeout: int = 60, tls_dir: Path | None = None) -> 
                 ca_cert=str(files.ca),
                 verify=True,
             )
-            client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout, tls=config)
+            client = docker.DockerClient(
+                base_url=base_url, version=_BOOTSTRAP_API, timeout=timeout, tls=config
+            )
+            # requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE replace the session's CA (psf/requests
+            # #3829): the kit's own CA must be the only one trusted, whatever the environment says.
+            client.api.trust_env = False
+            client.api._version = client.api._retrieve_server_version()
         else:
             client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
         client.ping()

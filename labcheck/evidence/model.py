@@ -136,7 +136,9 @@ class Engine(_Record, frozen=True, kw_only=True):
     builder: str | None = None
 
 
-class Target(_Record, frozen=True, kw_only=True):
+class Target(_Record, frozen=True, kw_only=True, omit_defaults=True):
+    # omit_defaults: evidence written before `transport` existed hashes to the same chain when
+    # read and written again (the field is left out when it is None, as it was then).
     kind: str | None = None
     docker_host: str
     # How labcheck's SDK reached a kit node's engine: socket, tls or exec (labcheck.kit.transport).

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from labcheck import __version__, i18n, labs_cli, run_cli
-from labcheck.authoring import import_cli, lint_cli, record_cli
+from labcheck.authoring import import_cli, lint_cli, new_cli, record_cli
 from labcheck.errors import LabcheckError
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
@@ -46,6 +46,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("import",): "labcheck import ops-s1-hello.md -o specs/ops-s1-hello",
     ("lint",): "labcheck lint my-lab --evidence reports/my-lab/evidence.json",
     ("record",): "labcheck record specs/ops-s1-hello --runs 2",
+    ("new",): "labcheck new my-lab -o specs/my-lab",
 }
 
 
@@ -88,6 +89,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     import_cli.register(subparsers)
     lint_cli.register(subparsers)
     record_cli.register(subparsers)
+    new_cli.register(subparsers)
     _add_examples(parser)
     return parser, run_parser
 

@@ -48,6 +48,7 @@ def test_every_readme_command_is_run_by_a_test_or_says_why_not() -> None:
         *block_with("labcheck import ops-s1-hello.md -o specs/ops-s1-hello"),
         "labcheck record specs/ops-s1-hello --runs 2",  # tests/docker/test_record.py
         *block_with("labcheck kit export kit.tar"),  # tests/docker/kit/test_kit_8_carry.py
+        *block_with("labcheck new my-lab -o specs/my-lab"),  # tests/authoring/test_new.py
     }
     for block in sh_blocks():
         for line in block:

@@ -1,19 +1,23 @@
 """What a lab needs before it can run: the images it pulls or starts and the repositories it
-clones, with the stand-ins the offline kit lacks marked as missing.
+clones, written as the pack's real `images:` and `repositories:` keys.
 
-Until the lab-pack format has `images:` and `repositories:` keys this is written as a comment
-block; `environment_lines` is the one place to change when it does."""
+An image of the kit's library is declared with it; an image or a repository a bundled lab pack
+already provides is declared the way that pack does, its stand-in folder or its content copied
+into the new pack (a pack is self-contained); anything else is left as a commented entry marked
+missing, so `labcheck validate` (with the kit up) and the run's pre-flight name it."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from labcheck.authoring.draft import Draft
 from labcheck.authoring.shell_lines import built_tag, cloned_repository, pulled_image, run_image, words
-from labcheck.authoring.yaml_text import comment_text
+from labcheck.authoring.yaml_text import comment_text, scalar
 
-HEADING = "# environment (to declare once the lab-pack format lands):"
 _FROM = re.compile(r"^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)", re.I | re.M)
 
 
@@ -28,21 +32,50 @@ def _normal(ref: str) -> str:
     return name if ":" in name.rsplit("/", 1)[-1] else f"{name}:latest"
 
 
-def _kit_standins() -> frozenset[str]:
-    # What `labcheck kit up` provides by default: the library and every bundled pack's stand-ins.
+@dataclass(frozen=True)
+class Provided:
+    """How the new pack declares one image or repository, and the folder it copies for it."""
+
+    entry: str  # the YAML flow mapping of its `images:` or `repositories:` item
+    copy_from: Path | None = None
+    copy_to: str | None = None
+
+
+@dataclass
+class _Known:
+    images: dict[str, Provided] = field(default_factory=dict)
+    repositories: dict[str, Provided] = field(default_factory=dict)
+
+
+def _flow_args(args: tuple[tuple[str, str], ...]) -> str:
+    return "{" + ", ".join(f"{name}: {scalar(value)}" for name, value in args) + "}"
+
+
+@cache
+def _known() -> _Known:
+    """The kit's library, and what every bundled lab pack declares (its folders to copy)."""
     from labcheck.kit.api import bundled_lab_specs
     from labcheck.kit.library import LIBRARY_STANDINS
-    from labcheck.kit.packs import needs_of
 
-    served = {standin.replaces for standin in needs_of(bundled_lab_specs()).standins}
-    return frozenset(_normal(ref) for ref in (*served, *LIBRARY_STANDINS))
-
-
-def _kit_repositories() -> frozenset[str]:
-    from labcheck.kit.api import bundled_lab_specs
-
-    urls = {repo.url for lab in bundled_lab_specs() for repo in lab.repositories}
-    return frozenset({*urls, *(url + ".git" for url in urls)})
+    known = _Known()
+    for name in LIBRARY_STANDINS:
+        known.images[_normal(name)] = Provided(f"standin: {{library: {name}}}")
+    for lab in bundled_lab_specs():
+        for image in lab.images:
+            if image.library is not None:
+                entry = f"standin: {{library: {image.library}}}"
+                known.images.setdefault(_normal(image.ref), Provided(entry))
+            elif image.build_dir is not None:
+                folder = f"standins/{image.build_dir.name}"
+                args = f", args: {_flow_args(image.build_args)}" if image.build_args else ""
+                provided = Provided(f"standin: {{build: {scalar(folder)}{args}}}", image.build_dir, folder)
+                known.images.setdefault(_normal(image.ref), provided)
+        for repository in lab.repositories:
+            folder = f"repos/{repository.content_dir.name}"
+            provided = Provided(f"content: {scalar(folder)}", repository.content_dir, folder)
+            for url in (repository.url, repository.url + ".git"):
+                known.repositories.setdefault(url, provided)
+    return known
 
 
 def gather(draft: Draft) -> Environment:
@@ -68,45 +101,69 @@ def gather(draft: Draft) -> Environment:
             for ref in _FROM.findall(lab_file.content):
                 if ref.lower() != "scratch" and ref not in images:
                     images.append(ref)
-    return Environment(tuple(ref for ref in images if _normal(ref) not in made), tuple(repositories))
+    kept = {_normal(ref): ref for ref in reversed(images) if _normal(ref) not in made}  # first spelling
+    return Environment(tuple(ref for ref in images if kept.get(_normal(ref)) == ref), tuple(repositories))
 
 
 def environment_lines(environment: Environment) -> list[str]:
-    """The environment as lab.yaml lines (today a comment block) and how many stand-ins are missing."""
-    if not environment.images and not environment.repositories:
-        return []
-    known = _kit_standins()
-    lines = [HEADING]
-    if environment.images:
-        lines.append("#   images:")
-        for ref in environment.images:
-            shown = comment_text(ref)
-            if _normal(ref) in known:
-                lines.append(f"#     - {{ref: {shown}, standin: kit}}")
-            else:
-                lines.append(
-                    f"#     - {{ref: {shown}, standin: TODO}}  # missing: the offline kit has no stand-in"
-                )
-    if environment.repositories:
-        lines.append("#   repositories:")
-        for url in environment.repositories:
-            if url in _kit_repositories():
-                lines.append(f"#     - {{url: {comment_text(url)}, content: kit}}")
-            else:
-                lines.append(f"#     - {{url: {comment_text(url)}, content: TODO}}  # missing: its files")
+    """The pack's `images:` and `repositories:` keys; what nothing provides, commented, marked missing."""
+    known = _known()
+    lines: list[str] = []
+    for key, items, table, field_name in (
+        ("images", environment.images, known.images, "ref"),
+        ("repositories", environment.repositories, known.repositories, "url"),
+    ):
+        if not items:
+            continue
+        provided = [
+            (item, table[_normal(item) if key == "images" else item])
+            for item in items
+            if (_normal(item) if key == "images" else item) in table
+        ]
+        lines.append("")
+        lines.append(f"{key}:" if provided else f"# {key}:")
+        for item, how in provided:
+            lines.append(f"  - {{{field_name}: {scalar(item)}, {how.entry}}}")
+        for item in items:
+            if (_normal(item) if key == "images" else item) in table:
+                continue
+            todo = "standin: {build: standins/TODO}" if key == "images" else "content: repos/TODO"
+            bullet = "  # - " if provided else "#   - "
+            lines.append(
+                f"{bullet}{{{field_name}: {scalar(comment_text(item))}, {todo}}}  # missing: {_MISSING[key]}"
+            )
     return lines
 
 
+_MISSING = {
+    "images": "the offline kit has no stand-in for it; write one and uncomment",
+    "repositories": "its files; put them in a folder of the pack and uncomment",
+}
+
+
+def copy_provided(environment: Environment, pack: Path) -> None:
+    """Copies into the pack the stand-in folders and repository contents its keys name."""
+    known = _known()
+    wanted = [known.images.get(_normal(ref)) for ref in environment.images]
+    wanted += [known.repositories.get(url) for url in environment.repositories]
+    for how in wanted:
+        if how is None or how.copy_from is None or how.copy_to is None:
+            continue
+        target = pack / how.copy_to
+        if not target.exists():
+            shutil.copytree(how.copy_from, target, symlinks=False)
+
+
 def missing(environment: Environment) -> list[str]:
-    known = _kit_standins()
+    known = _known()
     absent = [
-        f"image «{ref}»: no stand-in in the offline kit"
+        f"image «{ref}»: no stand-in in the offline kit (its `images:` entry is commented, marked missing)"
         for ref in environment.images
-        if _normal(ref) not in known
+        if _normal(ref) not in known.images
     ]
     absent += [
-        f"repository «{url}»: its content is to be provided in the pack"
+        f"repository «{url}»: its content is to be provided in the pack (its entry is commented)"
         for url in environment.repositories
-        if url not in _kit_repositories()
+        if url not in known.repositories
     ]
     return absent

@@ -35,6 +35,9 @@ class RunView:
     student_id: str | None
     steps: tuple[StepRun, ...]
     images: tuple[ImageFact, ...] = ()
+    # Step id -> {"before": {node: state}, "after": {node: state}}, read by `labcheck record`'s
+    # reference runs (labcheck.authoring.engine_state); empty for evidence alone.
+    states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def read_run(path: Path) -> RunView:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from labcheck.authoring.draft import Draft, DraftCapture, DraftStep
-from labcheck.authoring.environment import Environment, environment_lines
+from labcheck.authoring.environment import Environment, copy_provided, environment_lines
 from labcheck.authoring.yaml_text import comment_lines, comment_text, flow_list, scalar
 
 TODO = "TODO"
@@ -75,7 +75,6 @@ def lab_yaml(draft: Draft, environment: Environment) -> str:
         f"# Imported by `labcheck import` from {comment_text(draft.source)}.",
         "# Everything marked TODO is for the author: titles, explanations, the captures and the",
         "# candidate output rules (from the lab's sample output, which is illustrative).",
-        *environment_lines(environment),
         "labcheck: 1",
         "",
         "lab:",
@@ -91,6 +90,7 @@ def lab_yaml(draft: Draft, environment: Environment) -> str:
             lines += comment_lines(paragraph, "  ")
         lines.append(f"  description: {TODO}")
     lines += ["", "nodes:", *[f"  - name: {node}" for node in draft.nodes]]
+    lines += environment_lines(environment)
     lines += ["", "defaults:", f"  node: {draft.nodes[0]}", '  workdir: "~"', "  timeout: 60s"]
     if draft.files:
         lines += ["", "files:"]
@@ -117,5 +117,6 @@ def write_pack(draft: Draft, environment: Environment, folder: Path) -> Path:
     spec = folder / "lab.yaml"
     for lab_file in draft.files:
         (folder / lab_file.path).write_text(lab_file.content, encoding="utf-8")
+    copy_provided(environment, folder)
     spec.write_text(lab_yaml(draft, environment), encoding="utf-8")
     return spec

@@ -1,6 +1,7 @@
 """What `labcheck record` proposes for each step from its reference runs: the exit code every run
-gave, and output lines that every run printed once volatile values are generalised (none that the
-echo of the typed input satisfies, none the spec already has)."""
+gave, output lines that every run printed once volatile values are generalised (none that the
+echo of the typed input satisfies, none the spec already has), and the state the step changed
+(`labcheck.authoring.state_proposals`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from labcheck.authoring.evidence_view import RunView
 from labcheck.authoring.lint_static import echo_of
 from labcheck.authoring.sample_output import CandidateRule, all_candidates, pick
 from labcheck.authoring.shell_lines import built_tag, pulled_image, tagged_ref
+from labcheck.authoring.state_proposals import StateProposal, agreed, proposals_on_node
 from labcheck.checks.output import judge_output_rule
 from labcheck.spec.model import Lab, Step
 
@@ -20,6 +22,7 @@ class StepProposal:
     exit_code: int | None = None
     rules: list[CandidateRule] = field(default_factory=list)
     images: list[dict[str, object]] = field(default_factory=list)  # image state checks, as written
+    state: list[StateProposal] = field(default_factory=list)  # the other state the step changed
     notes: list[str] = field(default_factory=list)
 
 
@@ -77,8 +80,30 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
             kept.append(rule)
         proposal.rules = pick(kept)
         proposal.images = _image_checks(lab, step, runs)
+        proposal.state = _state_checks(step, runs, values, proposal.notes)
         proposals.append(proposal)
     return proposals
+
+
+def _state_checks(
+    step: Step, runs: list[RunView], values: list[dict[str, str]], notes: list[str]
+) -> list[StateProposal]:
+    """The state the step changed on any node, as every run saw it."""
+    per_run = []
+    for number, (run, known) in enumerate(zip(runs, values, strict=True)):
+        seen = run.states.get(step.id)
+        if seen is None:
+            return []  # a run without engine states (evidence alone, a local target)
+        found: list[StateProposal] = []
+        said: list[str] = []
+        for node in sorted(seen["before"]):
+            before, after = seen["before"].get(node), seen["after"].get(node)
+            if before is not None and after is not None:
+                found += proposals_on_node(step, node, before, after, known, said)
+        if number == 0:
+            notes.extend(said)
+        per_run.append(found)
+    return agreed(step, per_run)
 
 
 def _normal(ref: str) -> str:

@@ -7,6 +7,7 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring.proposals import propose
 from labcheck.authoring.reference_runs import reference_runs
 from labcheck.authoring.spec_edit import write_proposals
@@ -49,10 +50,17 @@ def _record(args: argparse.Namespace) -> int:
     notes = write_proposals(spec, proposals, args.runs)
     exit_codes = sum(1 for p in proposals if p.exit_code is not None)
     rules = sum(len(p.rules) for p in proposals)
-    images = sum(len(p.images) for p in proposals)
+    state = sum(len(p.images) + len(p.state) for p in proposals)
+    t = i18n.cli()
     print(
-        f"record: {spec}: {exit_codes} exit codes, {rules} output rules and {images} image checks "
-        f"proposed from {args.runs} runs"
+        t.format(
+            "record: {spec}: {exit_codes}, {rules} and {state} proposed from {runs}",
+            spec=spec,
+            exit_codes=t.counted(exit_codes, "exit code", "exit codes"),
+            rules=t.counted(rules, "output rule", "output rules"),
+            state=t.counted(state, "state check", "state checks"),
+            runs=t.counted(args.runs, "run", "runs"),
+        )
     )
     for proposal in proposals:
         for note in proposal.notes:

@@ -3,10 +3,13 @@ nodes each time unless targets are named), each run's evidence read back through
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from labcheck.authoring.evidence_view import RunView, read_run
 from labcheck.errors import LabcheckError
@@ -37,6 +40,10 @@ def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = (
             str(out),
             "--labcheck-no-report",
             "--labcheck-force",
+            "-p",
+            "labcheck.authoring.record_plugin",
+            "--labcheck-record-state",
+            str(out / "state.jsonl"),
         ]
         for target in targets:
             argv += ["--labcheck-target", target]
@@ -48,5 +55,16 @@ def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = (
             raise ReferenceRunFailed(
                 f"reference run {number} left no evidence (exit {done.returncode}):\n{tail}"
             )
-        views.append(read_run(evidence))
+        views.append(dataclasses.replace(read_run(evidence), states=_states(out / "state.jsonl")))
     return views
+
+
+def _states(path: Path) -> dict[str, dict[str, Any]]:
+    """Each step's engine states before and after it, as the reference run wrote them."""
+    states: dict[str, dict[str, Any]] = {}
+    if not path.is_file():
+        return states
+    for line in path.read_text(encoding="utf-8").splitlines():
+        seen = json.loads(line)
+        states.setdefault(str(seen["step"]), {"before": seen["before"], "after": seen["after"]})
+    return states

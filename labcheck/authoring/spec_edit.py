@@ -22,14 +22,27 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" "))]
 
 
+def _flow(value: object) -> str:
+    """A value as YAML flow text: mappings and lists inline, text always quoted."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {_flow(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return scalar(str(value))
+
+
 def _state_lines(proposal: StepProposal, said: str) -> list[str]:
     lines = []
     for image in proposal.images:
-        fields = ", ".join(
-            f"{key}: {scalar(value) if isinstance(value, str) else str(value).lower()}"
-            for key, value in image.items()
-        )
-        lines += [f"  # {said}", f"  - image: {{{fields}}}"]
+        lines += [f"  # {said}", f"  - image: {_flow(image)}"]
+    for state in proposal.state:
+        # One entry per line; its kind first, so the line reads as what it checks.
+        entry = {state.kind: state.entry[state.kind], **state.entry}
+        lines += [f"  # {said}: {comment_text(state.why)}", f"  - {_flow(entry)}"]
     return lines
 
 
@@ -45,7 +58,10 @@ def _insertions(
         for t_index, step in enumerate(section.get("steps", [])):
             proposal = by_id.get(step["id"])
             if proposal is None or (
-                proposal.exit_code is None and not proposal.rules and not proposal.images
+                proposal.exit_code is None
+                and not proposal.rules
+                and not proposal.images
+                and not proposal.state
             ):
                 continue
             expect_path = ("sections", s_index, "steps", t_index, "expect")

@@ -78,10 +78,41 @@ def test_the_pack_keeps_the_labs_words_as_comments_and_lists_the_environment(tmp
     first = data["sections"][0]["steps"][0]
     assert first["explanation"] == "TODO"
     assert "#   Open a shell inside a fresh container:" in text
-    assert "# environment (to declare once the lab-pack format lands):" in text
-    assert "#     - {ref: alpine, standin: kit}" in text
-    assert "{url: https://github.com/example/sample-stack, content: TODO}" in text
-    assert "environment" not in data  # a comment until the format has the keys
+    # The lab's environment as the pack's real keys; what nothing provides is commented, marked missing.
+    assert data["images"] == [{"ref": "alpine", "standin": {"library": "alpine"}}]
+    assert "repositories" not in data
+    assert (
+        '#   - {url: "https://github.com/example/sample-stack", content: repos/TODO}  # missing: its files'
+        in text
+    )
+    lab = load_lab(tmp_path / "pack")
+    assert [(image.ref, image.library) for image in lab.images] == [("alpine:latest", "alpine")]  # normalised
+
+
+def test_what_a_bundled_pack_provides_is_declared_and_copied_into_the_new_pack(tmp_path: Path) -> None:
+    markdown = """# Voting, by hand
+
+```.term1
+git clone https://github.com/docker/example-voting-app
+docker image pull dockersamples/examplevotingapp_vote:before
+docker image pull nginx:1.25
+```
+"""
+    done = _import(tmp_path, markdown)
+    assert done.returncode == 0, done.stderr
+    pack = tmp_path / "pack"
+    lab = load_lab(pack)
+    (vote,) = lab.images
+    assert vote.ref == "dockersamples/examplevotingapp_vote:before"
+    assert vote.build_dir == pack / "standins" / "voting" and (vote.build_dir / "Dockerfile").is_file()
+    assert ("STANDIN_KIND", "web") in vote.build_args
+    (repository,) = lab.repositories
+    assert repository.url == "https://github.com/docker/example-voting-app"
+    assert (repository.content_dir / "docker-stack.yml").is_file()
+    assert repository.content_dir.is_relative_to(pack)
+    text = (pack / "lab.yaml").read_text(encoding="utf-8")
+    assert '  # - {ref: "nginx:1.25", standin: {build: standins/TODO}}  # missing:' in text
+    assert "image «nginx:1.25»: no stand-in in the offline kit" in done.stdout
 
 
 def test_a_students_markdown_with_prompts_and_shell_blocks(tmp_path: Path) -> None:
@@ -96,7 +127,9 @@ def test_a_students_markdown_with_prompts_and_shell_blocks(tmp_path: Path) -> No
     ls_rules = [matcher.value for matcher in lab.steps[0].matchers]
     assert any("Exited +\\(0\\)" in value and "[a-z]+_[a-z]+" in value for value in ls_rules)
     assert [m.value for m in lab.steps[2].matchers] == ["Using default tag: latest"]
-    assert "busybox, standin: TODO" in (tmp_path / "pack" / "lab.yaml").read_text(encoding="utf-8")
+    text = (tmp_path / "pack" / "lab.yaml").read_text(encoding="utf-8")
+    assert '#   - {ref: "busybox", standin: {build: standins/TODO}}  # missing:' in text
+    assert lab.images == ()  # so validate, with the kit up, names the pull of busybox
 
 
 def test_the_labs_text_cannot_break_out_of_its_comments(tmp_path: Path) -> None:

@@ -29,5 +29,7 @@ def test_the_starter_pack_validates_and_runs_green_on_the_kit(tmp_path: Path) ->
         ("list-containers", "passed"),
     ]
     judged = [check["code"] for step in evidence["steps"] for check in step["checks"]]
-    assert {"exit_code", "output.matches", "state.container", "state.containers"} <= set(judged)
+    assert {"exit_code", "output.contains", "output.matches", "state.container", "state.containers"} <= set(
+        judged
+    )
     assert (tmp_path / "out" / "informe.pdf").stat().st_size > 0

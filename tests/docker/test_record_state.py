@@ -102,4 +102,5 @@ def test_recorded_state_passes_on_the_kit_and_fails_when_the_commands_change(tmp
     for step in evidence["steps"]:
         if step["outcome"] == "failed":
             failing = {check["code"] for check in step["checks"] if check["verdict"] == "failed"}
-            assert failing and all(code.startswith("state.") for code in failing), (step["id"], failing)
+            # The recorded state check fails (beside any recorded output line of it).
+            assert any(code.startswith("state.") for code in failing), (step["id"], failing)

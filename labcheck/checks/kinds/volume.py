@@ -75,11 +75,13 @@ def _mounts(client: docker.DockerClient, name: str) -> dict[str, str]:
     return found
 
 
-def _holds(client: docker.DockerClient, mounts: Mapping[str, str], path: str) -> bool | str:
+def _holds(client: docker.DockerClient, mounts: Mapping[str, str], path: str) -> bool | None:
+    """Whether the path is in the volume, read through a container that mounts it; None when no
+    container mounts it (the evidence's `mounted_by: []` says why it could not be looked at)."""
     import docker.errors
 
     if not mounts:
-        return "ningún contenedor lo monta: no se puede mirar dentro"
+        return None
     container_name, destination = sorted(mounts.items())[0]
     try:
         client.containers.get(container_name).get_archive(f"{destination.rstrip('/')}/{path.lstrip('/')}")

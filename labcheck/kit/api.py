@@ -125,8 +125,19 @@ def _host_os(client: docker.DockerClient) -> str:
 
 
 def node_access(client: docker.DockerClient, mode: Mode) -> Access:
-    """What this kit's nodes are made with, for `mode` on this host engine."""
-    return transports.access_for(mode, _host_os(client))
+    """What this kit's nodes are made with, for `mode` on this host engine.
+
+    A user of root's system kit gives nodes back reachable by their socket only: the kit's TLS
+    keys are root's (0700), so no other user can hand a node its server certificate."""
+    access = transports.access_for(mode, _host_os(client))
+    if access.tls and paths.using_others_kit():
+        if not access.socket:
+            raise KitError(
+                "root's system kit reaches its nodes over TLS here, whose keys only root may read: "
+                "run this as root, or bring up a kit of your own"
+            )
+        return dataclasses.replace(access, tls=False)
+    return access
 
 
 def kit_up(

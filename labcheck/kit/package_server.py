@@ -84,6 +84,14 @@ def start() -> bool:
         if answers():
             return False
         stop()
+    if answers(timeout=1.0):
+        # Not ours (another user's kit, a stray server): ours could not bind, and theirs may serve
+        # other packages or go away under us.
+        raise KitError(
+            f"{package_cache.PACKAGE_ADDRESS}, where the kit serves its package repository, is "
+            "already served by another process (another user's kit?): stop it, then run "
+            "`labcheck kit up` again"
+        )
     root = package_cache.repository_dir()
     root.mkdir(parents=True, exist_ok=True)
     _run_dir().mkdir(parents=True, exist_ok=True)
@@ -99,10 +107,10 @@ def start() -> bool:
     _pid_file().write_text(f"{proc.pid}\n")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        if answers(timeout=1.0):
-            return True
         if proc.poll() is not None:
             break
+        if answers(timeout=1.0):
+            return True
         time.sleep(0.1)
     tail = (_run_dir() / "server.log").read_text(errors="replace")[-600:]
     raise KitError(

@@ -426,11 +426,15 @@ def endpoint(container: Container, name: str, mode: Mode = transports.AUTO) -> K
         access = Access(socket=False, tls=access.tls)  # as if the node had none, as on Docker Desktop
     socket_answers = mode == transports.AUTO and access.socket and _socket_answers(name)
     chosen = transports.choose(mode, access, socket_answers)
+    port = _tls_port(container) if chosen == "tls" else None
+    if chosen == "tls" and port is None and mode == transports.AUTO and access.socket:
+        # A network that publishes no ports (`internal: true`, as in a classroom with no route
+        # out): the node's socket is the way, even if it does not answer yet (its engine starts).
+        chosen = "socket"
     tls_dir: str | None = None
     if chosen == "socket":
         host = docker_host(name)
     elif chosen == "tls":
-        port = _tls_port(container)
         if port is None:
             raise KitError(f"kit node {name} publishes no TLS port: run `labcheck kit up`")
         host, tls_dir = f"tcp://127.0.0.1:{port}", str(paths.tls_dir())

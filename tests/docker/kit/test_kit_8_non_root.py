@@ -208,11 +208,32 @@ def upstream(student: User) -> Iterator[str]:
         for image in load_lab(BUNDLED_SPEC).images:
             repository, tag = split_ref(image.ref)
             copy_image(kit_registry, repository, tag, here, repository, tag)
-        copy_image(kit_registry, "library/ubuntu", "latest", here, "library/debian", "bookworm")
+        _push_debian_base(port)
         yield f"http://{paths.NETWORK_GATEWAY}:{port}"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def _push_debian_base(port: int) -> None:
+    """The upstream's `debian:bookworm`, what the node image is built on in registry mode: the
+    kit's Debian stand-in with Debian's archive as its source again (the stand-in itself points
+    at the kit's own small package repository, which has no docker.io)."""
+    base = f"{paths.HOST_REGISTRY}/library/ubuntu:latest"
+    tag = f"127.0.0.1:{port}/library/debian:bookworm"
+    had_base = subprocess.run([docker_cli(), "image", "inspect", base], capture_output=True).returncode == 0
+    recipe = (
+        f"FROM {base}\n"
+        f"RUN echo 'deb {paths.DEBIAN_MIRROR} {paths.DEBIAN_SUITE} main' > /etc/apt/sources.list\n"
+    )
+    docker = docker_cli()
+    subprocess.run(
+        [docker, "build", "-q", "-t", tag, "-"], input=recipe, text=True, check=True, capture_output=True
+    )
+    subprocess.run([docker, "push", "-q", tag], check=True, capture_output=True)
+    subprocess.run(
+        [docker, "image", "rm", tag, *([] if had_base else [base])], check=True, capture_output=True
+    )
 
 
 def _host_objects() -> dict[str, list[str]]:
@@ -229,13 +250,15 @@ def _host_objects() -> dict[str, list[str]]:
 
 
 @pytest.fixture
-def roots_kit_down(kit_up_status: api.KitStatus) -> Iterator[None]:
-    """Root's kit taken down for the test (its data kept) and brought up again after it."""
+def roots_kit_down(kit_up_status: api.KitStatus, student: User) -> Iterator[None]:
+    """Root's kit taken down for the test (its data kept) and brought up again after it, once
+    whatever the user's own kit left running (a test that failed half-way) is down."""
     wait_for_kit_nodes()
     api.kit_down()
     try:
         yield
     finally:
+        student.labcheck("kit", "down")
         assert api.kit_up(progress=lambda _m: None).up
 
 

@@ -1,4 +1,5 @@
-"""The lab's own texts (titles, explanations) in the report's language, when the spec gives them.
+"""The lab's own texts (titles, explanations, hints, a rule's `says`) in the report's language, when
+the spec gives them.
 
 The evidence records each text in the lab's language. A bundled lab's spec may give them in other
 languages too (`title: {es: ..., en: ...}`); a report in one of those takes them from the spec, but
@@ -14,7 +15,7 @@ from labcheck.bundled import bundled_lab
 from labcheck.errors import LabcheckError
 from labcheck.evidence import model
 from labcheck.spec.loader import load_lab
-from labcheck.spec.model import Lab
+from labcheck.spec.model import Lab, Matcher, StateCheck, Step
 from labcheck.spec.texts import in_language
 
 
@@ -31,6 +32,19 @@ def _said(recorded: str | None, spec_text: str | None, language: str) -> str | N
     if recorded is not None and spec_text is not None and recorded == spec_text:
         return in_language(spec_text, language)
     return recorded
+
+
+def _checks_said(checks: list[model.Check], step: Step, language: str) -> list[model.Check]:
+    """The step's checks with the author's words (`says:`) in `language` where the spec gives them:
+    a recorded `says` is looked up among the spec step's own rules and state checks."""
+    rules: list[Matcher | StateCheck] = [*step.matchers, *step.state_checks]
+    authored = {str(said): said for rule in rules if (said := rule.says or rule.description)}
+    return [
+        structs.replace(check, says=_said(check.says, authored.get(check.says), language))
+        if check.says is not None and check.says in authored
+        else check
+        for check in checks
+    ]
 
 
 def localized(evidence: model.Evidence, language: str) -> model.Evidence:
@@ -66,6 +80,8 @@ def localized(evidence: model.Evidence, language: str) -> model.Evidence:
                 step,
                 title=_said(step.title, spec_step.title, language) or step.title,
                 explanation=_said(step.explanation, spec_step.explanation, language),
+                hint=_said(step.hint, spec_step.hint, language),
+                checks=_checks_said(step.checks, spec_step, language),
             )
         steps.append(step)
     spec = structs.replace(evidence.spec, sections=sections)

@@ -46,7 +46,7 @@ def step_record(
         section=step.section,
         title=str(step.title),
         explanation=plain(step.explanation),
-        hint=step.hint,
+        hint=plain(step.hint),
         node=step.node,
         command=command,
         command_template=step.run,

@@ -39,6 +39,7 @@ from labcheck.runner.targets import Target, is_local, refuse_engine_needs
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab, Matcher, StateCheck, Step, TypedLine
 from labcheck.spec.placeholders import MissingValue, substitute, substitute_known
+from labcheck.spec.texts import plain
 from labcheck.terminal import to_text
 
 Progress = Callable[[str], None]
@@ -148,7 +149,7 @@ class LabRun:
             if len(writer.steps) == steps_before:
                 return self._record_trace(step, trace, ERROR, reason)
             last = writer.steps[-1]  # already recorded: never twice
-            return StepResult(step.id, last.outcome, last.reason, last, trace.checks)
+            return StepResult(step.id, last.outcome, last.reason, last, trace.checks, step.title, step.hint)
 
         try:
             return self._run_step(step, trace)
@@ -325,7 +326,7 @@ class LabRun:
             checks.append(judge_exit_code(step.exit_code, result.exit_code, result.timed_out))
         for matcher in step.matchers:
             record = judge_output_rule(matcher.rule(), streams, self.values)
-            record.says = matcher.says or matcher.description
+            record.says = plain(matcher.says or matcher.description)
             checks.append(record)
         return checks
 
@@ -334,7 +335,7 @@ class LabRun:
 
     def _state_check(self, step: Step, check: StateCheck, *, patient: bool) -> CheckRecord:
         missing = self._missing_capability(check.requires)
-        said, on = check.says or check.description, check.on if check.on != step.node else None
+        said, on = plain(check.says or check.description), check.on if check.on != step.node else None
         if missing:
             return CheckRecord(
                 code=f"state.{check.kind}",
@@ -403,7 +404,7 @@ class LabRun:
         self.outcomes[step.id] = outcome
         with interrupts.deferred():  # a signal never cuts an evidence write short
             record = self.writer.add_step(unchained)
-        return StepResult(step.id, outcome, reason, record, checks)
+        return StepResult(step.id, outcome, reason, record, checks, step.title, step.hint)
 
     # -- finishing ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from labcheck.checks.reason_words import reason_words
 from labcheck.checks.record import CheckRecord
 from labcheck.evidence.model import Reason
 from labcheck.evidence.model import Step as StepRecord
+from labcheck.spec.texts import in_language
 
 TAIL_LINES = 15
 
@@ -23,6 +24,10 @@ class StepResult:
     reason: Reason | None
     record: StepRecord
     checks: list[CheckRecord] = field(default_factory=list)
+    # The spec's own title and hint (in every language the spec gives): the record keeps only
+    # the lab's language, and the terminal speaks the locale's.
+    spec_title: str | None = None
+    spec_hint: str | None = None
 
     @property
     def failed_checks(self) -> list[CheckRecord]:
@@ -41,7 +46,7 @@ class StepResult:
             t.format(
                 "Step {number} «{title}» ({location})",
                 number=record.number,
-                title=record.title,
+                title=in_language(self.spec_title, t.language) or record.title,
                 location=record.spec_location,
             ),
             f"$ {record.command}",
@@ -54,8 +59,9 @@ class StepResult:
                 out.append(f"    {reason_words(check.reason, t.language)}")
             out.append("    " + t.format("expected: {value}", value=_shown(check.expected, t)))
             out.append("    " + t.format("got: {value}", value=_shown(check.observed, t)))
-        if record.hint:
-            out.append(t.format("Hint: {hint}", hint=record.hint.strip()))
+        hint = in_language(self.spec_hint, t.language) or record.hint
+        if hint:
+            out.append(t.format("Hint: {hint}", hint=hint.strip()))
         tail = self.transcript_tail()
         if tail:
             out.append(t.gettext("Last lines of the output:") + f"\n{tail}")

@@ -299,9 +299,9 @@ class _Builder:
                         kind,
                         rule[kind],
                         bool(rule.get("ignore_case")),
-                        rule.get("description"),
+                        self.text(rule.get("description")),
                         self.where((*doc_path, "expect", stream, m_index)),
-                        rule.get("says"),
+                        self.text(rule.get("says")),
                     )
                 )
         state_checks = []
@@ -317,11 +317,11 @@ class _Builder:
                     kind,
                     dict(check[kind]),
                     on,
-                    check.get("description"),
+                    self.text(check.get("description")),
                     self._eventually(eventually),
                     tuple(check.get("requires", [])),
                     self.where((*doc_path, "expect", "state", c_index)),
-                    check.get("says"),
+                    self.text(check.get("says")),
                 )
             )
         until = self._until(doc_path, data.get("until"), uses_pty, expect)
@@ -338,7 +338,7 @@ class _Builder:
             section=section_number,
             title=self.text(data["title"]) or "",
             explanation=self.text(data.get("explanation")),
-            hint=data.get("hint"),
+            hint=self.text(data.get("hint")),
             run=data["run"],
             node=node,
             workdir=data.get("workdir", defaults.get("workdir", "~")),

@@ -8,10 +8,13 @@ import msgspec
 import pytest
 from msgspec import structs
 
+from labcheck import i18n
 from labcheck.errors import SpecInvalid
 from labcheck.evidence.reader import read_evidence
 from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.report.spec_texts import localized
+from labcheck.runner.records import step_record
+from labcheck.runner.step_result import StepResult
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.spec.texts import in_language
@@ -90,3 +93,51 @@ def test_the_evidence_stores_the_text_in_the_labs_language(tmp_path: Path) -> No
     sections = msgspec.json.decode(msgspec.json.encode(spec_sections(lab)))
     assert (header["title"], header["description"]) == ("Mínimo", "Un laboratorio *pequeño*.")
     assert sections[0]["title"] == "Primeros pasos"
+
+
+HINTED = BILINGUAL.replace(
+    "        run: echo hola\n        expect:\n          exit_code: 0\n",
+    """\
+        hint: {es: "Revisa el eco.", en: "Check the echo."}
+        run: echo hola
+        expect:
+          exit_code: 0
+          output:
+            - {contains: hola, says: {es: el saludo sale, en: the greeting shows}}
+""",
+)
+
+
+def test_a_hint_and_a_rules_own_words_come_in_two_languages(tmp_path: Path) -> None:
+    step = _load(tmp_path, HINTED).steps[0]
+    assert (step.hint, step.matchers[0].says) == ("Revisa el eco.", "el saludo sale")
+    assert in_language(step.hint, "en") == "Check the echo."
+    assert in_language(step.matchers[0].says, "en") == "the greeting shows"
+
+
+def test_a_failed_steps_terminal_report_gives_its_title_and_hint_in_the_locales_language(
+    tmp_path: Path,
+) -> None:
+    step = _load(tmp_path, HINTED).steps[0]
+    record = step_record(
+        step,
+        outcome="failed",
+        reason=None,
+        result=None,
+        checks=[],
+        attempts=1,
+        command=step.run,
+        workdir=step.workdir,
+        typed=(),
+        streams=None,
+        values={},
+    )
+    # The evidence keeps the lab's language only, as plain text.
+    stored = msgspec.json.decode(msgspec.json.encode(record))
+    assert (stored["title"], stored["hint"]) == ("Saludo", "Revisa el eco.")
+    result = StepResult(step.id, "failed", None, record, [], step.title, step.hint)
+    english = result.failure_report(i18n.translator("en"))
+    spanish = result.failure_report(i18n.translator("es"))
+    assert "«Greeting»" in english and "Hint: Check the echo." in english
+    assert "Saludo" not in english and "Revisa" not in english
+    assert "«Saludo»" in spanish and "Revisa el eco." in spanish and "Check the echo" not in spanish

@@ -64,34 +64,3 @@ def check_words(check: JudgedRule, t: Translator | None = None) -> str:
 def until_words(rule_words: str, t: Translator) -> str:
     """What an `until` step waits for: its rule, and that labcheck then stops the command."""
     return t.format("{rule} (then labcheck stops the command)", rule=rule_words)
-
-
-_OUTPUT_VERBS_EN = {
-    "contains": "contains",
-    "not_contains": "does not contain",
-    "matches": "matches",
-    "not_matches": "does not match",
-    "equals": "equals",
-    "lines": "has lines",
-    "distinct_matches": "has distinct matches of",
-}
-
-
-def check_words_en(check: JudgedRule) -> str:
-    """The rule in plain English, for `labcheck verify`'s findings (never the author's Spanish)."""
-    family, _, kind = check.code.partition(".")
-    if family == "exit_code":
-        return f"exit code {check.expected}"
-    if family in ("output", "until"):
-        stream = str(check.rule.get("stream", "output"))
-        said = f"{stream} {_OUTPUT_VERBS_EN.get(kind, kind)} «{_short(check.expected)}»"
-        return f"until {said}" if family == "until" else said
-    if family == "capture":
-        return f"capture {check.rule.get('capture')!r}"
-    where = f" on {check.on}" if check.on else ""
-    return f"state of {kind}{where}: {_short(check.expected)}"
-
-
-def _short(value: Any, limit: int = 120) -> str:
-    text = value if isinstance(value, str) else str(value)
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from labcheck import patterns
+from labcheck import i18n, patterns
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
 from labcheck.evidence import model
 from labcheck.spec.model import Capture, Step
@@ -33,14 +33,31 @@ def used_values_problems(step: Step, record: model.Step, values: Mapping[str, st
         typed = [substitute(line.send, values) for line in step.input]
         workdir = substitute(step.workdir, values)
     except MissingValue as missing:
-        return [f"ran without the value «{missing.args[0]}» that an earlier step should have captured"]
+        return [
+            i18n.cli().format(
+                "ran without the value «{name}» that an earlier step should have captured",
+                name=missing.args[0],
+            )
+        ]
     problems = []
     if record.command != command:
-        problems.append(f"ran «{record.command}», but the spec with the captured values gives «{command}»")
+        problems.append(
+            i18n.cli().format(
+                "ran «{found}», but the spec with the captured values gives «{wanted}»",
+                found=record.command,
+                wanted=command,
+            )
+        )
     if record.input != typed:
-        problems.append("its typed input is not the spec's input with the captured values")
+        problems.append(
+            i18n.cli().gettext("its typed input is not the spec's input with the captured values")
+        )
     if record.workdir != workdir:
-        problems.append(f"ran in «{record.workdir}», the spec says «{workdir}»")
+        problems.append(
+            i18n.cli().format(
+                "ran in «{found}», the spec says «{wanted}»", found=record.workdir, wanted=workdir
+            )
+        )
     return problems
 
 
@@ -49,25 +66,46 @@ def captured_values(step: Step, record: model.Step, text: str) -> tuple[dict[str
     recorded = record.captures
     declared = {capture.name for capture in step.captures}
     tampering = [
-        f"captures «{name}», which the spec does not declare" for name in recorded if name not in declared
+        i18n.cli().format("captures «{name}», which the spec does not declare", name=name)
+        for name in recorded
+        if name not in declared
     ]
     failures = []
     values: dict[str, str] = {}
     for capture in step.captures:
         value = recorded.get(capture.name)
         if value is None:
-            failures.append(f"nothing was captured as «{capture.name}»")
+            failures.append(i18n.cli().format("nothing was captured as «{name}»", name=capture.name))
             continue
         values[capture.name] = value
         if capture.source == "output":
             try:
                 found = _from_output(capture, text)
             except patterns.PatternTimeout as timeout:
-                failures.append(f"capturing «{capture.name}»: {timeout} over the transcript")
+                failures.append(
+                    i18n.cli().format(
+                        "capturing «{name}»: {timeout} over the transcript",
+                        name=capture.name,
+                        timeout=timeout,
+                    )
+                )
                 continue
             if found != value:
-                shown = f"shows «{found}»" if found is not None else "does not show it"
-                tampering.append(f"captured «{capture.name}» = «{value}», but its transcript {shown}")
+                said = (
+                    i18n.cli().format(
+                        "captured «{name}» = «{value}», but its transcript shows «{found}»",
+                        found=found,
+                        name=capture.name,
+                        value=value,
+                    )
+                    if found is not None
+                    else i18n.cli().format(
+                        "captured «{name}» = «{value}», but its transcript does not show it",
+                        name=capture.name,
+                        value=value,
+                    )
+                )
+                tampering.append(said)
     return values, tampering, failures
 
 
@@ -134,9 +172,22 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
         if capture.source == "image_id" and capture.ref is not None:
             image = facts.by_ref(substitute_known(capture.ref, values))
             if image is not None and not image.id.removeprefix("sha256:").startswith(value):
-                problems.append(f"captured «{capture.name}» = «{value}», but the image facts give {image.id}")
+                problems.append(
+                    i18n.cli().format(
+                        "captured «{name}» = «{value}», but the image facts give {image}",
+                        name=capture.name,
+                        value=value,
+                        image=image.id,
+                    )
+                )
         if _DIGEST.match(value) and value not in facts.known_digests:
-            problems.append(f"captured «{capture.name}» = «{value}», which no recorded image has")
+            problems.append(
+                i18n.cli().format(
+                    "captured «{name}» = «{value}», which no recorded image has",
+                    name=capture.name,
+                    value=value,
+                )
+            )
     for check in step.state_checks:
         if check.kind != "image":
             continue
@@ -145,7 +196,11 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
             name = placeholders_in(ref)[0]
             value = values.get(name)
             if value is not None and facts.by_ref(value) is None and facts.images:
-                problems.append(f"«{name}» = «{value}» names no image the run recorded")
+                problems.append(
+                    i18n.cli().format(
+                        "«{name}» = «{value}» names no image the run recorded", name=name, value=value
+                    )
+                )
         if isinstance(ref, str):
             problems += _structure_problems(substitute_known(ref, values), check.params, facts)
     return problems
@@ -159,16 +214,32 @@ def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) 
     layers = image.layers
     problems = []
     if "layers" in params and len(layers) != params["layers"]:
-        problems.append(f"the image facts give {ref} {len(layers)} layers, the spec wants {params['layers']}")
+        said = i18n.cli().ngettext(
+            "the image facts give {ref} {count} layer, the spec wants {wanted}",
+            "the image facts give {ref} {count} layers, the spec wants {wanted}",
+            len(layers),
+        )
+        problems.append(said.format(ref=ref, count=len(layers), wanted=params["layers"]))
     base_ref = params.get("first_layers_of")
     base = facts.by_ref(str(base_ref)) if base_ref is not None else None
     if base is not None:
         if not starts_with_layers(layers, base.layers):
-            problems.append(f"the image facts show {ref} does not start with the layers of {base_ref}")
+            problems.append(
+                i18n.cli().format(
+                    "the image facts show {ref} does not start with the layers of {base}",
+                    ref=ref,
+                    base=base_ref,
+                )
+            )
     shares = params.get("shares_layers_with")
     other = facts.by_ref(str(shares["ref"])) if isinstance(shares, dict) else None
     if isinstance(shares, dict) and other is not None:
         shared = shared_base_layers(layers, other.layers)
         if shared < int(shares["count"]):
-            problems.append(f"the image facts show {ref} shares {shared} layers with {shares['ref']}")
+            said = i18n.cli().ngettext(
+                "the image facts show {ref} shares {count} layer with {other}",
+                "the image facts show {ref} shares {count} layers with {other}",
+                shared,
+            )
+            problems.append(said.format(ref=ref, count=shared, other=shares["ref"]))
     return problems

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from labcheck import i18n
 from labcheck.evidence import chain, model
 from labcheck.evidence.spec_copy import lab_header, spec_sections
 from labcheck.spec.model import Lab
@@ -24,14 +25,24 @@ def identity_problems(evidence: model.Evidence, lab: Lab, expected_student: str 
     problems = []
     lab_id = evidence.lab.id
     if lab_id != lab.id:
-        problems.append(Problem("wrong-lab", f"the bundle is for lab «{lab_id}», not «{lab.id}»"))
+        problems.append(
+            Problem(
+                "wrong-lab",
+                i18n.cli().format(
+                    "the bundle is for lab «{found}», not «{wanted}»", found=lab_id, wanted=lab.id
+                ),
+            )
+        )
     spec_hash = evidence.spec.sha256
     if spec_hash != lab.sha256:
         problems.append(
             Problem(
                 "spec-hash",
-                f"made with another version of the spec (its spec sha256 {_short(spec_hash)}, "
-                f"the course's {_short(lab.sha256)})",
+                i18n.cli().format(
+                    "made with another version of the spec (its spec sha256 {found}, the course's {wanted})",
+                    found=_short(spec_hash),
+                    wanted=_short(lab.sha256),
+                ),
             )
         )
     student = evidence.student.id
@@ -39,7 +50,7 @@ def identity_problems(evidence: model.Evidence, lab: Lab, expected_student: str 
         problems.append(
             Problem(
                 "other-student",
-                f"the bundle is of student «{student or '(none)'}», expected «{expected_student}»",
+                _student_problem(student, expected_student),
             )
         )
     return problems
@@ -70,8 +81,10 @@ def check_chain(evidence: model.Evidence) -> ChainCheck:
         problems.append(
             Problem(
                 "chain-genesis",
-                "the chain's genesis does not match the bundle's lab, spec hash, student id or engine IDs "
-                "(one of them was edited)",
+                i18n.cli().gettext(
+                    "the chain's genesis does not match the bundle's lab, spec hash, student id "
+                    "or engine IDs (one of them was edited)"
+                ),
             )
         )
     broken: set[int] = set()
@@ -84,8 +97,10 @@ def check_chain(evidence: model.Evidence) -> ChainCheck:
         problems.append(
             Problem(
                 "chain-head",
-                "the chain's head does not match the rest of the bundle "
-                "(lab, spec, student, run, targets, images or summary edited)",
+                i18n.cli().gettext(
+                    "the chain's head does not match the rest of the bundle "
+                    "(lab, spec, student, run, targets, images or summary edited)"
+                ),
             )
         )
     return ChainCheck(tuple(problems), frozenset(broken))
@@ -112,10 +127,13 @@ def align_steps(records: Sequence[model.Step], lab: Lab) -> Alignment:
     seen: Counter[str] = Counter(record.id for record in records)
     for step_id, count in seen.items():
         if count > 1:
-            alignment.problems.append(Problem("duplicate", f"recorded {count} times", step=step_id))
+            said = i18n.cli().ngettext("recorded {count} time", "recorded {count} times", count)
+            alignment.problems.append(Problem("duplicate", said.format(count=count), step=step_id))
         if step_id not in spec_steps:
             alignment.problems.append(
-                Problem("extra-step", "a step the course's spec does not have", step=step_id)
+                Problem(
+                    "extra-step", i18n.cli().gettext("a step the course's spec does not have"), step=step_id
+                )
             )
     for position, record in enumerate(records):
         step_id = record.id
@@ -125,14 +143,24 @@ def align_steps(records: Sequence[model.Step], lab: Lab) -> Alignment:
         alignment.records[step_id] = record
         alignment.index[step_id] = position
         if record.number != step.number:
-            alignment.tamper(step_id, f"numbered {record.number}, the spec numbers it {step.number}")
+            alignment.tamper(
+                step_id,
+                i18n.cli().format(
+                    "numbered {found}, the spec numbers it {wanted}", found=record.number, wanted=step.number
+                ),
+            )
     alignment.missing = [step.id for step in lab.steps if step.id not in alignment.records]
     recorded_order = [record.id for record in records if record.id in spec_steps]
     expected_order = [step.id for step in lab.steps if step.id in alignment.records]
     if _dedupe(recorded_order) != expected_order:
         for found, wanted in zip(_dedupe(recorded_order), expected_order, strict=True):
             if found != wanted:
-                alignment.tamper(found, f"recorded where the spec has «{wanted}» (steps out of order)")
+                alignment.tamper(
+                    found,
+                    i18n.cli().format(
+                        "recorded where the spec has «{wanted}» (steps out of order)", wanted=wanted
+                    ),
+                )
     return alignment
 
 
@@ -144,13 +172,20 @@ def summary_problems(evidence: model.Evidence) -> list[Problem]:
     """The bound summary must count what the step records say."""
     summary = evidence.summary
     counts = Counter(record.outcome for record in evidence.steps)
-    wrong = [
-        f"{outcome} {getattr(summary, outcome)} (the steps say {counts.get(outcome, 0)})"
-        for outcome in model.OUTCOMES
-        if getattr(summary, outcome) != counts.get(outcome, 0)
-    ]
+    wrong = [outcome for outcome in model.OUTCOMES if getattr(summary, outcome) != counts.get(outcome, 0)]
     if wrong:
-        return [Problem("summary", f"the summary does not count the steps: {', '.join(wrong)}")]
+        t = i18n.cli()
+        # The outcome names are the evidence's fields (passed, failed, ...), as it spells them.
+        said = ", ".join(
+            t.format(
+                "{outcome} {recorded} (the steps say {counted})",
+                outcome=outcome,
+                recorded=getattr(summary, outcome),
+                counted=counts.get(outcome, 0),
+            )
+            for outcome in wrong
+        )
+        return [Problem("summary", t.format("the summary does not count the steps: {wrong}", wrong=said))]
     return []
 
 
@@ -166,7 +201,12 @@ def unbound_field_problems(evidence: model.Evidence) -> list[Problem]:
         return []
     derived = any(image.standin for image in images)
     if claimed != derived:
-        return [Problem("standins", f"run.standins says {claimed}, but the recorded images say {derived}")]
+        said = i18n.cli().format(
+            "run.standins says {claimed}, but the recorded images say {derived}",
+            claimed=claimed,
+            derived=derived,
+        )
+        return [Problem("standins", said)]
     return []
 
 
@@ -183,5 +223,15 @@ def spec_copy_problems(evidence: model.Evidence, lab: Lab) -> list[Problem]:
     if evidence.spec.sections != spec_sections(lab):
         edited.append("spec.sections")
     if edited:
-        return [Problem("spec-copy", f"{', '.join(edited)} differ from the course's spec (edited)")]
+        said = i18n.cli().format("{fields} differ from the course's spec (edited)", fields=", ".join(edited))
+        return [Problem("spec-copy", said)]
     return []
+
+
+def _student_problem(student: str | None, expected: str | None) -> str:
+    t = i18n.cli()
+    return t.format(
+        "the bundle is of student «{found}», expected «{wanted}»",
+        found=student or t.gettext("(none)"),
+        wanted=expected,
+    )

@@ -7,14 +7,14 @@ import binascii
 from collections.abc import Mapping
 from typing import Any
 
-from labcheck.checks.check_words import check_words_en
+from labcheck import i18n
 from labcheck.checks.output import judge_exit_code, judge_output_rule, ran_out_of_time
 from labcheck.evidence import model
 from labcheck.patterns import MATCH_TIMEOUT_S
 from labcheck.spec.model import StateCheck, Step
 from labcheck.spec.placeholders import MissingValue, substitute
 from labcheck.terminal import to_text
-from labcheck.verify.recorded import family, reason_text_en
+from labcheck.verify.recorded import family, reason_text, rule_words
 from labcheck.verify.result import StepFindings
 
 _SHOWN = 80
@@ -37,19 +37,25 @@ def rejudge_run_step(
     """Exit code and output rules judged again; state verdicts are the bundle's word unless it is signed."""
     outcome = record.outcome
     if outcome == "error":
-        findings.failures.append(f"error: {reason_text_en(record.reason) or 'the step could not run'}")
+        t = i18n.cli()
+        why = reason_text(record.reason, t) or t.gettext("the step could not run")
+        findings.failures.append(t.format("error: {reason}", reason=why))
         return
     # The streams as the runner judged them, pty or not as the course's spec says (not the record).
     streams = record.transcript.streams(pty=step.uses_pty)
     if rerender and not _text_matches_raw(record):
-        findings.tampering.append("the transcript's text is not what its raw bytes show (edited)")
+        findings.tampering.append(
+            i18n.cli().gettext("the transcript's text is not what its raw bytes show (edited)")
+        )
     failures: list[str] = []
     if record.timed_out:
-        failures.append("timed out")
+        failures.append(i18n.cli().gettext("timed out"))
     if step.exit_code is not None:
         check = judge_exit_code(step.exit_code, record.exit_code, record.timed_out)
         if not check.passed:
-            failures.append(f"{check_words_en(check)}: got {check.observed}")
+            failures.append(
+                i18n.cli().format("{rule}: got {value}", rule=rule_words(check), value=check.observed)
+            )
     failed_rules: list[dict[str, Any]] = []
     abandoned: list[str] = []
     # What an `until` step waited for must be in its transcript too (the runner stopped it there).
@@ -58,31 +64,44 @@ def rejudge_run_step(
         if ran_out_of_time(check):
             # Not proof of an edit (the run may have had more time): the rule fails, named.
             abandoned.append(
-                f"{check_words_en(check)}: its pattern took more than "
-                f"{MATCH_TIMEOUT_S:g} s over this transcript and was abandoned"
+                i18n.cli().format(
+                    "{rule}: its pattern took more than {seconds} s over this transcript and was abandoned",
+                    rule=rule_words(check),
+                    seconds=f"{MATCH_TIMEOUT_S:g}",
+                )
             )
         elif not check.passed:
             failed_rules.append(check.rule)
-            failures.append(f"{check_words_en(check)}: got «{shown(check.observed)}»")
+            failures.append(
+                i18n.cli().format(
+                    "{rule}: got «{value}»", rule=rule_words(check), value=shown(check.observed)
+                )
+            )
     recorded_states = [c for c in record.checks if family(c) == "state"]
     for state_check in step.state_checks:
         _state(state_check, recorded_states, values, findings, failures, signed=signed)
     failed_captures = [c for c in record.checks if family(c) == "capture" and c.verdict == "failed"]
-    failures += [f"capture {c.rule.get('capture')!r}: {shown(c.observed)}" for c in failed_captures]
+    failures += [f"{rule_words(c)}: {shown(c.observed)}" for c in failed_captures]
     for recorded in record.checks:
         if (
             family(recorded) in ("output", "until")
             and recorded.verdict == "passed"
             and recorded.rule in failed_rules
         ):
-            findings.tampering.append(f"the verdict of «{check_words_en(recorded)}» says passed; it fails")
+            findings.tampering.append(
+                i18n.cli().format("the verdict of «{rule}» says passed; it fails", rule=rule_words(recorded))
+            )
     if outcome == "passed" and failures:
-        findings.tampering.append("recorded as passed, but judged again: " + "; ".join(failures))
+        findings.tampering.append(
+            i18n.cli().format(
+                "recorded as passed, but judged again: {failures}", failures="; ".join(failures)
+            )
+        )
         return
     failures += abandoned
     if outcome == "failed" and not failures:
         # A recorded failure can only hurt the student who would edit it, so it stands.
-        failures.append(reason_text_en(record.reason) or "recorded as failed")
+        failures.append(reason_text(record.reason) or i18n.cli().gettext("recorded as failed"))
     findings.failures += failures
 
 
@@ -99,16 +118,28 @@ def _state(
     filled = _filled(check.params, values)
     rules = ({check.kind: filled}, {check.kind: check.params})
     match = next((r for r in recorded if r.rule in rules), None)
-    description = f"{check.kind} {shown(filled)}"
     if match is None:
-        findings.tampering.append(f"the state check «{description}» is not recorded")
+        findings.tampering.append(
+            i18n.cli().format(
+                "the state check «{check}» is not recorded", check=_described(check.kind, filled)
+            )
+        )
         return
     verdict = match.verdict
     if verdict == "failed":
-        why = reason_text_en(match.reason) or shown(match.observed)
-        failures.append(f"{description}: {why}")
+        why = reason_text(match.reason) or shown(match.observed)
+        failures.append(f"{_described(check.kind, filled)}: {why}")
     elif not signed and verdict == "passed":
-        findings.unproven.append(f"state check only the bundle's word (unsigned): {description}")
+        findings.unproven.append(
+            i18n.cli().format(
+                "state check only the bundle's word (unsigned): {check}", check=_described(check.kind, filled)
+            )
+        )
+
+
+def _described(kind: str, filled: Any) -> str:
+    """A state check as verify names it: its kind (the spec's key) and its parameters."""
+    return f"{kind} {shown(filled)}"
 
 
 def _filled(value: Any, values: Mapping[str, str]) -> Any:
@@ -140,8 +171,12 @@ def skip_problems(
     """A skip is honest when something it needs did not pass, a capability is missing, or a value."""
     problems = []
     if record.exit_code is not None or record.transcript.text:
-        problems.append("recorded as skipped, yet it has an exit code or output")
+        problems.append(i18n.cli().gettext("recorded as skipped, yet it has an exit code or output"))
     needs_failed = any(recorded_outcomes.get(needed) != "passed" for needed in step.needs)
     if not (needs_failed or step.requires or missing_values):
-        problems.append("recorded as skipped, though every step it needs passed and it requires nothing")
+        problems.append(
+            i18n.cli().gettext(
+                "recorded as skipped, though every step it needs passed and it requires nothing"
+            )
+        )
     return problems

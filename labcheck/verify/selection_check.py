@@ -7,18 +7,20 @@ records and with the course's spec; the chain head binds it, so an edit shows th
 
 from __future__ import annotations
 
-from labcheck.checks.reason_words import not_run_en
+from labcheck import i18n
+from labcheck.checks.reason_words import not_run_words
 from labcheck.evidence.model import Evidence
 from labcheck.spec.model import Lab
 from labcheck.verify.result import Problem
 
 
 def not_run_reasons(evidence: Evidence) -> dict[str, str]:
-    """Step id -> why the run says it did not run it, in English (for verify's lines)."""
+    """Step id -> why the run says it did not run it, in the command line's language."""
     selection = evidence.run.selection
     if selection is None:
         return {}
-    return {entry.id: not_run_en(entry.reason) for entry in selection.not_run}
+    language = i18n.cli().language
+    return {entry.id: not_run_words(entry.reason, {}, language) for entry in selection.not_run}
 
 
 def selection_problems(evidence: Evidence, lab: Lab) -> list[Problem]:
@@ -31,21 +33,35 @@ def selection_problems(evidence: Evidence, lab: Lab) -> list[Problem]:
     spec_ids = [step.id for step in lab.steps]
     if evidence.spec.sha256 == lab.sha256 and selection.spec_steps != spec_ids:
         problems.append(
-            Problem("spec-copy", "run.selection.spec_steps differ from the course's spec (edited)")
+            Problem(
+                "spec-copy",
+                i18n.cli().gettext("run.selection.spec_steps differ from the course's spec (edited)"),
+            )
         )
     steps = {step.id: step for step in lab.steps}
     for entry in selection.not_run:
         step = steps.get(entry.id)
         if step is None:
             problems.append(
-                Problem("extra-step", "listed as not run, but the spec has no such step", entry.id)
+                Problem(
+                    "extra-step",
+                    i18n.cli().gettext("listed as not run, but the spec has no such step"),
+                    entry.id,
+                )
             )
             continue
         if entry.id in recorded:
-            problems.append(Problem("selection", "recorded, yet listed as not run (edited)", entry.id))
+            problems.append(
+                Problem("selection", i18n.cli().gettext("recorded, yet listed as not run (edited)"), entry.id)
+            )
         if (entry.number, entry.title, entry.section) != (step.number, step.title, step.section):
-            problems.append(Problem("spec-copy", "its not-run entry is not the spec's (edited)", entry.id))
+            problems.append(
+                Problem(
+                    "spec-copy", i18n.cli().gettext("its not-run entry is not the spec's (edited)"), entry.id
+                )
+            )
     for step_id in sorted(recorded - selected):
         if step_id in steps:
-            problems.append(Problem("selection", "recorded, but the run did not select it (edited)", step_id))
+            said = i18n.cli().gettext("recorded, but the run did not select it (edited)")
+            problems.append(Problem("selection", said, step_id))
     return problems

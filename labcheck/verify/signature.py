@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from labcheck import i18n
 from labcheck.evidence.model import Evidence
 from labcheck.signing.dsse import IN_TOTO_PAYLOAD_TYPE, EnvelopeError, parse_envelope
 from labcheck.signing.keys import PublicKey
@@ -45,8 +46,10 @@ def check_signature(
             (
                 Problem(
                     "unsigned",
-                    "not signed (no .intoto.jsonl beside it): with --pubkey, only bundles signed by "
-                    "that key are accepted",
+                    i18n.cli().gettext(
+                        "not signed (no .intoto.jsonl beside it): with --pubkey, only bundles signed by "
+                        "that key are accepted"
+                    ),
                     tampering=False,
                 ),
             )
@@ -54,32 +57,57 @@ def check_signature(
     try:
         parsed = parse_envelope(envelope)
         if parsed.payload_type != IN_TOTO_PAYLOAD_TYPE:
-            raise EnvelopeError(f"its payloadType is {parsed.payload_type!r}, not {IN_TOTO_PAYLOAD_TYPE}")
+            raise EnvelopeError(
+                i18n.cli().format(
+                    "its payloadType is {found}, not {wanted}",
+                    found=repr(parsed.payload_type),
+                    wanted=IN_TOTO_PAYLOAD_TYPE,
+                )
+            )
         if not parsed.verified_by(trusted):
             named = sorted({s.keyid for s in parsed.signatures if s.keyid})
-            by = f" (it names the key {', '.join(_short(k) for k in named)})" if named else ""
+            keys = ", ".join(_short(k) for k in named)
+            course = _short(trusted.key_id)
             return _bad(
-                f"the signature is not the course key's {_short(trusted.key_id)}{by}: "
-                "another key, or an edited envelope"
+                i18n.cli().format(
+                    "the signature is not the course key's {course} (it names the key {keys}): "
+                    "another key, or an edited envelope",
+                    course=course,
+                    keys=keys,
+                )
+                if named
+                else i18n.cli().format(
+                    "the signature is not the course key's {course}: another key, or an edited envelope",
+                    course=course,
+                )
             )
         statement = parse_statement(parsed.payload)
     except EnvelopeError as error:
-        return _bad(f"the signature envelope is unreadable: {error}")
+        return _bad(i18n.cli().format("the signature envelope is unreadable: {error}", error=error))
     digest = hashlib.sha256(raw).hexdigest()
     if statement.subject_sha256 != digest:
         return _bad(
-            f"the signature is for another evidence file (sha256 {_short(statement.subject_sha256)}, "
-            f"this one's {_short(digest)}): edited, or the signature of another bundle"
+            i18n.cli().format(
+                "the signature is for another evidence file (sha256 {signed}, this one's {found}): "
+                "edited, or the signature of another bundle",
+                signed=_short(statement.subject_sha256),
+                found=_short(digest),
+            )
         )
     differs = _predicate_differences(statement.predicate, predicate_of(evidence))
     if differs:
-        return _bad(f"the signed statement does not say what the evidence says: {', '.join(differs)}")
+        return _bad(
+            i18n.cli().format(
+                "the signed statement does not say what the evidence says: {fields}",
+                fields=", ".join(differs),
+            )
+        )
     return SignatureCheck(signed=True, signer=trusted.key_id)
 
 
 def unreadable_envelope(reason: str) -> SignatureCheck:
     """An envelope that is there but refused (a FIFO, a link out of the folder, too big)."""
-    return _bad(f"the signature envelope cannot be read: {reason}")
+    return _bad(i18n.cli().format("the signature envelope cannot be read: {reason}", reason=reason))
 
 
 def _bad(message: str) -> SignatureCheck:
@@ -105,5 +133,5 @@ def _predicate_differences(signed: Mapping[str, object], recorded: Mapping[str, 
     )
     differs = [".".join(path) for path in paths if _at(signed, path) != _at(recorded, path)]
     if signed.get("steps") != recorded["steps"]:
-        differs.append("the steps' outcomes")
+        differs.append(i18n.cli().gettext("the steps' outcomes"))
     return differs

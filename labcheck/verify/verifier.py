@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from labcheck.checks.check_words import check_words_en
+from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, Limits, read_regular, read_within
 from labcheck.errors import EvidenceError
 from labcheck.evidence import model
@@ -21,7 +21,7 @@ from labcheck.verify.bundle import (
     evidence_file,
     read_bundle_bytes,
 )
-from labcheck.verify.recorded import reason_text_en
+from labcheck.verify.recorded import reason_text, rule_words
 from labcheck.verify.rejudge import rejudge_run_step, shown, skip_problems
 from labcheck.verify.result import (
     CONSISTENT,
@@ -159,7 +159,9 @@ class Verifier:
                 continue
             if alignment.index[step.id] in chain_check.broken_links:
                 found.tampering.append(
-                    "its record does not match the hash chain (edited, or the step before it removed)"
+                    i18n.cli().gettext(
+                        "its record does not match the hash chain (edited, or the step before it removed)"
+                    )
                 )
             recorded_outcomes[step.id] = record.outcome
             if judged:
@@ -179,7 +181,11 @@ class Verifier:
         signed: bool,
     ) -> None:
         if record.node != step.node:
-            found.tampering.append(f"ran on {record.node}, the spec says {step.node}")
+            found.tampering.append(
+                i18n.cli().format(
+                    "ran on {found}, the spec says {wanted}", found=record.node, wanted=step.node
+                )
+            )
         copied = {
             "title": (record.title, step.title),
             "section": (record.section, step.section),
@@ -190,17 +196,23 @@ class Verifier:
         }
         edited = [key for key, (recorded, spec) in copied.items() if recorded != spec]
         if edited:
-            verb = "is" if len(edited) == 1 else "are"
-            found.tampering.append(f"its {', '.join(edited)} {verb} not the spec's (edited)")
+            said = i18n.cli().ngettext(
+                "its {fields} is not the spec's (edited)",
+                "its {fields} are not the spec's (edited)",
+                len(edited),
+            )
+            found.tampering.append(said.format(fields=", ".join(edited)))
         if record.outcome == "skipped":
             found.tampering += skip_problems(
                 step, record, recorded_outcomes, crosscheck.missing_values(step, values)
             )
-            found.skipped = reason_text_en(record.reason) or "skipped"
+            found.skipped = reason_text(record.reason) or i18n.cli().noun(1, "skipped", "skipped")
             return
         for needed in step.needs:
             if recorded_outcomes.get(needed) != "passed":
-                found.tampering.append(f"ran although «{needed}», which it needs, did not pass")
+                found.tampering.append(
+                    i18n.cli().format("ran although «{needed}», which it needs, did not pass", needed=needed)
+                )
         found.tampering += crosscheck.used_values_problems(step, record, values)
         captured, tampering, failures = crosscheck.captured_values(step, record, record.transcript.text)
         values.update(captured)
@@ -220,14 +232,16 @@ class Verifier:
         later = self.steps[self.steps.index(step) + 1 :]
         following = next((alignment.index[s.id] for s in later if s.id in alignment.index), None)
         if following is not None and following in chain_check.broken_links:
-            found.tampering.append("removed from the bundle (the hash chain breaks at the step after it)")
+            found.tampering.append(
+                i18n.cli().gettext("removed from the bundle (the hash chain breaks at the step after it)")
+            )
         elif not_run is not None:
             # The run's own bound account: not run, so never passed (a failure of the student's).
-            found.failures.append(f"not run: {not_run}")
+            found.failures.append(i18n.cli().format("not run: {reason}", reason=not_run))
         elif run_stopped:
-            found.failures.append("not run: the run stopped before it")
+            found.failures.append(i18n.cli().gettext("not run: the run stopped before it"))
         else:
-            found.failures.append("missing from the bundle (not run, or removed)")
+            found.failures.append(i18n.cli().gettext("missing from the bundle (not run, or removed)"))
 
 
 def _take_recorded(record: model.Step, found: StepFindings) -> None:
@@ -235,18 +249,21 @@ def _take_recorded(record: model.Step, found: StepFindings) -> None:
     outcome = record.outcome
     if outcome == "passed":
         return  # nothing to say, and no reason to put into words (most steps of most bundles)
-    reason = reason_text_en(record.reason)
+    t = i18n.cli()
+    reason = reason_text(record.reason, t)
     if outcome == "skipped":
-        found.skipped = reason or "skipped"
+        found.skipped = reason or t.noun(1, "skipped", "skipped")
     elif outcome == "error":
-        found.failures.append(f"error: {reason or 'the step could not run'}")
+        found.failures.append(
+            t.format("error: {reason}", reason=reason or t.gettext("the step could not run"))
+        )
     else:
         failed = [
-            f"{check_words_en(check)}: " + (reason_text_en(check.reason) or shown(check.observed))
+            f"{rule_words(check, t)}: " + (reason_text(check.reason, t) or shown(check.observed))
             for check in record.checks
             if check.verdict == "failed"
         ]
-        found.failures += failed or [reason or "recorded as failed"]
+        found.failures += failed or [reason or t.gettext("recorded as failed")]
 
 
 def _run_stopped_early(evidence: model.Evidence, missing: list[str], steps: tuple[Step, ...]) -> bool:

@@ -223,7 +223,12 @@ def spec_copy_problems(evidence: model.Evidence, lab: Lab) -> list[Problem]:
     if evidence.spec.sections != spec_sections(lab):
         edited.append("spec.sections")
     if edited:
-        said = i18n.cli().format("{fields} differ from the course's spec (edited)", fields=", ".join(edited))
+        said = i18n.cli().ngettext(
+            "{fields} differs from the course's spec (edited)",
+            "{fields} differ from the course's spec (edited)",
+            len(edited),
+        )
+        said = said.format(fields=", ".join(edited))
         return [Problem("spec-copy", said)]
     return []
 

@@ -181,3 +181,24 @@ def test_a_cut_text_is_marked_in_the_report_language(evidence: dict[str, Any], t
     assert "(text cut: 721 more characters in the evidence)" in english
     assert "texto cortado" not in english
     assert "(texto cortado: 721 caracteres más en la evidencia)" in spanish
+
+
+def test_the_bundled_labs_explanations_and_hints_come_in_the_report_language(
+    evidence: dict[str, Any], tmp_path: Path
+) -> None:
+    """The evidence keeps the Spanish; the English report takes the spec's English, the hint too
+    (a hint shows on a failed step)."""
+    failed = copy.deepcopy(evidence)
+    failed["steps"][0]["outcome"] = "failed"
+    assert failed["steps"][0]["hint"].startswith("Si no aparece")
+    english = visible_text(render(failed, tmp_path / "en", pdf=False, language="en").html)
+    spanish = visible_text(render(failed, tmp_path / "es", pdf=False).html)
+    for words in (
+        "The engine looks for the hello-world image on the machine.",
+        "If «Hello from Docker!» does not appear, check that the Docker engine is running",
+        "In this part we meet the Docker engine",
+        "Swarm mode gathers several nodes into a cluster",
+    ):
+        assert words in english and words not in spanish, words
+    for words in ("El motor busca la imagen hello-world", "Si no aparece «Hello from Docker!»"):
+        assert words in spanish and words not in english, words

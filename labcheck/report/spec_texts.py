@@ -36,8 +36,10 @@ def _said(recorded: str | None, spec_text: str | None, language: str) -> str | N
 
 def _checks_said(checks: list[model.Check], step: Step, language: str) -> list[model.Check]:
     """The step's checks with the author's words (`says:`) in `language` where the spec gives them:
-    a recorded `says` is looked up among the spec step's own rules and state checks."""
+    a recorded `says` is looked up among the spec step's own rules, state checks and `until`."""
     rules: list[Matcher | StateCheck] = [*step.matchers, *step.state_checks]
+    if step.until is not None:
+        rules.append(step.until)
     authored = {str(said): said for rule in rules if (said := rule.says or rule.description)}
     return [
         structs.replace(check, says=_said(check.says, authored.get(check.says), language))

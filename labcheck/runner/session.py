@@ -315,7 +315,7 @@ class LabRun:
             return []
         record = judge_output_rule(step.until.rule(), streams, self.values)
         record.code = "until." + record.code.partition(".")[2]
-        record.says = step.until.says
+        record.says = plain(step.until.says)
         if result.stopped_when_seen:
             record.reason = reasons.stopped_when_seen(result.duration_s)
         return [record]

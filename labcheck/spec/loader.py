@@ -388,7 +388,7 @@ class _Builder:
             bool(rule.get("ignore_case")),
             None,
             self.where(where),
-            rule.get("says"),
+            self.text(rule.get("says")),
         )
 
     def _check_placeholders(

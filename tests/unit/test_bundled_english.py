@@ -21,7 +21,7 @@ LANGUAGE = "en"
 
 def _printed_texts(spec: Path) -> Iterator[tuple[str, str | None]]:
     """(where, text) for each text of the spec the report prints: titles, explanations, the lab's
-    description, hints and the author's words for a rule (`says`, `description`)."""
+    description, hints and the author's words for a rule or an `until` (`says`, `description`)."""
     lab = load_lab(spec)
     yield "lab.title", lab.title
     yield "lab.description", lab.description
@@ -36,6 +36,8 @@ def _printed_texts(spec: Path) -> Iterator[tuple[str, str | None]]:
             for rule in (*step.matchers, *step.state_checks):
                 yield f"{rule.location} says", rule.says
                 yield f"{rule.location} description", rule.description
+            if step.until is not None:
+                yield f"{step.until.location} says", step.until.says
 
 
 def _without_english(spec: Path) -> list[str]:

@@ -141,3 +141,37 @@ def test_a_failed_steps_terminal_report_gives_its_title_and_hint_in_the_locales_
     assert "«Greeting»" in english and "Hint: Check the echo." in english
     assert "Saludo" not in english and "Revisa" not in english
     assert "«Saludo»" in spanish and "Revisa el eco." in spanish and "Check the echo" not in spanish
+
+
+def test_an_until_in_the_authors_words_comes_in_the_reports_language() -> None:
+    # The bundled swarm-compose-secrets lab says in both languages what its `service-logs` step
+    # waits for; a recorded until check with the Spanish words reads in English in an English report.
+    evidence = read_evidence(EVIDENCE)
+    first = evidence.steps[0]
+    until = structs.replace(
+        first.checks[0], code="until.matches", stream="output", says="el secreto sale dos veces"
+    )
+    logs = structs.replace(first, id="service-logs", checks=[until])
+    swarm = structs.replace(
+        evidence,
+        lab=structs.replace(evidence.lab, id="swarm-compose-secrets"),
+        steps=[logs],
+    )
+    assert [check.says for check in localized(swarm, "en").steps[0].checks] == ["the secret shows twice"]
+    assert [check.says for check in localized(swarm, "es").steps[0].checks] == ["el secreto sale dos veces"]
+
+
+def test_an_untils_words_in_two_languages_are_stored_in_the_labs(tmp_path: Path) -> None:
+    lab = _load(
+        tmp_path,
+        BILINGUAL.replace(
+            "        run: echo hola\n        expect:\n          exit_code: 0\n",
+            "        run: echo hola\n"
+            '        until: {contains: hola, says: {es: "sale hola", en: "hello shows"}}\n'
+            "        expect:\n"
+            "          output: [{contains: hola}]\n",
+        ),
+    )
+    until = lab.steps[0].until
+    assert until is not None and until.says == "sale hola"
+    assert in_language(until.says, "en") == "hello shows"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labcheck.authoring.importer import import_lab
 from labcheck.safe_text import visible
 
 
@@ -22,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _import(args: argparse.Namespace) -> int:
+    from labcheck.authoring.importer import import_lab  # its Markdown parser, for this command only
+
     result = import_lab(args.markdown, args.out)
     summary = result.summary
     print(f"wrote {result.spec}")

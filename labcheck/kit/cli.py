@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-import docker.errors
-
-from labcheck.bundled import spec_argument
-from labcheck.errors import KitError, LabcheckError
-from labcheck.i18n import cli as cli_words
-from labcheck.kit import api, export, export_reader, online_needs
-from labcheck.kit.status import render_table
-from labcheck.kit.transport import MODES, parse_mode
-from labcheck.spec.loader import load_lab
+from labcheck.errors import LabcheckError
+from labcheck.kit.transport import MODES
 
 
 def _nodes_arg(text: str) -> tuple[str, ...]:
@@ -26,80 +17,12 @@ def _nodes_arg(text: str) -> tuple[str, ...]:
     return names
 
 
-def _up(args: argparse.Namespace) -> int:
-    labs = [load_lab(spec_argument(text)) for text in args.labs] if args.labs else None
-    status = api.kit_up(
-        labs=labs,
-        online=args.online,
-        registry_url=args.registry,
-        nodes=args.nodes,
-        transport=parse_mode(args.transport),
-    )
-    print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
-    return 0 if status.up else 2  # a kit that did not come up is a set-up error
-
-
-def _down(args: argparse.Namespace) -> int:
-    api.kit_down(purge=args.purge)
-    kept = "" if args.purge else " (data kept for a fast next `kit up`; --purge deletes it)"
-    print(f"kit is down{kept}")
-    return 0
-
-
-def _status(args: argparse.Namespace) -> int:
-    if args.online or args.dry_run:
-        if not (args.online and args.dry_run):
-            raise KitError("`kit status --online --dry-run` lists what `kit up --online` needs: give both")
-        needs = online_needs.online_needs(api.bundled_lab_specs())
-        print(json.dumps([n.to_json() for n in needs], indent=2) if args.json else online_needs.render(needs))
-        return 0
-    status = api.kit_status()
-    print(json.dumps(status.to_json(), indent=2) if args.json else render_table(status))
-    return 0 if status.up else 1
-
-
-def _say(message: str) -> None:
-    print(f"kit: {message}", file=sys.stderr, flush=True)
-
-
-def _export(args: argparse.Namespace) -> int:
-    written = export.export_kit(Path(args.file), _say)
-    words = cli_words()
-    print(
-        words.format(
-            "{file}: the kit for {labs} ({size} MB, {count} entries with their digests)",
-            file=args.file,
-            labs=", ".join(written.labs) or "-",
-            size=written.total_size // 10**6,
-            count=written.entries,
-        )
-    )
-    return 0
-
-
-def _import(args: argparse.Namespace) -> int:
-    manifest = export_reader.import_kit(Path(args.file), _say)
-    labs, elsewhere = export_reader.served_labs(manifest)
-    words = cli_words()
-    if elsewhere:
-        _say(words.format("not bundled here, not served: {labs}", labs=", ".join(elsewhere)))
-    status = api.kit_up(labs=labs, nodes=manifest.nodes or None, progress=_say)
-    done = status.last_up.built if status.last_up is not None else ()
-    built = [item for item in done if not item.startswith("node ")]
-    if built:
-        _say(words.format("built here, the export lacked it: {items}", items=", ".join(built)))
-    print(render_table(status))
-    return 0 if status.up else 2
-
-
-def _guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Engine API failures become a one-line KitError, not a traceback."""
-
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        try:
-            return handler(args)
-        except docker.errors.DockerException as exc:
-            raise KitError(f"the Docker engine refused a kit operation: {exc}") from exc
+        from labcheck.kit import commands
+
+        handler: Callable[[argparse.Namespace], int] = getattr(commands, name)
+        return commands.guarded(handler)(args)
 
     return run
 
@@ -146,13 +69,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "docker exec (default auto: the socket where sockets work, TLS otherwise)",
     )
     up.add_argument("--json", action="store_true", help="print the resulting status as JSON")
-    up.set_defaults(handler=_guarded(_up))
+    up.set_defaults(handler=_command("up"))
 
     down = actions.add_parser("down", help="remove what the kit made and restore the engine")
     down.add_argument(
         "--purge", action="store_true", help="also delete the kit's data dir (registry data, root filesystem)"
     )
-    down.set_defaults(handler=_guarded(_down))
+    down.set_defaults(handler=_command("down"))
 
     export_parser = actions.add_parser(
         "export",
@@ -162,7 +85,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "on a machine with no network. The kit must be up (offline).",
     )
     export_parser.add_argument("file", metavar="FILE", help="the tar to write, e.g. kit.tar")
-    export_parser.set_defaults(handler=_guarded(_export))
+    export_parser.set_defaults(handler=_command("export_command"))
 
     import_parser = actions.add_parser(
         "import",
@@ -172,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "foreign file is refused, naming what does not match. The kit must be down.",
     )
     import_parser.add_argument("file", metavar="FILE", help="the tar `labcheck kit export` wrote")
-    import_parser.set_defaults(handler=_guarded(_import))
+    import_parser.set_defaults(handler=_command("import_command"))
 
     status = actions.add_parser("status", help="show what is up (exit 1 if the kit is not up)")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -182,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     status.add_argument(
         "--dry-run", action="store_true", help="with --online: list it for the bundled labs, touching nothing"
     )
-    status.set_defaults(handler=_guarded(_status))
+    status.set_defaults(handler=_command("status"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from labcheck import i18n
 from labcheck.errors import LabcheckError
-from labcheck.report.api import render_report
 from labcheck.report.options import STUDENT_CONFIG, ReportOptions
 from labcheck.safe_text import visible
 
@@ -80,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         language=args.lang,
     )
+    # WeasyPrint and its system libraries load for a report only, never for verify or kit.
+    from labcheck.report.api import render_report
+
     paths = render_report(evidence, out_dir, options=options)
     t = i18n.cli()  # what this command prints follows the locale; the report, the lab's language
     for warning in paths.warnings:

@@ -47,6 +47,20 @@ def answers(address: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def holds(address: str, repository: str, reference: str, timeout: float = 10.0) -> bool:
+    """The registry has a manifest for repository:reference (a HEAD request: nothing is fetched)."""
+    request = urllib.request.Request(
+        f"{base_url(address)}/v2/{repository}/manifests/{reference}",
+        method="HEAD",
+        headers={"Accept": ", ".join(MANIFEST_TYPES)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return bool(resp.status == 200)
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
 def _get(url: str, accept: tuple[str, ...] = (), timeout: float = 30) -> HTTPResponse:
     request = urllib.request.Request(url, headers={"Accept": ", ".join(accept)} if accept else {})
     try:

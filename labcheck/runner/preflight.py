@@ -71,6 +71,12 @@ def check_kit(lab: Lab) -> None:
             f"the kit's nodes lack {_plural(len(lacking), 'tool')} lab {lab.id} needs "
             f"({', '.join(lacking)}): run `labcheck kit up {lab.path.parent}`"
         )
+    fed_from = _feeding_registry()
+    if fed_from is not None:
+        problems = registry_image_problems(lab, fed_from)
+        if problems:
+            raise PreflightFailed("\n".join(problems))
+        return
     if not kit.is_standin_setup():
         return  # online: the nodes pull from Docker Hub, checked when the kit came up
     for address in (paths.HOST_REGISTRY, paths.NODE_REGISTRY):
@@ -109,6 +115,37 @@ def kit_image_problems(lab: Lab) -> list[str]:
             problems.append(
                 f"{pull.where}: lab {lab.id} pulls {pull.ref}, declared at {image.location}, but the "
                 f"kit's registry does not hold its stand-in yet: run `labcheck kit up {lab.path.parent}`"
+            )
+    return problems
+
+
+def _feeding_registry() -> str | None:
+    """The registry the kit's nodes are fed from (`kit up --registry URL`), None otherwise."""
+    from labcheck.kit import source, state
+
+    record = state.load()
+    return record.registry if record is not None and record.mode == source.REGISTRY else None
+
+
+def registry_image_problems(lab: Lab, url: str) -> list[str]:
+    """One message per Docker Hub image the lab pulls that the registry feeding the nodes lacks:
+    without it the step's pull fails half-way through the lab, with the registry's words."""
+    from labcheck.kit import registry_client
+
+    if not registry_client.answers(url, timeout=5.0):
+        return [
+            f"the registry {url} that feeds the kit's nodes does not answer: start it again, or run "
+            "`labcheck kit down` and `labcheck kit up` to use the kit's own"
+        ]
+    problems = []
+    for pull in image_pulls(lab):
+        if _registry_of(pull.ref) is not None:
+            continue  # pulled from the registry it names, not through the nodes' mirror
+        repository, reference = split_ref(pull.ref)
+        if not registry_client.holds(url, repository, reference):
+            problems.append(
+                f"{pull.where}: lab {lab.id} pulls {pull.ref}, which the registry {url} feeding the "
+                f"kit's nodes does not hold ({repository}:{reference}): push it there first"
             )
     return problems
 

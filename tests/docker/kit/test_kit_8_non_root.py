@@ -20,6 +20,7 @@ import subprocess
 import sys
 import sysconfig
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +237,20 @@ def _push_debian_base(port: int) -> None:
     )
 
 
+def _delete_from_registry(url: str, repository: str, tag: str) -> None:
+    """As an upstream's owner would: the tag's manifest deleted (the registry allows deletes)."""
+    head = urllib.request.Request(
+        f"{url}/v2/{repository}/manifests/{tag}",
+        method="HEAD",
+        headers={"Accept": ", ".join(registry_client.MANIFEST_TYPES)},
+    )
+    with urllib.request.urlopen(head, timeout=10) as resp:
+        digest = resp.headers["Docker-Content-Digest"]
+    delete = urllib.request.Request(f"{url}/v2/{repository}/manifests/{digest}", method="DELETE")
+    urllib.request.urlopen(delete, timeout=10).close()
+    assert not registry_client.holds(url, repository, tag)
+
+
 def _host_objects() -> dict[str, list[str]]:
     def ids(*args: str) -> list[str]:
         done = subprocess.run([docker_cli(), *args], capture_output=True, text=True, check=True)
@@ -288,6 +303,14 @@ def test_a_user_kit_fed_from_another_registry_runs_the_bundled_lab(
     outcomes = {step["id"]: step["outcome"] for step in evidence["steps"]}
     assert tuple(outcomes) == bundled_step_ids() and evidence["run"]["status"] == "complete"
     assert [sid for sid, outcome in outcomes.items() if outcome != "passed"] == ["vote-page"]
+
+    # An image the upstream no longer holds is named before the run touches a node.
+    _delete_from_registry(upstream, "library/hello-world", "latest")
+    refused = student.labcheck("run", "ops-stage1", "--out", str(out), "--", "-p", "no:cacheprovider")
+    said = _clean_words(refused)
+    assert refused.returncode == 2, said[-2000:]
+    assert f"pulls hello-world, which the registry {upstream} feeding the kit's nodes does not hold" in said
+    assert "lab.yaml:" in said and " passed" not in said and "Traceback" not in said
 
     down = student.labcheck("kit", "down")
     assert down.returncode == 0, _clean_words(down)

@@ -6,6 +6,7 @@ file to fetch. Every text in it comes from the spec and is escaped.
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from html import escape
 
@@ -21,8 +22,9 @@ SERIES = (
     ("not-run", N_plural("not run", "not run"), "#d6d6d6"),
 )
 MAX_BARS = 30
-LABEL_CHARS = 34
-WIDTH, LABEL_W, BAR_H, GAP, TOP = 640, 250, 14, 6, 22
+LABEL_CHARS = 40  # what fits in LABEL_W at font-size 10
+LABEL_LINES = 2  # a longer title wraps; only a third line's worth is cut, with "…"
+WIDTH, LABEL_W, BAR_H, GAP, TOP, LINE_H = 640, 250, 14, 6, 22, 12
 
 
 def _top(section: str | None) -> str:
@@ -46,8 +48,17 @@ def tallies(evidence: Evidence, t: Translator | None = None) -> list[tuple[str, 
             continue
         title = titles.get(number, t.gettext("Other steps"))
         label = f"{number} {title}" if number != "—" else title
-        rows.append((label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…", outcomes))
+        rows.append((label, outcomes))
     return rows
+
+
+def label_lines(label: str) -> list[str]:
+    """A section's label on at most LABEL_LINES lines of LABEL_CHARS, whole words kept."""
+    lines = textwrap.wrap(label, LABEL_CHARS, break_long_words=True) or [label]
+    if len(lines) > LABEL_LINES:
+        last = textwrap.shorten(" ".join(lines[LABEL_LINES - 1 :]), LABEL_CHARS, placeholder=" …")
+        lines = [*lines[: LABEL_LINES - 1], last]
+    return lines
 
 
 def chart_svg(evidence: Evidence, t: Translator | None = None) -> str:
@@ -57,7 +68,7 @@ def chart_svg(evidence: Evidence, t: Translator | None = None) -> str:
         return ""
     most = max(sum(outcomes.values()) for _, outcomes in rows)
     scale = (WIDTH - LABEL_W - 60) / most
-    height = TOP + len(rows) * (BAR_H + GAP) + 8
+    height = TOP + sum(BAR_H + GAP + (len(label_lines(label)) - 1) * LINE_H for label, _ in rows) + 8
     parts = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="chart-title">'
@@ -72,9 +83,14 @@ def chart_svg(evidence: Evidence, t: Translator | None = None) -> str:
         parts.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="13" fill="#333">{escape(label)}</text>')
         x += 24 + 6 * len(label)
-    for index, (label, outcomes) in enumerate(rows):
-        y = TOP + index * (BAR_H + GAP)
-        parts.append(f'<text x="0" y="{y + BAR_H - 3}" fill="#1b1b1b">{escape(label)}</text>')
+    y = TOP
+    for label, outcomes in rows:
+        lines = label_lines(label)
+        spans = "".join(
+            f'<tspan x="0" dy="{0 if n == 0 else LINE_H}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        parts.append(f'<text x="0" y="{y + BAR_H - 3}" fill="#1b1b1b">{spans}</text>')
         left = float(LABEL_W)
         for outcome, name, colour in SERIES:
             count = outcomes[outcome]
@@ -90,5 +106,6 @@ def chart_svg(evidence: Evidence, t: Translator | None = None) -> str:
             left += width
         total = sum(outcomes.values())
         parts.append(f'<text x="{left + 5:.1f}" y="{y + BAR_H - 3}" fill="#444">{total}</text>')
+        y += BAR_H + GAP + (len(lines) - 1) * LINE_H
     parts.append("</g></svg>")
     return f'<figure class="chart-figure">{"".join(parts)}</figure>'

@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Sequence
 
 from labcheck.errors import LabcheckError
+from labcheck.i18n import cli
 from labcheck.install import docker_cli_hint
 
 # Debian's engine ships a CLI matching its API; a newer client on PATH may not speak to it.
@@ -20,7 +21,7 @@ def docker_cli() -> str:
         return _PINNED_CLI
     found = shutil.which("docker")
     if found is None:
-        raise LabcheckError(f"no docker CLI found: {docker_cli_hint()}")
+        raise LabcheckError(cli().format("no docker CLI found: {hint}", hint=docker_cli_hint()))
     return found
 
 
@@ -50,6 +51,9 @@ def run_docker(
     )
     if check and proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
-        last = detail[-1] if detail else f"exit code {proc.returncode}"
-        raise LabcheckError(f"`docker {' '.join(args[:3])}` failed: {last}")
+        t = cli()
+        last = detail[-1] if detail else t.format("exit code {code}", code=proc.returncode)
+        raise LabcheckError(
+            t.format("`docker {command}` failed: {error}", command=" ".join(args[:3]), error=last)
+        )
     return proc

@@ -15,6 +15,7 @@ import docker.errors
 
 from labcheck.bundled import bundled_labs
 from labcheck.errors import KitError, LabcheckError
+from labcheck.i18n import cli
 from labcheck.kit import (
     daemon_config,
     engine_lock,
@@ -74,9 +75,13 @@ def _check_online() -> None:
             continue  # an HTTP answer (Docker Hub says 401) proves the host is reachable
         except (urllib.error.URLError, OSError) as exc:
             raise KitError(
-                f"{url} is not reachable from this machine ({exc}), so `kit up --online` "
-                "cannot feed the nodes from Docker Hub and GitHub; run `labcheck kit up` "
-                "(offline, with stand-ins) instead"
+                cli().format(
+                    "{url} is not reachable from this machine ({error}), so `kit up --online` "
+                    "cannot feed the nodes from Docker Hub and GitHub; run `labcheck kit up` "
+                    "(offline, with stand-ins) instead",
+                    url=url,
+                    error=exc,
+                )
             ) from exc
 
 
@@ -112,7 +117,7 @@ def _bring_up_nodes(
     for name in names:
         if not rebuilt and _node_ok(client, name, image_id, feed, access):
             continue
-        progress(f"starting node {name} ({access.label()})")
+        progress(cli().format("starting node {name} ({access})", name=name, access=access.label()))
         node_ops.create_node(client, name, feed.online, feed.node_mirror, access)
         recreated.append(name)
     for name in recreated:
@@ -133,8 +138,10 @@ def node_access(client: docker.DockerClient, mode: Mode) -> Access:
     if access.tls and paths.using_others_kit():
         if not access.socket:
             raise KitError(
-                "root's system kit reaches its nodes over TLS here, whose keys only root may read: "
-                "run this as root, or bring up a kit of your own"
+                cli().gettext(
+                    "root's system kit reaches its nodes over TLS here, whose keys only root may read: "
+                    "run this as root, or bring up a kit of your own"
+                )
             )
         return dataclasses.replace(access, tls=False)
     return access
@@ -169,8 +176,12 @@ def kit_up(
         previous = state.load()
         if previous is not None and previous.source != feed:
             raise KitError(
-                f"the kit is up with its nodes fed from {previous.source.describe()}; run "
-                f"`labcheck kit down` before feeding them from {feed.describe()}"
+                cli().format(
+                    "the kit is up with its nodes fed from {previous}; run "
+                    "`labcheck kit down` before feeding them from {wanted}",
+                    previous=previous.source.describe(),
+                    wanted=feed.describe(),
+                )
             )
         all_labs = _still_served(previous, wanted_labs, say) + wanted_labs
         needs = packs.needs_of(all_labs)
@@ -188,7 +199,7 @@ def kit_up(
         if feed.mode == source.OFFLINE:
             for listener in registry.listeners():
                 if registry.start(listener):
-                    say(f"registry started on {listener.address}")
+                    say(cli().format("registry started on {address}", address=listener.address))
             host_mirror = _set_host_mirror(client, say)
             made, kept = standins.ensure(needs.standins, say)
             built += made
@@ -201,7 +212,11 @@ def kit_up(
             built += made
             reused += kept
             if package_server.start():
-                say(f"package repository served on {package_cache.PACKAGE_ADDRESS}")
+                say(
+                    cli().format(
+                        "package repository served on {address}", address=package_cache.PACKAGE_ADDRESS
+                    )
+                )
         rebuilt = node_ops.ensure_node_image(client, feed.online, say, needs.tools, feed.url or None)
         (built if rebuilt else reused).append("node image")
         all_nodes = tuple(dict.fromkeys([*(previous.nodes if previous else ()), *names]))
@@ -234,9 +249,11 @@ def _set_host_mirror(client: docker.DockerClient, say: Progress) -> bool:
     if daemon_config.mirror_in_use(client):
         return True
     say(
-        "not root, so the host engine's registry mirror is left as it is: `docker pull` on this "
-        "machine itself still goes to Docker Hub. The kit's nodes pull from the kit's registry "
-        "directly, so the labs, which run on the nodes, are not affected"
+        cli().gettext(
+            "not root, so the host engine's registry mirror is left as it is: `docker pull` on this "
+            "machine itself still goes to Docker Hub. The kit's nodes pull from the kit's registry "
+            "directly, so the labs, which run on the nodes, are not affected"
+        )
     )
     return False
 
@@ -244,8 +261,11 @@ def _set_host_mirror(client: docker.DockerClient, say: Progress) -> bool:
 def _check_registry(url: str) -> None:
     if not registry_client.answers(url, timeout=5.0):
         raise KitError(
-            f"the registry {url} does not answer from this machine: check the address, which "
-            "the kit's nodes must reach too"
+            cli().format(
+                "the registry {url} does not answer from this machine: check the address, which "
+                "the kit's nodes must reach too",
+                url=url,
+            )
         )
 
 
@@ -253,23 +273,36 @@ def _use_system_kit(wanted: Sequence[Lab], feed: ImageSource, say: Progress) -> 
     """A user (not root) while root's kit is up: use it as it is, or say what root must do."""
     record = state.load()
     if record is None:
-        raise KitError("root's system kit went down meanwhile: run `labcheck kit up` again")
+        raise KitError(cli().gettext("root's system kit went down meanwhile: run `labcheck kit up` again"))
     home = paths.SYSTEM_KIT_HOME
     if record.source != feed:
         raise KitError(
-            f"root's system kit ({home}) is up with its nodes fed from {record.source.describe()}, "
-            f"and only root may change it: ask root for `sudo labcheck kit down`, then run "
-            "`labcheck kit up` again to bring up your own"
+            cli().format(
+                "root's system kit ({home}) is up with its nodes fed from {source}, "
+                "and only root may change it: ask root for `sudo labcheck kit down`, then run "
+                "`labcheck kit up` again to bring up your own",
+                home=home,
+                source=record.source.describe(),
+            )
         )
     served = {lab.id for lab in record.labs} | {lab.spec for lab in record.labs}
     missing = [lab for lab in wanted if lab.id not in served and str(lab.path) not in served]
     if missing:
         labs = " ".join(str(lab.path.parent) for lab in missing)
         raise KitError(
-            f"root's system kit ({home}) does not serve {', '.join(lab.id for lab in missing)}, and "
-            f"only root may add labs to it: ask root for `sudo labcheck kit up {labs}`"
+            cli().format(
+                "root's system kit ({home}) does not serve {ids}, and "
+                "only root may add labs to it: ask root for `sudo labcheck kit up {labs}`",
+                home=home,
+                ids=", ".join(lab.id for lab in missing),
+                labs=labs,
+            )
         )
-    say(f"using root's system kit at {home}, which serves every user in the docker group")
+    say(
+        cli().format(
+            "using root's system kit at {home}, which serves every user in the docker group", home=home
+        )
+    )
     return gather(host_client())
 
 
@@ -289,7 +322,13 @@ def _still_served(previous: state.KitState | None, wanted: Sequence[Lab], say: P
         try:
             kept.append(load_lab(record.spec))
         except LabcheckError:
-            say(f"no longer serving lab {record.id}: its spec {record.spec} is gone or invalid")
+            say(
+                cli().format(
+                    "no longer serving lab {id}: its spec {spec} is gone or invalid",
+                    id=record.id,
+                    spec=record.spec,
+                )
+            )
     return kept
 
 
@@ -317,9 +356,9 @@ def _validate_names(names: Sequence[str]) -> tuple[str, ...]:
     result = tuple(names)
     for name in result:
         if not name or not all(c.isalnum() or c in "-_" for c in name) or len(name) > 40:
-            raise KitError(f"bad node name {name!r}: use letters, digits, '-' or '_'")
+            raise KitError(cli().format("bad node name {name!r}: use letters, digits, '-' or '_'", name=name))
     if not result:
-        raise KitError("at least one node name is needed")
+        raise KitError(cli().gettext("at least one node name is needed"))
     return result
 
 
@@ -327,8 +366,11 @@ def kit_down(*, purge: bool = False) -> None:
     """Remove exactly what the kit made; with purge, its data dir too."""
     if paths.using_others_kit():
         raise KitError(
-            f"the kit in use is root's system kit ({paths.SYSTEM_KIT_HOME}), which serves every user "
-            "in the docker group: only root takes it down (`sudo labcheck kit down`)"
+            cli().format(
+                "the kit in use is root's system kit ({home}), which serves every user "
+                "in the docker group: only root takes it down (`sudo labcheck kit down`)",
+                home=paths.SYSTEM_KIT_HOME,
+            )
         )
     client = host_client()
     with engine_lock.kit_nodes_locked("kit down", _stderr_progress), state.locked():
@@ -366,12 +408,15 @@ def _require_up(client: docker.DockerClient) -> state.KitState:
     record = state.load()
     if record is None or node_ops.node_image_id(client) is None:
         raise KitError(
-            f"the offline classroom kit is not up (none in {paths.kit_home()}): run `labcheck kit up` first"
+            cli().format(
+                "the offline classroom kit is not up (none in {home}): run `labcheck kit up` first",
+                home=paths.kit_home(),
+            )
         )
     try:
         client.networks.get(paths.NETWORK_NAME)
     except docker.errors.NotFound as exc:
-        raise KitError("the kit's network is gone: run `labcheck kit up` again") from exc
+        raise KitError(cli().gettext("the kit's network is gone: run `labcheck kit up` again")) from exc
     return record
 
 

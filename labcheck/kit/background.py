@@ -43,13 +43,15 @@ def give_back_detached(names: Sequence[str], lock: EngineLock) -> int:
 
 
 def main(argv: Sequence[str]) -> int:
+    from labcheck.i18n import cli
     from labcheck.kit import api
 
     fds = [int(fd) for fd in argv[0].split(",") if fd]
     try:
         api.give_back_nodes(list(argv[1:]))
     except Exception as error:  # the next run finds the nodes dirty and makes them fresh itself
-        print(f"labcheck: giving back {', '.join(argv[1:])} failed: {error}", file=sys.stderr)
+        said = cli().format("giving back {nodes} failed: {error}", nodes=", ".join(argv[1:]), error=error)
+        print(f"labcheck: {said}", file=sys.stderr)
         return 1
     finally:
         for fd in fds:

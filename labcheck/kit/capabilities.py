@@ -9,12 +9,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from labcheck.i18n import N_
+
 
 @dataclass(frozen=True)
 class Capability:
     name: str
     available: bool
-    reason: str
+    reason: str  # English, as the JSON and the evidence keep it; a msgid the table translates
 
 
 def _ipvs_loaded() -> bool:
@@ -26,18 +28,20 @@ def routing_mesh() -> Capability:
         return Capability(
             "routing_mesh",
             True,
-            "not checked: the engine runs in a VM (Docker Desktop), whose kernel has IPVS",
+            N_("not checked: the engine runs in a VM (Docker Desktop), whose kernel has IPVS"),
         )
     if not _ipvs_loaded() and os.geteuid() == 0 and shutil.which("modprobe"):
         subprocess.run(["modprobe", "ip_vs"], capture_output=True, check=False)
     if _ipvs_loaded():
-        return Capability("routing_mesh", True, "the kernel has IPVS (ip_vs)")
+        return Capability("routing_mesh", True, N_("the kernel has IPVS (ip_vs)"))
     return Capability(
         "routing_mesh",
         False,
-        "this kernel has no IPVS (ip_vs): Swarm service VIPs and published ingress ports "
-        "carry no traffic, so opening a published service port shows nothing. Services, "
-        "replicas, tasks per node, overlay networks and service-name DNS still work.",
+        N_(
+            "this kernel has no IPVS (ip_vs): Swarm service VIPs and published ingress ports "
+            "carry no traffic, so opening a published service port shows nothing. Services, "
+            "replicas, tasks per node, overlay networks and service-name DNS still work."
+        ),
     )
 
 
@@ -46,10 +50,12 @@ def real_images(standins_in_use: bool) -> Capability:
         return Capability(
             "real_images",
             False,
-            "images come from the kit's local registry: labelled stand-ins "
-            "(io.labcheck.standin=true), not Docker Hub's images",
+            N_(
+                "images come from the kit's local registry: labelled stand-ins "
+                "(io.labcheck.standin=true), not Docker Hub's images"
+            ),
         )
-    return Capability("real_images", True, "the engine pulls from Docker Hub")
+    return Capability("real_images", True, N_("the engine pulls from Docker Hub"))
 
 
 def host_capabilities(standins_in_use: bool) -> dict[str, Capability]:

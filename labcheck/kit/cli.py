@@ -13,6 +13,7 @@ from labcheck.kit.transport import MODES
 def _nodes_arg(text: str) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     if not names:
+        # English, as the rest of argparse's line ("error: argument --nodes: ...") and its --help are.
         raise argparse.ArgumentTypeError("give at least one node name, e.g. node1,node2")
     return names
 

@@ -15,7 +15,7 @@ from labcheck.bundled import spec_argument
 from labcheck.errors import KitError
 from labcheck.i18n import cli as cli_words
 from labcheck.kit import api, export, export_reader, online_needs
-from labcheck.kit.status import render_table
+from labcheck.kit.status import built_words, render_table
 from labcheck.kit.transport import parse_mode
 from labcheck.spec.loader import load_lab
 
@@ -35,15 +35,22 @@ def up(args: argparse.Namespace) -> int:
 
 def down(args: argparse.Namespace) -> int:
     api.kit_down(purge=args.purge)
-    kept = "" if args.purge else " (data kept for a fast next `kit up`; --purge deletes it)"
-    print(f"kit is down{kept}")
+    words = cli_words()
+    if args.purge:
+        print(words.gettext("kit is down"))
+    else:
+        print(words.gettext("kit is down (data kept for a fast next `kit up`; --purge deletes it)"))
     return 0
 
 
 def status(args: argparse.Namespace) -> int:
     if args.online or args.dry_run:
         if not (args.online and args.dry_run):
-            raise KitError("`kit status --online --dry-run` lists what `kit up --online` needs: give both")
+            raise KitError(
+                cli_words().gettext(
+                    "`kit status --online --dry-run` lists what `kit up --online` needs: give both"
+                )
+            )
         needs = online_needs.online_needs(api.bundled_lab_specs())
         print(json.dumps([n.to_json() for n in needs], indent=2) if args.json else online_needs.render(needs))
         return 0
@@ -60,12 +67,15 @@ def export_command(args: argparse.Namespace) -> int:
     written = export.export_kit(Path(args.file), _say)
     words = cli_words()
     print(
-        words.format(
+        words.ngettext(
+            "{file}: the kit for {labs} ({size} MB, {count} entry with its digest)",
             "{file}: the kit for {labs} ({size} MB, {count} entries with their digests)",
+            written.entries,
+        ).format(
             file=args.file,
             labs=", ".join(written.labs) or "-",
-            size=written.total_size // 10**6,
-            count=written.entries,
+            size=words.number(written.total_size // 10**6),
+            count=words.number(written.entries),
         )
     )
     return 0
@@ -81,7 +91,8 @@ def import_command(args: argparse.Namespace) -> int:
     done = status.last_up.built if status.last_up is not None else ()
     built = [item for item in done if not item.startswith("node ")]
     if built:
-        _say(words.format("built here, the export lacked it: {items}", items=", ".join(built)))
+        items = ", ".join(built_words(item, words) for item in built)
+        _say(words.format("built here, the export lacked it: {items}", items=items))
     print(render_table(status))
     return 0 if status.up else 2
 
@@ -93,6 +104,8 @@ def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.
         try:
             return handler(args)
         except docker.errors.DockerException as exc:
-            raise KitError(f"the Docker engine refused a kit operation: {exc}") from exc
+            raise KitError(
+                cli_words().format("the Docker engine refused a kit operation: {error}", error=exc)
+            ) from exc
 
     return run

@@ -11,6 +11,7 @@ from pathlib import Path
 import docker
 
 from labcheck.errors import KitError
+from labcheck.i18n import N_, cli
 from labcheck.install import managed_engine_hint
 from labcheck.kit import paths
 
@@ -41,13 +42,18 @@ def _reload_dockerd() -> None:
         pid = int(pid_file.read_text().strip())
     except (OSError, ValueError) as exc:
         raise KitError(
-            f"cannot reload dockerd: no readable pid in {pid_file}. The offline kit needs "
-            f"{managed_engine_hint()}"
+            cli().format(
+                "cannot reload dockerd: no readable pid in {file}. The offline kit needs {engine}",
+                file=pid_file,
+                engine=managed_engine_hint(),
+            )
         ) from exc
     try:
         os.kill(pid, signal.SIGHUP)
     except OSError as exc:
-        raise KitError(f"cannot send SIGHUP to dockerd (pid {pid}): {exc}") from exc
+        raise KitError(
+            cli().format("cannot send SIGHUP to dockerd (pid {pid}): {error}", pid=pid, error=exc)
+        ) from exc
 
 
 def _wait_for_mirror(client: docker.DockerClient, wanted: bool) -> None:
@@ -56,11 +62,11 @@ def _wait_for_mirror(client: docker.DockerClient, wanted: bool) -> None:
         if mirror_in_use(client) == wanted:
             return
         time.sleep(0.2)
-    state = "use" if wanted else "drop"
-    raise KitError(
-        f"dockerd did not {state} the registry mirror {paths.HOST_MIRROR_URL} after SIGHUP; "
-        f"check {paths.daemon_json()}"
-    )
+    if wanted:
+        message = N_("dockerd did not use the registry mirror {mirror} after SIGHUP; check {file}")
+    else:
+        message = N_("dockerd did not drop the registry mirror {mirror} after SIGHUP; check {file}")
+    raise KitError(cli().format(message, mirror=paths.HOST_MIRROR_URL, file=paths.daemon_json()))
 
 
 def set_mirror(client: docker.DockerClient) -> bool:
@@ -68,8 +74,11 @@ def set_mirror(client: docker.DockerClient) -> bool:
     target = paths.daemon_json()
     if not os.access(target.parent if not target.exists() else target, os.W_OK):
         raise KitError(
-            f"cannot write {target}: the offline kit must run as root next to a dockerd it can "
-            "reconfigure (use `labcheck kit up --online` on Docker Desktop)"
+            cli().format(
+                "cannot write {file}: the offline kit must run as root next to a dockerd it can "
+                "reconfigure (use `labcheck kit up --online` on Docker Desktop)",
+                file=target,
+            )
         )
     original = target.read_bytes() if target.exists() else None
     config: dict[str, object] = {}
@@ -77,9 +86,9 @@ def set_mirror(client: docker.DockerClient) -> bool:
         try:
             loaded = json.loads(original)
         except json.JSONDecodeError as exc:
-            raise KitError(f"{target} is not valid JSON: {exc}") from exc
+            raise KitError(cli().format("{file} is not valid JSON: {error}", file=target, error=exc)) from exc
         if not isinstance(loaded, dict):
-            raise KitError(f"{target} does not hold a JSON object")
+            raise KitError(cli().format("{file} does not hold a JSON object", file=target))
         config = loaded
     found = config.get("registry-mirrors") or []
     mirrors = [str(m) for m in found] if isinstance(found, list) else []

@@ -10,17 +10,21 @@ import docker.errors
 import docker.tls
 
 from labcheck.errors import EngineUnreachable
+from labcheck.i18n import cli
 from labcheck.install import engine_start_hint
 
 
 def host_client(timeout: int = 60) -> docker.DockerClient:
     """A client for the host engine (DOCKER_HOST or the default socket), API negotiated."""
-    where = os.environ.get("DOCKER_HOST", "the default socket")
+    t = cli()
+    where = os.environ.get("DOCKER_HOST") or t.gettext("the default socket")
     try:
         client = docker.from_env(version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise EngineUnreachable(f"no Docker engine answers at {where}: {engine_start_hint()}") from exc
+        raise EngineUnreachable(
+            t.format("no Docker engine answers at {where}: {hint}", where=where, hint=engine_start_hint())
+        ) from exc
     return client
 
 
@@ -54,5 +58,9 @@ def client_at(base_url: str, timeout: int = 60, tls_dir: Path | None = None) -> 
             client = docker.DockerClient(base_url=base_url, version="auto", timeout=timeout)
         client.ping()
     except docker.errors.DockerException as exc:
-        raise EngineUnreachable(f"no Docker engine answers at {base_url}: {engine_start_hint()}") from exc
+        raise EngineUnreachable(
+            cli().format(
+                "no Docker engine answers at {where}: {hint}", where=base_url, hint=engine_start_hint()
+            )
+        ) from exc
     return client

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from labcheck.errors import LabcheckError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 
 Say = Callable[[str], None]
@@ -40,7 +41,13 @@ class Holder:
     purpose: str
 
     def describe(self) -> str:
-        return f"pid {self.pid} ({self.purpose}: {self.command}), since {self.started_at}"
+        return cli().format(
+            "pid {pid} ({purpose}: {command}), since {since}",
+            pid=self.pid,
+            purpose=self.purpose,
+            command=self.command,
+            since=self.started_at,
+        )
 
     @property
     def alive(self) -> bool:
@@ -134,20 +141,27 @@ class EngineLock:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except BlockingIOError:
                     holder = _read_holder(handle)
-                    who = holder.describe() if holder else "another process"
+                    t = cli()
+                    who = holder.describe() if holder else t.gettext("another process")
                     if not wait:
                         handle.close()
                         raise EngineBusy(
-                            f"the engines this run needs are in use by {who}; "
-                            "run again when it ends (without --no-wait, labcheck waits for it)"
+                            t.format(
+                                "the engines this run needs are in use by {who}; "
+                                "run again when it ends (without --no-wait, labcheck waits for it)",
+                                who=who,
+                            )
                         ) from None
-                    message = f"waiting for the engines, in use by {who}"
+                    message = t.format("waiting for the engines, in use by {who}", who=who)
                     tell(message)
                     notes.append(message)
                     fcntl.flock(handle, fcntl.LOCK_EX)
                 left = _read_holder(handle)
                 if left is not None and left.pid != os.getpid():
-                    message = f"took over a stale lock left by {left.describe()}, which is no longer running"
+                    message = cli().format(
+                        "took over a stale lock left by {holder}, which is no longer running",
+                        holder=left.describe(),
+                    )
                     tell(message)
                     notes.append(message)
                 _write_holder(handle, me)

@@ -9,6 +9,7 @@ left out: a container's /dev comes from the engine), the package repository. `ki
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -173,20 +174,29 @@ def export_kit(destination: Path, progress: Progress) -> Written:
         if record.mode != "offline":
             raise KitError(cli().gettext("only an offline kit can be exported (this one is up --online)"))
         _required(home)
-        progress(f"reading {home}")
+        progress(cli().format("reading {folder}", folder=home))
         entries = collect(home)
         written = manifest(entries, record)
         partial = destination.with_name(destination.name + ".partial")
-        progress(f"writing {destination}")
-        with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-            data = json.dumps(written, indent=1, sort_keys=True).encode()
-            info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size = len(data)
-            info.mode = 0o644
-            tar.addfile(info, io.BytesIO(data))
-            for entry in entries:
-                _add(tar, home, entry)
-        partial.replace(destination)
+        progress(cli().format("writing {file}", file=destination))
+        try:
+            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+                data = json.dumps(written, indent=1, sort_keys=True).encode()
+                info = tarfile.TarInfo(MANIFEST_NAME)
+                info.size = len(data)
+                info.mode = 0o644
+                tar.addfile(info, io.BytesIO(data))
+                for entry in entries:
+                    _add(tar, home, entry)
+            partial.replace(destination)
+        except OSError as error:  # the user's folder: full, read-only, not theirs
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise KitError(
+                cli().format(
+                    "{file} cannot be written ({error})", file=destination, error=error.strerror or error
+                )
+            ) from None
     return Written(tuple(lab.id for lab in record.labs), sum(e.size for e in entries), len(entries))
 
 

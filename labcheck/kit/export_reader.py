@@ -223,8 +223,13 @@ def stage(file: Path, staging: Path, progress: Progress) -> ExportManifest:
                         free=free // 10**6,
                     ),
                 )
+            t = cli()
             progress(
-                f"checking and unpacking {len(manifest.entries)} entries ({manifest.total_size // 10**6} MB)"
+                t.ngettext(
+                    "checking and unpacking {count} entry ({size} MB)",
+                    "checking and unpacking {count} entries ({size} MB)",
+                    len(manifest.entries),
+                ).format(count=t.number(len(manifest.entries)), size=t.number(manifest.total_size // 10**6))
             )
             _unpack(tar, manifest.entries, staging, file)
     return manifest

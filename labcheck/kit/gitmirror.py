@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 from labcheck.kit.packs import Repository
 
@@ -57,7 +58,9 @@ def _git(args: list[str], cwd: Path) -> str:
     env = {**os.environ, **_COMMIT_ENV, "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
     proc = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise KitError(f"git {' '.join(args)} failed: {proc.stderr.strip()}")
+        raise KitError(
+            cli().format("git {command} failed: {error}", command=" ".join(args), error=proc.stderr.strip())
+        )
     return proc.stdout.strip()
 
 
@@ -98,7 +101,7 @@ def _ensure_one(repository: Repository) -> tuple[GitMirror, bool]:
 def ensure(repositories: Sequence[Repository]) -> tuple[list[str], list[str]]:
     """Create or refresh each bare repo. Returns the URLs (written, reused)."""
     if repositories and shutil.which("git") is None:
-        raise KitError("git is not installed: run `apt-get install -y git`")
+        raise KitError(cli().gettext("git is not installed: run `apt-get install -y git`"))
     written: list[str] = []
     reused: list[str] = []
     for repository in repositories:

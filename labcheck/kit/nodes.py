@@ -20,6 +20,7 @@ from docker.models.containers import Container
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import EngineUnreachable, KitError
+from labcheck.i18n import cli
 from labcheck.kit import exec_transport, gitmirror, paths, registry_client, rootfs, tls
 from labcheck.kit import transport as transports
 from labcheck.kit.assets_dir import asset_dir, dir_digest
@@ -67,8 +68,10 @@ def ensure_network(client: docker.DockerClient) -> bool:
     else:
         if (network.attrs.get("Labels") or {}).get(paths.KIT_LABEL) != "true":
             raise KitError(
-                f"a network named {paths.NETWORK_NAME} exists but the kit did not make it; "
-                "remove or rename it first"
+                cli().format(
+                    "a network named {name} exists but the kit did not make it; remove or rename it first",
+                    name=paths.NETWORK_NAME,
+                )
             )
         return False
     ipam = docker.types.IPAMConfig(
@@ -78,8 +81,12 @@ def ensure_network(client: docker.DockerClient) -> bool:
         client.networks.create(paths.NETWORK_NAME, driver="bridge", ipam=ipam, labels=kit_labels())
     except docker.errors.APIError as exc:
         raise KitError(
-            f"cannot create the kit network {paths.NETWORK_NAME} ({paths.NETWORK_SUBNET}): "
-            f"{exc.explanation or exc}"
+            cli().format(
+                "cannot create the kit network {name} ({subnet}): {error}",
+                name=paths.NETWORK_NAME,
+                subnet=paths.NETWORK_SUBNET,
+                error=exc.explanation or exc,
+            )
         ) from exc
     return True
 
@@ -95,7 +102,7 @@ def _image_labels(client: docker.DockerClient, ref: str) -> dict[str, str] | Non
 def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str:
     if _image_labels(client, paths.BASE_IMAGE) is None:
         root = rootfs.debian_rootfs(progress)
-        progress(f"importing the Debian root filesystem as {paths.BASE_IMAGE}")
+        progress(cli().format("importing the Debian root filesystem as {image}", image=paths.BASE_IMAGE))
         tar = subprocess.Popen(rootfs.tar_stream_command(root), stdout=subprocess.PIPE)
         proc = subprocess.run(
             [
@@ -117,7 +124,11 @@ def _ensure_offline_base(client: docker.DockerClient, progress: Progress) -> str
             tar.stdout.close()
         tar.wait()
         if proc.returncode != 0 or tar.returncode != 0:
-            raise KitError(f"importing {paths.BASE_IMAGE} failed: {proc.stderr.strip()}")
+            raise KitError(
+                cli().format(
+                    "importing {image} failed: {error}", image=paths.BASE_IMAGE, error=proc.stderr.strip()
+                )
+            )
     return paths.BASE_IMAGE
 
 
@@ -157,12 +168,12 @@ def _load_saved(recipe: str, progress: Progress) -> bool:
             return False
     except OSError:
         return False
-    progress(f"loading the saved node image {paths.NODE_IMAGE}")
+    progress(cli().format("loading the saved node image {image}", image=paths.NODE_IMAGE))
     return run_docker(["load", "-q", "-i", str(_saved_image())], check=False, timeout=600).returncode == 0
 
 
 def _save(recipe: str, progress: Progress) -> None:
-    progress(f"saving the node image to {_saved_image()} for fast warm starts")
+    progress(cli().format("saving the node image to {file} for fast warm starts", file=_saved_image()))
     _saved_image().parent.mkdir(parents=True, exist_ok=True)
     partial = _saved_image().with_suffix(".partial")
     run_docker(["save", "-o", str(partial), paths.NODE_IMAGE], timeout=600)
@@ -181,7 +192,13 @@ def fetch_registry_base(client: docker.DockerClient, registry: str, progress: Pr
     fetched by the kit itself: the host engine may not pull from it (plain HTTP needs root's
     daemon.json). Fetched once; `kit down` removes it."""
     if _image_labels(client, REGISTRY_BASE_IMAGE) is None:
-        progress(f"fetching {_BASE_REPOSITORY}:{_BASE_TAG} from {registry} for the node image")
+        progress(
+            cli().format(
+                "fetching {image} from {registry} for the node image",
+                image=f"{_BASE_REPOSITORY}:{_BASE_TAG}",
+                registry=registry,
+            )
+        )
         registry_client.load_image(registry, _BASE_REPOSITORY, _BASE_TAG, REGISTRY_BASE_IMAGE)
     return REGISTRY_BASE_IMAGE
 
@@ -199,7 +216,7 @@ def ensure_node_image(
     """
     fetched = fetch_registry_base(client, registry, progress) if registry else None
     if online and _image_labels(client, ONLINE_BASE_IMAGE) is None:
-        progress(f"pulling {ONLINE_BASE_IMAGE} from Docker Hub")
+        progress(cli().format("pulling {image} from Docker Hub", image=ONLINE_BASE_IMAGE))
         run_docker(["pull", "-q", ONLINE_BASE_IMAGE])
     recipe = _node_recipe(client, online, progress, tools, fetched)
     labels = _image_labels(client, paths.NODE_IMAGE)
@@ -210,8 +227,15 @@ def ensure_node_image(
         if loaded is not None and loaded.get(_RECIPE_LABEL) == recipe:
             return True
     base = fetched or (ONLINE_BASE_IMAGE if online else _ensure_offline_base(client, progress))
-    extra = f" and {' '.join(tools)}" if tools else ""
-    progress(f"building the node image {paths.NODE_IMAGE} (docker.io{extra}; about 20 s)")
+    if tools:
+        said = cli().format(
+            "building the node image {image} (docker.io and {tools}; about 20 s)",
+            image=paths.NODE_IMAGE,
+            tools=" ".join(tools),
+        )
+    else:
+        said = cli().format("building the node image {image} (docker.io; about 20 s)", image=paths.NODE_IMAGE)
+    progress(said)
     with tempfile.TemporaryDirectory(prefix="labcheck-node-") as tmp:
         context = Path(tmp)
         for asset in asset_dir("node").iterdir():
@@ -422,7 +446,13 @@ def endpoint(container: Container, name: str, mode: Mode = transports.AUTO) -> K
     access = node_access(container)
     if transports.sockets_turned_off():
         if mode == "socket":
-            raise KitError(f"{transports.SOCKETS_ENV}=off: node {name} cannot be reached by its socket")
+            raise KitError(
+                cli().format(
+                    "{setting}=off: node {name} cannot be reached by its socket",
+                    setting=transports.SOCKETS_ENV,
+                    name=name,
+                )
+            )
         access = Access(socket=False, tls=access.tls)  # as if the node had none, as on Docker Desktop
     socket_answers = mode == transports.AUTO and access.socket and _socket_answers(name)
     chosen = transports.choose(mode, access, socket_answers)
@@ -436,7 +466,9 @@ def endpoint(container: Container, name: str, mode: Mode = transports.AUTO) -> K
         host = docker_host(name)
     elif chosen == "tls":
         if port is None:
-            raise KitError(f"kit node {name} publishes no TLS port: run `labcheck kit up`")
+            raise KitError(
+                cli().format("kit node {name} publishes no TLS port: run `labcheck kit up`", name=name)
+            )
         host, tls_dir = f"tcp://127.0.0.1:{port}", str(paths.tls_dir())
     else:
         host = f"{exec_transport.SCHEME}{container.name}"
@@ -456,7 +488,11 @@ def wait_engine(
         container = _container(client, name)
         if container is None or container.status == "exited":
             logs = container.logs(tail=15).decode(errors="replace") if container else ""
-            raise KitError(f"node {name} stopped while its engine was starting:\n{logs}")
+            raise KitError(
+                cli().format(
+                    "node {name} stopped while its engine was starting:\n{logs}", name=name, logs=logs
+                )
+            )
         if container.status == "running":
             try:
                 endpoint(container, name, mode).client(timeout=5).close()
@@ -464,7 +500,13 @@ def wait_engine(
             except EngineUnreachable:
                 pass
         if time.monotonic() > deadline:
-            raise KitError(f"the engine of node {name} did not answer within {timeout:.0f} s")
+            raise KitError(
+                cli().format(
+                    "the engine of node {name} did not answer within {seconds} s",
+                    name=name,
+                    seconds=f"{timeout:.0f}",
+                )
+            )
         time.sleep(0.2)
 
 
@@ -481,7 +523,7 @@ def running_nodes(client: docker.DockerClient) -> dict[str, Container]:
 def describe(client: docker.DockerClient, name: str, mode: Mode = transports.AUTO) -> KitNode:
     container = _container(client, name)
     if container is None or container.status != "running":
-        raise KitError(f"kit node {name} is not running: run `labcheck kit up`")
+        raise KitError(cli().format("kit node {name} is not running: run `labcheck kit up`", name=name))
     return endpoint(container, name, mode)
 
 

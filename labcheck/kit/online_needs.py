@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from labcheck.i18n import Translator, cli
 from labcheck.kit.nodes import ONLINE_BASE_IMAGE
 from labcheck.kit.packs import split_ref
 from labcheck.kit.source import DOCKER_HUB
 from labcheck.spec.model import Lab
+
+NODE_IMAGE_USER = "node image"  # who needs debian:bookworm, in the JSON's English
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ class OnlineNeed:
 def online_needs(labs: Sequence[Lab]) -> list[OnlineNeed]:
     """Every image (Docker Hub repository and tag) and git repository the labs take from the
     internet when the kit is up --online, and the node image's own base."""
-    images: dict[tuple[str, str], list[str]] = {split_ref(ONLINE_BASE_IMAGE): ["node image"]}
+    images: dict[tuple[str, str], list[str]] = {split_ref(ONLINE_BASE_IMAGE): [NODE_IMAGE_USER]}
     repositories: dict[str, list[str]] = {}
     for lab in labs:
         for image in lab.images:
@@ -42,14 +45,20 @@ def online_needs(labs: Sequence[Lab]) -> list[OnlineNeed]:
     return found
 
 
-def render(needs: Sequence[OnlineNeed]) -> str:
-    lines = [f"`labcheck kit up --online` needs from Docker Hub ({DOCKER_HUB}):"]
+def render(needs: Sequence[OnlineNeed], t: Translator | None = None) -> str:
+    t = t or cli()
+
+    def users(need: OnlineNeed) -> str:
+        names = (t.gettext("the node image") if name == NODE_IMAGE_USER else name for name in need.needed_by)
+        return t.format("for {users}", users=", ".join(names))
+
+    lines = [t.format("`labcheck kit up --online` needs from Docker Hub ({address}):", address=DOCKER_HUB)]
     width = max((len(f"{n.name}:{n.tag}") for n in needs if n.kind == "image"), default=0)
     for need in needs:
         if need.kind == "image":
-            lines.append(f"  {need.name + ':' + need.tag:<{width}}  for {', '.join(need.needed_by)}")
+            lines.append(f"  {need.name + ':' + need.tag:<{width}}  {users(need)}")
     repos = [n for n in needs if n.kind == "repository"]
     if repos:
-        lines.append("and these git repositories:")
-        lines += [f"  {n.name}  for {', '.join(n.needed_by)}" for n in repos]
+        lines.append(t.gettext("and these git repositories:"))
+        lines += [f"  {n.name}  {users(n)}" for n in repos]
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 from labcheck.spec.model import Lab
 
@@ -65,7 +66,11 @@ def debian_arch() -> str:
     machine = platform.machine()
     arch = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "armhf"}.get(machine)
     if arch is None:
-        raise KitError(f"the kit's package repository supports amd64, arm64 and armhf, not {machine}")
+        raise KitError(
+            cli().format(
+                "the kit's package repository supports amd64, arm64 and armhf, not {machine}", machine=machine
+            )
+        )
     return arch
 
 
@@ -212,8 +217,12 @@ def _fetch(url: str, timeout: float = 60.0) -> bytes:
             return bytes(response.read())
     except (urllib.error.URLError, OSError) as exc:
         raise KitError(
-            f"cannot fetch {url} ({exc}): the kit fetches the packages the labs install from Debian's "
-            "archive once (run `labcheck kit up` where it is reachable, or import an exported kit)"
+            cli().format(
+                "cannot fetch {url} ({error}): the kit fetches the packages the labs install from Debian's "
+                "archive once (run `labcheck kit up` where it is reachable, or import an exported kit)",
+                url=url,
+                error=exc,
+            )
         ) from exc
 
 
@@ -262,26 +271,46 @@ def ensure(wanted: Sequence[str], progress: Progress) -> tuple[list[str], list[s
         return [], [label]
     arch = debian_arch()
     index_url = f"{paths.DEBIAN_MIRROR}/dists/{paths.DEBIAN_SUITE}/main/binary-{arch}/Packages.xz"
-    progress(f"fetching Debian's package index for {', '.join(everything) or 'no packages'}")
+    t = cli()
+    if everything:
+        progress(t.format("fetching Debian's package index for {packages}", packages=", ".join(everything)))
+    else:
+        progress(t.gettext("fetching Debian's package index for no packages"))
     packages, providers = parse_index(lzma.decompress(_fetch(index_url)).decode("utf-8", "replace"))
     chosen, missing = closure(everything, packages, providers)
     if missing:
         # Not fatal for the other labs: the step that installs it will fail, saying so, offline.
         progress(
-            f"the labs install {', '.join(missing)}, which Debian {paths.DEBIAN_SUITE} does not have: "
-            "the kit cannot serve it (the alpine stand-in's apk installs Debian's packages)"
+            t.ngettext(
+                "the labs install {packages}, which Debian {suite} does not have: "
+                "the kit cannot serve it (the alpine stand-in's apk installs Debian's packages)",
+                "the labs install {packages}, which Debian {suite} does not have: "
+                "the kit cannot serve them (the alpine stand-in's apk installs Debian's packages)",
+                len(missing),
+            ).format(packages=", ".join(missing), suite=paths.DEBIAN_SUITE)
         )
     root = repository_dir()
     files: dict[str, str] = {}
     for package in chosen:
         if not _POOL_FILE.match(package.filename) or ".." in package.filename.split("/"):
-            raise KitError(f"Debian's index names an unexpected file for {package.name}: {package.filename}")
+            raise KitError(
+                t.format(
+                    "Debian's index names an unexpected file for {package}: {file}",
+                    package=package.name,
+                    file=package.filename,
+                )
+            )
         target = root / package.filename
         if not (target.is_file() and _sha256(target) == package.sha256):
-            progress(f"fetching {package.name} {package.version}")
+            progress(t.format("fetching {package} {version}", package=package.name, version=package.version))
             data = _fetch(f"{paths.DEBIAN_MIRROR}/{package.filename}")
             if hashlib.sha256(data).hexdigest() != package.sha256:
-                raise KitError(f"{package.filename} from Debian's archive does not match its index's SHA256")
+                raise KitError(
+                    t.format(
+                        "{file} from Debian's archive does not match its index's SHA256",
+                        file=package.filename,
+                    )
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
             partial.write_bytes(data)

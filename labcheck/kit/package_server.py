@@ -20,6 +20,7 @@ from functools import partial
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import package_cache, paths
 
 
@@ -88,9 +89,12 @@ def start() -> bool:
         # Not ours (another user's kit, a stray server): ours could not bind, and theirs may serve
         # other packages or go away under us.
         raise KitError(
-            f"{package_cache.PACKAGE_ADDRESS}, where the kit serves its package repository, is "
-            "already served by another process (another user's kit?): stop it, then run "
-            "`labcheck kit up` again"
+            cli().format(
+                "{address}, where the kit serves its package repository, is "
+                "already served by another process (another user's kit?): stop it, then run "
+                "`labcheck kit up` again",
+                address=package_cache.PACKAGE_ADDRESS,
+            )
         )
     root = package_cache.repository_dir()
     root.mkdir(parents=True, exist_ok=True)
@@ -114,7 +118,11 @@ def start() -> bool:
         time.sleep(0.1)
     tail = (_run_dir() / "server.log").read_text(errors="replace")[-600:]
     raise KitError(
-        f"the package repository's server on {package_cache.PACKAGE_ADDRESS} did not start:\n{tail}"
+        cli().format(
+            "the package repository's server on {address} did not start:\n{log}",
+            address=package_cache.PACKAGE_ADDRESS,
+            log=tail,
+        )
     )
 
 

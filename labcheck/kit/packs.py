@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 from labcheck.kit.assets_dir import dir_digest
 from labcheck.kit.library import BASE_BUILD_ARGS, LIBRARY_STANDINS
@@ -118,9 +119,16 @@ def needs_of(labs: Sequence[Lab]) -> KitNeeds:
                 standins[wanted.replaces] = wanted
             elif known.content_key() != wanted.content_key():
                 raise KitError(
-                    f"{wanted.location}: lab {lab.id} declares a stand-in for {image.ref} that differs "
-                    f"from the one declared at {known.location} (lab {', '.join(known.labs)}); the kit "
-                    "serves one image per reference: make them the same, or share a library stand-in"
+                    cli().format(
+                        "{where}: lab {lab} declares a stand-in for {image} that differs "
+                        "from the one declared at {other} (lab {labs}); the kit "
+                        "serves one image per reference: make them the same, or share a library stand-in",
+                        where=wanted.location,
+                        lab=lab.id,
+                        image=image.ref,
+                        other=known.location,
+                        labs=", ".join(known.labs),
+                    )
                 )
             else:
                 standins[wanted.replaces] = StandIn(
@@ -148,8 +156,15 @@ def _repositories(labs: Sequence[Lab]) -> tuple[Repository, ...]:
                 found[repo.url] = Repository(repo.url, repo.content_dir, (lab.id,), repo.location)
             elif dir_digest(known.content_dir) != dir_digest(repo.content_dir):
                 raise KitError(
-                    f"{repo.location}: lab {lab.id} serves {repo.url} with other files than "
-                    f"{known.location} (lab {', '.join(known.labs)}); the kit serves one content per URL"
+                    cli().format(
+                        "{where}: lab {lab} serves {url} with other files than "
+                        "{other} (lab {labs}); the kit serves one content per URL",
+                        where=repo.location,
+                        lab=lab.id,
+                        url=repo.url,
+                        other=known.location,
+                        labs=", ".join(known.labs),
+                    )
                 )
             else:
                 labs_now = (*known.labs, lab.id)
@@ -181,13 +196,19 @@ def cannot_provide(lab: Lab, pull: ImagePull) -> str:
     """Why the kit cannot serve an image a lab pulls, and how the lab's author fixes it."""
     name = pull.ref.split(":", 1)[0].rsplit("/", 1)[-1]
     libraries = ", ".join(LIBRARY_STANDINS)
-    return (
-        f"{pull.where}: lab {lab.id} pulls {pull.ref}, which the offline kit cannot provide: declare "
-        f"it in the lab's `images:` with a stand-in, either a folder of the pack with a Dockerfile "
-        f"(FROM ${{ALPINE}}, FROM ${{UBUNTU}} or FROM scratch), "
-        f"`- {{ref: {pull.ref}, standin: {{build: standins/{name}}}}}`, or a stand-in of the kit's "
-        f"library ({libraries}), `- {{ref: {pull.ref}, standin: {{library: alpine}}}}`; "
-        f"then run `labcheck kit up {lab.path.parent}`"
+    return cli().format(
+        "{where}: lab {lab} pulls {image}, which the offline kit cannot provide: declare "
+        "it in the lab's `images:` with a stand-in, either a folder of the pack with a Dockerfile "
+        "(FROM ${{ALPINE}}, FROM ${{UBUNTU}} or FROM scratch), "
+        "`- {{ref: {image}, standin: {{build: standins/{name}}}}}`, or a stand-in of the kit's "
+        "library ({libraries}), `- {{ref: {image}, standin: {{library: alpine}}}}`; "
+        "then run `labcheck kit up {folder}`",
+        where=pull.where,
+        lab=lab.id,
+        image=pull.ref,
+        name=name,
+        libraries=libraries,
+        folder=lab.path.parent,
     )
 
 

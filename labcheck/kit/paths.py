@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import IO
 
 from labcheck.errors import KitError
+from labcheck.i18n import N_, cli
 
 KIT_LABEL = "io.labcheck.kit"
 NODE_LABEL = "io.labcheck.kit.node"
@@ -92,16 +93,29 @@ def writable_home() -> Path:
         probe.touch()
         probe.unlink()
     except OSError as exc:
+        t = cli()
         if os.environ.get("LABCHECK_KIT_HOME"):
-            why = f"LABCHECK_KIT_HOME names {home}, which you cannot write ({exc.strerror})"
-            fix = f"point it at a folder you own, or unset it to use {user_kit_home()}"
+            said = t.format(
+                "LABCHECK_KIT_HOME names {home}, which you cannot write ({error}): "
+                "point it at a folder you own, or unset it to use {default}",
+                home=home,
+                error=exc.strerror,
+                default=user_kit_home(),
+            )
         elif home == SYSTEM_KIT_HOME and not is_root():
-            why = f"the kit in use is root's system kit at {home}, which you cannot change"
-            fix = "ask root to run `sudo labcheck kit up` (it shares the kit with the docker group)"
+            said = t.format(
+                "the kit in use is root's system kit at {home}, which you cannot change: "
+                "ask root to run `sudo labcheck kit up` (it shares the kit with the docker group)",
+                home=home,
+            )
         else:
-            why = f"the kit's folder {home} cannot be written ({exc.strerror})"
-            fix = "free it or set LABCHECK_KIT_HOME to a folder you own"
-        raise KitError(f"{why}: {fix}") from None
+            said = t.format(
+                "the kit's folder {home} cannot be written ({error}): "
+                "free it or set LABCHECK_KIT_HOME to a folder you own",
+                home=home,
+                error=exc.strerror,
+            )
+        raise KitError(said) from None
     return home
 
 
@@ -114,15 +128,18 @@ def open_shared(path: Path, mode: str) -> IO[str]:
     except OSError as exc:
         if not using_others_kit():
             writable_home()  # names the usual causes (LABCHECK_KIT_HOME, a full or read-only disk)
-        raise KitError(
-            f"the kit's file {path} cannot be opened for writing ({exc.strerror}): "
-            + (
+        if path.is_relative_to(SYSTEM_KIT_HOME) and not is_root():
+            message = N_(
+                "the kit's file {path} cannot be opened for writing ({error}): "
                 "it belongs to root's system kit, made by an older labcheck: ask root to run "
                 "`sudo labcheck kit up` once, which shares it with the docker group"
-                if path.is_relative_to(SYSTEM_KIT_HOME) and not is_root()
-                else "check its owner and permissions"
             )
-        ) from None
+        else:
+            message = N_(
+                "the kit's file {path} cannot be opened for writing ({error}): "
+                "check its owner and permissions"
+            )
+        raise KitError(cli().format(message, path=path, error=exc.strerror)) from None
     for made in (path.parent, path):
         share(made)
     return handle

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 
 # How long a registry of ours may take to answer before it counts as wedged.
@@ -51,7 +52,11 @@ def listeners() -> tuple[Listener, ...]:
 def registry_binary() -> str:
     found = shutil.which("docker-registry") or shutil.which("registry")
     if found is None:
-        raise KitError("Debian's docker-registry is not installed: run `apt-get install -y docker-registry`")
+        raise KitError(
+            cli().gettext(
+                "Debian's docker-registry is not installed: run `apt-get install -y docker-registry`"
+            )
+        )
     return found
 
 
@@ -118,8 +123,11 @@ def start(listener: Listener) -> bool:
         stop(listener, grace=2.0)
     if answers(listener.address):
         raise KitError(
-            f"something else already answers as a registry on {listener.address}; "
-            "stop it or free the port before `labcheck kit up`"
+            cli().format(
+                "something else already answers as a registry on {address}; "
+                "stop it or free the port before `labcheck kit up`",
+                address=listener.address,
+            )
         )
     storage = paths.registry_dir() / "data"
     storage.mkdir(parents=True, exist_ok=True)
@@ -142,7 +150,9 @@ def start(listener: Listener) -> bool:
             break
         time.sleep(0.1)
     tail = (_run_dir() / f"{listener.name}.log").read_text(errors="replace")[-600:]
-    raise KitError(f"the registry on {listener.address} did not start:\n{tail}")
+    raise KitError(
+        cli().format("the registry on {address} did not start:\n{log}", address=listener.address, log=tail)
+    )
 
 
 def _answers_within(address: str, seconds: float) -> bool:

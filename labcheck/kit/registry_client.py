@@ -21,6 +21,7 @@ from typing import Any
 
 from labcheck.dockercli import run_docker
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 
 MANIFEST_TYPES = (
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -68,10 +69,18 @@ def _get(url: str, accept: tuple[str, ...] = (), timeout: float = 30) -> HTTPRes
         return response
     except urllib.error.HTTPError as exc:
         if exc.code == 401:
-            raise KitError(f"{url}: the registry asks for a login, which the kit does not do") from None
-        raise KitError(f"{url}: the registry answered {exc.code} {exc.reason}") from None
+            raise KitError(
+                cli().format("{url}: the registry asks for a login, which the kit does not do", url=url)
+            ) from None
+        raise KitError(
+            cli().format(
+                "{url}: the registry answered {code} {reason}", url=url, code=exc.code, reason=exc.reason
+            )
+        ) from None
     except (urllib.error.URLError, OSError) as exc:
-        raise KitError(f"{url}: the registry does not answer ({exc})") from None
+        raise KitError(
+            cli().format("{url}: the registry does not answer ({error})", url=url, error=exc)
+        ) from None
 
 
 def manifest(address: str, repository: str, tag: str) -> tuple[str, dict[str, Any]]:
@@ -86,7 +95,7 @@ def manifest(address: str, repository: str, tag: str) -> tuple[str, dict[str, An
             wanted = entry.get("platform") or {}
             if wanted.get("os") == "linux" and wanted.get("architecture") == arch:
                 return manifest(address, repository, str(entry["digest"]))
-        raise KitError(f"{url}: no linux/{arch} image in the list")
+        raise KitError(cli().format("{url}: no linux/{arch} image in the list", url=url, arch=arch))
     return media, body
 
 
@@ -98,7 +107,9 @@ def _download(url: str, digest: str, target: Path) -> None:
             hasher.update(chunk)
             out.write(chunk)
     if hasher.hexdigest() != expected:
-        raise KitError(f"{url}: the download does not match its digest {digest}")
+        raise KitError(
+            cli().format("{url}: the download does not match its digest {digest}", url=url, digest=digest)
+        )
 
 
 def load_image(address: str, repository: str, tag: str, as_ref: str) -> str:
@@ -107,7 +118,11 @@ def load_image(address: str, repository: str, tag: str, as_ref: str) -> str:
     config = body.get("config") or {}
     layers = body.get("layers") or []
     if not config.get("digest") or not layers:
-        raise KitError(f"{base_url(address)}/{repository}:{tag}: the manifest names no image")
+        raise KitError(
+            cli().format(
+                "{image}: the manifest names no image", image=f"{base_url(address)}/{repository}:{tag}"
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="labcheck-fetch-") as tmp:
         work = Path(tmp)
         blobs = f"{base_url(address)}/v2/{repository}/blobs"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 from labcheck.kit import paths
 
 Progress = Callable[[str], None]
@@ -30,17 +31,20 @@ def debian_rootfs(progress: Progress) -> Path:
         return target
     if os.geteuid() != 0:
         raise KitError(
-            "the offline kit's Debian root filesystem is made by debootstrap, which only root may "
-            f"run, and {target} has none yet: ask root for `sudo labcheck kit up` (root's kit then "
-            "serves every user in the docker group), or feed the nodes from a registry with "
-            "`labcheck kit up --registry URL` (or `--online`), which needs no root"
+            cli().format(
+                "the offline kit's Debian root filesystem is made by debootstrap, which only root may "
+                "run, and {folder} has none yet: ask root for `sudo labcheck kit up` (root's kit then "
+                "serves every user in the docker group), or feed the nodes from a registry with "
+                "`labcheck kit up --registry URL` (or `--online`), which needs no root",
+                folder=target,
+            )
         )
     if shutil.which("debootstrap") is None:
-        raise KitError("debootstrap is not installed: run `apt-get install -y debootstrap`")
+        raise KitError(cli().gettext("debootstrap is not installed: run `apt-get install -y debootstrap`"))
     if target.exists():
         shutil.rmtree(target)  # a half-built rootfs from an interrupted run
     target.parent.mkdir(parents=True, exist_ok=True)
-    progress(f"debootstrap --variant=minbase {paths.DEBIAN_SUITE} (about 30 s)")
+    progress(cli().format("debootstrap --variant=minbase {suite} (about 30 s)", suite=paths.DEBIAN_SUITE))
     proc = subprocess.run(
         [
             "debootstrap",
@@ -55,7 +59,7 @@ def debian_rootfs(progress: Progress) -> Path:
     )
     if proc.returncode != 0:
         tail = (proc.stderr or proc.stdout).strip()[-800:]
-        raise KitError(f"debootstrap failed:\n{tail}")
+        raise KitError(cli().format("debootstrap failed:\n{log}", log=tail))
     lists = target / "var/lib/apt/lists"
     for entry in lists.glob("*"):
         if entry.is_file() and entry.name != "lock":
@@ -91,7 +95,9 @@ def busybox_binary() -> Path:
         if path.exists() and _is_static(path):
             return path
     raise KitError(
-        "a static busybox is needed for the alpine stand-in: run `apt-get install -y busybox-static`"
+        cli().gettext(
+            "a static busybox is needed for the alpine stand-in: run `apt-get install -y busybox-static`"
+        )
     )
 
 

@@ -12,6 +12,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from labcheck.errors import KitError
+from labcheck.i18n import Translator, cli
 from labcheck.kit import paths
 
 DOCKER_HUB = "https://registry-1.docker.io"
@@ -40,9 +41,11 @@ class ImageSource:
         """Git and the node image come from the internet (GitHub, Docker Hub's debian)."""
         return self.mode == ONLINE
 
-    def describe(self) -> str:
+    def describe(self, t: Translator | None = None) -> str:
+        """Where the nodes pull from, in t's language (the command line's by default)."""
+        t = t or cli()
         if self.mode == OFFLINE:
-            return f"the kit's registry ({paths.NODE_REGISTRY})"
+            return t.format("the kit's registry ({address})", address=paths.NODE_REGISTRY)
         if self.mode == REGISTRY:
             return self.url
         return f"Docker Hub ({DOCKER_HUB})"
@@ -51,7 +54,7 @@ class ImageSource:
 def chosen(online: bool, registry: str | None) -> ImageSource:
     """The source `kit up` was asked for; --online means Docker Hub."""
     if registry and online:
-        raise KitError("give either --online (Docker Hub) or --registry URL, not both")
+        raise KitError(cli().gettext("give either --online (Docker Hub) or --registry URL, not both"))
     if registry:
         return ImageSource(REGISTRY, registry_url(registry))
     return ImageSource(ONLINE) if online else ImageSource(OFFLINE)
@@ -64,16 +67,29 @@ def registry_url(text: str) -> str:
         value = f"http://{value}"
     parts = urllib.parse.urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise KitError(f"--registry {text!r}: give the registry as http://HOST:PORT or https://HOST")
+        raise KitError(
+            cli().format(
+                "--registry {text!r}: give the registry as http://HOST:PORT or https://HOST", text=text
+            )
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise KitError(f"--registry {text!r}: give only the registry's address, with no path or login")
+        raise KitError(
+            cli().format(
+                "--registry {text!r}: give only the registry's address, with no path or login", text=text
+            )
+        )
     if parts.hostname in ("localhost", "127.0.0.1", "::1"):
         raise KitError(
-            f"--registry {text!r}: the nodes cannot reach this machine's loopback; give an address "
-            "they reach, such as this machine's on docker0 (often 172.17.0.1) or the registry's name"
+            cli().format(
+                "--registry {text!r}: the nodes cannot reach this machine's loopback; give an address "
+                "they reach, such as this machine's on docker0 (often 172.17.0.1) or the registry's name",
+                text=text,
+            )
         )
     try:
         parts.port  # noqa: B018 - raises on a bad port
-    except ValueError as exc:
-        raise KitError(f"--registry {text!r}: {exc}") from None
+    except ValueError:  # Python's own words ("Port out of range 0-65535") would be English
+        raise KitError(
+            cli().format("--registry {text!r}: its port is not a number from 0 to 65535", text=text)
+        ) from None
     return f"{parts.scheme}://{parts.netloc}"

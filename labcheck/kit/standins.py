@@ -13,6 +13,7 @@ from pathlib import Path
 
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import KitError, LabcheckError
+from labcheck.i18n import cli
 from labcheck.kit import package_cache, paths, registry, rootfs
 from labcheck.kit.assets_dir import asset_dir, dir_digest
 from labcheck.kit.library import BASE_BUILD_ARGS
@@ -78,7 +79,9 @@ def _docker_build(
 def _build_hello(standin: StandIn, work: Path) -> None:
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
-        raise KitError("a C compiler is needed for the hello-world stand-in: apt-get install -y gcc")
+        raise KitError(
+            cli().gettext("a C compiler is needed for the hello-world stand-in: apt-get install -y gcc")
+        )
     shutil.copytree(asset_dir("hello-world"), work, dirs_exist_ok=True)
     subprocess.run(
         [
@@ -141,7 +144,9 @@ def _build_ubuntu(standin: StandIn, work: Path, progress: Progress) -> None:
         tar.stdout.close()
     tar.wait()
     if proc.returncode != 0 or tar.returncode != 0:
-        raise KitError(f"importing the ubuntu stand-in failed: {proc.stderr.strip()}")
+        raise KitError(
+            cli().format("importing the ubuntu stand-in failed: {error}", error=proc.stderr.strip())
+        )
 
 
 def _build_from_pack(standin: StandIn, work: Path) -> None:
@@ -155,8 +160,14 @@ def _build_from_pack(standin: StandIn, work: Path) -> None:
     try:
         _docker_build(work, standin.pushed_ref, _labels(standin), build_args)
     except LabcheckError as error:
-        where = f"{standin.location}: the stand-in for {standin.replaces}"
-        raise KitError(f"{where} did not build: {error}") from None
+        raise KitError(
+            cli().format(
+                "{where}: the stand-in for {image} did not build: {error}",
+                where=standin.location,
+                image=standin.replaces,
+                error=error,
+            )
+        ) from None
 
 
 def _base_ref(library: str) -> str:
@@ -178,7 +189,13 @@ def _build(standin: StandIn, work: Path, progress: Progress) -> None:
     elif standin.build_dir is not None:
         _build_from_pack(standin, work)
     else:
-        raise KitError(f"{standin.location}: the kit's library has no stand-in {standin.library!r}")
+        raise KitError(
+            cli().format(
+                "{where}: the kit's library has no stand-in {name!r}",
+                where=standin.location,
+                name=standin.library,
+            )
+        )
 
 
 def ensure(wanted: Sequence[StandIn], progress: Progress) -> tuple[list[str], list[str]]:
@@ -198,7 +215,7 @@ def ensure(wanted: Sequence[StandIn], progress: Progress) -> tuple[list[str], li
                 if standin.library is not None and standin.replaces == normal_ref(standin.library):
                     digests[standin.library] = current
                 continue
-            progress(f"building stand-in for {standin.replaces}")
+            progress(cli().format("building stand-in for {image}", image=standin.replaces))
             for base in standin.bases:
                 if not _local_image_exists(_base_ref(base)):
                     run_docker(["pull", "-q", _base_ref(base)])
@@ -206,11 +223,15 @@ def ensure(wanted: Sequence[StandIn], progress: Progress) -> tuple[list[str], li
             with tempfile.TemporaryDirectory(prefix="labcheck-standin-") as tmp:
                 _build(standin, Path(tmp), progress)
             created_locally.append(standin.pushed_ref)
-            progress(f"pushing {standin.pushed_ref}")
+            progress(cli().format("pushing {image}", image=standin.pushed_ref))
             run_docker(["push", standin.pushed_ref])
             digest = registry_digest(standin)
             if digest is None:
-                raise KitError(f"{standin.pushed_ref} was pushed but the registry does not list it")
+                raise KitError(
+                    cli().format(
+                        "{image} was pushed but the registry does not list it", image=standin.pushed_ref
+                    )
+                )
             records[standin.replaces] = {"recipe": recipe, "digest": digest}
             _save_records(records)
             built.append(standin.replaces)

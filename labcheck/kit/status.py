@@ -9,9 +9,12 @@ import docker
 import docker.errors
 
 from labcheck.errors import EngineUnreachable, KitError
-from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, registry_client, state
+from labcheck.i18n import N_, Translator, cli, translator
+from labcheck.kit import daemon_config, gitmirror, nodes, paths, registry, registry_client, source, state
 from labcheck.kit.capabilities import Capability, host_capabilities
 from labcheck.kit.packs import split_ref
+
+DEFAULT_ENGINE_ADDRESS = N_("default socket")  # kept in English in the JSON, said in the table's language
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ def gather(client: docker.DockerClient) -> KitStatus:
     info = client.version()
     mirror = daemon_config.mirror_in_use(client)
     engine = EngineStatus(
-        os.environ.get("DOCKER_HOST", "default socket"), str(info.get("Version", "?")), mirror
+        os.environ.get("DOCKER_HOST", DEFAULT_ENGINE_ADDRESS), str(info.get("Version", "?")), mirror
     )
     loopback, bridge = registry.listeners()
     # Up is what answers: whoever started it (root's kit, as seen by another user, is not ours).
@@ -199,7 +202,7 @@ def gather(client: docker.DockerClient) -> KitStatus:
         capabilities=tuple(caps.values()),
         last_up=record.last_up if record else None,
         labs=lab_rows,
-        fed_from=record.source.describe() if record else "",
+        fed_from=record.source.describe(translator("en")) if record else "",  # JSON: English
         host_mirror=record.host_mirror if record else True,
         registry_url=record.registry if record else "",
         registry_answers=fed and record is not None and registry_client.answers(record.registry, 3.0),
@@ -236,83 +239,220 @@ def _lab_status(
     return LabStatus(lab.id, lab.spec, len(lab.images), len(lab.repositories), lab.tools, tuple(missing))
 
 
-def _count(count: int, singular: str, plural: str) -> str:
-    return f"{count} {singular if count == 1 else plural}"
+# What a lab lacks is kept in words of the JSON ("image web:1.0"); the table says the kind in its language.
+_MISSING_KINDS = {
+    "image": N_("image {name}"),
+    "repository": N_("repository {name}"),
+    "tool": N_("tool {name}"),
+}
 
 
-def _lab_words(lab: LabStatus) -> str:
+def missing_words(item: str, t: Translator) -> str:
+    kind, _, name = item.partition(" ")
+    message = _MISSING_KINDS.get(kind)
+    return t.format(message, name=name) if message is not None and name else item
+
+
+def built_words(item: str, t: Translator) -> str:
+    """One thing `kit up` built or reused (state.LastUp keeps them in English words), in t's language."""
+    if item == "node image":
+        return t.gettext("node image")
+    for prefix, message in (
+        ("git mirror ", N_("git mirror {name}")),
+        ("node ", N_("node {name}")),
+        ("package repository ", N_("package repository {name}")),
+    ):
+        if item.startswith(prefix):
+            return t.format(message, name=item[len(prefix) :])
+    return item  # a stand-in: the image reference it replaces
+
+
+def _lab_words(lab: LabStatus, t: Translator) -> str:
     if lab.missing:
-        return "missing: " + ", ".join(lab.missing)
-    parts = [_count(lab.images, "image", "images"), _count(lab.repositories, "repository", "repositories")]
+        return t.format("missing: {items}", items=", ".join(missing_words(m, t) for m in lab.missing))
+    parts = [
+        t.counted(lab.images, "image", "images"),
+        t.counted(lab.repositories, "repository", "repositories"),
+    ]
     if lab.tools:
-        parts.append(f"tools {' '.join(lab.tools)}")
+        parts.append(t.format("tools {names}", names=" ".join(lab.tools)))
     return f"{', '.join(parts)} ({lab.spec})"
 
 
-def _yes(flag: bool) -> str:
-    return "up" if flag else "DOWN"
+def _yes(flag: bool, t: Translator) -> str:
+    return t.gettext("up") if flag else t.gettext("DOWN")
 
 
-def render_table(status: KitStatus) -> str:
+def _present(flag: bool, t: Translator) -> str:
+    return t.gettext("present") if flag else t.gettext("MISSING")
+
+
+_MODE_WORDS = {
+    "offline": N_("offline"),
+    "online": N_("online"),
+    "registry": N_("registry"),
+    "down": N_("down"),
+}
+# The engine's own words for its Swarm state (LocalNodeState), and ours when it could not be asked.
+_SWARM_WORDS = {
+    "inactive": N_("inactive"),
+    "pending": N_("pending"),
+    "active": N_("active"),
+    "locked": N_("locked"),
+    "unknown": N_("unknown"),
+}
+
+
+def _mode_words(mode: str, t: Translator) -> str:
+    message = _MODE_WORDS.get(mode)
+    return t.gettext(message) if message is not None else mode
+
+
+def _swarm_words(state_word: str, t: Translator) -> str:
+    if state_word == "error":
+        return t.ngettext("error", "errors", 1)  # the catalogs' "error" is a counted noun
+    message = _SWARM_WORDS.get(state_word)
+    return t.gettext(message) if message is not None else state_word
+
+
+def _fed_from_words(status: KitStatus, t: Translator) -> str:
+    if status.mode in (source.OFFLINE, source.ONLINE, source.REGISTRY):
+        return source.ImageSource(status.mode, status.registry_url).describe(t)
+    return status.fed_from
+
+
+def _node_state(node: NodeStatus, t: Translator) -> str:
+    if not node.running:
+        return t.gettext("stopped")
+    return t.gettext("up") if node.engine_answering else t.gettext("no engine")
+
+
+def render_table(status: KitStatus, t: Translator | None = None) -> str:
+    """The status as a table in t's language (the command line's by default); the JSON stays English."""
+    t = t or cli()
+    kit_state = (
+        t.gettext("UP")
+        if status.up
+        else (t.gettext("partial") if status.mode != "down" else t.gettext("down"))
+    )
     rows: list[tuple[str, str, str]] = [
         (
-            "kit",
-            "UP" if status.up else ("partial" if status.mode != "down" else "down"),
-            f"mode {status.mode}, data {status.data_dir}",
+            t.gettext("kit"),
+            kit_state,
+            t.format("mode {mode}, data {folder}", mode=_mode_words(status.mode, t), folder=status.data_dir),
         ),
         (
-            "engine",
-            "up",
-            f"{status.engine.version} at {status.engine.address}, "
-            f"registry mirror {'in use' if status.engine.mirror_in_use else 'not set'}",
+            t.gettext("engine"),
+            t.gettext("up"),
+            t.format(
+                "{version} at {address}, registry mirror {mirror}",
+                version=status.engine.version,
+                address=_engine_address(status.engine.address, t),
+                mirror=t.gettext("in use") if status.engine.mirror_in_use else t.gettext("not set"),
+            ),
         ),
     ]
     if status.fed_from:
-        rows.append(("nodes pull from", "", status.fed_from))
+        rows.append((t.gettext("nodes pull from"), "", _fed_from_words(status, t)))
     if status.mode == "offline" and not status.host_mirror:
-        rows.append(("host mirror", "skipped", "not root: `docker pull` on this host goes to Docker Hub"))
+        rows.append(
+            (
+                t.gettext("host mirror"),
+                t.ngettext("skipped", "skipped", 1),  # one mirror
+                t.gettext("not root: `docker pull` on this host goes to Docker Hub"),
+            )
+        )
     if status.mode == "registry":
-        rows.append(("registry", _yes(status.registry_answers), f"{status.registry_url} (nodes)"))
+        rows.append(
+            (
+                t.gettext("registry"),
+                _yes(status.registry_answers, t),
+                t.format("{address} (nodes)", address=status.registry_url),
+            )
+        )
     if status.mode not in ("online", "registry"):
-        rows.append(("registry", _yes(status.registry.loopback_up), f"{status.registry.loopback} (host)"))
-        rows.append(("registry", _yes(status.registry.bridge_up), f"{status.registry.bridge} (nodes)"))
+        rows.append(
+            (
+                t.gettext("registry"),
+                _yes(status.registry.loopback_up, t),
+                t.format("{address} (host)", address=status.registry.loopback),
+            )
+        )
+        rows.append(
+            (
+                t.gettext("registry"),
+                _yes(status.registry.bridge_up, t),
+                t.format("{address} (nodes)", address=status.registry.bridge),
+            )
+        )
         for s in status.standins:
             rows.append(
-                (f"stand-in {s.replaces}", "present" if s.digest else "MISSING", s.digest or s.reference)
+                (
+                    t.format("stand-in {image}", image=s.replaces),
+                    _present(bool(s.digest), t),
+                    s.digest or s.reference,
+                )
             )
         for git in status.git_mirrors:
             rows.append(
                 (
-                    "git mirror",
-                    "present" if git.head else "MISSING",
+                    t.gettext("git mirror"),
+                    _present(bool(git.head), t),
                     f"{git.upstream} -> {git.bare_repo}" + (f" @ {git.head[:12]}" if git.head else ""),
                 )
             )
     image = status.node_image
+    tools = t.format(", tools: {names}", names=" ".join(image.tools)) if image.tools else ""
     rows.append(
         (
-            "node image",
-            "present" if image.image_id else "MISSING",
-            f"{image.reference} {(image.image_id or '')[:19]}"
-            + (f", tools: {' '.join(image.tools)}" if image.tools else ""),
+            t.gettext("node image"),
+            _present(bool(image.image_id), t),
+            f"{image.reference} {(image.image_id or '')[:19]}{tools}",
         )
     )
     for lab in status.labs:
-        rows.append((f"lab {lab.id}", "ready" if lab.ready else "NOT READY", _lab_words(lab)))
-    for n in status.nodes:
-        state_word = ("up" if n.engine_answering else "no engine") if n.running else "stopped"
         rows.append(
             (
-                f"node {n.name}",
-                state_word,
-                f"ip {n.ip or '-'}, swarm {n.swarm_state}, {n.transport} {n.docker_host}",
+                t.format("lab {id}", id=lab.id),
+                t.ngettext("ready", "ready", 1) if lab.ready else t.gettext("NOT READY"),  # one lab
+                _lab_words(lab, t),
+            )
+        )
+    for n in status.nodes:
+        rows.append(
+            (
+                t.format("node {name}", name=n.name),
+                _node_state(n, t),
+                t.format(
+                    "ip {ip}, swarm {swarm}, {transport} {address}",
+                    ip=n.ip or "-",
+                    swarm=_swarm_words(n.swarm_state, t),
+                    transport=n.transport,
+                    address=n.docker_host,
+                ),
             )
         )
     for cap in status.capabilities:
-        rows.append((f"capability {cap.name}", "yes" if cap.available else "NO", cap.reason))
+        rows.append(
+            (
+                t.format("capability {name}", name=cap.name),
+                t.gettext("yes") if cap.available else t.gettext("NO"),
+                t.gettext(cap.reason),
+            )
+        )
     if status.last_up is not None:
-        built = ", ".join(status.last_up.built) or "nothing"
-        rows.append(("last kit up", f"{status.last_up.seconds:.1f} s", f"built: {built}"))
+        built = ", ".join(built_words(item, t) for item in status.last_up.built) or t.gettext("nothing")
+        rows.append(
+            (
+                t.gettext("last kit up"),
+                f"{t.decimal(status.last_up.seconds, 1)} s",
+                t.format("built: {items}", items=built),
+            )
+        )
     width_a = max(len(r[0]) for r in rows)
     width_b = max(len(r[1]) for r in rows)
     return "\n".join(f"{a:<{width_a}}  {b:<{width_b}}  {c}" for a, b, c in rows)
+
+
+def _engine_address(address: str, t: Translator) -> str:
+    return t.gettext(address) if address == DEFAULT_ENGINE_ADDRESS else address

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 
 CA_FILE = "ca.pem"
 CLIENT_CERT = "cert.pem"
@@ -147,5 +148,11 @@ def ensure(folder: Path) -> TlsFiles:
         _write(files.client_cert, _pem(client), private=False)
         _write(files.ca, _pem(ca), private=False)  # last: its presence means the set is complete
     except OSError as error:
-        raise KitError(f"cannot write the kit's TLS certificates in {folder}: {error.strerror}") from None
+        raise KitError(
+            cli().format(
+                "cannot write the kit's TLS certificates in {folder}: {error}",
+                folder=folder,
+                error=error.strerror,
+            )
+        ) from None
     return files

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Literal, get_args
 
 from labcheck.errors import KitError
+from labcheck.i18n import cli
 
 Transport = Literal["socket", "tls", "exec"]
 Mode = Literal["auto", "socket", "tls", "exec"]
@@ -60,7 +61,9 @@ def parse_mode(text: str) -> Mode:
     for mode in MODES:
         if text == mode:
             return mode
-    raise KitError(f"unknown node transport {text!r}: use one of {', '.join(MODES)}")
+    raise KitError(
+        cli().format("unknown node transport {text!r}: use one of {modes}", text=text, modes=", ".join(MODES))
+    )
 
 
 def sockets_turned_off() -> bool:
@@ -80,8 +83,11 @@ def access_for(mode: Mode, host_os: str) -> Access:
         if not sockets_shareable(host_os):
             why = f"{SOCKETS_ENV}=off" if sockets_turned_off() else host_os
             raise KitError(
-                f"the socket transport cannot work here ({why}): node sockets cannot reach this "
-                "machine; use --transport tls or exec (or auto)"
+                cli().format(
+                    "the socket transport cannot work here ({why}): node sockets cannot reach this "
+                    "machine; use --transport tls or exec (or auto)",
+                    why=why,
+                )
             )
         return Access(socket=True, tls=False)
     if mode == "tls":
@@ -96,7 +102,9 @@ def choose(mode: Mode, access: Access, socket_answers: bool) -> Transport:
     for forced in TRANSPORTS:
         if mode == forced:
             if not access.offers(forced):
-                raise KitError(f"this node was not made for the {forced} transport")
+                raise KitError(
+                    cli().format("this node was not made for the {transport} transport", transport=forced)
+                )
             return forced
     if access.socket and socket_answers:
         return "socket"

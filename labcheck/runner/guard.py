@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.errors import LabcheckError
 from labcheck.kit import engine_lock
 from labcheck.runner import preflight
@@ -56,7 +57,8 @@ class RunGuard:
             lock.release()
             if isinstance(error, LabcheckError):
                 raise
-            raise preflight.PreflightFailed(f"an engine did not answer: {engine_error_text(error)}") from None
+            said = i18n.cli().format("an engine did not answer: {error}", error=engine_error_text(error))
+            raise preflight.PreflightFailed(said) from None
         except BaseException:
             lock.release()
             raise

@@ -14,10 +14,11 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.errors import LabcheckError
 from labcheck.kit.packs import split_ref
 from labcheck.runner.lab_images import image_pulls, images_pulled
-from labcheck.runner.targets import TARGET_OPTION_HINT, local_nodes, refuse_engine_needs
+from labcheck.runner.targets import local_nodes, no_target_for, refuse_engine_needs
 from labcheck.spec.model import Lab
 
 # Room for the evidence (written whole beside the last one), the HTML and the PDF report.
@@ -46,15 +47,25 @@ def check_output_folder(out_dir: Path, lab: Lab) -> None:
         probe.unlink()
     except OSError as error:
         raise PreflightFailed(
-            f"the output folder {out_dir} cannot be written ({error.strerror or error}); "
-            "choose another with --out (--labcheck-out)"
+            i18n.cli().format(
+                "the output folder {folder} cannot be written ({error}); "
+                "choose another with --out (--labcheck-out)",
+                folder=out_dir,
+                error=error.strerror or error,
+            )
         ) from None
     free = shutil.disk_usage(out_dir).free
     needed = room_needed(lab)
     if free < needed:
+        t = i18n.cli()
         raise PreflightFailed(
-            f"the output folder {out_dir} has {_size(free)} free; this lab's evidence and report "
-            f"need about {_size(needed)}: free some space or choose another folder with --out"
+            t.format(
+                "the output folder {folder} has {free} free; this lab's evidence and report "
+                "need about {needed}: free some space or choose another folder with --out",
+                folder=out_dir,
+                free=_size(free, t),
+                needed=_size(needed, t),
+            )
         )
 
 
@@ -63,13 +74,17 @@ def check_kit(lab: Lab) -> None:
     from labcheck.kit import api as kit
     from labcheck.kit import paths, registry
 
-    status_hint = "run `labcheck kit up` (`labcheck kit status` says what is down)"
+    t = i18n.cli()
     kit.require_up()
     lacking = kit_lacks_tools(lab)
     if lacking:
         raise PreflightFailed(
-            f"the kit's nodes lack {_plural(len(lacking), 'tool')} lab {lab.id} needs "
-            f"({', '.join(lacking)}): run `labcheck kit up {lab.path.parent}`"
+            t.ngettext(
+                "the kit's nodes lack {count} tool lab {lab} needs ({tools}): run `labcheck kit up {folder}`",
+                "the kit's nodes lack {count} tools lab {lab} needs ({tools}): "
+                "run `labcheck kit up {folder}`",
+                len(lacking),
+            ).format(count=len(lacking), lab=lab.id, tools=", ".join(lacking), folder=lab.path.parent)
         )
     fed_from = _feeding_registry()
     if fed_from is not None:
@@ -81,7 +96,13 @@ def check_kit(lab: Lab) -> None:
         return  # online: the nodes pull from Docker Hub, checked when the kit came up
     for address in (paths.HOST_REGISTRY, paths.NODE_REGISTRY):
         if not registry.answers(address, timeout=3.0):
-            raise PreflightFailed(f"the kit's registry does not answer on {address}: {status_hint}")
+            raise PreflightFailed(
+                t.format(
+                    "the kit's registry does not answer on {address}: "
+                    "run `labcheck kit up` (`labcheck kit status` says what is down)",
+                    address=address,
+                )
+            )
     problems = kit_image_problems(lab)
     if problems:
         raise PreflightFailed("\n".join(problems))
@@ -113,8 +134,15 @@ def kit_image_problems(lab: Lab) -> list[str]:
             problems.append(packs.cannot_provide(lab, pull))
         else:
             problems.append(
-                f"{pull.where}: lab {lab.id} pulls {pull.ref}, declared at {image.location}, but the "
-                f"kit's registry does not hold its stand-in yet: run `labcheck kit up {lab.path.parent}`"
+                i18n.cli().format(
+                    "{where}: lab {lab} pulls {image}, declared at {declared}, but the "
+                    "kit's registry does not hold its stand-in yet: run `labcheck kit up {folder}`",
+                    where=pull.where,
+                    lab=lab.id,
+                    image=pull.ref,
+                    declared=image.location,
+                    folder=lab.path.parent,
+                )
             )
     return problems
 
@@ -156,10 +184,7 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
 
     missing = [node for node in lab.nodes if node not in hosts]
     if missing:
-        raise PreflightFailed(
-            f"the lab needs the nodes {', '.join(lab.nodes)}; no target given for "
-            f"{', '.join(missing)} ({TARGET_OPTION_HINT})"
-        )
+        raise PreflightFailed(no_target_for(lab.nodes, missing))
     local = local_nodes(hosts)
     refuse_engine_needs(lab, local)  # a local node is never asked for an engine
     wanted = images_pulled(lab)
@@ -178,13 +203,26 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
         hub_refs = [ref for ref in absent if _registry_of(ref) is None]
         if hub_refs and not any(_answers(address) for address in registries):
             raise PreflightFailed(
-                f"node {name} ({hosts[name]}) lacks {', '.join(hub_refs)} and no registry it pulls from "
-                f"answers ({', '.join(registries)}); pull the images there first or connect it"
+                i18n.cli().format(
+                    "node {name} ({host}) lacks {images} and no registry it pulls from "
+                    "answers ({registries}); pull the images there first or connect it",
+                    name=name,
+                    host=hosts[name],
+                    images=", ".join(hub_refs),
+                    registries=", ".join(registries),
+                )
             )
         for ref in absent:
             other = _registry_of(ref)
             if other is not None and not _answers(other):
-                raise PreflightFailed(f"node {name} lacks {ref} and its registry {other} does not answer")
+                raise PreflightFailed(
+                    i18n.cli().format(
+                        "node {name} lacks {image} and its registry {registry} does not answer",
+                        name=name,
+                        image=ref,
+                        registry=other,
+                    )
+                )
 
 
 def _in_kit_registry(ref: str) -> bool:
@@ -229,9 +267,5 @@ def _answers(address: str) -> bool:
     return True
 
 
-def _size(count: int) -> str:
-    return f"{count / (1 << 20):.1f} MB"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+def _size(count: int, t: i18n.Translator) -> str:
+    return f"{t.decimal(count / (1 << 20), 1)} MB"

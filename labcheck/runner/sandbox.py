@@ -22,13 +22,13 @@ from labcheck.kit.transport import Mode
 from labcheck.runner import inventory
 from labcheck.runner.targets import (
     LOCAL,
-    TARGET_OPTION_HINT,
     HostTarget,
     KitNodeTarget,
     LocalTarget,
     Target,
     clear_workspace,
     is_local,
+    no_target_for,
 )
 
 # The SDK lets some connection failures through as requests' own exceptions.
@@ -90,10 +90,7 @@ def named_targets(
     student's workspace: the lab edits index.js and clones into it, and a second run must start clean."""
     missing = [node for node in names if node not in hosts]
     if missing:
-        raise LabcheckError(
-            f"the lab needs the nodes {', '.join(names)}; no target given for "
-            f"{', '.join(missing)} ({TARGET_OPTION_HINT})"
-        )
+        raise LabcheckError(no_target_for(names, missing))
     targets: dict[str, Target] = {}
     for name in names:
         folder = homes.resolve() / name

@@ -13,6 +13,7 @@ import docker
 import docker.errors
 import msgspec
 
+from labcheck import i18n
 from labcheck.checks.output import judge_exit_code, judge_output_rule
 from labcheck.checks.record import FAILED, PASSED, SKIPPED, CheckRecord
 from labcheck.errors import LabcheckError
@@ -90,7 +91,10 @@ class LabRun:
         except LabcheckError:
             raise
         except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
-            raise LabcheckError(f"setting up the lab's engines failed: {engine_error_text(error)}") from None
+            said = i18n.cli().format(
+                "setting up the lab's engines failed: {error}", error=engine_error_text(error)
+            )
+            raise LabcheckError(said) from None
 
     def _start(self) -> None:
         # Before any node is touched: a refused file (named, with why) stops the run here.
@@ -122,7 +126,11 @@ class LabRun:
                 self.targets[node].put_files(named_files, self.lab.default_workdir)
             except (*ENGINE_ERRORS, subprocess.SubprocessError, OSError) as error:
                 raise LabcheckError(
-                    f"copying the lab's files into node {node} failed: {engine_error_text(error)}"
+                    i18n.cli().format(
+                        "copying the lab's files into node {node} failed: {error}",
+                        node=node,
+                        error=engine_error_text(error),
+                    )
                 ) from None
         self.writer = EvidenceWriter(
             self.evidence_path,
@@ -141,7 +149,7 @@ class LabRun:
         """Run one step and record it, once, whatever happens: an engine that stops answering is
         an error of that step naming the node, an interruption keeps what the step printed."""
         if self.writer is None:
-            raise LabcheckError("the lab's engines were not set up, so no step can run")
+            raise LabcheckError(i18n.cli().gettext("the lab's engines were not set up, so no step can run"))
         trace, writer = StepTrace(), self.writer
         steps_before = len(writer.steps)
 

@@ -11,6 +11,7 @@ import docker
 import docker.errors
 import requests
 
+from labcheck import i18n
 from labcheck.checks.record import CheckRecord
 from labcheck.errors import EngineUnreachable
 from labcheck.evidence import reasons
@@ -63,13 +64,15 @@ def engine_error_text(error: BaseException) -> str:
     if isinstance(error, subprocess.CalledProcessError):
         stderr = error.stderr.decode(errors="replace") if isinstance(error.stderr, bytes) else error.stderr
         lines = [line for line in (stderr or "").strip().splitlines() if line.strip()]
-        return lines[-1] if lines else f"the command exited with {error.returncode}"
+        return (
+            lines[-1] if lines else i18n.cli().format("the command exited with {code}", code=error.returncode)
+        )
     if isinstance(error, EngineUnreachable):
         return str(error)
     if isinstance(error, requests.exceptions.Timeout):
-        return "the Docker engine did not answer in time"
+        return i18n.cli().gettext("the Docker engine did not answer in time")
     if isinstance(error, (requests.exceptions.ConnectionError, docker.errors.DockerException)):
-        return "the Docker engine does not answer"
+        return i18n.cli().gettext("the Docker engine does not answer")
     if isinstance(error, OSError):
         return error.strerror or str(error)
     return str(error)

@@ -18,8 +18,10 @@ from typing import Any, Protocol
 
 import docker
 
+from labcheck import i18n
 from labcheck.dockercli import docker_cli
 from labcheck.errors import LabcheckError
+from labcheck.i18n import N_
 from labcheck.kit.engine import client_at
 from labcheck.kit.nodes import KitNode
 from labcheck.runner.environment import scrubbed_environment
@@ -28,7 +30,20 @@ from labcheck.spec.model import Lab
 
 NODE_HOME = "/root"
 # How a user names an engine for a node, under either entry point.
-TARGET_OPTION_HINT = "give --target NAME=DOCKER_HOST to labcheck run, --labcheck-target to pytest"
+TARGET_OPTION_HINT = N_("give --target NAME=DOCKER_HOST to labcheck run, --labcheck-target to pytest")
+
+
+def no_target_for(names: Sequence[str], missing: Sequence[str]) -> str:
+    """The lab's nodes some of which no --target names, said in the command line's language."""
+    t = i18n.cli()
+    return t.format(
+        "the lab needs the nodes {nodes}; no target given for {missing} ({hint})",
+        nodes=", ".join(names),
+        missing=", ".join(missing),
+        hint=t.gettext(TARGET_OPTION_HINT),
+    )
+
+
 # The pid of the shell running a step inside a node, so a timeout can stop it there too.
 _STEP_PID_FILE = "/tmp/.labcheck-step.pid"
 _STEP_WRAPPER = f'echo $$ > {_STEP_PID_FILE}; exec bash -c "$1"'

@@ -49,7 +49,7 @@ def test_a_registry_is_kept_as_its_base_url(given: str, wanted: str) -> None:
         ("ftp://registry.example.org", "http://HOST:PORT"),
         ("https://registry.example.org/v2/library", "no path"),
         ("https://user:pw@registry.example.org", "no path or login"),
-        ("http://registry.example.org:99999", "Port out of range"),
+        ("http://registry.example.org:99999", "port is not a number from 0 to 65535"),
     ],
 )
 def test_a_registry_the_nodes_cannot_use_is_refused_in_words(given: str, says: str) -> None:

@@ -162,8 +162,11 @@ def registry_image_problems(lab: Lab, url: str) -> list[str]:
 
     if not registry_client.answers(url, timeout=5.0):
         return [
-            f"the registry {url} that feeds the kit's nodes does not answer: start it again, or run "
-            "`labcheck kit down` and `labcheck kit up` to use the kit's own"
+            i18n.cli().format(
+                "the registry {url} that feeds the kit's nodes does not answer: start it again, or run "
+                "`labcheck kit down` and `labcheck kit up` to use the kit's own",
+                url=url,
+            )
         ]
     problems = []
     for pull in image_pulls(lab):
@@ -172,8 +175,15 @@ def registry_image_problems(lab: Lab, url: str) -> list[str]:
         repository, reference = split_ref(pull.ref)
         if not registry_client.holds(url, repository, reference):
             problems.append(
-                f"{pull.where}: lab {lab.id} pulls {pull.ref}, which the registry {url} feeding the "
-                f"kit's nodes does not hold ({repository}:{reference}): push it there first"
+                i18n.cli().format(
+                    "{where}: lab {lab} pulls {image}, which the registry {url} feeding the "
+                    "kit's nodes does not hold ({name}): push it there first",
+                    where=pull.where,
+                    lab=lab.id,
+                    image=pull.ref,
+                    url=url,
+                    name=f"{repository}:{reference}",
+                )
             )
     return problems
 

@@ -17,7 +17,12 @@ from labcheck.kit import capabilities, packs
 from labcheck.kit.state import LastUp
 from labcheck.kit.status import LabStatus, render_table
 from labcheck.runner.lab_images import image_pulls
-from labcheck.runner.preflight import PreflightFailed, check_named_engines, check_output_folder
+from labcheck.runner.preflight import (
+    PreflightFailed,
+    check_named_engines,
+    check_output_folder,
+    registry_image_problems,
+)
 from labcheck.spec.loader import load_lab
 from tests.locale_env import ENGLISH, SPANISH, locale_env
 from tests.unit.test_kit_units import _status
@@ -212,3 +217,8 @@ def test_the_preflight_says_in_spanish_what_the_kit_cannot_provide(
         f"no se puede escribir en la carpeta de salida {tmp_path}/a-file/out ("
     )
     assert str(unwritable.value).endswith("); elige otra con --out (--labcheck-out)")
+    # A registry feeding the kit's nodes that does not answer (nothing listens on port 9 here).
+    assert registry_image_problems(lab, "http://127.0.0.1:9") == [
+        "el registro http://127.0.0.1:9 que alimenta los nodos del kit no responde: arráncalo de nuevo, "
+        "o ejecuta `labcheck kit down` y `labcheck kit up` para usar el del propio kit"
+    ]

@@ -13,6 +13,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from labcheck import i18n
 from labcheck.spec.model import Lab
 
 # `docker run` options that take a value (as a separate word): the image is the first word after them.
@@ -48,16 +49,16 @@ def image_pulls(lab: Lab) -> list[ImagePull]:
     """Each image the lab pulls, once, with the first place that pulls it."""
     pulled: list[ImagePull] = []
     made: set[str] = set()
+    t = i18n.cli()  # the place is part of the command line's messages (pre-flight, validate, kit)
     for step in lab.steps:
+        where = t.format("{location} (step {step})", location=step.location, step=step.id)
         for words in _docker_commands(step.run):
             kind, refs = _refs_of(words)
             if kind == "made":
                 made.update(refs)
             else:
-                pulled.extend(ImagePull(ref, f"{step.location} (step {step.id})") for ref in refs)
-        pulled.extend(
-            ImagePull(ref, f"{step.location} (step {step.id})") for ref in _written_compose(step.run)
-        )
+                pulled.extend(ImagePull(ref, where) for ref in refs)
+        pulled.extend(ImagePull(ref, where) for ref in _written_compose(step.run))
     for lab_file in lab.files:
         if lab_file.path.rsplit("/", 1)[-1].lower().startswith("dockerfile") and lab_file.source.is_file():
             text = lab_file.source.read_text(errors="replace")

@@ -60,6 +60,7 @@ def tmpfs(folder: Path, *options: str) -> Iterator[Path]:
 
 
 def assert_refused_before_any_step(done: subprocess.CompletedProcess[str], message: str) -> None:
+    """Once, in the student's language (run_labcheck runs under a Spanish locale), and nothing ran."""
     output = done.stdout + done.stderr
     assert done.returncode == 2, output[-2000:]
     assert output.count(message) == 1, output[-2000:]
@@ -71,14 +72,14 @@ def test_a_read_only_output_folder_is_one_message_before_any_step(tmp_path: Path
     spec = write_spec(tmp_path / "spec", SPEC)
     with tmpfs(tmp_path / "ro", "ro", "size=4m") as folder:
         done = run_labcheck(folder, str(spec))
-        assert_refused_before_any_step(done, f"the output folder {folder} cannot be written")
+        assert_refused_before_any_step(done, f"no se puede escribir en la carpeta de salida {folder}")
 
 
 def test_an_output_folder_without_room_is_one_message_before_any_step(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", SPEC)
     with tmpfs(tmp_path / "tiny", "size=256k") as folder:
         done = run_labcheck(folder, str(spec))
-        assert_refused_before_any_step(done, f"the output folder {folder} has 0.2 MB free")
+        assert_refused_before_any_step(done, f"la carpeta de salida {folder} tiene 0,2 MB libres")
 
 
 def test_a_disk_that_fills_during_the_run_ends_it_cleanly_keeping_the_last_evidence(tmp_path: Path) -> None:
@@ -114,7 +115,7 @@ def test_with_the_kit_registry_down_the_run_fails_before_the_first_step(tmp_path
         done = run_labcheck(tmp_path / "out", str(spec))
     finally:
         registry.start(LOOPBACK)
-    assert_refused_before_any_step(done, f"the kit's registry does not answer on {LOOPBACK.address}")
+    assert_refused_before_any_step(done, f"el registro del kit no responde en {LOOPBACK.address}")
     assert not (tmp_path / "out" / "evidence.json").exists()
 
 
@@ -122,9 +123,11 @@ def test_a_lab_pulling_an_image_the_kit_lacks_fails_before_the_first_step(tmp_pa
     spec = write_spec(tmp_path / "spec", SPEC.replace("run --rm alpine", "run --rm nginx:no-such-tag"))
     done = run_labcheck(tmp_path / "out", str(spec))
     # The image, the lab, the line of the step that pulls it, and how to add a stand-in.
-    where = "lab.yaml:8 (step hello)"
+    where = "lab.yaml:8 (paso hello)"
     assert_refused_before_any_step(
-        done, f"{where}: lab preflight pulls nginx:no-such-tag, which the offline kit cannot provide"
+        done,
+        f"{where}: el laboratorio preflight descarga nginx:no-such-tag, "
+        "que el kit sin conexión no puede proporcionar",
     )
     output = done.stdout + done.stderr
     assert "`images:`" in output and "{ref: nginx:no-such-tag, standin: {build: standins/nginx}}" in output

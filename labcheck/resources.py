@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from importlib import resources
-from typing import Any
+
+from labcheck.json_values import loads_object
 
 
 @cache
-def packaged_json(package: str, name: str) -> dict[str, Any]:
+def packaged_json(package: str, name: str) -> dict[str, object]:
     text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+    return loads_object(text)

@@ -10,6 +10,7 @@ from pathlib import Path
 from labcheck.authoring.proposals import StepProposal
 from labcheck.authoring.yaml_text import comment_text, scalar
 from labcheck.errors import LabcheckError
+from labcheck.spec.documents import as_spec_document
 from labcheck.spec.loader import load_lab
 from labcheck.spec.yaml_lines import load_with_lines
 
@@ -49,7 +50,8 @@ def _state_lines(proposal: StepProposal, said: str) -> list[str]:
 def _insertions(
     text: str, proposals: list[StepProposal], runs: int, notes: list[str]
 ) -> list[tuple[int, list[str]]]:
-    data, lines = load_with_lines(text)
+    raw, lines = load_with_lines(text)
+    data = as_spec_document(raw)  # the spec loaded (and validated) before it was recorded
     source = text.split("\n")
     by_id = {proposal.step.id: proposal for proposal in proposals}
     inserts: list[tuple[int, list[str]]] = []

@@ -7,7 +7,6 @@ import itertools
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -17,10 +16,23 @@ from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
 from labcheck.spec import pack, schema_errors, semantics
+from labcheck.spec.documents import (
+    MATCHER_KINDS,
+    CaptureDoc,
+    DefaultsDoc,
+    EventuallyDoc,
+    ExpectDoc,
+    FileDoc,
+    MatcherDoc,
+    SpecDoc,
+    StepDoc,
+    UntilDoc,
+    as_spec_document,
+    kind_params,
+)
 from labcheck.spec.model import (
     DEFAULT_PROMPT,
     DEFAULT_TIMEOUT_S,
-    STREAMS,
     Capture,
     Eventually,
     Lab,
@@ -41,12 +53,11 @@ from labcheck.spec.yaml_lines import LineMap, YamlRefused, YamlSyntaxError, load
 SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
-_MATCHER_KINDS = ("contains", "not_contains", "matches", "not_matches", "equals", "lines", "distinct_matches")
 _MAX_SCHEMA_ERRORS = 50
 
 
 @cache
-def spec_schema() -> dict[str, Any]:
+def spec_schema() -> dict[str, object]:
     """The shipped schema, with every registered state check kind (labcheck.checks.registry)."""
     return with_kinds(packaged_json("labcheck.spec", "schema.json"), state_kinds().values())
 
@@ -122,7 +133,7 @@ def load_lab(path: Path | str) -> Lab:
     if errors:
         raise SpecInvalid(schema_errors.translate(errors, display, lines))
     builder = _Builder(spec_path, display, lines, hashlib.sha256(raw).hexdigest())
-    return builder.build(data)
+    return builder.build(as_spec_document(data))
 
 
 class _Builder:
@@ -138,7 +149,7 @@ class _Builder:
         self.places = semantics.Places()
         self.language = "es"
 
-    def text(self, value: Any) -> LocalText | None:
+    def text(self, value: object) -> LocalText | None:
         """A title or explanation, plain or in several languages, as the text in the lab's language."""
         return local_text(value, self.language)
 
@@ -153,7 +164,7 @@ class _Builder:
             )
         )
 
-    def build(self, data: dict[str, Any]) -> Lab:
+    def build(self, data: SpecDoc) -> Lab:
         lab_data = data["lab"]
         self.language = str(lab_data["language"])
         node_names = tuple(node["name"] for node in data.get("nodes", [{"name": "host"}]))
@@ -226,9 +237,7 @@ class _Builder:
             repositories=repositories,
         )
 
-    def _lab_file(
-        self, index: int, item: dict[str, Any], default_node: str, node_names: tuple[str, ...]
-    ) -> LabFile:
+    def _lab_file(self, index: int, item: FileDoc, default_node: str, node_names: tuple[str, ...]) -> LabFile:
         source = self.path.parent / item["path"]
         problem = lab_file_problem(self.path.parent, item["path"])
         if problem is not None:
@@ -241,10 +250,10 @@ class _Builder:
     def _step(
         self,
         doc_path: tuple[str | int, ...],
-        data: dict[str, Any],
+        data: StepDoc,
         section_number: str,
         index: int,
-        defaults: dict[str, Any],
+        defaults: DefaultsDoc,
         default_node: str,
         node_names: tuple[str, ...],
         seen_ids: dict[str, str],
@@ -283,16 +292,21 @@ class _Builder:
         expect = data["expect"]
         uses_pty = bool(data.get("tty")) or bool(data.get("input"))
         matchers = []
-        for stream in STREAMS:
-            for m_index, rule in enumerate(expect.get(stream, [])):
+        by_stream = (
+            ("output", expect.get("output", [])),
+            ("stdout", expect.get("stdout", [])),
+            ("stderr", expect.get("stderr", [])),
+        )
+        for stream, rules in by_stream:
+            for m_index, rule in enumerate(rules):
                 if uses_pty and stream == "stderr":
                     self.problem(
                         (*doc_path, "expect", stream),
                         "a step under a terminal (tty or input) has one merged output: "
                         "use 'output', not 'stderr'",
                     )
-                kind = next(key for key in _MATCHER_KINDS if key in rule)
-                self._rule((*doc_path, "expect", stream, m_index), kind, rule)
+                kind = next(key for key in MATCHER_KINDS if key in rule)
+                self._rule((*doc_path, "expect", stream, m_index), rule)
                 matchers.append(
                     Matcher(
                         stream,
@@ -306,7 +320,7 @@ class _Builder:
                 )
         state_checks = []
         for c_index, check in enumerate(expect.get("state", [])):
-            kind = next(key for key in state_kinds() if key in check)
+            state_kind = next(key for key in state_kinds() if key in check)
             on = check.get("on")
             if on is not None and on not in node_names:
                 self.problem((*doc_path, "expect", "state", c_index, "on"), f"unknown node '{on}'")
@@ -314,8 +328,8 @@ class _Builder:
             self._eventually_checked((*doc_path, "expect", "state", c_index, "eventually"), eventually)
             state_checks.append(
                 StateCheck(
-                    kind,
-                    dict(check[kind]),
+                    state_kind,
+                    kind_params(check, state_kind),
                     on,
                     self.text(check.get("description")),
                     self._eventually(eventually),
@@ -360,9 +374,9 @@ class _Builder:
     def _until(
         self,
         doc_path: tuple[str | int, ...],
-        rule: dict[str, Any] | None,
+        rule: UntilDoc | None,
         uses_pty: bool,
-        expect: dict[str, Any],
+        expect: ExpectDoc,
     ) -> Matcher | None:
         if rule is None:
             return None
@@ -379,12 +393,13 @@ class _Builder:
                 "a step with 'until' is stopped by labcheck once its rule holds, so it has no exit code "
                 "to check: remove 'exit_code'",
             )
-        kind = "contains" if "contains" in rule else "matches"
-        self._rule(where, kind, rule)
+        if "matches" in rule:
+            self._pattern((*where, "matches"), rule["matches"], bool(rule.get("ignore_case")))
+        kind, value = ("contains", rule["contains"]) if "contains" in rule else ("matches", rule["matches"])
         return Matcher(
             stream,
             kind,
-            rule[kind],
+            value,
             bool(rule.get("ignore_case")),
             None,
             self.where(where),
@@ -392,9 +407,9 @@ class _Builder:
         )
 
     def _check_placeholders(
-        self, doc_path: tuple[str | int, ...], data: dict[str, Any], known_names: set[str]
+        self, doc_path: tuple[str | int, ...], data: object, known_names: set[str]
     ) -> None:
-        def visit(value: Any, path: tuple[str | int, ...]) -> None:
+        def visit(value: object, path: tuple[str | int, ...]) -> None:
             if isinstance(value, str):
                 for name in placeholders_in(value):
                     if name not in known_names:
@@ -409,7 +424,7 @@ class _Builder:
 
         visit(data, doc_path)
 
-    def _capture(self, doc_path: tuple[str | int, ...], data: dict[str, Any]) -> Capture:
+    def _capture(self, doc_path: tuple[str | int, ...], data: CaptureDoc) -> Capture:
         pattern = data.get("pattern")
         groups = self._pattern((*doc_path, "pattern"), pattern) if pattern is not None else None
         group = data.get("group", 1 if groups else 0)
@@ -435,14 +450,18 @@ class _Builder:
             self.problem(doc_path, problem)
         return min(seconds, semantics.MAX_DURATION_S)
 
-    def _rule(self, doc_path: tuple[str | int, ...], kind: str, rule: dict[str, Any]) -> None:
+    def _rule(self, doc_path: tuple[str | int, ...], rule: MatcherDoc) -> None:
+        """The checks a schema cannot make of a rule (its schema allows exactly one kind)."""
         ignore_case = bool(rule.get("ignore_case"))
-        if kind in ("matches", "not_matches"):
-            self._pattern((*doc_path, kind), rule[kind], ignore_case)
-        elif kind == "distinct_matches":
-            self._pattern((*doc_path, kind, "pattern"), rule[kind]["pattern"], ignore_case)
-        elif kind == "lines" and (problem := semantics.lines_problem(rule[kind])):
-            self.problem((*doc_path, kind), problem)
+        if "matches" in rule:
+            self._pattern((*doc_path, "matches"), rule["matches"], ignore_case)
+        elif "not_matches" in rule:
+            self._pattern((*doc_path, "not_matches"), rule["not_matches"], ignore_case)
+        elif "distinct_matches" in rule:
+            pattern = rule["distinct_matches"]["pattern"]
+            self._pattern((*doc_path, "distinct_matches", "pattern"), pattern, ignore_case)
+        elif "lines" in rule and (problem := semantics.lines_problem(rule["lines"])):
+            self.problem((*doc_path, "lines"), problem)
 
     def _pattern(
         self, doc_path: tuple[str | int, ...], pattern: str, ignore_case: bool = False
@@ -453,7 +472,7 @@ class _Builder:
         return groups
 
     def _eventually_checked(
-        self, doc_path: tuple[str | int, ...], data: dict[str, Any] | None
+        self, doc_path: tuple[str | int, ...], data: EventuallyDoc | None
     ) -> Eventually | None:
         if data is None:
             return None
@@ -462,7 +481,7 @@ class _Builder:
         return self._eventually(data)
 
     @staticmethod
-    def _eventually(data: dict[str, Any] | None) -> Eventually | None:
+    def _eventually(data: EventuallyDoc | None) -> Eventually | None:
         if data is None:
             return None
         return Eventually(parse_duration(data["timeout"]), parse_duration(data.get("interval", "1s")))

@@ -7,10 +7,10 @@ import difflib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from labcheck.confined import relative_path_problem
 from labcheck.kit.library import LIBRARY_STANDINS
+from labcheck.spec.documents import SpecDoc
 from labcheck.spec.model import LabImage, LabNode, LabRepository
 
 DocPath = tuple[str | int, ...]
@@ -18,14 +18,14 @@ Problem = Callable[[DocPath, str], None]
 Where = Callable[[DocPath], str]
 
 
-def nodes_of(data: dict[str, Any]) -> tuple[LabNode, ...]:
+def nodes_of(data: SpecDoc) -> tuple[LabNode, ...]:
     return tuple(
         LabNode(node["name"], node.get("description"), tuple(node.get("tools", ())))
         for node in data.get("nodes", [{"name": "host"}])
     )
 
 
-def images_of(data: dict[str, Any], pack: Path, problem: Problem, where: Where) -> tuple[LabImage, ...]:
+def images_of(data: SpecDoc, pack: Path, problem: Problem, where: Where) -> tuple[LabImage, ...]:
     images: list[LabImage] = []
     seen: dict[str, str] = {}
     for index, item in enumerate(data.get("images", [])):
@@ -60,9 +60,7 @@ def images_of(data: dict[str, Any], pack: Path, problem: Problem, where: Where) 
     return tuple(images)
 
 
-def repositories_of(
-    data: dict[str, Any], pack: Path, problem: Problem, where: Where
-) -> tuple[LabRepository, ...]:
+def repositories_of(data: SpecDoc, pack: Path, problem: Problem, where: Where) -> tuple[LabRepository, ...]:
     repositories: list[LabRepository] = []
     seen: dict[str, str] = {}
     for index, item in enumerate(data.get("repositories", [])):

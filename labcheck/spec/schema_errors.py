@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
@@ -13,6 +12,7 @@ from labcheck import i18n
 from labcheck.checks.registry import state_kind_names
 from labcheck.errors import SpecError
 from labcheck.i18n import N_
+from labcheck.json_values import as_list, as_mapping
 from labcheck.spec.yaml_lines import LineMap, Path
 
 _TYPE_NAMES = {
@@ -42,7 +42,7 @@ def _type_name(name: str) -> str:
     return i18n.cli().gettext(_TYPE_NAMES[name]) if name in _TYPE_NAMES else name
 
 
-def _type_of(value: Any) -> str:
+def _type_of(value: object) -> str:
     for name, kind in (
         ("boolean", bool),
         ("integer", int),
@@ -71,10 +71,10 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
     path: Path = tuple(error.absolute_path)
     instance = error.instance
     validator = error.validator
-    schema: dict[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    schema = as_mapping(error.schema)  # a subschema of the spec's schema (jsonschema types it Any)
 
     if validator == "additionalProperties" and isinstance(instance, dict):
-        allowed = sorted(schema.get("properties", {}))
+        allowed = sorted(as_mapping(schema.get("properties")))
         unknown = [key for key in instance if key not in allowed]
         key = str(unknown[0]) if unknown else "?"
         suggestion = difflib.get_close_matches(key, allowed, n=1)
@@ -95,8 +95,9 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         return SpecError(file, lines.line_of(path), describe_path((*path, missing)), said)
     if validator in ("oneOf", "anyOf") and isinstance(instance, dict):
         for family, kinds in _kind_keys().items():
-            if schema.get(validator) and all("required" in option for option in schema[validator]):
-                options = [option["required"][0] for option in schema[validator]]
+            branches = [as_mapping(option) for option in as_list(schema.get(validator))]
+            if branches and all("required" in option for option in branches):
+                options = [str(as_list(option["required"])[0]) for option in branches]
                 if set(options) <= set(kinds) or options == kinds:
                     present = [key for key in options if key in instance]
                     if len(present) != 1:
@@ -118,7 +119,7 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         return _problem(file, lines, path, t.format(duration, value=repr(instance)))
     if validator == "type":
         expected = schema.get("type")
-        names = [expected] if isinstance(expected, str) else list(expected or [])
+        names = [expected] if isinstance(expected, str) else [str(name) for name in as_list(expected)]
         wanted = t.gettext(" or ").join(_type_name(name) for name in names)
         said = t.format(
             "expected {wanted}, got {found} ({value})",
@@ -146,8 +147,8 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         )
         return _problem(file, lines, path, said)
     if validator in ("enum", "const"):
-        raw_allowed: Any = error.validator_value
-        allowed_values = list(raw_allowed) if validator == "enum" else [raw_allowed]
+        raw_allowed: object = error.validator_value
+        allowed_values = list(as_list(raw_allowed)) if validator == "enum" else [raw_allowed]
         said = t.format(
             "expected one of {allowed}; got {value}",
             allowed=", ".join(repr(v) for v in allowed_values),

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from typing import Any
 
 from labcheck.checks.kinds import StateKind
+from labcheck.json_values import as_mapping, object_at
 
 # The keys of a state entry that are not a kind (kept as they are).
 STATE_ENTRY_KEYS = ("on", "description", "says", "eventually", "requires")
 
 
-def with_kinds(schema: dict[str, Any], kinds: Iterable[StateKind]) -> dict[str, Any]:
+def with_kinds(schema: dict[str, object], kinds: Iterable[StateKind]) -> dict[str, object]:
     """The schema with its state entries' kinds replaced by `kinds`, each its own oneOf branch."""
     assembled = copy.deepcopy(schema)
-    entry = assembled["$defs"]["state_check"]
-    shared = {key: value for key, value in entry["properties"].items() if key in STATE_ENTRY_KEYS}
+    entry = object_at(assembled, "$defs", "state_check")
+    shared = {key: value for key, value in as_mapping(entry["properties"]).items() if key in STATE_ENTRY_KEYS}
     listed = list(kinds)
     entry["properties"] = {**shared, **{kind.name: copy.deepcopy(dict(kind.schema)) for kind in listed}}
     entry["oneOf"] = [{"required": [kind.name]} for kind in listed]

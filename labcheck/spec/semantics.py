@@ -7,11 +7,11 @@ file, the line and the key in front of it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from labcheck import i18n, patterns
+from labcheck.spec.documents import LinesDoc, SpecDoc
 from labcheck.spec.placeholders import PLACEHOLDER
 
 # No lab step waits a day; a longer timeout is a typo (and 9...9h is infinite as a float).
@@ -32,7 +32,7 @@ def duration_problem(text: str, seconds: float) -> str | None:
     return None
 
 
-def lines_problem(bounds: Mapping[str, int]) -> str | None:
+def lines_problem(bounds: LinesDoc) -> str | None:
     low, high, exactly = bounds.get("min"), bounds.get("max"), bounds.get("equals")
     t = i18n.cli()
     if low is not None and high is not None and low > high:
@@ -91,7 +91,7 @@ class Places:
     captures: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, data: Mapping[str, Any], where: Callable[[DocPath], str]) -> Places:
+    def of(cls, data: SpecDoc, where: Callable[[DocPath], str]) -> Places:
         places = cls()
         for s_index, section in enumerate(data["sections"]):
             for t_index, step in enumerate(section.get("steps", [])):

@@ -74,7 +74,7 @@ class YamlRefused(Exception):
         self.path = path
 
 
-def _line(mark: Any) -> int | None:
+def _line(mark: Any) -> int | None:  # a yaml Mark, from the C or the Python parser
     return int(mark.line) + 1 if mark is not None else None
 
 
@@ -131,7 +131,7 @@ class _GuardedLoader(yaml.SafeLoader):
             )
 
 
-def load_with_lines(text: str) -> tuple[Any, LineMap]:
+def load_with_lines(text: str) -> tuple[object, LineMap]:
     try:
         # The reader checks every character when it is made: a control character fails here.
         loader = _GuardedLoader(text)
@@ -163,7 +163,7 @@ class _Builder:
         self.lines = lines
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node, path: Path) -> object:
         self.lines.values[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -171,8 +171,8 @@ class _Builder:
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node, path)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, object]:
+        result: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlRefused(
@@ -196,7 +196,7 @@ class _Builder:
             result[key] = self.build(value_node, (*path, key))
         return result
 
-    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+    def _scalar(self, node: yaml.Node, path: Path) -> object:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # A date written plainly (version: 2024-05-01) is text to a spec, not a date object.
             return str(node.value)

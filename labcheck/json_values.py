@@ -41,3 +41,10 @@ def loads_object(text: str | bytes) -> dict[str, object]:
     if not isinstance(document, dict):
         raise TypeError("the JSON document is not an object")
     return document
+
+
+def as_int(value: object) -> int:
+    """`int(value)` of a JSON number (or of numeric text), as `int()` reads it; TypeError otherwise."""
+    if isinstance(value, int | float | str):
+        return int(value)
+    raise TypeError(f"expected a number, got {type(value).__name__}")

@@ -9,7 +9,7 @@ between the reference run's pytest process and `labcheck record`)."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline
 from labcheck.checks.registry import state_kinds
@@ -27,7 +27,7 @@ _TASK_LABEL = "com.docker.swarm.task.id"
 _STACK_LABEL = "com.docker.stack.namespace"
 
 
-def _containers(client: docker.DockerClient, before: Inventory) -> list[dict[str, Any]]:
+def _containers(client: docker.DockerClient, before: Inventory) -> list[dict[str, object]]:
     found = []
     for listed in client.api.containers(all=True):
         labels = listed.get("Labels") or {}
@@ -46,7 +46,7 @@ def _containers(client: docker.DockerClient, before: Inventory) -> list[dict[str
     return found
 
 
-def _services(client: docker.DockerClient, swarm: dict[str, Any]) -> list[dict[str, Any]]:
+def _services(client: docker.DockerClient, swarm: dict[str, object]) -> list[dict[str, object]]:
     if "nodes" not in swarm:  # not a manager: services cannot be listed here
         return []
     probe = state_kinds()["service"].probe
@@ -58,7 +58,7 @@ def _services(client: docker.DockerClient, swarm: dict[str, Any]) -> list[dict[s
     return found
 
 
-def read_state(client: docker.DockerClient, before: Inventory) -> dict[str, Any]:
+def read_state(client: docker.DockerClient, before: Inventory) -> dict[str, object]:
     swarm = state_kinds()["swarm"].probe(client, _SWARM_ASKED, Baseline()).observed
     return {
         "containers": _containers(client, before),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from labcheck.evidence.reader import read_evidence
 
@@ -38,7 +37,7 @@ class RunView:
     images: tuple[ImageFact, ...] = ()
     # Step id -> {"before": {node: state}, "after": {node: state}}, read by `labcheck record`'s
     # reference runs (labcheck.authoring.engine_state); empty for evidence alone.
-    states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    states: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
 def read_run(path: Path) -> RunView:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -26,11 +25,11 @@ class Block:
 
 @dataclass(frozen=True)
 class LabMarkdown:
-    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter: dict[str, object] = field(default_factory=dict)
     blocks: tuple[Block, ...] = ()
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str, int]:
+def _front_matter(text: str) -> tuple[dict[str, object], str, int]:
     """(its keys, the body, how many lines it took); a front matter that is not a mapping is ignored."""
     match = _FRONT_MATTER.match(text)
     if match is None:

@@ -5,6 +5,7 @@ echo of the typed input satisfies, none the spec already has), and the state the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from labcheck.authoring.evidence_view import RunView
@@ -13,6 +14,7 @@ from labcheck.authoring.sample_output import CandidateRule, all_candidates, pick
 from labcheck.authoring.shell_lines import built_tag, pulled_image, tagged_ref
 from labcheck.authoring.state_proposals import StateProposal, agreed, proposals_on_node
 from labcheck.checks.output import judge_output_rule
+from labcheck.json_values import as_mapping
 from labcheck.spec.model import Lab, Step
 
 
@@ -96,9 +98,10 @@ def _state_checks(
             return []  # a run without engine states (evidence alone, a local target)
         found: list[StateProposal] = []
         said: list[str] = []
-        for node in sorted(seen["before"]):
-            before, after = seen["before"].get(node), seen["after"].get(node)
-            if before is not None and after is not None:
+        befores, afters = as_mapping(seen["before"]), as_mapping(seen["after"])
+        for node in sorted(befores):
+            before, after = befores.get(node), afters.get(node)
+            if isinstance(before, Mapping) and isinstance(after, Mapping):  # None: engine unanswered
                 found += proposals_on_node(step, node, before, after, known, said)
         if number == 0:
             notes.extend(said)

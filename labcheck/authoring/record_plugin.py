@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,7 +24,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _states(item: LabStepItem) -> dict[str, Any]:
+def _states(item: LabStepItem) -> dict[str, object]:
     from labcheck.runner.sandbox import ENGINE_ERRORS
     from labcheck.runner.targets import is_local
 
@@ -33,7 +32,7 @@ def _states(item: LabStepItem) -> dict[str, Any]:
     run = session.runs.get(item.lab.path) if isinstance(session, LabcheckSession) else None
     if run is None:
         return {}
-    states: dict[str, Any] = {}
+    states: dict[str, object] = {}
     for name, target in run.targets.items():
         if is_local(target) or name not in run.baselines:
             continue

@@ -9,7 +9,6 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from labcheck.authoring.evidence_view import RunView, read_run
 from labcheck.errors import LabcheckError
@@ -59,9 +58,9 @@ def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = (
     return views
 
 
-def _states(path: Path) -> dict[str, dict[str, Any]]:
+def _states(path: Path) -> dict[str, dict[str, object]]:
     """Each step's engine states before and after it, as the reference run wrote them."""
-    states: dict[str, dict[str, Any]] = {}
+    states: dict[str, dict[str, object]] = {}
     if not path.is_file():
         return states
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -12,13 +12,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from string import hexdigits
-from typing import Any
 
 from labcheck.checks.kinds.engine import same_image
 from labcheck.checks.registry import state_kinds
+from labcheck.json_values import as_list, as_mapping
 from labcheck.spec.model import Step
 
-State = Mapping[str, Any]
+State = Mapping[str, object]
 _ENGINE_NETWORKS = frozenset({"ingress", "docker_gwbridge", "bridge", "host", "none"})
 _SWARM_FACTS = ("active", "nodes", "managers", "workers")
 _SERVICE_PATIENCE = {"timeout": "60s", "interval": "1s"}  # a service's tasks take time to start
@@ -26,7 +26,7 @@ _SERVICE_PATIENCE = {"timeout": "60s", "interval": "1s"}  # a service's tasks ta
 
 @dataclass(frozen=True)
 class StateProposal:
-    entry: dict[str, Any]  # the state entry as the spec writes it: {"container": {...}, "on": ...}
+    entry: dict[str, object]  # the state entry as the spec writes it: {"container": {...}, "on": ...}
     why: str  # what the runs showed, for the comment beside it
 
     @property
@@ -34,7 +34,7 @@ class StateProposal:
         return next(key for key in self.entry if key not in ("on", "eventually"))
 
 
-def _ref_for(container: Mapping[str, Any], step: Step, captures: Mapping[str, str]) -> str | None:
+def _ref_for(container: Mapping[str, object], step: Step, captures: Mapping[str, str]) -> str | None:
     """How a check can name this container in every run: a value captured from it, or a name the
     step's command gives it (never the engine's random one)."""
     for name, value in captures.items():
@@ -44,7 +44,12 @@ def _ref_for(container: Mapping[str, Any], step: Step, captures: Mapping[str, st
     return name if name and name in step.run else None
 
 
-def _by_id(items: Iterable[Mapping[str, Any]], key: str) -> dict[str, Mapping[str, Any]]:
+def _records(state: State, key: str) -> list[Mapping[str, object]]:
+    """The state's list under key (containers, services, ...), each an object of facts."""
+    return [as_mapping(item) for item in as_list(state.get(key))]
+
+
+def _by_id(items: Iterable[Mapping[str, object]], key: str) -> dict[str, Mapping[str, object]]:
     return {str(item[key]): item for item in items}
 
 
@@ -53,8 +58,8 @@ def _container_checks(
 ) -> tuple[list[StateProposal], set[str]]:
     """Checks of the containers the step created or changed; the images of those it cannot name."""
     proposals, unnamed_images = [], set()
-    old = _by_id(before.get("containers", ()), "id")
-    new = _by_id(after.get("containers", ()), "id")
+    old = _by_id(_records(before, "containers"), "id")
+    new = _by_id(_records(after, "containers"), "id")
     for cid, container in new.items():
         was = old.get(cid)
         facts = (container["status"], container["exit_code"])
@@ -64,7 +69,7 @@ def _container_checks(
         if ref is None:
             unnamed_images.add(str(container["image"]))
             continue
-        params: dict[str, Any] = {"ref": ref, "status": container["status"]}
+        params: dict[str, object] = {"ref": ref, "status": container["status"]}
         if container["status"] == "exited" and container["exit_code"] is not None:
             params["exit_code"] = container["exit_code"]
         why = "created" if was is None else f"was {was['status']}"
@@ -82,7 +87,7 @@ def _count_checks(before: State, after: State, images: set[str]) -> list[StatePr
             continue  # an image ID or digest: no name a spec would write
         counted = []
         for state in (before, after):
-            mine = [c for c in state.get("containers", ()) if same_image(image, str(c["image"]))]
+            mine = [c for c in _records(state, "containers") if same_image(image, str(c["image"]))]
             counted.append((len(mine), sum(1 for c in mine if c["status"] == "running")))
         if counted[0] != counted[1]:
             count, running = counted[1]
@@ -94,7 +99,7 @@ def _count_checks(before: State, after: State, images: set[str]) -> list[StatePr
 
 
 def _swarm_checks(before: State, after: State) -> list[StateProposal]:
-    was, now = before.get("swarm") or {}, after.get("swarm") or {}
+    was, now = as_mapping(before.get("swarm")), as_mapping(after.get("swarm"))
     params = {key: now[key] for key in _SWARM_FACTS if key in now}
     if not params or params == {key: was[key] for key in _SWARM_FACTS if key in was}:
         return []  # readiness and leadership move on their own: only what a step changes counts
@@ -104,23 +109,23 @@ def _swarm_checks(before: State, after: State) -> list[StateProposal]:
 
 def _service_checks(before: State, after: State) -> list[StateProposal]:
     proposals = []
-    old = _by_id(before.get("services", ()), "name")
+    old = _by_id(_records(before, "services"), "name")
     stacks: Counter[str] = Counter()
-    for service in after.get("services", ()):
+    for service in _records(after, "services"):
         if service.get("stack"):
             stacks[str(service["stack"])] += 1
         was = old.get(str(service["name"]))
         replicas = service.get("replicas")
         if was is not None and was.get("replicas") == replicas:
             continue
-        params: dict[str, Any] = {"name": service["name"]}
+        params: dict[str, object] = {"name": service["name"]}
         if replicas is None:  # a global service: how many run is all there is to say
             continue
         params["replicas"] = replicas
         params["running"] = replicas
         why = "created" if was is None else f"{was.get('replicas')} replicas before the step"
         proposals.append(StateProposal({"service": params, "eventually": dict(_SERVICE_PATIENCE)}, why))
-    old_stacks = Counter(str(s["stack"]) for s in before.get("services", ()) if s.get("stack"))
+    old_stacks = Counter(str(s["stack"]) for s in _records(before, "services") if s.get("stack"))
     for stack, services in sorted(stacks.items()):
         if old_stacks.get(stack) != services:
             proposals.insert(0, StateProposal({"stack": {"name": stack, "services": services}}, "deployed"))
@@ -128,8 +133,8 @@ def _service_checks(before: State, after: State) -> list[StateProposal]:
 
 
 def _volume_checks(before: State, after: State) -> list[StateProposal]:
-    old = _by_id(before.get("volumes", ()), "name")
-    new = _by_id(after.get("volumes", ()), "name")
+    old = _by_id(_records(before, "volumes"), "name")
+    new = _by_id(_records(after, "volumes"), "name")
     proposals = [
         StateProposal({"volume": {"name": name, "exists": True, "driver": volume["driver"]}}, "created")
         for name, volume in new.items()
@@ -145,13 +150,13 @@ def _volume_checks(before: State, after: State) -> list[StateProposal]:
 
 def _network_checks(before: State, after: State, notes: list[str]) -> list[StateProposal]:
     """Through a `network` kind if one is registered, with only the parameters its schema has."""
-    old = _by_id(before.get("networks", ()), "name")
-    new = _by_id(after.get("networks", ()), "name")
+    old = _by_id(_records(before, "networks"), "name")
+    new = _by_id(_records(after, "networks"), "name")
     changed = [(name, net, True) for name, net in new.items() if name not in old]
     changed += [(name, net, False) for name, net in old.items() if name not in new]
     changed = [item for item in changed if item[0] not in _ENGINE_NETWORKS]
     kind = state_kinds().get("network")
-    allowed = set(kind.schema.get("properties", {})) if kind is not None else set()
+    allowed = set(as_mapping(kind.schema.get("properties"))) if kind is not None else set()
     proposals = []
     for name, network, exists in changed:
         if "name" not in allowed or "exists" not in allowed:
@@ -159,7 +164,7 @@ def _network_checks(before: State, after: State, notes: list[str]) -> list[State
                 f"network {name} {'created' if exists else 'removed'}: no network check kind to say it"
             )
             continue
-        params: dict[str, Any] = {"name": name, "exists": exists}
+        params: dict[str, object] = {"name": name, "exists": exists}
         if exists and "driver" in allowed and network.get("driver"):
             params["driver"] = network["driver"]
         proposals.append(StateProposal({"network": params}, "created" if exists else "removed"))
@@ -183,8 +188,8 @@ def proposals_on_node(
     return found
 
 
-def _subject(entry: Mapping[str, Any], kind: str) -> tuple[str, str, str]:
-    params = entry[kind]
+def _subject(entry: Mapping[str, object], kind: str) -> tuple[str, str, str]:
+    params = as_mapping(entry[kind])
     key = state_kinds()[kind].subject_key if kind in state_kinds() else ""
     return kind, str(entry.get("on") or ""), str(params.get(key, "")) if key else ""
 
@@ -211,6 +216,6 @@ def agreed(step: Step, per_run: list[list[StateProposal]]) -> list[StateProposal
     return kept
 
 
-def _param_subject(kind: str, params: Mapping[str, Any]) -> str:
+def _param_subject(kind: str, params: Mapping[str, object]) -> str:
     key = state_kinds()[kind].subject_key if kind in state_kinds() else ""
     return str(params.get(key, "")) if key else ""

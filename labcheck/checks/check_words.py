@@ -22,7 +22,7 @@ class JudgedRule(Protocol):
     def code(self) -> str: ...
 
     @property
-    def rule(self) -> Mapping[str, Any]: ...
+    def rule(self) -> Mapping[str, object]: ...
 
     @property
     def expected(self) -> Any: ...
@@ -34,7 +34,7 @@ class JudgedRule(Protocol):
     def on(self) -> str | None: ...
 
 
-def filled_rule(check: JudgedRule) -> dict[str, Any]:
+def filled_rule(check: JudgedRule) -> dict[str, object]:
     """The rule with the run's captured values put in (the evidence keeps them in `expected`)."""
     rule = dict(check.rule)
     kind = output_kind(rule)

@@ -9,6 +9,7 @@ from typing import Any
 from labcheck import patterns
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
 from labcheck.evidence import reasons
+from labcheck.json_values import as_int, as_mapping
 from labcheck.spec.placeholders import PLACEHOLDER
 
 _SHOWN_CHARS = 600
@@ -33,13 +34,13 @@ def _lines(text: str) -> list[str]:
     return text.rstrip("\n").split("\n") if text.strip() else []
 
 
-def output_kind(rule: Mapping[str, Any]) -> str:
+def output_kind(rule: Mapping[str, object]) -> str:
     """contains, matches, lines, ...: the key of an output rule that is not one of its options."""
     return next(key for key in rule if key not in _RULE_WORDS)
 
 
 def judge_output_rule(
-    rule: Mapping[str, Any], streams: Mapping[str, str], values: Mapping[str, str]
+    rule: Mapping[str, object], streams: Mapping[str, str], values: Mapping[str, str]
 ) -> CheckRecord:
     """Judge one rule, e.g. {"stream": "output", "contains": "Hello"}, on resolved text streams.
     The record holds the rule's code and what was seen; its words are the report's job."""
@@ -66,7 +67,7 @@ def ran_out_of_time(check: CheckRecord) -> bool:
     return check.reason is not None and check.reason.code == reasons.PATTERN_TIMEOUT
 
 
-def _judge(rule: Mapping[str, Any], kind: str, text: str, values: Mapping[str, str]) -> CheckRecord:
+def _judge(rule: Mapping[str, object], kind: str, text: str, values: Mapping[str, str]) -> CheckRecord:
     raw_value = rule[kind]
     ignore_case = bool(rule.get("ignore_case"))
     folded = text.lower() if ignore_case else text
@@ -91,7 +92,7 @@ def _judge(rule: Mapping[str, Any], kind: str, text: str, values: Mapping[str, s
         expected, observed = wanted, _shown(text)
     elif kind == "lines":
         count = len(_lines(text))
-        bounds = dict(raw_value)
+        bounds = {str(key): as_int(bound) for key, bound in as_mapping(raw_value).items()}
         passed = (
             ("equals" not in bounds or count == bounds["equals"])
             and ("min" not in bounds or count >= bounds["min"])
@@ -99,10 +100,11 @@ def _judge(rule: Mapping[str, Any], kind: str, text: str, values: Mapping[str, s
         )
         expected, observed = bounds, count
     elif kind == "distinct_matches":
-        pattern = _fill(str(raw_value["pattern"]), values, as_regex=True)
+        wanted_matches = as_mapping(raw_value)
+        pattern = _fill(str(wanted_matches["pattern"]), values, as_regex=True)
         distinct = sorted(set(patterns.findall(pattern, text, ignore_case=ignore_case)))
-        passed = len(distinct) >= int(raw_value["min"])
-        expected = {"pattern": pattern, "min": raw_value["min"]}
+        passed = len(distinct) >= as_int(wanted_matches["min"])
+        expected = {"pattern": pattern, "min": wanted_matches["min"]}
         observed = distinct
     else:
         raise ValueError(f"unknown output rule {kind!r}")

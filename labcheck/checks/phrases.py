@@ -15,6 +15,7 @@ from typing import Any
 
 from labcheck.checks.registry import state_kinds
 from labcheck.i18n import N_, N_plural, Translator, spanish
+from labcheck.json_values import as_int
 
 STREAM_NAMES = {
     "output": N_("the output"),
@@ -162,29 +163,31 @@ def regex_phrase(
 # ---------------------------------------------------------------- output rules
 
 
-def output_kind(rule: Mapping[str, Any]) -> str | None:
+def output_kind(rule: Mapping[str, object]) -> str | None:
     return next((key for key in OUTPUT_KINDS if key in rule), None)
 
 
-def _lines_phrase(said: str, bounds: Mapping[str, Any], t: Translator) -> str:
+def _lines_phrase(said: str, bounds: Mapping[str, object], t: Translator) -> str:
     if bounds.get("equals") == 0 or bounds.get("max") == 0:
         return t.format("{said} is empty", said=said)
     if "equals" in bounds:
-        lines = t.counted(int(bounds["equals"]), "line", "lines")
+        lines = t.counted(as_int(bounds["equals"]), "line", "lines")
         return t.format("{said} has exactly {lines}", said=said, lines=lines)
     low, high = bounds.get("min"), bounds.get("max")
     if low is not None and high is not None:
-        lines = t.counted(int(high), "line", "lines")
-        low_said = t.number(int(low))
+        lines = t.counted(as_int(high), "line", "lines")
+        low_said = t.number(as_int(low))
         return t.format("{said} has between {low} and {lines}", said=said, low=low_said, lines=lines)
     if low is not None:
-        return t.format("{said} has at least {lines}", said=said, lines=t.counted(int(low), "line", "lines"))
-    lines = t.counted(int(high or 0), "line", "lines")
+        return t.format(
+            "{said} has at least {lines}", said=said, lines=t.counted(as_int(low), "line", "lines")
+        )
+    lines = t.counted(as_int(high or 0), "line", "lines")
     return t.format("{said} has at most {lines}", said=said, lines=lines)
 
 
 def output_phrase(
-    rule: Mapping[str, Any], *, words_only: bool = False, t: Translator | None = None
+    rule: Mapping[str, object], *, words_only: bool = False, t: Translator | None = None
 ) -> str | None:
     """The rule in words. A regular expression with no plain reading is shown as itself, between
     slashes, unless words_only (then None: the caller says it another way)."""
@@ -223,13 +226,14 @@ def output_phrase(
     return None
 
 
-def rule_pattern(rule: Mapping[str, Any]) -> str | None:
+def rule_pattern(rule: Mapping[str, object]) -> str | None:
     """The regular expression a rule holds, if any (what the «Detalles» appendix shows)."""
     kind = output_kind(rule)
     if kind in ("matches", "not_matches"):
         return str(rule[kind])
-    if kind == "distinct_matches" and isinstance(rule[kind], Mapping):
-        return str(rule[kind].get("pattern"))
+    value = rule.get(kind) if kind is not None else None
+    if kind == "distinct_matches" and isinstance(value, Mapping):
+        return str(value.get("pattern"))
     return None
 
 
@@ -301,7 +305,7 @@ def state_expectation(
     return f"{key} {value}"  # no words of the kind's in this language: the spec's key, no English
 
 
-def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
+def state_subject(kind: str, params: Mapping[str, object], t: Translator | None = None) -> str:
     t = t or spanish()
     known = state_kinds().get(kind)
     if known is None:
@@ -313,7 +317,7 @@ def state_subject(kind: str, params: Mapping[str, Any], t: Translator | None = N
     return t.format(template, name=name)
 
 
-def state_phrase(kind: str, params: Mapping[str, Any], t: Translator | None = None) -> str:
+def state_phrase(kind: str, params: Mapping[str, object], t: Translator | None = None) -> str:
     t = t or spanish()
     known = state_kinds().get(kind)
     key, words = (known.subject_key, known.words(t.language)) if known is not None else ("", {})
@@ -321,7 +325,7 @@ def state_phrase(kind: str, params: Mapping[str, Any], t: Translator | None = No
     return f"{state_subject(kind, params, t)}: {joined(expected, t)}"
 
 
-def rule_phrase(rule: Mapping[str, Any], t: Translator | None = None) -> str | None:
+def rule_phrase(rule: Mapping[str, object], t: Translator | None = None) -> str | None:
     """Any rule as the evidence stores it, in words; None for a rule this version does not know."""
     t = t or spanish()
     if "exit_code" in rule and len(rule) == 1:
@@ -329,6 +333,6 @@ def rule_phrase(rule: Mapping[str, Any], t: Translator | None = None) -> str | N
     if "stream" in rule:
         return output_phrase(rule, t=t)
     for kind in state_kinds():
-        if isinstance(rule.get(kind), Mapping):
-            return state_phrase(kind, rule[kind], t)
+        if isinstance(params := rule.get(kind), Mapping):
+            return state_phrase(kind, params, t)
     return None

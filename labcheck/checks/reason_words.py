@@ -14,6 +14,7 @@ from typing import Any
 from labcheck.evidence import reasons as r
 from labcheck.evidence import selection as sel
 from labcheck.evidence.model import Reason
+from labcheck.json_values import as_int
 from labcheck.plurals import counted
 
 _SIGNALS_ES = {
@@ -68,7 +69,7 @@ def _seconds(value: Any) -> str:
 
 
 def reason_es(reason: Reason) -> str:
-    p: Mapping[str, Any] = reason.params
+    p: Mapping[str, object] = reason.params
     code = reason.code
     if code == r.TIMED_OUT:
         return (
@@ -106,7 +107,7 @@ def reason_es(reason: Reason) -> str:
         characters = p.get("characters") if isinstance(p.get("characters"), int) else 0
         return (
             f"la expresión regular /{p.get('pattern')}/ tardó más de {_seconds(p.get('timeout_s'))} s "
-            f"en una salida de {counted(int(characters or 0), 'carácter', 'caracteres')} y se abandonó"
+            f"en una salida de {counted(as_int(characters or 0), 'carácter', 'caracteres')} y se abandonó"
         )
     if code == r.STOPPED_WHEN_SEEN:
         return f"labcheck detuvo la orden a los {_seconds(p.get('after_s'))} s, al ver lo que esperaba"
@@ -118,7 +119,7 @@ def reason_es(reason: Reason) -> str:
 
 
 def reason_en(reason: Reason) -> str:
-    p: Mapping[str, Any] = reason.params
+    p: Mapping[str, object] = reason.params
     code = reason.code
     if code == r.TIMED_OUT:
         removed = _removed_en(p.get("removed"))

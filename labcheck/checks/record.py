@@ -21,7 +21,7 @@ class CheckRecord:
     stream: str | None = None
     reason: Reason | None = None
     attempts: int = 1
-    rule: dict[str, Any] = field(default_factory=dict)
+    rule: dict[str, object] = field(default_factory=dict)
     says: str | None = None  # the spec author's words for the rule (`says:` or `description:`)
     on: str | None = None  # the node a state check looked at, when not the step's own
 

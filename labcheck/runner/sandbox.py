@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docker
 import docker.errors
@@ -20,6 +20,10 @@ from labcheck.evidence import reasons
 from labcheck.evidence.model import Capability, Image, Reason
 from labcheck.kit.transport import Mode
 from labcheck.runner import inventory
+
+if TYPE_CHECKING:
+    from labcheck.kit.nodes import KitNode
+
 from labcheck.runner.targets import (
     LOCAL,
     HostTarget,
@@ -190,7 +194,7 @@ def _remove_what_the_lab_added(
             notes.append(f"{name}: {error}")
 
 
-def _pristine_nodes(names: Iterable[str], transport: Mode) -> dict[str, Any] | None:
+def _pristine_nodes(names: Iterable[str], transport: Mode) -> dict[str, KitNode] | None:
     """The kit's nodes as they are, if every one is as empty as a fresh node and offers the
     transport; None otherwise, so they must be made fresh."""
     from labcheck.kit import api as kit

@@ -5,7 +5,6 @@ Each kind's probe is its module's (`labcheck.checks.kinds`, found through the re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import docker
 import docker.errors
@@ -19,7 +18,7 @@ __all__ = ["Baseline", "judge_state"]
 
 
 def judge_state(
-    kind: str, client: docker.DockerClient, params: Mapping[str, Any], baseline: Baseline, *, node: str
+    kind: str, client: docker.DockerClient, params: Mapping[str, object], baseline: Baseline, *, node: str
 ) -> CheckRecord:
     try:
         found = state_kinds()[kind].probe(client, params, baseline)

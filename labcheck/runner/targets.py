@@ -14,7 +14,7 @@ import tarfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import docker
 
@@ -69,12 +69,12 @@ class Target(Protocol):
 
     def stop_step(self) -> None: ...
 
-    def engine_facts(self) -> dict[str, Any]: ...
+    def engine_facts(self) -> dict[str, str]: ...
 
     def forget_client(self) -> None: ...
 
 
-def _engine_facts(client: docker.DockerClient) -> dict[str, Any]:
+def _engine_facts(client: docker.DockerClient) -> dict[str, str]:
     info = client.info()
     version = client.version()
     return {
@@ -112,7 +112,7 @@ class _EngineTarget:
             self._client = client_at(self.docker_host)
         return self._client
 
-    def engine_facts(self) -> dict[str, Any]:
+    def engine_facts(self) -> dict[str, str]:
         return _engine_facts(self.client())
 
     def forget_client(self) -> None:
@@ -250,7 +250,7 @@ class LocalTarget:
     def stop_step(self) -> None:
         """The step's process group was killed on this machine; nothing runs elsewhere."""
 
-    def engine_facts(self) -> dict[str, Any]:
+    def engine_facts(self) -> dict[str, str]:
         """The machine's facts where an engine's would be; its id names it as no engine."""
         node = platform.node()
         return {

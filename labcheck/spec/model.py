@@ -30,8 +30,8 @@ class Matcher:
     location: str
     says: str | None = None  # the author's words for the rule, printed instead of labcheck's phrase
 
-    def rule(self) -> dict[str, Any]:
-        rule: dict[str, Any] = {"stream": self.stream, self.kind: self.value}
+    def rule(self) -> dict[str, object]:
+        rule: dict[str, object] = {"stream": self.stream, self.kind: self.value}
         if self.ignore_case:
             rule["ignore_case"] = True
         return rule
@@ -42,7 +42,7 @@ class StateCheck:
     """A fact about an engine, asked through the docker SDK."""
 
     kind: str  # image, container, containers, swarm, stack, service
-    params: dict[str, Any]
+    params: dict[str, object]
     on: str | None
     description: str | None
     eventually: Eventually | None
@@ -172,7 +172,7 @@ class Lab:
     path: Path
     sha256: str
     default_workdir: str = "~"
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
     node_specs: tuple[LabNode, ...] = ()
     images: tuple[LabImage, ...] = ()
     repositories: tuple[LabRepository, ...] = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import docker
@@ -27,11 +27,11 @@ class Observation:
     """What a probe found: whether the expectation holds, what it expected and what it saw."""
 
     ok: bool
-    expected: dict[str, Any]
-    observed: dict[str, Any]
+    expected: dict[str, object]
+    observed: dict[str, object]
 
 
-Probe = Callable[["docker.DockerClient", Mapping[str, Any], Baseline], Observation]
+Probe = Callable[["docker.DockerClient", Mapping[str, object], Baseline], Observation]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class StateKind:
     Spanish shows the spec's own names (`engine_os`, `os_contains «Debian»`), never English words."""
 
     name: str  # its key in a spec's `state:` entry; its evidence code is `state.<name>`
-    schema: Mapping[str, Any]  # the JSON Schema of its parameters (may use the spec's $defs)
+    schema: Mapping[str, object]  # the JSON Schema of its parameters (may use the spec's $defs)
     probe: Probe
     subject_es: str = ""  # the object it asks about, in the report's Spanish: "la imagen {}"
     subject_key: str = ""  # the parameter that names the object ("" for none, as for the Swarm)
@@ -62,6 +62,6 @@ class StateKind:
     def words(self, language: str) -> Mapping[str, str]:
         return self.words_en if language == "en" else self.words_es
 
-    def subject(self, params: Mapping[str, Any], language: str = "es") -> str:
+    def subject(self, params: Mapping[str, object], language: str = "es") -> str:
         template = self.subject_template(language)
         return template.format(params.get(self.subject_key, "")) if self.subject_key else template

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 from labcheck.checks.kinds.engine import same_image
@@ -26,7 +26,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     import docker.errors
 
     expected = {k: v for k, v in p.items() if k != "ref"}
@@ -35,7 +35,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
     except docker.errors.NotFound:
         return Observation(False, expected, {"exists": False})
     state = container.attrs.get("State", {})
-    observed: dict[str, Any] = {"status": container.status, "exit_code": state.get("ExitCode")}
+    observed: dict[str, object] = {"status": container.status, "exit_code": state.get("ExitCode")}
     ok = True
     if "status" in expected:
         ok = ok and container.status == expected["status"]

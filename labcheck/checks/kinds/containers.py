@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 from labcheck.checks.kinds.engine import same_image
+from labcheck.json_values import as_int
 
 if TYPE_CHECKING:
     import docker
@@ -25,7 +26,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], baseline: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], baseline: Baseline) -> Observation:
     image = str(p["image"])
     expected = {k: v for k, v in p.items() if k != "image"}
     mine = [
@@ -36,7 +37,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], baseline: Baseline)
     running = sum(1 for c in mine if c.get("State") == "running")
     ok = (
         ("count" not in expected or len(mine) == expected["count"])
-        and ("min" not in expected or len(mine) >= expected["min"])
+        and ("min" not in expected or len(mine) >= as_int(expected["min"]))
         and ("running" not in expected or running == expected["running"])
     )
     return Observation(ok, expected, {"count": len(mine), "running": running})

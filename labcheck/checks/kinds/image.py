@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 from labcheck.checks.kinds.engine import image_or_none, layers_of
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
+from labcheck.json_values import as_int, as_mapping
 
 if TYPE_CHECKING:
     import docker
@@ -33,15 +34,15 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     image = image_or_none(client, str(p["ref"]))
-    expected: dict[str, Any] = {k: v for k, v in p.items() if k != "ref"}
+    expected: dict[str, object] = {k: v for k, v in p.items() if k != "ref"}
     if image is None:
         return Observation(
             expected.get("exists") is False and len(expected) == 1, expected, {"exists": False}
         )
     layers = layers_of(image)
-    observed: dict[str, Any] = {
+    observed: dict[str, object] = {
         "exists": True,
         "id": image.short_id,
         "tags": image.tags,
@@ -59,11 +60,12 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
         observed["base_layers"] = base_layers
         ok = ok and starts_with_layers(layers, base_layers)
     if "shares_layers_with" in expected:
-        other_ref = str(expected["shares_layers_with"]["ref"])
+        sharing = as_mapping(expected["shares_layers_with"])
+        other_ref = str(sharing["ref"])
         other = image_or_none(client, other_ref)
         shared = shared_base_layers(layers, layers_of(other) if other is not None else [])
         observed["shared_with_" + other_ref] = shared
-        ok = ok and shared >= int(expected["shares_layers_with"]["count"])
+        ok = ok and shared >= as_int(sharing["count"])
     return Observation(ok, expected, observed)
 
 

@@ -8,9 +8,10 @@ the containers on that node); a stack's service network is found by its full nam
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
+from labcheck.json_values import as_mapping
 
 if TYPE_CHECKING:
     import docker
@@ -30,7 +31,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     import docker.errors
 
     name = str(p["name"])
@@ -42,7 +43,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
             expected.get("exists") is False and len(expected) == 1, expected, {"exists": False}
         )
     attached = _attached(network.attrs)
-    observed: dict[str, Any] = {
+    observed: dict[str, object] = {
         "exists": True,
         "driver": network.attrs.get("Driver"),
         "scope": network.attrs.get("Scope"),
@@ -61,10 +62,10 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
     return Observation(ok, expected, observed)
 
 
-def _attached(attrs: Mapping[str, Any]) -> dict[str, str]:
+def _attached(attrs: Mapping[str, object]) -> dict[str, str]:
     """Container id -> name, of every container the network lists (endpoints of other nodes'
     tasks are not containers here, and are left out)."""
-    containers = attrs.get("Containers") or {}
+    containers = as_mapping(attrs.get("Containers"))
     return {
         str(container_id): str(endpoint.get("Name", ""))
         for container_id, endpoint in containers.items()

@@ -6,7 +6,7 @@ Asked of a manager: only managers list the Swarm's nodes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 
@@ -28,7 +28,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     name = str(p["name"])
     expected = {k: v for k, v in p.items() if k != "name"}
     found = [
@@ -41,7 +41,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
             expected.get("exists") is False and len(expected) == 1, expected, {"exists": False}
         )
     attrs = found[0].attrs
-    observed: dict[str, Any] = {
+    observed: dict[str, object] = {
         "exists": True,
         "availability": attrs.get("Spec", {}).get("Availability"),
         "role": attrs.get("Spec", {}).get("Role"),

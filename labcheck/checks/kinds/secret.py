@@ -33,7 +33,7 @@ SCHEMA = {
 def swarm_data_probe(collection: str, spec_key: str) -> Any:
     """The probe of a Swarm object a service is given by name: secrets or configs."""
 
-    def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+    def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
         name = str(p["name"])
         expected = {k: v for k, v in p.items() if k != "name"}
         found = [
@@ -52,7 +52,7 @@ def swarm_data_probe(collection: str, spec_key: str) -> Any:
                 or []
             )
         )
-        observed: dict[str, Any] = {"exists": True, "used_by": users}
+        observed: dict[str, object] = {"exists": True, "used_by": users}
         ok = expected.get("exists", True) is True
         if "used_by" in expected:
             ok = ok and str(expected["used_by"]) in users

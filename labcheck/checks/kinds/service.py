@@ -4,9 +4,10 @@ hostname: `running_on` is the exact set of nodes with a running task, `not_on` o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
+from labcheck.json_values import as_list
 
 if TYPE_CHECKING:
     import docker
@@ -34,7 +35,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     name = str(p["name"])
     expected = {k: v for k, v in p.items() if k != "name"}
     matches = [s for s in client.services.list(filters={"name": name}) if s.name == name]
@@ -51,7 +52,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
         for t in service.tasks(filters={"desired-state": "running"})
         if t.get("Status", {}).get("State") == "running"
     ]
-    observed: dict[str, Any] = {
+    observed: dict[str, object] = {
         "replicas": replicas,
         "running": len(running),
         "nodes": len({t.get("NodeID") for t in running}),
@@ -63,9 +64,9 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
     counted = {k: v for k, v in expected.items() if k not in ("exists", "running_on", "not_on")}
     ok = all(observed.get(key) == value for key, value in counted.items())
     if "running_on" in expected:
-        ok = ok and observed["running_on"] == sorted(expected["running_on"])
+        ok = ok and observed["running_on"] == sorted(str(host) for host in as_list(expected["running_on"]))
     if "not_on" in expected:
-        ok = ok and str(expected["not_on"]) not in observed["running_on"]
+        ok = ok and str(expected["not_on"]) not in as_list(observed["running_on"])
     shown = {*expected, *(("running_on",) if "not_on" in expected else ())}
     return Observation(ok, expected, {k: v for k, v in observed.items() if k in shown})
 

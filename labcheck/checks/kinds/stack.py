@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 
@@ -18,7 +18,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     services = list(client.services.list(filters={"label": f"com.docker.stack.namespace={p['name']}"}))
     observed = {"services": len(services), "names": sorted(s.name for s in services)}
     return Observation(len(services) == p["services"], {"services": p["services"]}, observed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 
@@ -25,11 +25,11 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     expected = dict(p)
     swarm_info = client.info().get("Swarm", {})
     active = swarm_info.get("LocalNodeState") == "active"
-    observed: dict[str, Any] = {"active": active}
+    observed: dict[str, object] = {"active": active}
     if active and swarm_info.get("ControlAvailable"):
         nodes = client.nodes.list()
         observed["nodes"] = len(nodes)

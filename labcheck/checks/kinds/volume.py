@@ -7,7 +7,7 @@ archive of that path), so a volume no container mounts says it cannot be looked 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from labcheck.checks.kinds import Baseline, Observation, StateKind
 
@@ -35,7 +35,7 @@ SCHEMA = {
 }
 
 
-def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Observation:
+def probe(client: docker.DockerClient, p: Mapping[str, object], _: Baseline) -> Observation:
     import docker.errors
 
     name = str(p["name"])
@@ -47,7 +47,7 @@ def probe(client: docker.DockerClient, p: Mapping[str, Any], _: Baseline) -> Obs
             expected.get("exists") is False and len(expected) == 1, expected, {"exists": False}
         )
     mounts = _mounts(client, name)
-    observed: dict[str, Any] = {
+    observed: dict[str, object] = {
         "exists": True,
         "driver": volume.attrs.get("Driver"),
         "mountpoint": volume.attrs.get("Mountpoint"),

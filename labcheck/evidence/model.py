@@ -248,7 +248,9 @@ class Evidence(_Record, frozen=True, kw_only=True):
     chain: Chain
 
 
-def to_document(record: Struct) -> dict[str, Any]:
+def to_document(record: Struct) -> dict[str, object]:
     """A record as the JSON builtins it is written as (what the chain hashes)."""
-    document: dict[str, Any] = msgspec.to_builtins(record)
+    document = msgspec.to_builtins(record)
+    if not isinstance(document, dict):  # a Struct is written as an object: anything else is a bug
+        raise TypeError(f"{type(record).__name__} is not written as a JSON object")
     return document

@@ -10,35 +10,35 @@ from __future__ import annotations
 import inspect
 import json
 from pathlib import Path
-from typing import Any
 
 import msgspec
 
 from labcheck.evidence.model import Evidence
+from labcheck.json_values import as_mapping
 
 SCHEMA_FILE = Path(__file__).with_name("schema.json")
 SCHEMA_ID = "https://labcheck.example/schemas/evidence-2.json"
 
 
-def _settled(node: Any) -> Any:
+def _settled(node: object) -> object:
     """The same schema whichever msgspec made it: releases differ in how they indent a
     docstring's description and in which order they list the branches of `X | None`."""
     if isinstance(node, list):
         return [_settled(item) for item in node]
     if not isinstance(node, dict):
         return node
-    settled = {key: _settled(value) for key, value in node.items()}
-    if isinstance(settled.get("description"), str):
-        settled["description"] = inspect.cleandoc(settled["description"])
-    if isinstance(settled.get("anyOf"), list):
+    settled = {str(key): _settled(value) for key, value in node.items()}
+    if isinstance(description := settled.get("description"), str):
+        settled["description"] = inspect.cleandoc(description)
+    if isinstance(branches := settled.get("anyOf"), list):
         settled["anyOf"] = sorted(
-            settled["anyOf"], key=lambda branch: (branch == {"type": "null"}, json.dumps(branch))
+            branches, key=lambda branch: (branch == {"type": "null"}, json.dumps(branch))
         )
     return settled
 
 
-def generated_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = _settled(msgspec.json.schema(Evidence))
+def generated_schema() -> dict[str, object]:
+    schema = as_mapping(_settled(msgspec.json.schema(Evidence)))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -49,7 +49,7 @@ class EvidenceUnreadable(EvidenceError):
     """An evidence file that cannot be used: missing, too big, not JSON, or not the evidence format."""
 
 
-def evidence_schema() -> dict[str, Any]:
+def evidence_schema() -> dict[str, object]:
     return packaged_json("labcheck.evidence", "schema.json")
 
 

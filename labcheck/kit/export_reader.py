@@ -21,7 +21,7 @@ import tarfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from labcheck.errors import KitError
 from labcheck.i18n import N_, cli
@@ -76,7 +76,7 @@ def _allowed_path(path: str) -> bool:
     return False
 
 
-def _entry(item: Any, file: Path, index: int) -> Entry:
+def _entry(item: object, file: Path, index: int) -> Entry:
     def bad(what: str) -> KitError:
         return _refuse(file, cli().format("manifest entry {index}: {what}", index=index, what=what))
 
@@ -91,12 +91,14 @@ def _entry(item: Any, file: Path, index: int) -> Entry:
                 "{path}: type {kind!r} (a kit export holds folders, files and links)", path=path, kind=kind
             )
         )
-    numbers: dict[str, Any] = {key: item.get(key) for key in ("mode", "uid", "gid")}
+    written: dict[str, object] = {key: item.get(key) for key in ("mode", "uid", "gid")}
     if kind == "file":
-        numbers["size"] = item.get("size")
-    for key, value in numbers.items():
+        written["size"] = item.get("size")
+    numbers: dict[str, int] = {}
+    for key, value in written.items():
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
             raise bad(cli().format("{path}: {key} is not a number", path=path, key=key))
+        numbers[key] = value
     if numbers["uid"] >= 2**31 or numbers["gid"] >= 2**31 or numbers["mode"] > 0o7777:
         raise bad(cli().format("{path}: owner or mode out of range", path=path))
     digest = item.get("sha256", "")

@@ -12,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import docker
 import docker.errors
@@ -21,6 +20,7 @@ from docker.models.containers import Container
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import EngineUnreachable, KitError
 from labcheck.i18n import cli
+from labcheck.json_values import as_mapping
 from labcheck.kit import exec_transport, gitmirror, paths, registry_client, rootfs, tls
 from labcheck.kit import transport as transports
 from labcheck.kit.assets_dir import asset_dir, dir_digest
@@ -476,8 +476,8 @@ def endpoint(container: Container, name: str, mode: Mode = transports.AUTO) -> K
 
 
 def _ip(container: Container) -> str:
-    networks: dict[str, Any] = container.attrs["NetworkSettings"]["Networks"]
-    return str((networks.get(paths.NETWORK_NAME) or {}).get("IPAddress") or "")
+    networks = as_mapping(container.attrs["NetworkSettings"]["Networks"])  # docker SDK attrs: untyped
+    return str(as_mapping(networks.get(paths.NETWORK_NAME)).get("IPAddress") or "")
 
 
 def wait_engine(

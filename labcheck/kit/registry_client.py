@@ -17,11 +17,11 @@ import urllib.error
 import urllib.request
 from http.client import HTTPResponse
 from pathlib import Path
-from typing import Any
 
 from labcheck.dockercli import run_docker
 from labcheck.errors import KitError
 from labcheck.i18n import cli
+from labcheck.json_values import as_list, as_mapping
 
 MANIFEST_TYPES = (
     "application/vnd.docker.distribution.manifest.v2+json",
@@ -83,16 +83,16 @@ def _get(url: str, accept: tuple[str, ...] = (), timeout: float = 30) -> HTTPRes
         ) from None
 
 
-def manifest(address: str, repository: str, tag: str) -> tuple[str, dict[str, Any]]:
+def manifest(address: str, repository: str, tag: str) -> tuple[str, dict[str, object]]:
     """(media type, manifest) of repository:tag, a platform's own when the tag names a list."""
     url = f"{base_url(address)}/v2/{repository}/manifests/{tag}"
     with _get(url, MANIFEST_TYPES) as resp:
         media = str(resp.headers.get("Content-Type", "")).split(";")[0]
-        body: dict[str, Any] = json.loads(resp.read())
+        body = dict(as_mapping(json.loads(resp.read())))  # a registry's answer: read as it is narrowed
     if media in _LISTS or body.get("manifests"):
         arch = _ARCH.get(platform.machine(), platform.machine())
-        for entry in body.get("manifests", []):
-            wanted = entry.get("platform") or {}
+        for entry in map(as_mapping, as_list(body.get("manifests"))):
+            wanted = as_mapping(entry.get("platform"))
             if wanted.get("os") == "linux" and wanted.get("architecture") == arch:
                 return manifest(address, repository, str(entry["digest"]))
         raise KitError(cli().format("{url}: no linux/{arch} image in the list", url=url, arch=arch))
@@ -115,8 +115,8 @@ def _download(url: str, digest: str, target: Path) -> None:
 def load_image(address: str, repository: str, tag: str, as_ref: str) -> str:
     """Fetch repository:tag from the registry into the host engine as as_ref; its image id."""
     _, body = manifest(address, repository, tag)
-    config = body.get("config") or {}
-    layers = body.get("layers") or []
+    config = as_mapping(body.get("config"))
+    layers = [as_mapping(layer) for layer in as_list(body.get("layers"))]
     if not config.get("digest") or not layers:
         raise KitError(
             cli().format(
@@ -126,8 +126,9 @@ def load_image(address: str, repository: str, tag: str, as_ref: str) -> str:
     with tempfile.TemporaryDirectory(prefix="labcheck-fetch-") as tmp:
         work = Path(tmp)
         blobs = f"{base_url(address)}/v2/{repository}/blobs"
-        config_name = config["digest"].split(":")[1] + ".json"
-        _download(f"{blobs}/{config['digest']}", config["digest"], work / config_name)
+        config_digest = str(config["digest"])
+        config_name = config_digest.split(":")[1] + ".json"
+        _download(f"{blobs}/{config_digest}", config_digest, work / config_name)
         names = []
         for layer in layers:
             name = str(layer["digest"]).split(":")[1] + ".layer"  # docker load reads gzip or plain

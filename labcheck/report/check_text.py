@@ -43,7 +43,7 @@ class Phrase:
     said_by_author: bool
 
 
-def _state_rule(check: Check) -> tuple[str, Mapping[str, Any]] | None:
+def _state_rule(check: Check) -> tuple[str, Mapping[str, object]] | None:
     for kind in state_kinds():
         params = check.rule.get(kind)
         if isinstance(params, Mapping):

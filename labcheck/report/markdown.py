@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -39,7 +38,7 @@ def new_parser() -> MarkdownIt:
 _PARSER = new_parser()
 
 
-def render_markdown(text: str | None, *, env: dict[str, Any] | None = None) -> str:
+def render_markdown(text: str | None, *, env: dict[str, object] | None = None) -> str:
     if not text:
         return ""
     return str(_PARSER.render(text, env if env is not None else {}))

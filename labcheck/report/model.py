@@ -13,6 +13,7 @@ from labcheck.checks.reason_words import not_run_words, reason_words
 from labcheck.evidence import model
 from labcheck.evidence.reader import read_evidence
 from labcheck.i18n import Translator, spanish
+from labcheck.json_values import as_int
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Check:
     reason: str | None  # in the report's words
     attempts: int | None
     # The rule as the runner recorded it (phrased at report time) and the author's own words for it.
-    rule: Mapping[str, Any] = field(default_factory=dict)
+    rule: Mapping[str, object] = field(default_factory=dict)
     says: str | None = None
     on: str | None = None
     reason_code: str | None = None
@@ -300,7 +301,7 @@ def evidence_view(data: model.Evidence, t: Translator | None = None) -> Evidence
         sections=sections,
         steps=tuple(step_view(step, t) for step in data.steps),
         targets=tuple(_target(name, target, t) for name, target in data.targets.items())[:MAX_LISTED],
-        summary=model.to_document(data.summary),
+        summary={key: as_int(count) for key, count in model.to_document(data.summary).items()},
         chain_head=data.chain.head,
         signed=False,  # the signature is beside the file, not in it: see report.api
         signature_key_id=None,

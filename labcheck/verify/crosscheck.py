@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from labcheck import i18n, patterns
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
@@ -206,7 +205,7 @@ def _step_image_problems(step: Step, values: Mapping[str, str], facts: ImageFact
     return problems
 
 
-def _structure_problems(ref: str, params: Mapping[str, Any], facts: ImageFacts) -> list[str]:
+def _structure_problems(ref: str, params: Mapping[str, object], facts: ImageFacts) -> list[str]:
     """Layer counts and shared base layers do not change after a run, so the facts must agree."""
     image = facts.by_ref(ref)
     if image is None:

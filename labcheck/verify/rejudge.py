@@ -56,7 +56,7 @@ def rejudge_run_step(
             failures.append(
                 i18n.cli().format("{rule}: got {value}", rule=rule_words(check), value=check.observed)
             )
-    failed_rules: list[dict[str, Any]] = []
+    failed_rules: list[dict[str, object]] = []
     abandoned: list[str] = []
     # What an `until` step waited for must be in its transcript too (the runner stopped it there).
     for matcher in (*((step.until,) if step.until is not None else ()), *step.matchers):

@@ -37,7 +37,7 @@ def _span(matcher: Matcher, text: str, values: Mapping[str, str]) -> tuple[int, 
         start = haystack.find(wanted)
         return None if start < 0 or not wanted else (start, start + len(wanted))
     if matcher.kind in ("matches", "distinct_matches"):
-        pattern = str(matcher.value["pattern"] if matcher.kind == "distinct_matches" else matcher.value)
+        pattern = matcher.pattern
         filled = substitute_known(pattern, {k: patterns.escape(v) for k, v in values.items()})
         match = patterns.search(filled, text, ignore_case=matcher.ignore_case)
         return None if match is None else match.span()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from labcheck import patterns
 from labcheck.authoring.findings import Finding, PlacedRule, placed_rules
 from labcheck.checks.output import judge_output_rule
+from labcheck.json_values import as_mapping
 from labcheck.spec.model import Lab, Step
 from labcheck.spec.placeholders import substitute_known
 
@@ -44,7 +45,7 @@ def _empty_pattern(placed: PlacedRule, values: dict[str, str]) -> str | None:
     matcher = placed.matcher
     if matcher.kind not in ("matches", "not_matches", "distinct_matches"):
         return None
-    pattern = str(matcher.value["pattern"] if matcher.kind == "distinct_matches" else matcher.value)
+    pattern = matcher.pattern
     filled = substitute_known(pattern, {k: patterns.escape(v) for k, v in values.items()})
     try:
         if patterns.search(filled, "", ignore_case=matcher.ignore_case) is None:
@@ -79,7 +80,7 @@ def _unbounded(placed: PlacedRule) -> str | None:
     matcher = placed.matcher
     if matcher.kind != "lines":
         return None
-    bounds = dict(matcher.value)
+    bounds = as_mapping(matcher.value)
     if "max" in bounds or "equals" in bounds or bounds.get("min"):
         return None
     return "a lines rule with no bound: any output passes"

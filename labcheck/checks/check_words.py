@@ -9,7 +9,7 @@ reader of checks: the evidence stores no words of ours, so each says the rule th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
 from labcheck.checks.phrases import output_kind, rule_phrase
 from labcheck.i18n import Translator, spanish
@@ -25,7 +25,7 @@ class JudgedRule(Protocol):
     def rule(self) -> Mapping[str, object]: ...
 
     @property
-    def expected(self) -> Any: ...
+    def expected(self) -> object: ...
 
     @property
     def says(self) -> str | None: ...

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from labcheck import patterns
 from labcheck.checks.record import FAILED, PASSED, CheckRecord
@@ -72,8 +71,8 @@ def _judge(rule: Mapping[str, object], kind: str, text: str, values: Mapping[str
     ignore_case = bool(rule.get("ignore_case"))
     folded = text.lower() if ignore_case else text
     passed: bool
-    expected: Any
-    observed: Any
+    expected: object
+    observed: object
     if kind in ("contains", "not_contains"):
         needle = _fill(str(raw_value), values, as_regex=False)
         found = (needle.lower() if ignore_case else needle) in folded

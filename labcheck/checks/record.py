@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from labcheck.evidence.model import Check, Reason
 
@@ -15,8 +14,8 @@ class CheckRecord:
     """Mutable while the runner judges (attempts, the author's words); frozen into a `Check`."""
 
     code: str  # exit_code, output.<kind>, state.<kind>, capture
-    expected: Any
-    observed: Any
+    expected: object
+    observed: object
     verdict: str
     stream: str | None = None
     reason: Reason | None = None

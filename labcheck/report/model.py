@@ -7,7 +7,6 @@ import binascii
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from labcheck.checks.reason_words import not_run_words, reason_words
 from labcheck.evidence import model
@@ -28,8 +27,8 @@ class Section:
 class Check:
     code: str  # exit_code, output.contains, state.image, capture, ...
     stream: str | None
-    expected: Any
-    observed: Any
+    expected: object
+    observed: object
     verdict: str
     reason: str | None  # in the report's words
     attempts: int | None

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+
+from labcheck.json_values import as_mapping
 
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_PROMPT = r"[#$] ?(\x1b\[[0-9;?]*[A-Za-z])*\s*$"
@@ -24,11 +25,16 @@ class Matcher:
 
     stream: str
     kind: str  # contains, not_contains, matches, not_matches, equals, lines, distinct_matches
-    value: Any
+    value: object  # the rule as the spec writes it: text, or {min, max, equals} (lines), {pattern, min}
     ignore_case: bool
     description: str | None
     location: str
     says: str | None = None  # the author's words for the rule, printed instead of labcheck's phrase
+
+    @property
+    def pattern(self) -> str:
+        """The regular expression of a matches, not_matches or distinct_matches rule."""
+        return str(as_mapping(self.value).get("pattern") if self.kind == "distinct_matches" else self.value)
 
     def rule(self) -> dict[str, object]:
         rule: dict[str, object] = {"stream": self.stream, self.kind: self.value}

@@ -7,7 +7,6 @@ a title keeps working) that also knows its other languages, for a report asked i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 
 class LocalText(str):
@@ -24,7 +23,7 @@ class LocalText(str):
         return self.texts.get(language, str(self))
 
 
-def local_text(value: Any, language: str) -> LocalText | None:
+def local_text(value: object, language: str) -> LocalText | None:
     """A spec value (a string, or a mapping of language to string) as a LocalText in the lab's
     language; a mapping without that language reads as its first entry."""
     if value is None:

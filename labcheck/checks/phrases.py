@@ -57,7 +57,7 @@ def joined(parts: Sequence[str], t: Translator | None = None) -> str:
 # ---------------------------------------------------------------- exit code
 
 
-def exit_code_phrase(expected: Any, t: Translator | None = None) -> str:
+def exit_code_phrase(expected: object, t: Translator | None = None) -> str:
     t = t or spanish()
     if expected == 0:
         return t.gettext("the command ends well (exit code 0)")

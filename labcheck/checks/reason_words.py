@@ -9,7 +9,6 @@ a newer one) is named as it is, never dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from labcheck.evidence import reasons as r
 from labcheck.evidence import selection as sel
@@ -39,7 +38,7 @@ _CAPABILITIES_EN = {
 }
 
 
-def _removed_es(removed: Any) -> str:
+def _removed_es(removed: object) -> str:
     ids = (
         [str(item) for item in removed]
         if isinstance(removed, Sequence) and not isinstance(removed, str)
@@ -52,7 +51,7 @@ def _removed_es(removed: Any) -> str:
     return f"; se detuvieron y se quitaron los {len(ids)} contenedores que había creado ({', '.join(ids)})"
 
 
-def _removed_en(removed: Any) -> str:
+def _removed_en(removed: object) -> str:
     ids = (
         [str(item) for item in removed]
         if isinstance(removed, Sequence) and not isinstance(removed, str)
@@ -64,7 +63,7 @@ def _removed_en(removed: Any) -> str:
     return f"; the {started} it had started stopped and removed ({', '.join(ids)})"
 
 
-def _seconds(value: Any) -> str:
+def _seconds(value: object) -> str:
     return f"{float(value):g}" if isinstance(value, int | float) and not isinstance(value, bool) else "?"
 
 

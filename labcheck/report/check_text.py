@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from labcheck import patterns
 from labcheck.checks.check_words import check_words, filled_rule, until_words
@@ -106,7 +105,7 @@ def _short(text: str, limit: int = SHOWN_VALUE) -> str:
     return text if len(text) <= limit else text[:limit] + " ⋯"
 
 
-def plain_value(value: Any, t: Translator | None = None) -> str:
+def plain_value(value: object, t: Translator | None = None) -> str:
     """A recorded value as words: lists joined, mappings as «key: value», no quotes or braces."""
     t = t or spanish()
     if value is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from labcheck import i18n
 from labcheck.checks.check_words import check_words
@@ -68,7 +67,7 @@ class StepResult:
         return "\n".join(out)
 
 
-def _shown(value: Any, t: i18n.Translator, limit: int = 500) -> str:
+def _shown(value: object, t: i18n.Translator, limit: int = 500) -> str:
     """A recorded value as a person reads it: text as is, lists joined, mappings as key: value."""
     if value is None:
         text = t.gettext("nothing")

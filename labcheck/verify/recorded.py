@@ -3,8 +3,6 @@ line's language: English by default, Spanish under a Spanish locale)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from labcheck import i18n
 from labcheck.checks.check_words import JudgedRule
 from labcheck.checks.reason_words import reason_words
@@ -55,6 +53,6 @@ def rule_words(check: JudgedRule, t: Translator | None = None) -> str:
     return t.format("state of {kind}: {value}", kind=kind, value=_short(check.expected))
 
 
-def _short(value: Any, limit: int = 120) -> str:
+def _short(value: object, limit: int = 120) -> str:
     text = value if isinstance(value, str) else str(value)
     return text if len(text) <= limit else text[:limit] + "…"

@@ -20,7 +20,7 @@ from labcheck.verify.result import StepFindings
 _SHOWN = 80
 
 
-def shown(value: Any) -> str:
+def shown(value: object) -> str:
     text = str(value).replace("\n", "⏎")
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
 

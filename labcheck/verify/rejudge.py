@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping
-from typing import Any
 
 from labcheck import i18n
 from labcheck.checks.output import judge_exit_code, judge_output_rule, ran_out_of_time
@@ -137,12 +136,12 @@ def _state(
         )
 
 
-def _described(kind: str, filled: Any) -> str:
+def _described(kind: str, filled: object) -> str:
     """A state check as verify names it: its kind (the spec's key) and its parameters."""
     return f"{kind} {shown(filled)}"
 
 
-def _filled(value: Any, values: Mapping[str, str]) -> Any:
+def _filled(value: object, values: Mapping[str, str]) -> object:
     if isinstance(value, str):
         try:
             return substitute(value, values)

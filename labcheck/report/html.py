@@ -145,8 +145,9 @@ class DetailsIndex:
         if not self.rows:
             return ""
         t = self.t
+        # The anchor on the link, not the item: see step_html.
         items = "".join(
-            f'<li id="detalle-{index}"><a href="#{step_anchor(step)}">'
+            f'<li><a id="detalle-{index}" href="#{step_anchor(step)}">'
             f"{escape(t.format('Step {number}', number=step.number))}</a>: "
             f"{escape(said.words)}<br><code>{escape(said.pattern or '')}</code></li>"
             for index, (step, said) in enumerate(self.rows, start=1)
@@ -255,12 +256,14 @@ def step_html(
     label = es.outcome_label(step.outcome, t)
     explanation = render_markdown(step.explanation)
     number = escape(t.format("Step {number}", number=step.number))
+    # The anchor is on the heading, not the section: WeasyPrint shares one computed style among
+    # elements alike, and an id makes an element (and everything inside it) unlike any other, so an
+    # id on the section computed every step's styles anew (PDF ~12% slower).
     return (
-        f'<section class="step outcome-{escape(step.outcome)}{landscape}" '
-        f'id="{step_anchor(step)}">'
+        f'<section class="step outcome-{escape(step.outcome)}{landscape}">'
         # Heading and explanation stay together, and with the first lines of the terminal.
         '<div class="step-head">'
-        f'<h4 class="step-title"><span class="num">{number}</span> '
+        f'<h4 class="step-title" id="{step_anchor(step)}"><span class="num">{number}</span> '
         f"{escape(step.title)}"
         f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
         f'<div class="explanation">{explanation}</div></div>'

@@ -51,6 +51,11 @@ def uninstall() -> None:
     the process is on its way out with status 130 and pytest's own teardown (which runs after
     this) must not meet a KeyboardInterrupt from an impatient Ctrl-C either."""
     if _State.received is not None:
+        # Ignored, not handled: Python's finalization sets a signal with a Python handler back to
+        # its default, so one more Ctrl-C while the interpreter shuts down would kill the process
+        # (status -2, not 130). An ignored signal stays ignored until the process is gone.
+        for sig in _State.previous:
+            signal.signal(sig, signal.SIG_IGN)
         return
     for sig, previous in _State.previous.items():
         signal.signal(sig, previous)

@@ -82,7 +82,7 @@ def test_with_no_wait_a_second_run_is_refused_naming_the_holder(tmp_path: Path) 
     wait_for_kit_nodes()
     assert refused.returncode == 2
     output = refused.stdout + refused.stderr
-    assert output.count(f"in use by pid {first.pid}") == 1, output
+    assert output.count(f"en uso por pid {first.pid}") == 1, output  # run_labcheck: a Spanish locale
     assert "Traceback" not in output
     assert not (tmp_path / "second" / "evidence.json").exists()
     assert first.returncode == 0
@@ -259,7 +259,7 @@ def test_after_a_sigkill_the_next_run_takes_the_stale_lock_over_and_starts_clean
     subprocess.run(["pkill", "-f", "labcheck-step.pid"], check=False)
     again = run_labcheck(tmp_path / "again", "--labcheck-no-report", "-k", "pull", str(spec))
     assert again.returncode == 0, again.stdout[-2000:]
-    assert f"took over a stale lock left by pid {killed.pid}" in again.stderr
+    assert f"se tomó un cerrojo abandonado por pid {killed.pid}" in again.stderr  # a Spanish locale
     assert [s["outcome"] for s in evidence_of(tmp_path / "again")["steps"]] == ["passed"]
     assert_nodes_pristine(("node1",))
 
@@ -440,7 +440,7 @@ def test_a_failed_copy_is_one_clear_error_not_a_traceback(tmp_path: Path) -> Non
     done = run_labcheck(tmp_path / "out", "--labcheck-no-report", str(spec))
     output = done.stdout + done.stderr
     assert done.returncode != 0
-    assert "copying the lab's files into node node1 failed" in output
+    assert "falló la copia de los ficheros del laboratorio al nodo node1" in output  # a Spanish locale
     assert "Traceback" not in output and "start() first" not in output and "CalledProcessError" not in output
 
 

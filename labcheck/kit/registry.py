@@ -13,26 +13,15 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import KitError
 from labcheck.i18n import cli
-from labcheck.kit import paths
+from labcheck.kit import paths, registry_client
 
 # How long a registry of ours may take to answer before it counts as wedged.
 _SILENT_GRACE_S = 3.0
-
-_MANIFEST_TYPES = ", ".join(
-    [
-        "application/vnd.docker.distribution.manifest.v2+json",
-        "application/vnd.docker.distribution.manifest.list.v2+json",
-        "application/vnd.oci.image.manifest.v1+json",
-        "application/vnd.oci.image.index.v1+json",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -100,14 +89,6 @@ def _our_pid(listener: Listener) -> int | None:
     return None
 
 
-def answers(address: str, timeout: float = 2.0) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://{address}/v2/", timeout=timeout) as resp:
-            return bool(resp.status == 200)
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def running(listener: Listener) -> bool:
     return _our_pid(listener) is not None
 
@@ -121,7 +102,7 @@ def start(listener: Listener) -> bool:
         # beside it would fail and overwrite its pid file, and the next `kit up` would then take
         # our own registry for a stranger's. Replace it instead.
         stop(listener, grace=2.0)
-    if answers(listener.address):
+    if registry_client.answers(listener.address):
         raise KitError(
             cli().format(
                 "something else already answers as a registry on {address}; "
@@ -144,7 +125,7 @@ def start(listener: Listener) -> bool:
     _pid_file(listener).write_text(f"{proc.pid}\n")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        if answers(listener.address):
+        if registry_client.answers(listener.address):
             return True
         if proc.poll() is not None:
             break
@@ -158,7 +139,7 @@ def start(listener: Listener) -> bool:
 def _answers_within(address: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while True:
-        if answers(address, timeout=1.0):
+        if registry_client.answers(address, timeout=1.0):
             return True
         if time.monotonic() >= deadline:
             return False
@@ -200,18 +181,3 @@ def _wait_gone(pid: int) -> None:
         except ChildProcessError:
             pass
         time.sleep(0.05)
-
-
-def manifest_digest(repository: str, tag: str, address: str = paths.HOST_REGISTRY) -> str | None:
-    """Digest of repository:tag in the registry, or None if it is not there."""
-    request = urllib.request.Request(
-        f"http://{address}/v2/{repository}/manifests/{tag}",
-        method="HEAD",
-        headers={"Accept": _MANIFEST_TYPES},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=5) as resp:
-            digest = resp.headers.get("Docker-Content-Digest")
-            return str(digest) if digest else None
-    except (urllib.error.URLError, OSError):
-        return None

@@ -15,6 +15,7 @@ import tarfile
 import tempfile
 import urllib.error
 import urllib.request
+from email.message import Message
 from http.client import HTTPResponse
 from pathlib import Path
 
@@ -37,10 +38,19 @@ def base_url(address: str) -> str:
     return address.rstrip("/") if "://" in address else f"http://{address}"
 
 
-def answers(address: str, timeout: float = 2.0) -> bool:
-    """The registry's API answers (200, or 401 from one that wants a login)."""
+def answers(address: str, timeout: float = 2.0, *, schemes: tuple[str, ...] = ("http",)) -> bool:
+    """A registry's API answers at address: 200, or 401 from one that wants a login (Docker Hub).
+
+    An address with its scheme is asked as written; a bare "host:port" is tried with each scheme
+    in turn (the kit's registries speak plain HTTP; a remote one may be https only)."""
+    if "://" in address:
+        return _api_answers(address.rstrip("/"), timeout)
+    return any(_api_answers(f"{scheme}://{address}", timeout) for scheme in schemes)
+
+
+def _api_answers(url: str, timeout: float) -> bool:
     try:
-        with urllib.request.urlopen(f"{base_url(address)}/v2/", timeout=timeout) as resp:
+        with urllib.request.urlopen(f"{url}/v2/", timeout=timeout) as resp:
             return bool(resp.status == 200)
     except urllib.error.HTTPError as exc:
         return exc.code == 401
@@ -48,8 +58,9 @@ def answers(address: str, timeout: float = 2.0) -> bool:
         return False
 
 
-def holds(address: str, repository: str, reference: str, timeout: float = 10.0) -> bool:
-    """The registry has a manifest for repository:reference (a HEAD request: nothing is fetched)."""
+def _manifest_headers(address: str, repository: str, reference: str, timeout: float) -> Message | None:
+    """The headers of the registry's answer to a HEAD of repository:reference's manifest (nothing
+    is fetched), None when it does not hold one or does not answer."""
     request = urllib.request.Request(
         f"{base_url(address)}/v2/{repository}/manifests/{reference}",
         method="HEAD",
@@ -57,9 +68,21 @@ def holds(address: str, repository: str, reference: str, timeout: float = 10.0) 
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:
-            return bool(resp.status == 200)
+            return resp.headers if resp.status == 200 else None
     except (urllib.error.URLError, OSError, ValueError):
-        return False
+        return None
+
+
+def manifest_digest(address: str, repository: str, reference: str, timeout: float = 5.0) -> str | None:
+    """The digest of repository:reference in the registry, None when it does not hold it."""
+    headers = _manifest_headers(address, repository, reference, timeout)
+    digest = headers.get("Docker-Content-Digest") if headers is not None else None
+    return str(digest) if digest else None
+
+
+def holds(address: str, repository: str, reference: str, timeout: float = 10.0) -> bool:
+    """The registry has a manifest for repository:reference."""
+    return _manifest_headers(address, repository, reference, timeout) is not None
 
 
 def _get(url: str, accept: tuple[str, ...] = (), timeout: float = 30) -> HTTPResponse:

@@ -14,7 +14,7 @@ from pathlib import Path
 from labcheck.dockercli import classic_build_env, docker_cli, run_docker
 from labcheck.errors import KitError, LabcheckError
 from labcheck.i18n import cli
-from labcheck.kit import package_cache, paths, registry, rootfs
+from labcheck.kit import package_cache, paths, registry_client, rootfs
 from labcheck.kit.assets_dir import asset_dir, dir_digest
 from labcheck.kit.library import BASE_BUILD_ARGS
 from labcheck.kit.packs import StandIn, split_ref
@@ -62,7 +62,7 @@ def _save_records(records: dict[str, dict[str, str]]) -> None:
 
 
 def registry_digest(standin: StandIn) -> str | None:
-    return registry.manifest_digest(standin.repository, standin.tag)
+    return registry_client.manifest_digest(paths.HOST_REGISTRY, standin.repository, standin.tag)
 
 
 def _docker_build(

@@ -164,9 +164,9 @@ def gather(client: docker.DockerClient) -> KitStatus:
     # Up is what answers: whoever started it (root's kit, as seen by another user, is not ours).
     reg = RegistryStatus(
         loopback.address,
-        registry.answers(loopback.address),
+        registry_client.answers(loopback.address),
         bridge.address,
-        registry.answers(bridge.address),
+        registry_client.answers(bridge.address),
         str(paths.registry_dir()),
     )
     offline = record is not None and record.mode == "offline"
@@ -211,7 +211,7 @@ def gather(client: docker.DockerClient) -> KitStatus:
 
 def _standin_status(ref: str, registry_up: bool) -> StandInStatus:
     repository, tag = split_ref(ref)
-    digest = registry.manifest_digest(repository, tag) if registry_up else None
+    digest = registry_client.manifest_digest(paths.HOST_REGISTRY, repository, tag) if registry_up else None
     return StandInStatus(ref, f"{paths.HOST_REGISTRY}/{repository}:{tag}", digest)
 
 

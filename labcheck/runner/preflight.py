@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -72,7 +70,7 @@ def check_output_folder(out_dir: Path, lab: Lab) -> None:
 def check_kit(lab: Lab) -> None:
     """The host engine and the kit are up and, offline, the kit's registry serves every image."""
     from labcheck.kit import api as kit
-    from labcheck.kit import paths, registry
+    from labcheck.kit import paths, registry_client
 
     t = i18n.cli()
     kit.require_up()
@@ -95,7 +93,7 @@ def check_kit(lab: Lab) -> None:
     if not kit.is_standin_setup():
         return  # online: the nodes pull from Docker Hub, checked when the kit came up
     for address in (paths.HOST_REGISTRY, paths.NODE_REGISTRY):
-        if not registry.answers(address, timeout=3.0):
+        if not registry_client.answers(address, timeout=3.0):
             raise PreflightFailed(
                 t.format(
                     "the kit's registry does not answer on {address}: "
@@ -211,7 +209,7 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
             client.close()
         registries = [m.rstrip("/").split("://", 1)[-1] for m in mirrors] + [_DOCKER_HUB]
         hub_refs = [ref for ref in absent if _registry_of(ref) is None]
-        if hub_refs and not any(_answers(address) for address in registries):
+        if hub_refs and not any(_answers_anyhow(address) for address in registries):
             raise PreflightFailed(
                 i18n.cli().format(
                     "node {name} ({host}) lacks {images} and no registry it pulls from "
@@ -224,7 +222,7 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
             )
         for ref in absent:
             other = _registry_of(ref)
-            if other is not None and not _answers(other):
+            if other is not None and not _answers_anyhow(other):
                 raise PreflightFailed(
                     i18n.cli().format(
                         "node {name} lacks {image} and its registry {registry} does not answer",
@@ -236,12 +234,12 @@ def check_named_engines(lab: Lab, hosts: Mapping[str, str]) -> None:
 
 
 def _in_kit_registry(ref: str) -> bool:
-    from labcheck.kit import registry
+    from labcheck.kit import paths, registry_client
 
     if _registry_of(ref) is not None:
         return True  # not Docker Hub's: the kit's mirror is not where it comes from
     repository, reference = split_ref(ref)
-    return registry.manifest_digest(repository, reference) is not None
+    return registry_client.manifest_digest(paths.HOST_REGISTRY, repository, reference) is not None
 
 
 def _on_engine(client: object, ref: str) -> bool:
@@ -264,17 +262,11 @@ def _registry_of(ref: str) -> str | None:
     return None
 
 
-def _answers(address: str) -> bool:
-    url = address if "://" in address else f"https://{address}"
-    try:
-        urllib.request.urlopen(f"{url.rstrip('/')}/v2/", timeout=5).close()
-    except urllib.error.HTTPError:
-        return True  # an answer (Docker Hub says 401) proves it is there
-    except (urllib.error.URLError, OSError, ValueError):
-        if "://" not in address:
-            return _answers(f"http://{address}")
-        return False
-    return True
+def _answers_anyhow(address: str) -> bool:
+    """A registry a node pulls from answers; a bare host is asked over https first, as Docker does."""
+    from labcheck.kit import registry_client
+
+    return registry_client.answers(address, 5.0, schemes=("https", "http"))
 
 
 def _size(count: int, t: i18n.Translator) -> str:

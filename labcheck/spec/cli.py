@@ -55,10 +55,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _kit_problems(lab: Lab) -> list[str]:
     """With the offline kit up, the images the lab pulls that the kit's registry cannot serve."""
-    from labcheck.kit import paths, registry, state
+    from labcheck.kit import paths, registry_client, state
     from labcheck.runner.preflight import kit_image_problems
 
     record = state.load()
-    if record is None or record.mode != "offline" or not registry.answers(paths.HOST_REGISTRY, 2.0):
+    if record is None or record.mode != "offline" or not registry_client.answers(paths.HOST_REGISTRY, 2.0):
         return []
     return kit_image_problems(lab)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from labcheck.dockercli import docker_cli
-from labcheck.kit import api, paths, registry
+from labcheck.kit import api, paths, registry_client
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
 
@@ -70,7 +70,7 @@ def test_down_leaves_the_engine_as_found_and_up_restores(my_things: None) -> Non
             assert paths.daemon_json().read_bytes() == original
         mirrors = json.loads(_docker("info", "--format", "{{json .RegistryConfig.Mirrors}}").stdout or b"[]")
         assert paths.HOST_MIRROR_URL + "/" not in (mirrors or [])
-        assert not registry.answers(paths.HOST_REGISTRY, timeout=1)
+        assert not registry_client.answers(paths.HOST_REGISTRY, timeout=1)
         assert (paths.registry_dir() / "data").is_dir(), "data must be kept without --purge"
         assert api.kit_status().mode == "down"
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from labcheck.kit import api, paths, registry
+from labcheck.kit import api, paths, registry, registry_client
 from labcheck.kit.engine_lock import EngineLock, kit_nodes_lock
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
@@ -63,12 +63,12 @@ def test_kit_up_replaces_its_own_registry_when_it_is_alive_but_silent(kit_up_sta
     silent = registry_pid()
     os.kill(silent, signal.SIGSTOP)
     try:
-        assert not registry.answers(LOOPBACK.address, timeout=1.0)
+        assert not registry_client.answers(LOOPBACK.address, timeout=1.0)
         messages: list[str] = []
         status = api.kit_up(progress=messages.append)
         assert status.up, status.to_json()
         assert f"registry started on {LOOPBACK.address}" in messages
-        assert registry.answers(LOOPBACK.address)
+        assert registry_client.answers(LOOPBACK.address)
         assert registry_pid() != silent and registry.running(LOOPBACK)
         assert gone(silent)
         # And the next `kit up` knows it for its own: no "something else already answers".

@@ -288,7 +288,9 @@ def test_a_user_kit_fed_from_another_registry_runs_the_bundled_lab(
     saved = json.loads((own / "state.json").read_text())
     assert saved["mode"] == "registry" and saved["registry"] == upstream
     assert not (paths.SYSTEM_KIT_HOME / "state.json").exists()
-    assert not registry.answers(paths.HOST_REGISTRY, timeout=1), "the kit's own registry must not serve"
+    assert not registry_client.answers(paths.HOST_REGISTRY, timeout=1), (
+        "the kit's own registry must not serve"
+    )
     status = student.labcheck("kit", "status")
     assert status.returncode == 0, status.stdout
     assert upstream in status.stdout and "DOWN" not in status.stdout, status.stdout

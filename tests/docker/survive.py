@@ -36,16 +36,33 @@ def evidence_of(out: Path) -> dict[str, Any]:
     return document
 
 
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 120) -> None:
+def wait_until(
+    condition: Callable[[], bool],
+    what: str,
+    timeout: float = 120,
+    run: subprocess.Popen[str] | None = None,
+) -> None:
+    """Poll condition until it holds; with the run it waits on, give up as soon as that run ends
+    without it (a run that died at once would otherwise cost the whole timeout), saying why."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except (OSError, ValueError, KeyError):
-            pass
+        ended = run is not None and run.poll() is not None
+        if _holds(condition):
+            return
+        if ended and run is not None:
+            stdout, stderr = run.communicate()
+            raise AssertionError(
+                f"the run ended (exit {run.returncode}) before {what}:\n{stdout[-2000:]}\n{stderr[-2000:]}"
+            )
         time.sleep(0.1)
     raise AssertionError(f"gave up waiting for {what}")
+
+
+def _holds(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except (OSError, ValueError, KeyError):
+        return False  # a file half-written or not there yet
 
 
 def steps_recorded(out: Path) -> int:

@@ -86,7 +86,7 @@ def test_a_disk_that_fills_during_the_run_ends_it_cleanly_keeping_the_last_evide
     spec = write_spec(tmp_path / "spec", CHATTY)
     with tmpfs(tmp_path / "small", "size=8m") as out:
         process = start_run(out, spec)
-        wait_until(lambda: steps_recorded(out) >= 2, "two steps in the evidence", timeout=180)
+        wait_until(lambda: steps_recorded(out) >= 2, "two steps in the evidence", timeout=180, run=process)
         # Fill what is left, as another program on the same disk would.
         subprocess.run(
             ["dd", "if=/dev/zero", f"of={out / 'filler'}", "bs=64k"], capture_output=True, check=False

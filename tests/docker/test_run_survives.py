@@ -58,7 +58,7 @@ sections:
 def test_a_second_run_waits_for_the_first_and_both_evidence_files_verify(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", SLOW)
     first = start_run(tmp_path / "first", spec)
-    wait_until(lambda: holder_of(kit_nodes_lock()) is not None, "the first run to hold the nodes")
+    wait_until(lambda: holder_of(kit_nodes_lock()) is not None, "the first run to hold the nodes", run=first)
     second = start_run(tmp_path / "second", spec)
     _, first_err = first.communicate(timeout=300)
     _, second_err = second.communicate(timeout=300)
@@ -76,7 +76,7 @@ def test_a_second_run_waits_for_the_first_and_both_evidence_files_verify(tmp_pat
 def test_with_no_wait_a_second_run_is_refused_naming_the_holder(tmp_path: Path) -> None:
     spec = write_spec(tmp_path / "spec", SLOW)
     first = start_run(tmp_path / "first", spec)
-    wait_until(lambda: holder_of(kit_nodes_lock()) is not None, "the first run to hold the nodes")
+    wait_until(lambda: holder_of(kit_nodes_lock()) is not None, "the first run to hold the nodes", run=first)
     refused = run_labcheck(tmp_path / "second", "--labcheck-no-wait", str(spec))
     first.communicate(timeout=300)
     wait_for_kit_nodes()
@@ -167,7 +167,7 @@ def test_sigterm_ends_the_run_like_ctrl_c_and_leaves_nothing_behind(
     process = subprocess.Popen(
         labcheck_command(out, str(spec)), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    wait_for_a_new_long_sleep(before, f"the step {step_id} to reach its long sleep")
+    wait_for_a_new_long_sleep(before, f"the step {step_id} to reach its long sleep", process)
     process.send_signal(sent)
     stdout, stderr = process.communicate(timeout=180)
     wait_for_kit_nodes()
@@ -194,11 +194,11 @@ def long_sleeps() -> set[int]:
     return {int(pid) for pid in done.stdout.split()}
 
 
-def wait_for_a_new_long_sleep(before: set[int], what: str) -> None:
+def wait_for_a_new_long_sleep(before: set[int], what: str, run: subprocess.Popen[str]) -> None:
     """Only a `sleep 600` that was not there before the run counts: one another test (or another
     session on this machine) left a moment longer would otherwise send the signal while the run
     is still starting Python, before anything of labcheck is there to handle it."""
-    wait_until(lambda: bool(long_sleeps() - before), what, timeout=180)
+    wait_until(lambda: bool(long_sleeps() - before), what, timeout=180, run=run)
 
 
 def test_a_double_ctrl_c_during_the_clean_up_leaves_the_kit_whole(tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ def test_a_double_ctrl_c_during_the_clean_up_leaves_the_kit_whole(tmp_path: Path
     out = tmp_path / "out"
     before = long_sleeps()
     process = start_run(out, spec)
-    wait_for_a_new_long_sleep(before, "the step to reach its long sleep")
+    wait_for_a_new_long_sleep(before, "the step to reach its long sleep", process)
     process.send_signal(signal.SIGINT)
     for _ in range(3):  # impatient: again and again while labcheck stops the step and cleans up
         time.sleep(0.15)
@@ -251,7 +251,7 @@ def test_after_a_sigkill_the_next_run_takes_the_stale_lock_over_and_starts_clean
     spec = write_spec(tmp_path / "spec", LEAVES_A_CONTAINER)
     before = long_sleeps()
     killed = start_run(tmp_path / "killed", spec)
-    wait_for_a_new_long_sleep(before, "the container to run")
+    wait_for_a_new_long_sleep(before, "the container to run", killed)
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=60)
     assert holder_of(kit_nodes_lock()) is None  # the kernel let the lock go with its holder
@@ -371,7 +371,7 @@ def test_ctrl_c_during_eventually_keeps_the_step_with_its_attempts(tmp_path: Pat
     spec = write_spec(tmp_path / "spec", NEVER_TRUE)
     out = tmp_path / "out"
     process = start_run(out, spec)
-    wait_until(lambda: (out / "evidence.json").exists(), "the run to start", timeout=120)
+    wait_until(lambda: (out / "evidence.json").exists(), "the run to start", timeout=120, run=process)
     time.sleep(4)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=120)
@@ -467,7 +467,7 @@ def test_sigterm_on_an_engine_the_user_names_removes_the_containers_the_lab_made
     spec = write_spec(tmp_path / "spec", ON_MY_ENGINE)
     before = long_sleeps()
     process = start_run(tmp_path / "out", spec, "--labcheck-target", "host=unix:///var/run/docker.sock")
-    wait_for_a_new_long_sleep(before, "the step to reach its long sleep")
+    wait_for_a_new_long_sleep(before, "the step to reach its long sleep", process)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=180)
     assert process.returncode == 130, stdout[-2000:] + stderr[-2000:]

@@ -10,8 +10,10 @@ import argparse
 import sys
 
 from labcheck import __version__, i18n, labs_cli, run_cli
+from labcheck.argparse_words import argparse_in_locale
 from labcheck.authoring import import_cli, lint_cli, new_cli, record_cli
 from labcheck.errors import LabcheckError
+from labcheck.i18n import N_
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
 from labcheck.safe_text import visible
@@ -19,13 +21,24 @@ from labcheck.signing import cli as signing_cli
 from labcheck.spec import cli as spec_cli
 from labcheck.verify import cli as verify_cli
 
-EXIT_CODES = """\
-exit codes (every command):
-  0    success
-  1    the lab or a verification failed
-  2    usage, spec or set-up error
-  130  interrupted
-"""
+# What each exit code means, for the end of every --help (marked here, said in the locale's language).
+EXIT_MEANINGS = (
+    (0, N_("success")),
+    (1, N_("the lab or a verification failed")),
+    (2, N_("usage, spec or set-up error")),
+    (130, N_("interrupted (Ctrl-C or a signal)")),
+)
+
+
+def exit_codes(t: i18n.Translator) -> str:
+    rows = "".join(f"  {code:<5}{t.gettext(meaning)}\n" for code, meaning in EXIT_MEANINGS)
+    return f"{t.gettext('exit codes (every command):')}\n{rows}"
+
+
+def example(t: i18n.Translator, command_line: str) -> str:
+    """An epilog's example: the heading in words, the command line as typed."""
+    return f"{t.gettext('example:')}\n  {command_line}\n\n{exit_codes(t)}"
+
 
 # One example per command, shown by its --help (the run command keeps its own, longer one).
 EXAMPLES: dict[tuple[str, ...], str] = {
@@ -58,26 +71,35 @@ def subcommand_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Ar
     return {}
 
 
-def _add_examples(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
+def _add_examples(t: i18n.Translator, parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
     for name, sub in subcommand_parsers(parser).items():
         here = (*path, name)
         if here in EXAMPLES:
-            sub.epilog = f"example:\n  {EXAMPLES[here]}\n\n{EXIT_CODES}"
+            sub.epilog = example(t, EXAMPLES[here])
             sub.formatter_class = argparse.RawDescriptionHelpFormatter
         elif sub.epilog:
-            sub.epilog = f"{sub.epilog}\n{EXIT_CODES}"
-        _add_examples(sub, here)
+            sub.epilog = f"{sub.epilog}\n{exit_codes(t)}"
+        _add_examples(t, sub, here)
 
 
 def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The whole command line, and the `run` command's own parser (it parses its line itself)."""
+    """The whole command line, and the `run` command's own parser (it parses its line itself).
+
+    Its words are the locale's: argparse's own too when built inside `argparse_in_locale()`."""
+    t = i18n.cli()
     parser = argparse.ArgumentParser(
         prog="labcheck",
-        description="Check Docker lab steps against a real engine.",
-        epilog=f"example:\n  labcheck run my-lab\n\n{EXIT_CODES}",
+        description=t.gettext("Check Docker lab steps against a real engine."),
+        epilog=example(t, "labcheck run my-lab"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("-V", "--version", action="version", version=f"labcheck {__version__}")
+    parser.add_argument(
+        "-V",
+        "--version",
+        action="version",
+        version=f"labcheck {__version__}",
+        help=t.gettext("show program's version number and exit"),  # argparse's words, not translated by it
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_parser = run_cli.register(subparsers)
     labs_cli.register(subparsers)
@@ -90,7 +112,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     lint_cli.register(subparsers)
     record_cli.register(subparsers)
     new_cli.register(subparsers)
-    _add_examples(parser)
+    _add_examples(t, parser)
     return parser, run_parser
 
 
@@ -106,7 +128,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    # argparse's words in the locale's language while labcheck builds, parses and runs (a handler
+    # may still say a usage error through argparse); the previous gettext domain after.
+    with argparse_in_locale():
+        return _main(list(sys.argv[1:] if argv is None else argv))
+
+
+def _main(argv: list[str]) -> int:
+    args = parse_args(argv)
     try:
         return int(args.handler(args))
     except LabcheckError as exc:

@@ -4,7 +4,8 @@ Messages are written in English in the sources (gettext's convention) and transl
 catalogs in `labcheck/locale/<lang>/LC_MESSAGES/labcheck.mo` (stdlib gettext; `labcheck.catalogs`
 builds and checks them). English and Spanish are both complete catalogs. The report's language is
 the lab's (`lab.language` of the spec and the evidence) unless `labcheck report --lang` says
-otherwise; the command line follows the locale (LC_ALL, LC_MESSAGES, LANG), English by default.
+otherwise; the command line follows the locale as gettext reads it (LANGUAGE, LC_ALL, LC_MESSAGES,
+LANG), English by default.
 
     t = translator("es")
     t.gettext("Summary")                      # "Resumen"
@@ -18,6 +19,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from labcheck.catalogs import DOMAIN, LANGUAGES, LOCALE_DIR
@@ -44,15 +46,29 @@ def language_code(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
-def locale_language(environ: Mapping[str, str] | None = None) -> str:
-    """The command line's language: the first of LC_ALL, LC_MESSAGES, LANG that is set decides
-    (POSIX's order), English when it is C, POSIX or a language without a catalog."""
+def locale_languages(environ: Mapping[str, str] | None = None) -> list[str]:
+    """The languages the locale asks for, in gettext's order: the first of LANGUAGE, LC_ALL,
+    LC_MESSAGES, LANG that is set, split at its colons ("fr:es"), then "C" (where the search stops)."""
     env = os.environ if environ is None else environ
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+    languages: list[str] = []
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(name)
         if value:
-            return language_code(value) or DEFAULT_LANGUAGE
-    return DEFAULT_LANGUAGE
+            languages = value.split(":")
+            break
+    if "C" not in languages:
+        languages.append("C")
+    return languages
+
+
+def locale_language(environ: Mapping[str, str] | None = None) -> str:
+    """The command line's language: the catalog gettext itself picks for the locale (argparse's words
+    come from gettext's lookup, labcheck's through this one: both must choose the same), English
+    when the locale is C, POSIX or names only languages without a catalog."""
+    found = gettext.find(DOMAIN, str(LOCALE_DIR), languages=locale_languages(environ))
+    if found is None:
+        return DEFAULT_LANGUAGE
+    return Path(found).parents[1].name  # locale/<language>/LC_MESSAGES/labcheck.mo
 
 
 @dataclass(frozen=True)

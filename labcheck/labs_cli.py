@@ -14,12 +14,13 @@ COLUMNS = ("ID", "TITLE", "NODES", "STEPS", "VERSION")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "labs",
-        help="list the bundled labs (run one with `labcheck run ID`)",
-        description="List the labs that ship with labcheck: id, title, nodes, steps and version.",
+        help=t.gettext("list the bundled labs (run one with `labcheck run ID`)"),
+        description=t.gettext("List the labs that ship with labcheck: id, title, nodes, steps and version."),
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--json", action="store_true", help=t.gettext("print JSON instead of a table"))
     parser.set_defaults(handler=_labs)
 
 

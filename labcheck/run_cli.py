@@ -8,72 +8,88 @@ error, 130 interrupted).
 from __future__ import annotations
 
 import argparse
+import gettext
 from pathlib import Path
 
 from labcheck import i18n
+from labcheck.argparse_words import argparse_of_others
 from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
 from labcheck.errors import LabNotFound
+from labcheck.i18n import N_
 from labcheck.kit.transport import MODES
 from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
 
-EXAMPLES = """\
-examples:
-  labcheck run my-lab                           # a bundled lab, by its id (labcheck labs)
-  labcheck run course/specs/my-lab --workspace student --out out --student-id ana \\
-      -- --junitxml=out/labcheck.xml            # after --: arguments for pytest
-"""
+# The command lines as typed; their comments, in words.
+EXAMPLES = (
+    ("  labcheck run my-lab                           ", N_("a bundled lab, by its id (labcheck labs)")),
+    ("  labcheck run course/specs/my-lab --workspace student --out out --student-id ana \\", None),
+    ("      -- --junitxml=out/labcheck.xml            ", N_("after --: arguments for pytest")),
+)
+
+
+def examples(t: i18n.Translator) -> str:
+    lines = [line if comment is None else f"{line}# {t.gettext(comment)}" for line, comment in EXAMPLES]
+    return "\n".join([t.gettext("examples:"), *lines]) + "\n"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "run",
-        help="run a lab (the bundled ones by default) and write evidence and report",
-        description=(
+        help=t.gettext("run a lab (the bundled ones by default) and write evidence and report"),
+        description=t.gettext(
             "Run a lab's steps on real engines (fresh kit nodes unless --target names one) and write "
             "the evidence and the report. Options go anywhere on the line; only what follows `--` "
             "goes to pytest."
         ),
-        epilog=EXAMPLES,
+        epilog=examples(t),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "specs",
         nargs="*",
         metavar="SPEC",
-        help="bundled lab id, spec file or folder (default: every bundled lab)",
+        help=t.gettext("bundled lab id, spec file or folder (default: every bundled lab)"),
     )
     parser.add_argument(
         "--target",
         action="append",
         default=[],
         metavar="NAME=DOCKER_HOST",
-        help="run node NAME on this engine instead of a fresh kit node",
+        help=t.gettext("run node NAME on this engine instead of a fresh kit node"),
     )
     parser.add_argument(
         "--node-transport",
         choices=MODES,
         default=None,
-        help="how labcheck reaches the kit nodes' engines (default auto: their socket where it "
-        "works, else TLS on a loopback port; exec: through docker exec)",
+        help=t.gettext(
+            "how labcheck reaches the kit nodes' engines (default auto: their socket where it "
+            "works, else TLS on a loopback port; exec: through docker exec)"
+        ),
     )
-    parser.add_argument("--workspace", type=Path, help="folder with the student's own lab files")
-    parser.add_argument("--out", type=Path, help="output folder (default: reports/<lab-id>)")
-    parser.add_argument("--keep", action="store_true", help="keep what the lab created")
+    parser.add_argument("--workspace", type=Path, help=t.gettext("folder with the student's own lab files"))
+    parser.add_argument("--out", type=Path, help=t.gettext("output folder (default: reports/<lab-id>)"))
+    parser.add_argument("--keep", action="store_true", help=t.gettext("keep what the lab created"))
     parser.add_argument(
-        "--no-wait", action="store_true", help="if another run holds the engines, exit 2 naming it"
+        "--no-wait", action="store_true", help=t.gettext("if another run holds the engines, exit 2 naming it")
     )
     parser.add_argument(
-        "--force", action="store_true", help="let a partial run (-k, -x...) replace a complete evidence"
+        "--force",
+        action="store_true",
+        help=t.gettext("let a partial run (-k, -x...) replace a complete evidence"),
     )
     parser.add_argument(
         "--signing-key-env",
         metavar="VAR",
-        help=f"sign the evidence with the private key (PEM) in this variable (default: {SIGNING_KEY_ENV})",
+        help=t.format(
+            "sign the evidence with the private key (PEM) in this variable (default: {variable})",
+            variable=SIGNING_KEY_ENV,
+        ),
     )
-    parser.add_argument("--student-id", help="student identifier the evidence is bound to")
-    parser.add_argument("--student-name", help="name printed on the report's cover")
-    parser.add_argument("--group", help="group printed on the report's cover")
-    parser.add_argument("--images", action="store_true", help="terminal pictures in the report")
+    parser.add_argument("--student-id", help=t.gettext("student identifier the evidence is bound to"))
+    parser.add_argument("--student-name", help=t.gettext("name printed on the report's cover"))
+    parser.add_argument("--group", help=t.gettext("group printed on the report's cover"))
+    parser.add_argument("--images", action="store_true", help=t.gettext("terminal pictures in the report"))
     parser.set_defaults(handler=_run, command="run", pytest_args=[])
     return parser
 
@@ -85,6 +101,10 @@ def parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespac
         ours, for_pytest = argv[:cut], argv[cut + 1 :]
     else:
         ours, for_pytest = argv, []
+    if parser.usage is None:
+        # parse_intermixed_args keeps its usage line as format_usage()[7:], cutting len("usage: ")
+        # whatever the heading's language ("uso: labcheck run" lost "la"): it is kept here, whole.
+        parser.usage = parser.format_usage().removeprefix(gettext.gettext("usage: "))
     args = parser.parse_intermixed_args(ours)
     args.pytest_args = for_pytest
     return args
@@ -135,7 +155,8 @@ def _run(args: argparse.Namespace) -> int:
     from labcheck.run_outcome import SessionOutcome
 
     outcome = SessionOutcome()
-    code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
+    with argparse_of_others():  # pytest's own usage errors, in pytest's words
+        code = pytest.main([*argv, *args.pytest_args], plugins=[outcome])
     t = i18n.cli()
     for pdf in outcome.pdf_paths:  # the run ends with where its report is
         print(t.format("PDF report: {path}", path=pdf))

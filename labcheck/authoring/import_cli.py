@@ -5,17 +5,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.safe_text import visible
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "import",
-        help="turn a lab written in Markdown into a lab pack to complete",
+        help=t.gettext("turn a lab written in Markdown into a lab pack to complete"),
     )
-    parser.add_argument("markdown", metavar="LAB.md", type=Path, help="the lab's Markdown file")
+    parser.add_argument("markdown", metavar="LAB.md", type=Path, help=t.gettext("the lab's Markdown file"))
     parser.add_argument(
-        "-o", "--out", type=Path, default=None, metavar="DIR", help="the pack's folder (default: ./LAB-ID)"
+        "-o",
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=t.gettext("the pack's folder (default: ./LAB-ID)"),
     )
     parser.set_defaults(handler=_import)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring.evidence_view import read_run
 from labcheck.authoring.lint_dynamic import dynamic_findings
 from labcheck.authoring.lint_static import static_findings
@@ -21,18 +22,23 @@ class EvidenceOfAnotherLab(LabcheckError):
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "lint",
-        help="find checks that cannot fail (statically, and from a reference run's evidence)",
-        description="Find checks that cannot fail; exit 1 when it reports one (file:line: key: why).",
+        help=t.gettext("find checks that cannot fail (statically, and from a reference run's evidence)"),
+        description=t.gettext(
+            "Find checks that cannot fail; exit 1 when it reports one (file:line: key: why)."
+        ),
     )
-    parser.add_argument("spec", metavar="LAB", help="a bundled lab's id, a spec file or its folder")
+    parser.add_argument(
+        "spec", metavar="LAB", help=t.gettext("a bundled lab's id, a spec file or its folder")
+    )
     parser.add_argument(
         "--evidence",
         type=Path,
         default=None,
         metavar="EVIDENCE",
-        help="a reference run's evidence.json: each rule is judged again on mutated transcripts",
+        help=t.gettext("a reference run's evidence.json: each rule is judged again on mutated transcripts"),
     )
     parser.set_defaults(handler=_lint)
 

@@ -21,18 +21,23 @@ class RecordRefused(LabcheckError):
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "record",
-        help="run a lab for reference and write the expectations it shows into its YAML",
+        help=t.gettext("run a lab for reference and write the expectations it shows into its YAML"),
     )
-    parser.add_argument("spec", metavar="LAB", type=Path, help="the lab pack's folder or its lab.yaml")
-    parser.add_argument("--runs", type=int, default=2, help="reference runs, each on fresh nodes (default 2)")
+    parser.add_argument(
+        "spec", metavar="LAB", type=Path, help=t.gettext("the lab pack's folder or its lab.yaml")
+    )
+    parser.add_argument(
+        "--runs", type=int, default=2, help=t.gettext("reference runs, each on fresh nodes (default 2)")
+    )
     parser.add_argument(
         "--target",
         action="append",
         default=[],
         metavar="NAME=DOCKER_HOST",
-        help="run a node on an engine you name instead of the kit (repeatable)",
+        help=t.gettext("run a node on an engine you name instead of the kit (repeatable)"),
     )
     parser.set_defaults(handler=_record)
 

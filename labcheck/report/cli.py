@@ -14,34 +14,46 @@ from labcheck.safe_text import visible
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "report",
-        help="render informe.html and informe.pdf from an evidence file (no Docker needed)",
-        description=(
+        help=t.gettext("render informe.html and informe.pdf from an evidence file (no Docker needed)"),
+        description=t.format(
             "Render the report (informe.html, informe.pdf) from an evidence file, in the lab's "
             "language or the one --lang names. "
-            f"Student name and group: options, else {STUDENT_CONFIG} in the current folder "
-            "or beside the evidence ([student] name = ..., group = ...), else the evidence."
+            "Student name and group: options, else {config} in the current folder "
+            "or beside the evidence ([student] name = ..., group = ...), else the evidence.",
+            config=STUDENT_CONFIG,
         ),
     )
-    parser.add_argument("evidence", type=Path, help="evidence file (evidence.json)")
-    parser.add_argument("-o", "--out", type=Path, help="output folder (default: the evidence file's folder)")
-    parser.add_argument("--student-name", help="name printed on the cover")
-    parser.add_argument("--group", help="group printed on the cover")
-    parser.add_argument("--config", type=Path, help=f"student file instead of {STUDENT_CONFIG}")
-    parser.add_argument("--images", action="store_true", help="a terminal picture (PNG) of each step as well")
+    parser.add_argument(
+        "evidence", type=Path, metavar="EVIDENCE", help=t.gettext("evidence file (evidence.json)")
+    )
+    parser.add_argument(
+        "-o", "--out", type=Path, help=t.gettext("output folder (default: the evidence file's folder)")
+    )
+    parser.add_argument("--student-name", help=t.gettext("name printed on the cover"))
+    parser.add_argument("--group", help=t.gettext("group printed on the cover"))
+    parser.add_argument(
+        "--config", type=Path, help=t.format("student file instead of {config}", config=STUDENT_CONFIG)
+    )
+    parser.add_argument(
+        "--images", action="store_true", help=t.gettext("a terminal picture (PNG) of each step as well")
+    )
     parser.add_argument(
         "--from",
         dest="from_markdown",
         type=Path,
         metavar="MARKDOWN",
-        help="the student's own report: its screenshots are replaced by the captured output",
+        help=t.gettext("the student's own report: its screenshots are replaced by the captured output"),
     )
-    parser.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+    parser.add_argument("--no-pdf", action="store_true", help=t.gettext("write the HTML only"))
     parser.add_argument(
         "--lang",
         metavar="LANG",
-        help="the report's language: en or es (default: the lab's own language, from the evidence)",
+        help=t.gettext(
+            "the report's language: en or es (default: the lab's own language, from the evidence)"
+        ),
     )
     parser.set_defaults(handler=run)
 

@@ -6,6 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.signing.keys import PrivateKey, SigningKeyError
 
 PRIVATE_NAME = "course.key"
@@ -13,19 +14,22 @@ PUBLIC_NAME = "course.pub"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "keygen",
-        help="make the course's Ed25519 key pair for signing evidence",
-        description=(
-            f"Write {PRIVATE_NAME} (the private key, PKCS#8 PEM, mode 0600: a CI secret the students "
-            f"cannot read) and {PUBLIC_NAME} (the public key, PEM: give it to whoever verifies). "
-            "The key id printed is the public key's fingerprint, sha256 of its DER form."
+        help=t.gettext("make the course's Ed25519 key pair for signing evidence"),
+        description=t.format(
+            "Write {private} (the private key, PKCS#8 PEM, mode 0600: a CI secret the students "
+            "cannot read) and {public} (the public key, PEM: give it to whoever verifies). "
+            "The key id printed is the public key's fingerprint, sha256 of its DER form.",
+            private=PRIVATE_NAME,
+            public=PUBLIC_NAME,
         ),
     )
     parser.add_argument(
-        "-o", "--out", type=Path, default=Path("."), metavar="DIR", help="folder (default: .)"
+        "-o", "--out", type=Path, default=Path("."), metavar="DIR", help=t.gettext("folder (default: .)")
     )
-    parser.add_argument("--force", action="store_true", help="replace a key pair already there")
+    parser.add_argument("--force", action="store_true", help=t.gettext("replace a key pair already there"))
     parser.set_defaults(handler=run)
 
 

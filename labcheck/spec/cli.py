@@ -21,9 +21,13 @@ def visible(text: str) -> str:
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("validate", help="check lab specs without running them")
+    t = i18n.cli()
+    parser = subparsers.add_parser("validate", help=t.gettext("check lab specs without running them"))
     parser.add_argument(
-        "specs", nargs="+", metavar="SPEC", help="bundled lab ids, spec files or folders holding lab.yaml"
+        "specs",
+        nargs="+",
+        metavar="SPEC",
+        help=t.gettext("bundled lab ids, spec files or folders holding lab.yaml"),
     )
     parser.set_defaults(handler=_validate)
 

@@ -16,10 +16,11 @@ from labcheck.verify.verifier import VerifyOptions
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    t = i18n.cli()
     parser = subparsers.add_parser(
         "verify",
-        help="verify submitted evidence bundles against the course's spec (no Docker needed)",
-        description=(
+        help=t.gettext("verify submitted evidence bundles against the course's spec (no Docker needed)"),
+        description=t.gettext(
             "Verify evidence bundles with the course's own spec: the evidence format, the hash chain, "
             "the spec's hash, every step present and in order, and every exit code and output rule "
             "judged again from the recorded transcripts; with --pubkey, the course's signature "
@@ -30,51 +31,74 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "--accept-unsigned), 1 any other verdict, 2 usage error."
         ),
     )
-    parser.add_argument("bundles", nargs="+", type=Path, metavar="BUNDLE", help="bundle files or folders")
-    parser.add_argument("--spec", type=Path, required=True, help="the course's spec (lab.yaml or its folder)")
+    parser.add_argument(
+        "bundles", nargs="+", type=Path, metavar="BUNDLE", help=t.gettext("bundle files or folders")
+    )
+    parser.add_argument(
+        "--spec", type=Path, required=True, help=t.gettext("the course's spec (lab.yaml or its folder)")
+    )
     parser.add_argument(
         "--pubkey",
         type=Path,
         metavar="FILE",
-        help="the course's public key (course.pub): only bundles it signed are accepted",
+        help=t.gettext("the course's public key (course.pub): only bundles it signed are accepted"),
     )
     who = parser.add_mutually_exclusive_group()
-    who.add_argument("--student-id", metavar="ID", help="the student whose bundle this is (one bundle)")
+    who.add_argument(
+        "--student-id", metavar="ID", help=t.gettext("the student whose bundle this is (one bundle)")
+    )
     who.add_argument(
         "--ids-from-names",
         action="store_true",
-        help="each bundle's file name (alice.json) or folder name (alice/evidence.json) is its student id",
+        help=t.gettext(
+            "each bundle's file name (alice.json) or folder name (alice/evidence.json) is its student id"
+        ),
     )
-    parser.add_argument("--csv", type=Path, metavar="FILE", help="also write one row per student as CSV")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write every finding as JSON")
     parser.add_argument(
-        "--junitxml", type=Path, metavar="FILE", help="also write JUnit XML, one testcase per student"
+        "--csv", type=Path, metavar="FILE", help=t.gettext("also write one row per student as CSV")
+    )
+    parser.add_argument(
+        "--json", type=Path, metavar="FILE", help=t.gettext("also write every finding as JSON")
+    )
+    parser.add_argument(
+        "--junitxml",
+        type=Path,
+        metavar="FILE",
+        help=t.gettext("also write JUnit XML, one testcase per student"),
     )
     parser.add_argument(
         "--max-size",
         type=float,
         default=DEFAULT_MAX_BYTES / (1024 * 1024),
         metavar="MB",
-        help="refuse bundles bigger than this (default: %(default)g MB)",
+        help=t.gettext("refuse bundles bigger than this (default: %(default)g MB)"),
     )
-    parser.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--jobs", type=int, metavar="N", help=t.gettext("worker processes (default: one per core)")
+    )
     parser.add_argument(
         "--rerender",
         action="store_true",
-        help="also render every transcript again from its raw bytes and compare (slower)",
+        help=t.gettext("also render every transcript again from its raw bytes and compare (slower)"),
     )
     parser.add_argument(
         "--rejudge-signed",
         action="store_true",
-        help="also judge signed bundles again from their transcripts (a check of labcheck itself; slower)",
+        help=t.gettext(
+            "also judge signed bundles again from their transcripts (a check of labcheck itself; slower)"
+        ),
     )
     parser.add_argument(
         "--accept-unsigned",
         action="store_true",
-        help="exit 0 for unsigned bundles that are consistent (anyone could have made them; "
-        "not allowed with --pubkey)",
+        help=t.gettext(
+            "exit 0 for unsigned bundles that are consistent (anyone could have made them; "
+            "not allowed with --pubkey)"
+        ),
     )
-    parser.add_argument("-q", "--quiet", action="store_true", help="the table only, without the details")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help=t.gettext("the table only, without the details")
+    )
     parser.set_defaults(handler=run)
 
 

@@ -143,10 +143,29 @@ def test_large_numbers_are_grouped_each_language_its_way() -> None:
         ({"LANG": "fr_FR.UTF-8"}, "en"),  # no French catalog: English, never a mix
         ({"LANG": "en_GB.UTF-8", "LC_MESSAGES": "es_MX.UTF-8"}, "es"),
         ({"LANG": "es_ES.UTF-8", "LC_ALL": "C"}, "en"),
+        # gettext's order, which argparse's words follow: LANGUAGE first, a colon list, C stops it.
+        ({"LANG": "es_ES.UTF-8", "LANGUAGE": "en"}, "en"),
+        ({"LANG": "C.UTF-8", "LANGUAGE": "es"}, "es"),
+        ({"LANGUAGE": "fr:es", "LANG": "en_US.UTF-8"}, "es"),  # no French catalog: the next one
+        ({"LANGUAGE": "fr:C:es", "LANG": "es_ES.UTF-8"}, "en"),
+        ({"LANGUAGE": "", "LC_ALL": "es_AR.UTF-8"}, "es"),  # an empty variable is no choice
+        ({"LANGUAGE": "es_MX", "LC_ALL": "C"}, "es"),
+        ({"LC_ALL": "es@euro"}, "es"),
+        ({"LC_MESSAGES": "pt_BR.UTF-8", "LANG": "es_ES.UTF-8"}, "en"),
     ],
 )
-def test_the_command_line_follows_the_locale(environ: dict[str, str], language: str) -> None:
+def test_the_command_line_follows_the_locale_as_gettext_does(
+    environ: dict[str, str], language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert locale_language(environ) == language
+    # What gettext itself picks in that environment (argparse's words come from its lookup).
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    found = gettext.find(catalogs.DOMAIN, str(catalogs.LOCALE_DIR))
+    assert (Path(found).parents[1].name if found else "en") == language
+    assert locale_language() == language  # and from os.environ itself
 
 
 def test_an_entry_of_the_sources_is_found_by_extraction() -> None:

@@ -1,0 +1,130 @@
+"""The real command line speaks one language, the locale's: every --help and usage errors, in
+Spanish under LANG=es_ES.UTF-8 and in English under LANG=C, no line of one in the other."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from labcheck import catalogs
+from labcheck.cli import build_parser, subcommand_parsers
+from tests.locale_env import SPANISH, locale_env
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGLISH = "C"
+
+# Usage errors of each kind argparse says: (arguments, what the Spanish says).
+USAGE_ERRORS = [
+    (("report",), "faltan los argumentos obligatorios: EVIDENCE"),
+    (("labs", "--jsn"), "argumentos no reconocidos: --jsn"),
+    (("kit", "upp"), "valor no válido: 'upp' (elige entre"),
+    (("kit", "up", "--nodes", ","), "argumento --nodes: da al menos un nombre de nodo"),
+    (
+        ("verify", "b", "--spec", "s", "--max-size", "big"),
+        "argumento --max-size: valor float no válido: 'big'",
+    ),
+    (("verify", "b", "--spec", "s", "--student-id", "a", "--ids-from-names"), "no se admite junto con"),
+    (("verify", "b", "--spec"), "argumento --spec: se esperaba un argumento"),
+    (("run", "--bogus"), "argumentos no reconocidos: --bogus"),
+    (("new",), "faltan los argumentos obligatorios: LAB-ID"),
+]
+
+
+def commands(parser: object = None, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [path]
+    for name, sub in subcommand_parsers(build_parser() if parser is None else parser).items():  # type: ignore[arg-type]
+        found += commands(sub, (*path, name))
+    return found
+
+
+def labcheck_in(locale: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**locale_env(locale), "COLUMNS": "100"}  # one width, so both languages wrap alike
+    return subprocess.run(
+        [sys.executable, "-m", "labcheck", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def both(*args: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
+    with ThreadPoolExecutor(2) as pool:
+        spanish, english = pool.map(lambda locale: labcheck_in(locale, *args), (SPANISH, ENGLISH))
+    return spanish, english
+
+
+_NOT_WORDS = re.compile(
+    r"""(?x)
+    \[[^\]]*\] | \{[^}]*\} | \.\.\. | \|                        # [--opt X], {a,b}, ..., |
+    | (?<!\w)--?[\w-]+(=[\w/.<>-]+)?,? | \b[A-Z][A-Z0-9_=.-]*\b  # options, METAVARS
+    """
+)
+
+
+def worded_segments(text: str, command_names: set[str]) -> list[str]:
+    """The parts of lines that are words: not the example command lines (what is typed, before a
+    `# comment`), nor lines only of option names, metavars and command names."""
+    found = []
+    for line in text.splitlines():
+        code, _, comment = line.partition("# ")
+        for part in (code, comment):
+            part = part.strip().rstrip("\\").strip()
+            if not part or part.startswith(("labcheck ", "-- ")):
+                continue
+            rest = _NOT_WORDS.sub(" ", part)
+            if any(word not in command_names for word in re.findall(r"[^\W\d_]{2,}", rest)):
+                found.append(" ".join(part.split()))
+    return found
+
+
+def sentences(language: str) -> set[str]:
+    """The catalog's sentences of three words or more whose translation is not the msgid itself."""
+    other = {e.message.msgid: e.translations[0] for e in catalogs.read_catalog("es")}
+    found = set()
+    for msgid, spanish in other.items():
+        if spanish == msgid or len(msgid.split()) < 3 or "{" in msgid or "%" in msgid:
+            continue
+        found.add(" ".join((msgid if language == "en" else spanish).split()))
+    return found
+
+
+def assert_one_language_each(spanish: str, english: str) -> None:
+    names = {name for path in commands() for name in path}
+    es, en = worded_segments(spanish, names), worded_segments(english, names)
+    assert es and en
+    assert [line for line in es if line in en] == [], "lines left in English"
+    assert [line for line in en if line in es] == [], "lines in Spanish under LANG=C"
+    flat_es, flat_en = " ".join(spanish.split()), " ".join(english.split())
+    assert sorted(s for s in sentences("en") if s in flat_es) == []
+    assert sorted(s for s in sentences("es") if s in flat_en) == []
+
+
+@pytest.mark.parametrize("command", commands(), ids=lambda path: " ".join(path) or "labcheck")
+def test_help_is_all_in_the_locales_language(command: tuple[str, ...]) -> None:
+    spanish, english = both(*command, "--help")
+    assert spanish.returncode == english.returncode == 0, spanish.stderr + english.stderr
+    assert spanish.stdout.startswith("uso: labcheck") and english.stdout.startswith("usage: labcheck")
+    assert "opciones:" in spanish.stdout and "códigos de salida (todas las órdenes):" in spanish.stdout
+    assert "options:" in english.stdout and "exit codes (every command):" in english.stdout
+    assert_one_language_each(spanish.stdout, english.stdout)
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"), USAGE_ERRORS, ids=lambda value: " ".join(value) if isinstance(value, tuple) else ""
+)
+def test_a_usage_error_is_all_in_the_locales_language_and_exits_2(argv: tuple[str, ...], said: str) -> None:
+    spanish, english = both(*argv)
+    assert spanish.returncode == english.returncode == 2
+    assert spanish.stdout == english.stdout == ""
+    assert said in spanish.stderr and spanish.stderr.startswith("uso: labcheck"), spanish.stderr
+    assert english.stderr.startswith("usage: labcheck") and ": error: " in english.stderr
+    assert "Traceback" not in spanish.stderr + english.stderr
+    assert_one_language_each(spanish.stderr, english.stderr)

@@ -1,5 +1,6 @@
 """The environment of a child process whose command line speaks one language: the CLI follows the
-locale (LC_ALL, LC_MESSAGES, LANG), so a test that reads its words sets it, whatever the machine's."""
+locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), so a test that reads its words sets it, whatever the
+machine's."""
 
 from __future__ import annotations
 

@@ -43,10 +43,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _record(args: argparse.Namespace) -> int:
+    t = i18n.cli()
     if args.runs < 1:
-        raise RecordRefused(f"--runs must be at least 1; got {args.runs}")
+        raise RecordRefused(t.format("--runs must be at least 1; got {runs}", runs=args.runs))
     if not args.spec.exists():
-        raise RecordRefused(f"{args.spec}: no such lab pack (record writes into a spec file you own)")
+        raise RecordRefused(
+            t.format("{path}: no such lab pack (record writes into a spec file you own)", path=args.spec)
+        )
     spec = resolve_spec_path(args.spec).resolve()
     lab = load_lab(spec)
     with tempfile.TemporaryDirectory(prefix="labcheck-record-") as work:
@@ -56,7 +59,6 @@ def _record(args: argparse.Namespace) -> int:
     exit_codes = sum(1 for p in proposals if p.exit_code is not None)
     rules = sum(len(p.rules) for p in proposals)
     state = sum(len(p.images) + len(p.state) for p in proposals)
-    t = i18n.cli()
     print(
         t.format(
             "record: {spec}: {exit_codes}, {rules} and {state} proposed from {runs}",

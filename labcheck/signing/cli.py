@@ -38,7 +38,7 @@ def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
     try:
         descriptor = os.open(path, flags, mode)
     except FileExistsError:
-        raise SigningKeyError(f"{path}: already exists (a key pair in use? --force replaces it)") from None
+        raise SigningKeyError(_already_there(path)) from None
     except OSError as error:
         raise SigningKeyError(f"{path}: cannot write it: {error.strerror or error}") from None
     with os.fdopen(descriptor, "wb") as stream:
@@ -46,19 +46,27 @@ def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
         stream.write(data)
 
 
+def _already_there(path: Path) -> str:
+    return i18n.cli().format("{path}: already exists (a key pair in use? --force replaces it)", path=path)
+
+
 def run(args: argparse.Namespace) -> int:
+    t = i18n.cli()
     folder: Path = args.out
     if not folder.is_dir():
-        raise SigningKeyError(f"{folder}: no such folder")
+        raise SigningKeyError(t.format("{path}: no such folder", path=folder))
     private, public = folder / PRIVATE_NAME, folder / PUBLIC_NAME
     if not args.force:
         for path in (private, public):
             if path.exists():
-                raise SigningKeyError(f"{path}: already exists (a key pair in use? --force replaces it)")
+                raise SigningKeyError(_already_there(path))
     key = PrivateKey.generate()
     _write(private, key.pem(), 0o600, args.force)
     _write(public, key.public.pem(), 0o644, args.force)
-    print(f"private key: {private} (keep it secret: a CI secret only the course can read)")
-    print(f"public key:  {public}")
-    print(f"key id:      {key.public.key_id}")
+    labels = [t.gettext("private key:"), t.gettext("public key:"), t.gettext("key id:")]
+    width = max(len(label) for label in labels) + 1  # the values in one column, in either language
+    secret = t.gettext("(keep it secret: a CI secret only the course can read)")
+    print(f"{labels[0]:<{width}}{private} {secret}")
+    print(f"{labels[1]:<{width}}{public}")
+    print(f"{labels[2]:<{width}}{key.public.key_id}")
     return 0

@@ -103,14 +103,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    t = i18n.cli()
     if args.pubkey and args.accept_unsigned:
         raise UsageError(
-            "--accept-unsigned cannot go with --pubkey: given the course's key, only bundles it signed pass"
+            t.gettext(
+                "--accept-unsigned cannot go with --pubkey: "
+                "given the course's key, only bundles it signed pass"
+            )
         )
     if args.max_size <= 0:
-        raise UsageError("--max-size must be a positive number of megabytes")
+        raise UsageError(t.gettext("--max-size must be a positive number of megabytes"))
     if args.jobs is not None and args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+        raise UsageError(t.gettext("--jobs must be at least 1"))
     lab = load_lab(args.spec)
     options = VerifyOptions(
         public_key=read_public_key(args.pubkey) if args.pubkey else None,

@@ -128,3 +128,47 @@ def test_a_usage_error_is_all_in_the_locales_language_and_exits_2(argv: tuple[st
     assert english.stderr.startswith("usage: labcheck") and ": error: " in english.stderr
     assert "Traceback" not in spanish.stderr + english.stderr
     assert_one_language_each(spanish.stderr, english.stderr)
+
+
+@pytest.mark.parametrize(
+    ("argv", "spanish_said", "english_said"),
+    [
+        (
+            ("verify", "b", "--spec", "s", "--jobs", "0"),
+            "--jobs debe ser al menos 1",
+            "--jobs must be at least 1",
+        ),
+        (
+            ("verify", "b", "--spec", "s", "--max-size", "0"),
+            "--max-size debe ser un número positivo de megabytes",
+            "--max-size must be a positive number of megabytes",
+        ),
+        (
+            ("record", "nowhere", "--runs", "0"),
+            "--runs debe ser al menos 1; se dio 0",
+            "--runs must be at least 1; got 0",
+        ),
+    ],
+)
+def test_a_commands_own_usage_error_is_in_the_locales_language_and_exits_2(
+    argv: tuple[str, ...], spanish_said: str, english_said: str
+) -> None:
+    spanish, english = both(*argv)
+    assert (spanish.returncode, spanish.stderr) == (2, f"labcheck: {spanish_said}\n")
+    assert (english.returncode, english.stderr) == (2, f"labcheck: {english_said}\n")
+
+
+def test_keygen_says_where_its_keys_are_in_the_locales_language(tmp_path: Path) -> None:
+    done = labcheck_in(SPANISH, "keygen", "-o", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    private, public, key_id = done.stdout.splitlines()
+    secret = "(guárdala en secreto: un secreto de la CI que solo el curso puede leer)"
+    assert private == f"clave privada:  {tmp_path / 'course.key'} {secret}"
+    assert public == f"clave pública:  {tmp_path / 'course.pub'}"
+    assert key_id.startswith("id de la clave: ") and len(key_id.split()[-1]) == 64
+    again = labcheck_in(SPANISH, "keygen", "-o", str(tmp_path))
+    existing = tmp_path / "course.key"
+    assert again.returncode == 2
+    assert (
+        again.stderr == f"labcheck: {existing}: ya existe (¿un par de claves en uso? --force lo sustituye)\n"
+    )

@@ -8,9 +8,10 @@ import json
 from labcheck import i18n
 from labcheck.bundled import BundledLab, bundled_labs, bundled_root
 from labcheck.errors import LabNotFound
+from labcheck.i18n import N_
 from labcheck.spec.texts import in_language
 
-COLUMNS = ("ID", "TITLE", "NODES", "STEPS", "VERSION")
+COLUMNS = (N_("ID"), N_("TITLE"), N_("NODES"), N_("STEPS"), N_("VERSION"))  # headings, in the locale's words
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,13 +26,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _row(lab: BundledLab) -> tuple[str, ...]:
-    # The title in the locale's language when the spec gives it (the table's headings are English).
+    # The title in the locale's language when the spec gives it, as the table's headings are.
     title = in_language(lab.title, i18n.cli().language) or lab.title
     return (lab.id, title, ", ".join(lab.nodes), str(lab.steps), lab.version)
 
 
 def render_table(labs: list[BundledLab]) -> str:
-    rows = [COLUMNS, *(_row(lab) for lab in labs)]
+    t = i18n.cli()
+    rows = [tuple(t.gettext(heading) for heading in COLUMNS), *(_row(lab) for lab in labs)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
@@ -41,7 +43,9 @@ def render_table(labs: list[BundledLab]) -> str:
 def _labs(args: argparse.Namespace) -> int:
     labs = bundled_labs()
     if not labs:
-        raise LabNotFound(f"no bundled lab in this install (looked in {bundled_root()})")
+        raise LabNotFound(
+            i18n.cli().format("no bundled lab in this install (looked in {folder})", folder=bundled_root())
+        )
     if args.json:
         print(json.dumps([lab.to_json() for lab in labs], indent=2, ensure_ascii=False))
     else:

@@ -172,3 +172,12 @@ def test_keygen_says_where_its_keys_are_in_the_locales_language(tmp_path: Path) 
     assert (
         again.stderr == f"labcheck: {existing}: ya existe (¿un par de claves en uso? --force lo sustituye)\n"
     )
+
+
+def test_the_labs_table_has_its_headings_in_the_locales_language() -> None:
+    spanish, english = both("labs")
+    assert spanish.returncode == english.returncode == 0
+    assert spanish.stdout.splitlines()[0].split() == ["ID", "TÍTULO", "NODOS", "PASOS", "VERSIÓN"]
+    assert english.stdout.splitlines()[0].split() == ["ID", "TITLE", "NODES", "STEPS", "VERSION"]
+    (row,) = [line for line in spanish.stdout.splitlines() if line.startswith("ops-stage1 ")]
+    assert " Docker, primera etapa: contenedores, imágenes y Swarm " in row  # the title, as the spec gives it

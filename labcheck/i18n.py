@@ -46,16 +46,18 @@ def language_code(value: str | None) -> str | None:
     return code if code in LANGUAGES else None
 
 
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
+
+
 def locale_languages(environ: Mapping[str, str] | None = None) -> list[str]:
     """The languages the locale asks for, in gettext's order: the first of LANGUAGE, LC_ALL,
     LC_MESSAGES, LANG that is set, split at its colons ("fr:es"), then "C" (where the search stops)."""
     env = os.environ if environ is None else environ
-    languages: list[str] = []
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            languages = value.split(":")
-            break
+    return _languages(tuple(env.get(name) for name in LOCALE_VARIABLES))
+
+
+def _languages(values: tuple[str | None, ...]) -> list[str]:
+    languages = next((value.split(":") for value in values if value), [])
     if "C" not in languages:
         languages.append("C")
     return languages
@@ -65,7 +67,14 @@ def locale_language(environ: Mapping[str, str] | None = None) -> str:
     """The command line's language: the catalog gettext itself picks for the locale (argparse's words
     come from gettext's lookup, labcheck's through this one: both must choose the same), English
     when the locale is C, POSIX or names only languages without a catalog."""
-    found = gettext.find(DOMAIN, str(LOCALE_DIR), languages=locale_languages(environ))
+    env = os.environ if environ is None else environ
+    return _catalog_language(tuple(env.get(name) for name in LOCALE_VARIABLES))
+
+
+@lru_cache(maxsize=32)
+def _catalog_language(values: tuple[str | None, ...]) -> str:
+    # Cached by the variables' values: gettext.find looks for files, and every message asks.
+    found = gettext.find(DOMAIN, str(LOCALE_DIR), languages=_languages(values))
     if found is None:
         return DEFAULT_LANGUAGE
     return Path(found).parents[1].name  # locale/<language>/LC_MESSAGES/labcheck.mo

@@ -49,14 +49,9 @@ def language_code(value: str | None) -> str | None:
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")  # gettext's order
 
 
-def locale_languages(environ: Mapping[str, str] | None = None) -> list[str]:
-    """The languages the locale asks for, in gettext's order: the first of LANGUAGE, LC_ALL,
-    LC_MESSAGES, LANG that is set, split at its colons ("fr:es"), then "C" (where the search stops)."""
-    env = os.environ if environ is None else environ
-    return _languages(tuple(env.get(name) for name in LOCALE_VARIABLES))
-
-
 def _languages(values: tuple[str | None, ...]) -> list[str]:
+    """What gettext searches: the first variable set, split at its colons ("fr:es"), then "C" (where
+    the search stops)."""
     languages = next((value.split(":") for value in values if value), [])
     if "C" not in languages:
         languages.append("C")

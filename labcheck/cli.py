@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from labcheck import __version__, i18n, labs_cli, run_cli
 from labcheck.argparse_words import argparse_in_locale
@@ -71,14 +72,37 @@ def subcommand_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Ar
     return {}
 
 
+class Help(argparse.HelpFormatter):
+    """argparse's help, wrapped to the terminal, with two differences: a word is never split at its
+    hyphen (`--accept-unsigned`, `.labcheck-student.yaml` stay whole), and a paragraph that holds
+    line breaks of its own (examples, the exit codes) is kept as written."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n\n".join(
+            paragraph
+            if "\n" in paragraph.strip("\n")
+            else textwrap.fill(
+                " ".join(paragraph.split()),
+                width,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+            )
+            for paragraph in text.split("\n\n")
+        )
+
+
 def _add_examples(t: i18n.Translator, parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> None:
     for name, sub in subcommand_parsers(parser).items():
         here = (*path, name)
         if here in EXAMPLES:
             sub.epilog = example(t, EXAMPLES[here])
-            sub.formatter_class = argparse.RawDescriptionHelpFormatter
         elif sub.epilog:
             sub.epilog = f"{sub.epilog}\n{exit_codes(t)}"
+        sub.formatter_class = Help
         _add_examples(t, sub, here)
 
 
@@ -91,7 +115,7 @@ def build_parsers() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         prog="labcheck",
         description=t.gettext("Check Docker lab steps against a real engine."),
         epilog=example(t, "labcheck run my-lab"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=Help,
     )
     parser.add_argument(
         "-V",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -213,3 +216,31 @@ def test_a_file_that_cannot_be_read_is_a_usage_error_without_traceback(tmp_path:
     done = labcheck_cli("report", str(tmp_path / "missing.json"), cwd=tmp_path)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "missing.json" in done.stderr
+
+
+def _every_parser(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, sub in subcommand_parsers(parser).items():
+        yield from _every_parser(sub, (*path, name))
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_every_help_fits_the_terminal_and_never_cuts_an_option(columns: int) -> None:
+    """Descriptions of commands with an example are wrapped by labcheck itself (their help is raw):
+    each line fits, and no option is split at its hyphen ("--accept-" / "unsigned")."""
+    environment = {**os.environ, "COLUMNS": str(columns), "LANG": "C"}
+    for path in _every_parser(build_parser()):
+        shown = subprocess.run(
+            [sys.executable, "-m", "labcheck", *path, "--help"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            check=True,
+        ).stdout
+        in_examples = False
+        for line in shown.splitlines():
+            in_examples = line in {"example:", "examples:"} or (in_examples and line != "")
+            if in_examples or re.fullmatch(r" +\[[^ ]+ [^]]+\]", line):
+                continue  # example command lines are kept whole, to copy; argparse never splits a group
+            assert len(line) <= columns, f"labcheck {' '.join(path)} --help: {line!r}"
+            assert not line.rstrip().endswith(("--", "-")) or line.strip() in {"--", "-"}, line

@@ -447,7 +447,9 @@ def toc_html(entries: Iterable[TocEntry], t: Translator | None = None) -> str:
         f'<nav class="toc"><h2 class="toc-title">{escape(t.gettext("Contents"))}</h2>'
         '<table class="toc-table">'
         '<colgroup><col class="c-label"><col class="c-page"></colgroup>'
-        f"<tbody>{rows}</tbody></table></nav>"
+        f"<tbody>{rows}</tbody></table>"
+        f'<p class="toc-steps">{escape(t.gettext("Every step is listed, with its result, in the summary."))}</p>'
+        "</nav>"
     )
 
 

@@ -128,11 +128,17 @@ def test_cover_facts_and_chain_head(rendered: Rendered, evidence: dict[str, Any]
 
 
 def test_contents_have_page_numbers(rendered: Rendered, evidence: dict[str, Any]) -> None:
-    toc = rendered.text.split("\f")[1]
-    assert "Índice" in toc
-    first = evidence["steps"][0]
-    entry = next(line for line in toc.splitlines() if first["title"] in line)
-    assert re.search(r"\S\s{2,}\d+\s*$", entry), entry
+    """On paper the contents list the sections with their pages; the steps are in the summary."""
+    pages = rendered.text.split("\f")
+    toc = pages[1]
+    assert "Índice" in toc and "Cada paso figura, con su resultado, en el resumen." in squash(toc)
+    for section in evidence["spec"]["sections"]:
+        entry = next(line for line in toc.splitlines() if section["title"] in line)
+        found = re.search(r"\S\s{2,}(\d+)\s*$", entry)
+        assert found, entry
+        # The page named is the page the section's heading is on.
+        assert section["title"] in squash(pages[int(found.group(1)) - 1]), entry
+    assert not any(step["title"] in toc for step in evidence["steps"][1:])
 
 
 def test_verdicts_and_summary(rendered: Rendered, evidence: dict[str, Any]) -> None:

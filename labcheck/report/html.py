@@ -448,7 +448,8 @@ def toc_html(entries: Iterable[TocEntry], t: Translator | None = None) -> str:
         '<table class="toc-table">'
         '<colgroup><col class="c-label"><col class="c-page"></colgroup>'
         f"<tbody>{rows}</tbody></table>"
-        f'<p class="toc-steps">{escape(t.gettext("Every step is listed, with its result, in the summary."))}</p>'
+        f'<p class="toc-steps">{escape(t.gettext("Every step is listed, with its result, in the summary."))}'
+        "</p>"
         "</nav>"
     )
 

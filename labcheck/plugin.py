@@ -448,6 +448,7 @@ class LabcheckSession:
                     student_name=run.options.student.get("name"),
                     group=run.options.student.get("group"),
                     images=bool(self.config.getoption("labcheck_images")),
+                    spec=run.lab,
                 ),
             )
         except Exception as error:  # a report failure must never lose the evidence

@@ -15,7 +15,7 @@ from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_view, load, step_view
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
 from labcheck.report.pdf import write_pdf
-from labcheck.report.spec_texts import localized
+from labcheck.report.spec_texts import localized, node_descriptions
 from labcheck.signing.files import signature_facts
 
 HTML_NAME = "informe.html"
@@ -48,7 +48,9 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
     """Write `informe.html` (and `informe.pdf` unless `options.pdf` is false) into out_dir."""
     data = load(evidence)
     t = translator(report_language(data, options.language))
-    record = evidence_view(localized(data, t.language), t)
+    spec = options.spec
+    nodes = node_descriptions(data, t.language, spec)
+    record = evidence_view(localized(data, t.language, spec), t, nodes)
     extra_dirs = [Path.cwd()]
     if isinstance(evidence, Path):
         extra_dirs.append(evidence.parent)

@@ -23,7 +23,7 @@ from labcheck.report.chart import chart_svg
 from labcheck.report.images import picture_columns
 from labcheck.report.limits import MAX_CHECKS, MAX_STEPS, MAX_SUMMARY_ROWS, TerminalBudget
 from labcheck.report.markdown import render_inline, render_markdown
-from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step
+from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step, Target
 from labcheck.report.options import StudentInfo
 from labcheck.report.sizing import MAX_PT, MIN_PT, PORTRAIT_WIDTH_PT, columns_at
 from labcheck.terminal.html import line_html
@@ -370,6 +370,41 @@ def chain_html(evidence: Evidence, t: Translator | None = None) -> str:
     )
 
 
+def _engine_words(target: Target, t: Translator) -> str:
+    parts = (
+        f"Docker {target.engine_version}" if target.engine_version else "",
+        target.os or "",
+        t.format("kernel {version}", version=target.kernel) if target.kernel else "",
+        target.arch or "",
+    )
+    return ", ".join(part for part in parts if part) or target.docker_host
+
+
+def nodes_rows(evidence: Evidence, t: Translator) -> list[tuple[str, str]]:
+    """The cover's rows for the lab's machines: each node with what it is for (the spec's words,
+    when known) and its engine. Nodes that all run the same engine (the kit's) name it once, under
+    them, so a three-node lab's cover still fits its page."""
+    targets = evidence.targets
+    engines = {_engine_words(target, t) for target in targets}
+    described = any(target.description for target in targets)
+    if described and len(targets) > 1 and len(engines) == 1:
+        rows = [
+            (t.format("Node «{name}»", name=target.name), escape(target.description or target.docker_host))
+            for target in targets
+        ]
+        rows.append((t.gettext("Engine of every node"), escape(engines.pop())))
+        return rows
+    rows = []
+    for target in targets:
+        facts = escape(_engine_words(target, t))
+        if target.description:
+            # What the node is for first (the teacher reads the lab's machines), its engine under it.
+            role = f'<div class="node-role">{escape(target.description)}</div>'
+            facts = f'{role}<div class="node-engine">{facts}</div>'
+        rows.append((t.format("Node «{name}»", name=target.name), facts))
+    return rows
+
+
 def cover_html(cover: Cover) -> str:
     evidence, student, t = cover.evidence, cover.student, cover.t
     unset = t.gettext("not given")
@@ -383,18 +418,7 @@ def cover_html(cover: Cover) -> str:
     if sandbox:
         shown = t.gettext(es.SANDBOX[sandbox]) if sandbox in es.SANDBOX else sandbox
         rows.append((t.gettext("Environment"), escape(shown)))
-    for target in evidence.targets:
-        engine = ", ".join(
-            part
-            for part in (
-                f"Docker {target.engine_version}" if target.engine_version else "",
-                target.os or "",
-                t.format("kernel {version}", version=target.kernel) if target.kernel else "",
-                target.arch or "",
-            )
-            if part
-        )
-        rows.append((t.format("Engine «{name}»", name=target.name), escape(engine or target.docker_host)))
+    rows.extend(nodes_rows(evidence, t))
     lab = t.format("{id}, version {version}", id=evidence.lab_id, version=evidence.lab_version)
     rows.append((t.gettext("Lab"), escape(lab)))
     if evidence.lab_source:

@@ -90,6 +90,8 @@ class Target:
     os: str | None
     kernel: str | None
     arch: str | None
+    # What the node is for in the lab, in the report's language: the spec's, not the evidence's.
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def step_view(step: model.Step, t: Translator | None = None) -> Step:
     )
 
 
-def _target(name: str, target: model.Target, t: Translator) -> Target:
+def _target(name: str, target: model.Target, t: Translator, description: str | None) -> Target:
     engine = target.engine
     return Target(
         name=_text(t, name),
@@ -225,6 +227,7 @@ def _target(name: str, target: model.Target, t: Translator) -> Target:
         os=_str(t, engine.os),
         kernel=_str(t, engine.kernel),
         arch=_str(t, engine.arch),
+        description=_str(t, description, PROSE_TEXT),
     )
 
 
@@ -254,10 +257,14 @@ def load(source: model.Evidence | Path) -> model.Evidence:
     return source
 
 
-def evidence_view(data: model.Evidence, t: Translator | None = None) -> Evidence:
+def evidence_view(
+    data: model.Evidence, t: Translator | None = None, node_descriptions: Mapping[str, str] | None = None
+) -> Evidence:
     """The evidence as the report shows it: texts cut to what a page can hold, reasons in words of
-    t's language (Spanish by default)."""
+    t's language (Spanish by default); each node with what it is for when the lab's spec says it
+    (`node_descriptions`, by node name: labcheck.report.spec_texts)."""
     t = t or spanish()
+    descriptions = node_descriptions or {}
     lab, run = data.lab, data.run
     sections = tuple(
         Section(
@@ -299,7 +306,9 @@ def evidence_view(data: model.Evidence, t: Translator | None = None) -> Evidence
         standin_images=standin_images,
         sections=sections,
         steps=tuple(step_view(step, t) for step in data.steps),
-        targets=tuple(_target(name, target, t) for name, target in data.targets.items())[:MAX_LISTED],
+        targets=tuple(
+            _target(name, target, t, descriptions.get(name)) for name, target in data.targets.items()
+        )[:MAX_LISTED],
         summary={key: as_int(count) for key, count in model.to_document(data.summary).items()},
         chain_head=data.chain.head,
         signed=False,  # the signature is beside the file, not in it: see report.api

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
+from labcheck.spec.model import Lab
 
 STUDENT_CONFIG = ".labcheck-student.toml"
 _MAX_CONFIG_BYTES = 64 * 1024
@@ -34,6 +35,9 @@ class ReportOptions:
     pdf: bool = True
     generated_at: str | None = None  # ISO date-time to print, for reproducible output
     language: str | None = None  # "en", "es"; None: the lab's own language, as the evidence names it
+    # The lab's spec when the caller has it (a run, the lab it ran): its other languages and what
+    # each node is for. None: the bundled lab of the evidence's id, if there is one.
+    spec: Lab | None = None
 
 
 @dataclass(frozen=True)

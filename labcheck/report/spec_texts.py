@@ -1,17 +1,21 @@
 """The lab's own texts (titles, explanations, hints, a rule's `says`) in the report's language, when
-the spec gives them.
+the spec gives them; and what each node of the lab is for (its `description`), which only the spec has.
 
 The evidence records each text in the lab's language. A bundled lab's spec may give them in other
 languages too (`title: {es: ..., en: ...}`); a report in one of those takes them from the spec, but
 only where the evidence's text is the spec's text (so evidence of another version of the lab keeps
-its own words).
+its own words). The spec is the one the caller has (a run renders its report with the lab it ran),
+else the bundled lab of the evidence's id; without either the report has no node descriptions.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from msgspec import structs
 
-from labcheck.bundled import bundled_lab
+from labcheck.bundled import bundled_spec_files
 from labcheck.errors import LabcheckError
 from labcheck.evidence import model
 from labcheck.spec.loader import load_lab
@@ -19,12 +23,47 @@ from labcheck.spec.model import Lab, Matcher, StateCheck, Step
 from labcheck.spec.texts import in_language
 
 
-def _bundled(lab_id: str) -> Lab | None:
+@lru_cache(maxsize=8)
+def _loaded(path: Path, stamp: tuple[int, int]) -> Lab | None:
+    """One bundled spec read once per process while its file stays the same (`stamp`: its
+    mtime and size): a report asks for it once for its texts and once for its nodes."""
     try:
-        found = bundled_lab(lab_id)
-        return load_lab(found.path) if found is not None else None
+        return load_lab(path)
     except LabcheckError:
         return None
+
+
+def _bundled(lab_id: str) -> Lab | None:
+    """The bundled lab of that id. Each lives in a folder named after its id (specs/<id>/lab.yaml),
+    so only that spec is read, not every bundled one."""
+    for path in bundled_spec_files():
+        if path.parent.name == lab_id:
+            facts = path.stat()
+            lab = _loaded(path, (facts.st_mtime_ns, facts.st_size))
+            return lab if lab is not None and lab.id == lab_id else None
+    return None
+
+
+def lab_spec(evidence: model.Evidence, spec: Lab | None = None) -> Lab | None:
+    """The spec of the evidence's lab: `spec` when it is that lab, else the bundled one, else None."""
+    if spec is not None and spec.id == evidence.lab.id:
+        return spec
+    return _bundled(evidence.lab.id)
+
+
+def node_descriptions(evidence: model.Evidence, language: str, spec: Lab | None = None) -> dict[str, str]:
+    """What each node the run used is for, in `language` where the spec gives it, by node name.
+
+    Only from a spec of the evidence's lab and version (another version's nodes may have other
+    roles); empty when there is none, and the report shows the engines without descriptions."""
+    lab = lab_spec(evidence, spec)
+    if lab is None or lab.version != evidence.lab.version:
+        return {}
+    return {
+        node.name: said
+        for node in lab.node_specs
+        if node.name in evidence.targets and (said := in_language(node.description, language))
+    }
 
 
 def _said(recorded: str | None, spec_text: str | None, language: str) -> str | None:
@@ -49,12 +88,13 @@ def _checks_said(checks: list[model.Check], step: Step, language: str) -> list[m
     ]
 
 
-def localized(evidence: model.Evidence, language: str) -> model.Evidence:
-    """The evidence with the lab's texts in `language` where known; the evidence itself otherwise
-    (the lab's own language needs no copy)."""
+def localized(evidence: model.Evidence, language: str, spec: Lab | None = None) -> model.Evidence:
+    """The evidence with the lab's texts in `language` where known (from `spec` when it is the
+    evidence's lab, else the bundled one); the evidence itself otherwise (the lab's own language
+    needs no copy)."""
     if language == evidence.lab.language:
         return evidence
-    lab = _bundled(evidence.lab.id)
+    lab = lab_spec(evidence, spec)
     if lab is None:
         return evidence
     header = structs.replace(
@@ -86,5 +126,5 @@ def localized(evidence: model.Evidence, language: str) -> model.Evidence:
                 checks=_checks_said(step.checks, spec_step, language),
             )
         steps.append(step)
-    spec = structs.replace(evidence.spec, sections=sections)
-    return structs.replace(evidence, lab=header, spec=spec, steps=steps)
+    spec_ref = structs.replace(evidence.spec, sections=sections)
+    return structs.replace(evidence, lab=header, spec=spec_ref, steps=steps)

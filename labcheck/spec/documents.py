@@ -25,7 +25,7 @@ class LabHeaderDoc(TypedDict):
 
 class NodeDoc(TypedDict):
     name: str
-    description: NotRequired[str]
+    description: NotRequired[LocalTextDoc]
     tools: NotRequired[list[str]]
 
 

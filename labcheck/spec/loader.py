@@ -232,7 +232,7 @@ class _Builder:
             path=self.path,
             sha256=self.sha256,
             default_workdir=defaults.get("workdir", "~"),
-            node_specs=pack.nodes_of(data),
+            node_specs=pack.nodes_of(data, self.text),
             images=images,
             repositories=repositories,
         )

@@ -132,7 +132,7 @@ class LabNode:
     """A node the lab runs on, and the Debian packages its image must carry."""
 
     name: str
-    description: str | None
+    description: str | None  # a LocalText when the spec gives it: what the node is for
     tools: tuple[str, ...]
 
 

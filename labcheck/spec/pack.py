@@ -18,9 +18,10 @@ Problem = Callable[[DocPath, str], None]
 Where = Callable[[DocPath], str]
 
 
-def nodes_of(data: SpecDoc) -> tuple[LabNode, ...]:
+def nodes_of(data: SpecDoc, text: Callable[[object], str | None]) -> tuple[LabNode, ...]:
+    """The lab's nodes; `text` reads a description (plain or by language) as the loader reads any."""
     return tuple(
-        LabNode(node["name"], node.get("description"), tuple(node.get("tools", ())))
+        LabNode(node["name"], text(node.get("description")), tuple(node.get("tools", ())))
         for node in data.get("nodes", [{"name": "host"}])
     )
 

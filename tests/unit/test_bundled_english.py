@@ -21,10 +21,13 @@ LANGUAGE = "en"
 
 def _printed_texts(spec: Path) -> Iterator[tuple[str, str | None]]:
     """(where, text) for each text of the spec the report prints: titles, explanations, the lab's
-    description, hints and the author's words for a rule or an `until` (`says`, `description`)."""
+    and its nodes' descriptions, hints and the author's words for a rule or an `until` (`says`,
+    `description`)."""
     lab = load_lab(spec)
     yield "lab.title", lab.title
     yield "lab.description", lab.description
+    for node in lab.node_specs:
+        yield f"node {node.name} description", node.description
     for section in lab.sections:
         yield f"section {section.number} title", section.title
         yield f"section {section.number} explanation", section.explanation

@@ -382,14 +382,14 @@ def _engine_words(target: Target, t: Translator) -> str:
 
 def nodes_rows(evidence: Evidence, t: Translator) -> list[tuple[str, str]]:
     """The cover's rows for the lab's machines: each node with what it is for (the spec's words,
-    when known) and its engine. Nodes that all run the same engine (the kit's) name it once, under
-    them, so a three-node lab's cover still fits its page."""
+    when known) and its engine. Described nodes that all run the same engine (the kit's) name it
+    once, under them, so a three-node lab's cover still fits its page."""
     targets = evidence.targets
     engines = {_engine_words(target, t) for target in targets}
-    described = any(target.description for target in targets)
+    described = all(target.description for target in targets)
     if described and len(targets) > 1 and len(engines) == 1:
         rows = [
-            (t.format("Node «{name}»", name=target.name), escape(target.description or target.docker_host))
+            (t.format("Node «{name}»", name=target.name), escape(target.description or ""))
             for target in targets
         ]
         rows.append((t.gettext("Engine of every node"), escape(engines.pop())))

@@ -18,30 +18,41 @@ from msgspec import structs
 from labcheck.bundled import bundled_spec_files
 from labcheck.errors import LabcheckError
 from labcheck.evidence import model
+from labcheck.spec.glance import Glance, glance
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab, Matcher, StateCheck, Step
 from labcheck.spec.texts import in_language
 
 
+def _bundled_path(lab_id: str) -> Path | None:
+    """The bundled spec of that id: each lives in a folder named after its id (specs/<id>/lab.yaml),
+    so none is read to find it."""
+    return next((path for path in bundled_spec_files() if path.parent.name == lab_id), None)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    facts = path.stat()
+    return facts.st_mtime_ns, facts.st_size
+
+
 @lru_cache(maxsize=8)
 def _loaded(path: Path, stamp: tuple[int, int]) -> Lab | None:
-    """One bundled spec read once per process while its file stays the same (`stamp`: its
-    mtime and size): a report asks for it once for its texts and once for its nodes."""
+    """A bundled spec read in full once per process while its file stays the same (`stamp`)."""
     try:
         return load_lab(path)
     except LabcheckError:
         return None
 
 
+@lru_cache(maxsize=8)
+def _glanced(path: Path, stamp: tuple[int, int]) -> Glance | None:
+    return glance(path)
+
+
 def _bundled(lab_id: str) -> Lab | None:
-    """The bundled lab of that id. Each lives in a folder named after its id (specs/<id>/lab.yaml),
-    so only that spec is read, not every bundled one."""
-    for path in bundled_spec_files():
-        if path.parent.name == lab_id:
-            facts = path.stat()
-            lab = _loaded(path, (facts.st_mtime_ns, facts.st_size))
-            return lab if lab is not None and lab.id == lab_id else None
-    return None
+    path = _bundled_path(lab_id)
+    lab = _loaded(path, _stamp(path)) if path is not None else None
+    return lab if lab is not None and lab.id == lab_id else None
 
 
 def lab_spec(evidence: model.Evidence, spec: Lab | None = None) -> Lab | None:
@@ -55,13 +66,22 @@ def node_descriptions(evidence: model.Evidence, language: str, spec: Lab | None 
     """What each node the run used is for, in `language` where the spec gives it, by node name.
 
     Only from a spec of the evidence's lab and version (another version's nodes may have other
-    roles); empty when there is none, and the report shows the engines without descriptions."""
-    lab = lab_spec(evidence, spec)
-    if lab is None or lab.version != evidence.lab.version:
+    roles); empty when there is none, and the report shows the engines without descriptions. A
+    bundled spec is only glanced at (its header and nodes): a report in the lab's own language needs
+    nothing else from it."""
+    if spec is not None and spec.id == evidence.lab.id:
+        version, nodes = spec.version, spec.node_specs
+    else:
+        path = _bundled_path(evidence.lab.id)
+        seen = _glanced(path, _stamp(path)) if path is not None else None
+        if seen is None or seen.id != evidence.lab.id:
+            return {}
+        version, nodes = seen.version, seen.nodes
+    if version != evidence.lab.version:
         return {}
     return {
         node.name: said
-        for node in lab.node_specs
+        for node in nodes
         if node.name in evidence.targets and (said := in_language(node.description, language))
     }
 

@@ -125,3 +125,17 @@ def test_a_node_on_an_engine_of_its_own_has_its_engine_under_its_description(
     assert f"Nodo «node1» {spanish['node1']} Docker 20.10.24+dfsg1" in page
     assert f"Nodo «node2» {spanish['node2']} Docker 27.3.1" in page
     assert "Motor de cada nodo" not in page
+
+
+def test_a_node_the_spec_does_not_describe_keeps_its_engine_beside_it(
+    evidence: dict[str, Any], tmp_path: Path
+) -> None:
+    # A node the run used that the spec does not name (a renamed node, say): it is listed with its
+    # engine, and the described one with its description and engine.
+    extra = copy.deepcopy(evidence)
+    extra["targets"]["node9"] = copy.deepcopy(extra["targets"]["node2"])
+    page = visible_text(render(extra, tmp_path, pdf=False).html)
+    spanish = _descriptions("es")
+    assert f"Nodo «node1» {spanish['node1']} Docker 20.10.24+dfsg1" in page
+    assert "Nodo «node9» Docker 20.10.24+dfsg1" in page
+    assert "Motor de cada nodo" not in page

@@ -8,6 +8,7 @@ import pytest
 
 from labcheck.bundled import bundled_spec_files
 from labcheck.errors import SpecInvalid
+from labcheck.spec.glance import glance
 from labcheck.spec.loader import load_lab
 from labcheck.spec.model import Lab
 from labcheck.spec.texts import LocalText, in_language
@@ -82,3 +83,30 @@ def test_every_bundled_node_says_what_it_is_for_in_spanish_and_english(spec: Pat
         assert spanish and english and spanish != english, node.name
     # The report finds a bundled lab's spec by its folder, named after the lab's id.
     assert spec.parent.name == lab.id
+
+
+@pytest.mark.parametrize("spec", BUNDLED, ids=[spec.parent.name for spec in BUNDLED])
+def test_a_glance_at_a_bundled_spec_reads_its_nodes_as_the_loader_does(spec: Path) -> None:
+    # A Spanish report only glances at the spec (labcheck.spec.glance); it must say what the full
+    # load says, in every language the spec gives.
+    lab, seen = load_lab(spec), glance(spec)
+    assert seen is not None
+    assert (seen.id, seen.version) == (lab.id, lab.version)
+    assert [(node.name, node.description) for node in seen.nodes] == [
+        (node.name, node.description) for node in lab.node_specs
+    ]
+    for glanced, loaded in zip(seen.nodes, lab.node_specs, strict=True):
+        assert isinstance(glanced.description, LocalText) and isinstance(loaded.description, LocalText)
+        assert glanced.description.texts == loaded.description.texts
+
+
+def test_a_glance_at_what_is_no_spec_gives_nothing(tmp_path: Path) -> None:
+    for name, text in (("list", "- a\n- b\n"), ("broken", "lab: [\n"), ("no-lab", "nodes: []\n")):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert glance(path) is None, name
+    assert glance(tmp_path / "missing.yaml") is None
+    odd = tmp_path / "odd.yaml"
+    odd.write_text("lab: {id: x, version: '1', language: es}\nnodes: [{name: n, description: [1]}, 7]\n")
+    seen = glance(odd)
+    assert seen is not None and [(node.name, node.description) for node in seen.nodes] == [("n", None)]

@@ -9,12 +9,12 @@ from pathlib import Path
 from labcheck.catalogs import LANGUAGES
 from labcheck.errors import LabcheckError
 from labcheck.evidence import model
-from labcheck.i18n import REPORT_FALLBACK, language_code, translator
+from labcheck.i18n import REPORT_FALLBACK, cli, language_code, translator
 from labcheck.report.html import report_html, terminal_html
 from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_view, load, step_view
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
-from labcheck.report.pdf import write_pdf
+from labcheck.report.pdf import PdfFailed, write_pdf
 from labcheck.report.spec_texts import localized, node_descriptions
 from labcheck.signing.files import signature_facts
 
@@ -38,7 +38,11 @@ def report_language(evidence: model.Evidence, asked: str | None) -> str:
         code = language_code(asked)
         if code is None:
             raise LabcheckError(
-                f"--lang {asked!r}: labcheck's reports are in {' and '.join(LANGUAGES)}; give one of them"
+                cli().format(
+                    "--lang {asked}: labcheck writes reports in these languages only: {languages}",
+                    asked=asked,
+                    languages=", ".join(LANGUAGES),
+                )
             )
         return code
     return language_code(evidence.lab.language) or REPORT_FALLBACK
@@ -75,7 +79,13 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
         html = report_html(record, student, generated_at, png=png, t=t)
     html_path = out_dir / HTML_NAME
     html_path.write_text(html, encoding="utf-8")
-    pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir) if options.pdf else None
+    pdf_path = None
+    if options.pdf:
+        try:
+            pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir)
+        except PdfFailed as error:
+            said = cli().format("{error}; the HTML report is written: {path}", error=error, path=html_path)
+            raise PdfFailed(said) from None
     return ReportPaths(html=html_path, pdf=pdf_path, warnings=warnings)
 
 

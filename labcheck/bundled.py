@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labcheck.errors import LabNotFound
+from labcheck.i18n import N_, cli
 from labcheck.spec.loader import SPEC_FILE_NAMES, load_lab
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 INSTALLED_SPECS = PACKAGE_DIR / "bundled_specs"
 CHECKOUT_SPECS = PACKAGE_DIR.parent / "specs"
-LIST_HINT = "`labcheck labs` lists the bundled labs"
+LIST_HINT = N_("`labcheck labs` lists the bundled labs")  # said in the locale's words where used
 
 
 def bundled_root() -> Path:
@@ -76,14 +77,27 @@ def spec_argument(text: str) -> Path:
 
 def run_argument(text: str) -> Path:
     """A spec for `labcheck run`: a spec file, a folder holding specs (at any depth), or an id."""
+    t = cli()
     path = spec_argument(text)
     if path.is_file():
         return path
     if path.is_dir():
         if not any(found.name in SPEC_FILE_NAMES for found in path.rglob("lab.y*ml")):
-            names = " or ".join(SPEC_FILE_NAMES)
-            raise LabNotFound(f"{text}: no lab here: looked for {names} in this folder and below it")
+            names = t.gettext(" or ").join(SPEC_FILE_NAMES)
+            raise LabNotFound(
+                t.format(
+                    "{path}: no lab here: looked for {names} in this folder and below it",
+                    path=text,
+                    names=names,
+                )
+            )
         return path
     if _looks_like_an_id(text):
-        raise LabNotFound(f"{text}: no such file or folder, and no bundled lab has that id ({LIST_HINT})")
-    raise LabNotFound(f"{text}: no such file or folder")
+        raise LabNotFound(
+            t.format(
+                "{path}: no such file or folder, and no bundled lab has that id ({hint})",
+                path=text,
+                hint=t.gettext(LIST_HINT),
+            )
+        )
+    raise LabNotFound(t.format("{path}: no such file or folder", path=text))

@@ -113,9 +113,14 @@ def _spec_paths(specs: list[str]) -> list[str]:
     if specs:
         return [str(run_argument(text)) for text in specs]
     if not bundled_spec_files():
+        t = i18n.cli()
         raise LabNotFound(
-            f"no lab to run: none given and no bundled lab found in {bundled_root()}; "
-            f"give a spec (labcheck run path/to/lab.yaml) or a lab id ({LIST_HINT})"
+            t.format(
+                "no lab to run: none given and no bundled lab found in {folder}; "
+                "give a spec (labcheck run path/to/lab.yaml) or a lab id ({hint})",
+                folder=bundled_root(),
+                hint=t.gettext(LIST_HINT),
+            )
         )
     return []  # the plugin runs the bundled labs
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from labcheck import i18n
 from labcheck.authoring.draft import DraftCapture, DraftStep
 from labcheck.authoring.shell_lines import built_tag, run_image, words
 
@@ -84,7 +85,13 @@ def wire(command: str, earlier: list[DraftStep], line: int, left: list[str]) -> 
                 capture, producer = reused or capture, candidate
                 break
         if capture is None or producer is None:
-            left.append(f"line {line}: «{placeholder}» in «{command}»: no earlier step gives it; fill it in")
+            said = i18n.cli().format(
+                "line {line}: «{placeholder}» in «{command}»: no earlier step gives it; fill it in",
+                line=line,
+                placeholder=placeholder,
+                command=command,
+            )
+            left.append(said)
             continue
         existing = next((c for c in producer.captures if c.name == capture.name), None)
         if existing is None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring.draft import Draft
 from labcheck.authoring.shell_lines import built_tag, cloned_repository, pulled_image, run_image, words
 from labcheck.authoring.yaml_text import comment_text, scalar
@@ -156,13 +157,20 @@ def copy_provided(environment: Environment, pack: Path) -> None:
 
 def missing(environment: Environment) -> list[str]:
     known = _known()
+    t = i18n.cli()
     absent = [
-        f"image «{ref}»: no stand-in in the offline kit (its `images:` entry is commented, marked missing)"
+        t.format(
+            "image «{ref}»: no stand-in in the offline kit "
+            "(its `images:` entry is commented, marked missing)",
+            ref=ref,
+        )
         for ref in environment.images
         if _normal(ref) not in known.images
     ]
     absent += [
-        f"repository «{url}»: its content is to be provided in the pack (its entry is commented)"
+        t.format(
+            "repository «{url}»: its content is to be provided in the pack (its entry is commented)", url=url
+        )
         for url in environment.repositories
         if url not in known.repositories
     ]

@@ -30,16 +30,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _import(args: argparse.Namespace) -> int:
     from labcheck.authoring.importer import import_lab  # its Markdown parser, for this command only
 
+    t = i18n.cli()
     result = import_lab(args.markdown, args.out)
     summary = result.summary
-    print(f"wrote {result.spec}")
+    print(t.format("wrote {path}", path=result.spec))
     print(
-        f"  steps: {summary.steps}, nodes: {summary.nodes}, captures to confirm: "
-        f"{summary.captures_to_confirm}, rules proposed: {summary.rules_proposed}, "
-        f"items left: {summary.items_left}"
+        t.format(
+            "  {steps}, {nodes}, {captures}, {rules}, {left}",
+            steps=t.counted(summary.steps, "step", "steps"),
+            nodes=t.counted(summary.nodes, "node", "nodes"),
+            captures=t.counted(summary.captures_to_confirm, "capture to confirm", "captures to confirm"),
+            rules=t.counted(summary.rules_proposed, "output rule proposed", "output rules proposed"),
+            left=t.counted(summary.items_left, "item left for the author", "items left for the author"),
+        )
     )
     if result.left:
-        print("left for the author:")
+        print(t.gettext("left for the author:"))
         for item in result.left:
             print(f"  - {visible(item)}")
     return 0

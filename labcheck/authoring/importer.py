@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring import environment as lab_environment
 from labcheck.authoring.draft import Draft, DraftSection, DraftStep, ImportSummary
 from labcheck.authoring.markdown_blocks import read_markdown
@@ -66,26 +67,35 @@ def _read_text(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportRefused(f"{path}: is not UTF-8 text (byte {error.start})") from None
+        said = i18n.cli().format("{path}: is not UTF-8 text (byte {byte})", path=path, byte=error.start)
+        raise ImportRefused(said) from None
 
 
 def import_lab(markdown: Path, folder: Path | None = None) -> ImportResult:
+    t = i18n.cli()
     text = _read_text(markdown)
     lab_id = lab_id_for(markdown)
     target = folder if folder is not None else Path(lab_id)
     if (target / "lab.yaml").exists() or (target / "lab.yaml").is_symlink():
         raise ImportRefused(
-            f"{target / 'lab.yaml'} already exists: give another folder with -o (nothing written)"
+            t.format(
+                "{path} already exists: give another folder with -o (nothing written)",
+                path=target / "lab.yaml",
+            )
         )
     if target.exists() and not target.is_dir():
-        raise ImportRefused(f"{target}: is not a folder (nothing written)")
+        raise ImportRefused(t.format("{path}: is not a folder (nothing written)", path=target))
     draft = read_lab(read_markdown(text), lab_id, markdown.name)
     if not draft.steps:
         draft.sections = [DraftSection("1", draft.title, 1)]
-        draft.left.append("no command found (no terminal block, no shell block, no `$ ` prompt): no step")
+        draft.left.append(
+            t.gettext("no command found (no terminal block, no shell block, no `$ ` prompt): no step")
+        )
     for lab_file in draft.files:
         if (target / lab_file.path).exists():
-            raise ImportRefused(f"{target / lab_file.path} already exists: give another folder with -o")
+            raise ImportRefused(
+                t.format("{path} already exists: give another folder with -o", path=target / lab_file.path)
+            )
     _drop_echoed_rules(draft)
     environment = lab_environment.gather(draft)
     draft.left += lab_environment.missing(environment)
@@ -93,5 +103,7 @@ def import_lab(markdown: Path, folder: Path | None = None) -> ImportResult:
     try:
         load_lab(spec)
     except SpecInvalid as error:  # a bug of the importer: said, with the file kept to look at
-        raise ImportRefused(f"the pack written to {spec} does not validate:\n{error}") from None
+        raise ImportRefused(
+            t.format("the pack written to {path} does not validate:\n{error}", path=spec, error=error)
+        ) from None
     return ImportResult(spec, ImportSummary.of(draft), tuple(draft.left))

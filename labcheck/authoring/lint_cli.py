@@ -44,26 +44,47 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _lint(args: argparse.Namespace) -> int:
+    t = i18n.cli()
     lab = load_lab(spec_argument(args.spec))
     findings = static_findings(lab)
     rules = sum(len(step.matchers) for step in lab.steps)
-    said = f"{len(lab.steps)} steps, {rules} output rules"
+    said = t.format(
+        "{steps}, {rules}",
+        steps=t.counted(len(lab.steps), "step", "steps"),
+        rules=t.counted(rules, "output rule", "output rules"),
+    )
     if args.evidence is not None:
         run = read_run(args.evidence)
         if run.lab_id != lab.id:
             raise EvidenceOfAnotherLab(
-                f"{args.evidence}: is the evidence of lab '{run.lab_id}', not '{lab.id}'"
+                t.format(
+                    "{path}: is the evidence of lab '{other}', not '{lab}'",
+                    path=args.evidence,
+                    other=run.lab_id,
+                    lab=lab.id,
+                )
             )
         report = dynamic_findings(lab, run)
         findings += report.findings
-        said += f"; {report.steps_judged} steps judged again from {args.evidence}"
+        judged = t.ngettext(
+            "; {count} step judged again from {path}",
+            "; {count} steps judged again from {path}",
+            report.steps_judged,
+        )
+        said += judged.format(count=t.number(report.steps_judged), path=args.evidence)
         if report.steps_not_passed:
-            skipped = ", ".join(report.steps_not_passed)
-            said += f" ({len(report.steps_not_passed)} not passed there, not judged: {skipped})"
+            not_passed = t.ngettext(
+                " ({count} not passed there, not judged: {steps})",
+                " ({count} not passed there, not judged: {steps})",
+                len(report.steps_not_passed),
+            )
+            said += not_passed.format(
+                count=t.number(len(report.steps_not_passed)), steps=", ".join(report.steps_not_passed)
+            )
     for finding in sorted(findings, key=lambda f: _line_of(f.where)):
         print(visible(str(finding)))
-    verdict = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}" if findings else "clean"
-    print(f"lint: {lab.path}: {verdict} ({said})")
+    verdict = t.counted(len(findings), "finding", "findings") if findings else t.gettext("clean")
+    print(t.format("lint: {spec}: {verdict} ({said})", spec=lab.path, verdict=verdict, said=said))
     return 1 if findings else 0
 
 

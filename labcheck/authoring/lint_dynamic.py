@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from labcheck import patterns
+from labcheck import i18n, patterns
 from labcheck.authoring.evidence_view import RunView, StepRun
 from labcheck.authoring.findings import Finding, PlacedRule, exit_code_key, placed_rules
 from labcheck.checks.output import judge_exit_code, judge_output_rule
@@ -65,14 +65,19 @@ def _passes(matcher: Matcher, text: str, values: Mapping[str, str]) -> bool:
     return judge_output_rule(matcher.rule(), {matcher.stream: text}, values).passed
 
 
-def _mutants(matcher: Matcher, text: str, values: Mapping[str, str]) -> list[tuple[str, str]]:
+def _mutants(matcher: Matcher, text: str, values: Mapping[str, str]) -> list[str]:
     if matcher.kind == "lines":
         lines = text.rstrip("\n").split("\n") if text.strip() else []
-        return [
-            ("with a line less", "\n".join(lines[:-1])),
-            ("with a line more", "\n".join([*lines, _ADDED_LINE])),
-        ]
-    return [("with the lines it matches removed", without_matching_lines(matcher, text, values))]
+        return ["\n".join(lines[:-1]), "\n".join([*lines, _ADDED_LINE])]  # a line less, a line more
+    return [without_matching_lines(matcher, text, values)]
+
+
+def _still_passes(matcher: Matcher) -> str:
+    """What the rule survived, said whole (one message per mutation, for the catalogs)."""
+    t = i18n.cli()
+    if matcher.kind == "lines":
+        return t.gettext("still passes on this step's output with a line less and with a line more")
+    return t.gettext("still passes on this step's output with the lines it matches removed")
 
 
 def _rule_findings(
@@ -86,23 +91,19 @@ def _rule_findings(
         if not _passes(matcher, text, values):
             return []  # it fails on the reference run: a problem of the run, not of vacuity
         found = []
-        mutants = _mutants(matcher, text, values)
-        if all(_passes(matcher, mutant, values) for _, mutant in mutants):
-            how = " and ".join(label for label, _ in mutants)
-            found.append(Finding(matcher.location, placed.key, f"still passes on this step's output {how}"))
+        if all(_passes(matcher, mutant, values) for mutant in _mutants(matcher, text, values)):
+            found.append(Finding(matcher.location, placed.key, _still_passes(matcher)))
         if others and all(
             _passes(matcher, other.streams.get(matcher.stream, ""), values) for other in others
         ):
-            found.append(
-                Finding(
-                    matcher.location,
-                    placed.key,
-                    (
-                        f"passes on the output of every other step of the run ({len(others)}): "
-                        "it does not tell this step's output apart"
-                    ),
-                )
+            t = i18n.cli()
+            said = t.ngettext(
+                "passes on the output of the run's one other step: it does not tell this step's output apart",
+                "passes on the output of every other step of the run ({count}): "
+                "it does not tell this step's output apart",
+                len(others),
             )
+            found.append(Finding(matcher.location, placed.key, said.format(count=t.number(len(others)))))
         return found
     except patterns.PatternTimeout:
         return []
@@ -133,6 +134,7 @@ def dynamic_findings(lab: Lab, run: RunView) -> DynamicReport:
         changed = 1 if step.exit_code == 0 else 0
         if judge_exit_code(step.exit_code, changed, False).passed:
             where, key = exit_code_key(lab, step)
-            findings.append(Finding(where, key, f"still passes with the exit code changed to {changed}"))
+            said = i18n.cli().format("still passes with the exit code changed to {code}", code=changed)
+            findings.append(Finding(where, key, said))
     not_passed = tuple(s.id for s in lab.steps if s.id in by_id and by_id[s.id].outcome != "passed")
     return DynamicReport(tuple(findings), len(judged), not_passed)

@@ -5,7 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
-from labcheck import patterns
+from labcheck import i18n, patterns
 from labcheck.authoring.findings import Finding, PlacedRule, placed_rules
 from labcheck.checks.output import judge_output_rule
 from labcheck.json_values import as_mapping
@@ -31,9 +31,11 @@ def echo_of(step: Step, values: dict[str, str]) -> str:
 
 
 def _typed_text(step: Step, needle: str, values: dict[str, str], ignore_case: bool) -> str | None:
+    """Where the step types the text: "the command" or "input line N" (in the locale's words)."""
+    t = i18n.cli()
     for label, text in (
-        ("the command", step.run),
-        *((f"input line {n}", line.send) for n, line in enumerate(step.input, 1)),
+        (t.gettext("the command"), step.run),
+        *((t.format("input line {number}", number=n), line.send) for n, line in enumerate(step.input, 1)),
     ):
         filled = substitute_known(text, values)
         if (needle.lower() in filled.lower()) if ignore_case else (needle in filled):
@@ -52,9 +54,10 @@ def _empty_pattern(placed: PlacedRule, values: dict[str, str]) -> str | None:
             return None
     except patterns.PatternTimeout:
         return None
+    t = i18n.cli()
     if matcher.kind == "not_matches":
-        return "the pattern matches the empty string: the rule can never pass"
-    return "the pattern matches the empty string: any output passes"
+        return t.gettext("the pattern matches the empty string: the rule can never pass")
+    return t.gettext("the pattern matches the empty string: any output passes")
 
 
 def _echoed(placed: PlacedRule, values: dict[str, str]) -> str | None:
@@ -64,12 +67,14 @@ def _echoed(placed: PlacedRule, values: dict[str, str]) -> str | None:
     if matcher.kind == "contains":
         needle = substitute_known(str(matcher.value), values)
         if typed := _typed_text(step, needle, values, matcher.ignore_case):
-            return (
-                f"contains {needle!r}, which the step itself types ({typed}): the terminal echoes it, "
-                "so the rule passes whatever the command prints"
+            return i18n.cli().format(
+                "contains «{text}», which the step itself types ({where}): the terminal echoes it, "
+                "so the rule passes whatever the command prints",
+                text=needle,
+                where=typed,
             )
     if judge_output_rule(matcher.rule(), {matcher.stream: echo_of(step, values)}, values).passed:
-        return (
+        return i18n.cli().gettext(
             "passes on the echo of the typed command and input alone: the terminal echoes them, "
             "so the rule passes whatever the command prints"
         )
@@ -83,7 +88,7 @@ def _unbounded(placed: PlacedRule) -> str | None:
     bounds = as_mapping(matcher.value)
     if "max" in bounds or "equals" in bounds or bounds.get("min"):
         return None
-    return "a lines rule with no bound: any output passes"
+    return i18n.cli().gettext("a lines rule with no bound: any output passes")
 
 
 def _rule_finding(placed: PlacedRule, values: dict[str, str]) -> Finding | None:

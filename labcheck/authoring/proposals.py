@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from labcheck import i18n
 from labcheck.authoring.evidence_view import RunView
 from labcheck.authoring.lint_static import echo_of
 from labcheck.authoring.sample_output import CandidateRule, all_candidates, pick
@@ -43,7 +44,7 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
         proposal = StepProposal(step)
         records = [next((r for r in run.steps if r.id == step.id), None) for run in runs]
         if any(record is None or record.outcome in ("skipped", "error", "not_run") for record in records):
-            proposal.notes.append("not run in every reference run: nothing proposed")
+            proposal.notes.append(i18n.cli().gettext("not run in every reference run: nothing proposed"))
             proposals.append(proposal)
             continue
         texts = [record.streams.get("output", "") for record in records if record is not None]
@@ -54,7 +55,11 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
                 proposal.exit_code = code
             elif step.exit_code != code:
                 proposal.notes.append(
-                    f"the runs exited {code}, the spec expects {step.exit_code}: left as written"
+                    i18n.cli().format(
+                        "the runs exited {code}, the spec expects {expected}: left as written",
+                        code=code,
+                        expected=step.exit_code,
+                    )
                 )
         existing = {(matcher.kind, str(matcher.value)) for matcher in step.matchers}
         values = [_values(lab, run, step.id) for run in runs]
@@ -64,7 +69,11 @@ def propose(lab: Lab, runs: list[RunView]) -> list[StepProposal]:
                 judge_output_rule(matcher.rule(), st, v).passed for st, v in zip(streams, values, strict=True)
             ):
                 proposal.notes.append(
-                    f"{matcher.location}: its {matcher.kind} rule fails on every reference run"
+                    i18n.cli().format(
+                        "{where}: its {kind} rule fails on every reference run",
+                        where=matcher.location,
+                        kind=matcher.kind,
+                    )
                 )
         echo = echo_of(step, values[0]) if step.uses_pty else None
         kept = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from labcheck import i18n
 from labcheck.authoring import capture_wiring, shell_lines
 from labcheck.authoring.draft import Draft, DraftFile, DraftSection, DraftStep
 from labcheck.authoring.liquid import render_liquid
@@ -135,7 +136,11 @@ class _Reader:
                     f"(prose only, line {block.line})"
                 )
                 self.draft.left.append(
-                    f"line {block.line}: the swarm join is only in the prose; step '{step.id}' proposes it"
+                    i18n.cli().format(
+                        "line {line}: the swarm join is only in the prose; step '{step}' proposes it",
+                        line=block.line,
+                        step=step.id,
+                    )
                 )
         for match in re.finditer(r"`([^`\n]+)`", text):
             code = render_liquid(match.group(1)).strip()
@@ -224,7 +229,13 @@ class _Reader:
     def _file(self, name: str, content: str, line: int) -> None:
         self.pending_file = None
         if name.startswith(".") or any(existing.path == name for existing in self.draft.files):
-            self.draft.left.append(f"line {line}: a second content for the file «{name}» is not imported")
+            self.draft.left.append(
+                i18n.cli().format(
+                    "line {line}: a second content for the file «{name}» is not imported",
+                    line=line,
+                    name=name,
+                )
+            )
             return
         self.draft.files.append(DraftFile(name, content if content.endswith("\n") else content + "\n", line))
         # The student writes the file in the lab; the pack provides it, and a step shows it.
@@ -297,8 +308,12 @@ class _Reader:
         session.typed.append("exit")
         session.notes.append("TODO confirm: the lab says to leave the shell only in its prose; 'exit' added")
         self.draft.left.append(
-            f"line {session.line}: «{session.command}» opens a shell; its typed lines end with an 'exit' "
-            "the lab only describes (confirm what the student types)"
+            i18n.cli().format(
+                "line {line}: «{command}» opens a shell; its typed lines end with an 'exit' "
+                "the lab only describes (confirm what the student types)",
+                line=session.line,
+                command=session.command,
+            )
         )
 
     def _flush_commands(self, next_command: str | None) -> None:
@@ -311,7 +326,12 @@ class _Reader:
             step = self._new_step(command, self._node(), line)
             step.notes.append(f"TODO confirm: this command is only in the lab's prose (line {line})")
             self.draft.left.append(
-                f"line {line}: «{command}» is only in the prose; step '{step.id}' proposes it"
+                i18n.cli().format(
+                    "line {line}: «{command}» is only in the prose; step '{step}' proposes it",
+                    line=line,
+                    command=command,
+                    step=step.id,
+                )
             )
 
 

@@ -71,7 +71,7 @@ def _record(args: argparse.Namespace) -> int:
     )
     for proposal in proposals:
         for note in proposal.notes:
-            print(f"  - step '{proposal.step.id}': {visible(note)}")
+            print(t.format("  - step '{step}': {note}", step=proposal.step.id, note=visible(note)))
     for note in notes:
         print(f"  - {visible(note)}")
     return 0

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring.evidence_view import RunView, read_run
 from labcheck.errors import LabcheckError
 
@@ -19,6 +20,7 @@ class ReferenceRunFailed(LabcheckError):
 
 
 def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = ()) -> list[RunView]:
+    t = i18n.cli()
     views = []
     for number in range(1, runs + 1):
         out = work / f"run-{number}"
@@ -46,13 +48,18 @@ def reference_runs(spec: Path, runs: int, work: Path, targets: Sequence[str] = (
         ]
         for target in targets:
             argv += ["--labcheck-target", target]
-        print(f"record: reference run {number} of {runs} ...", flush=True)
+        print(t.format("record: reference run {number} of {runs} ...", number=number, runs=runs), flush=True)
         done = subprocess.run(argv, cwd=work, capture_output=True, text=True)
         evidence = out / "evidence.json"
         if not evidence.is_file():
             tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
             raise ReferenceRunFailed(
-                f"reference run {number} left no evidence (exit {done.returncode}):\n{tail}"
+                t.format(
+                    "reference run {number} left no evidence (exit {code}):\n{tail}",
+                    number=number,
+                    code=done.returncode,
+                    tail=tail,
+                )
             )
         views.append(dataclasses.replace(read_run(evidence), states=_states(out / "state.jsonl")))
     return views

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.authoring.proposals import StepProposal
 from labcheck.authoring.yaml_text import comment_text, scalar
 from labcheck.errors import LabcheckError
@@ -75,7 +76,12 @@ def _insertions(
                 or None in children
                 or min(c or 0 for c in children) <= expect_line
             ):
-                notes.append(f"step '{step['id']}': its expect is written on one line: proposals not written")
+                notes.append(
+                    i18n.cli().format(
+                        "step '{step}': its expect is written on one line: proposals not written",
+                        step=step["id"],
+                    )
+                )
                 continue
             child = _indent(source[min(c or 0 for c in children) - 1])
             added: list[str] = []
@@ -94,7 +100,13 @@ def _insertions(
                 key_line = lines.keys[(*expect_path, key)]
                 first_item = lines.values.get((*expect_path, key, 0))
                 if first_item is None or first_item <= key_line:
-                    notes.append(f"step '{step['id']}': its {key} list is written on one line: not added to")
+                    notes.append(
+                        i18n.cli().format(
+                            "step '{step}': its {key} list is written on one line: not added to",
+                            step=step["id"],
+                            key=key,
+                        )
+                    )
                     continue
                 item_indent = _indent(source[first_item - 1])
                 inserts.append((key_line, [item_indent + item[2:] for item in items]))
@@ -119,6 +131,10 @@ def write_proposals(spec: Path, proposals: list[StepProposal], runs: int) -> lis
         load_lab(draft)
     except LabcheckError as error:
         draft.unlink()
-        raise SpecNotWritten(f"{spec}: the proposals would not validate, nothing written:\n{error}") from None
+        raise SpecNotWritten(
+            i18n.cli().format(
+                "{path}: the proposals would not validate, nothing written:\n{error}", path=spec, error=error
+            )
+        ) from None
     os.replace(draft, spec)
     return notes

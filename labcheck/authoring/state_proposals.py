@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from string import hexdigits
 
+from labcheck import i18n
 from labcheck.checks.kinds.engine import same_image
 from labcheck.checks.registry import state_kinds
 from labcheck.json_values import as_list, as_mapping
@@ -160,8 +161,11 @@ def _network_checks(before: State, after: State, notes: list[str]) -> list[State
     proposals = []
     for name, network, exists in changed:
         if "name" not in allowed or "exists" not in allowed:
+            t = i18n.cli()
             notes.append(
-                f"network {name} {'created' if exists else 'removed'}: no network check kind to say it"
+                t.format("network {name} created: no network check kind to say it", name=name)
+                if exists
+                else t.format("network {name} removed: no network check kind to say it", name=name)
             )
             continue
         params: dict[str, object] = {"name": name, "exists": exists}

@@ -64,7 +64,7 @@ def test_the_echo_trap_is_found_with_its_file_line_and_key(tmp_path: Path) -> No
     assert f"{spec}:14: " in lines[1] and "echo of the typed command" in lines[1]
     assert "matches the empty string" in lines[2] and "no bound" in lines[3]
     assert "HELLO DOCKER" not in done.stdout  # the rule on what the command printed is sound
-    assert lines[-1].endswith("4 findings (1 steps, 5 output rules)")
+    assert lines[-1] == f"lint: {spec}: 4 findings (1 step, 5 output rules)"
 
 
 def _reference_run(tmp_path: Path, spec: Path) -> Path:

@@ -14,7 +14,7 @@ from labcheck.report.html import report_html, terminal_html
 from labcheck.report.images import render_png, terminal_png
 from labcheck.report.model import Step, evidence_view, load, step_view
 from labcheck.report.options import ReportOptions, ReportPaths, resolve_student
-from labcheck.report.pdf import PdfFailed, write_pdf
+from labcheck.report.pdf import write_pdf
 from labcheck.report.spec_texts import localized, node_descriptions
 from labcheck.signing.files import signature_facts
 
@@ -79,13 +79,7 @@ def render_report(evidence: model.Evidence | Path, out_dir: Path, *, options: Re
         html = report_html(record, student, generated_at, png=png, t=t)
     html_path = out_dir / HTML_NAME
     html_path.write_text(html, encoding="utf-8")
-    pdf_path = None
-    if options.pdf:
-        try:
-            pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir)
-        except PdfFailed as error:
-            said = cli().format("{error}; the HTML report is written: {path}", error=error, path=html_path)
-            raise PdfFailed(said) from None
+    pdf_path = write_pdf(html, out_dir / PDF_NAME, base_dir=out_dir) if options.pdf else None
     return ReportPaths(html=html_path, pdf=pdf_path, warnings=warnings)
 
 

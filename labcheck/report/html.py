@@ -218,7 +218,7 @@ def verdict_html(step: Step, details: DetailsIndex | None = None, t: Translator 
         facts.append(t.gettext("it ran out of time"))
     if any(check.reason_code == reasons.STOPPED_WHEN_SEEN for check in step.checks):
         facts.append(t.gettext("labcheck stopped the command once what it waited for was seen"))
-    fact_text = f' <span class="facts">({escape(", ".join(facts))})</span>' if facts else ""
+    fact_text = f" ({escape(', '.join(facts))})" if facts else ""  # bare text, greyed by .verdict-head
     parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
     if step.outcome in ("skipped", "error") and step.reason:
         reason = step.reason
@@ -523,7 +523,7 @@ def _summary_row(step: Step, t: Translator) -> str:
     return (
         f'<tr class="row-{escape(step.outcome)}"><td class="num">{escape(step.number)}</td>'
         f'<td><a href="#{step_anchor(step)}">{escape(step.title)}</a></td>'
-        f'<td class="cmd"><code>{escape(step.command)}</code></td>'
+        f'<td class="cmd">{escape(step.command)}</td>'
         f'<td class="outcome">{es.OUTCOME_MARK.get(step.outcome, "?")} '
         f"{escape(es.outcome_label(step.outcome, t))}</td>"
         f'<td class="time">{escape(es.duration(step.duration_s, t))}</td></tr>'

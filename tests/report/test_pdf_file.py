@@ -40,8 +40,12 @@ def test_a_complete_pdf_replaces_the_older_one(tmp_path: Path) -> None:
 
 INTERRUPTED = textwrap.dedent(
     """\
-    import sys
+    import signal, sys
     from pathlib import Path
+
+    # Ctrl-C as a terminal program has it, even when started by a process that ignores it (an
+    # ignored signal stays ignored across exec, and Python then installs no handler of its own).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from labcheck.report.pdf import write_pdf
     from labcheck.report.weasy import import_weasyprint
     from tests.report.test_pdf_file import bundled_report_html

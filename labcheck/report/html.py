@@ -84,9 +84,11 @@ def terminal_pre(block: Block, *, sized: bool = True, t: Translator | None = Non
 
 
 def command_line(step: Step) -> str:
-    node = f'<span class="node">{escape(step.node)}</span>' if step.node else ""
+    # The node and the prompt are one styled run, as a shell prints them: every inline box is a
+    # layout of its own for WeasyPrint.
+    prompt = f"{escape(step.node)} {PROMPT}" if step.node else PROMPT
     return (
-        f'<div class="term-cmd">{node}<span class="prompt">{PROMPT}</span> '
+        f'<div class="term-cmd"><span class="prompt">{prompt}</span> '
         f'<code class="cmd">{escape(step.command)}</code></div>'
     )
 
@@ -219,7 +221,11 @@ def verdict_html(step: Step, details: DetailsIndex | None = None, t: Translator 
     if any(check.reason_code == reasons.STOPPED_WHEN_SEEN for check in step.checks):
         facts.append(t.gettext("labcheck stopped the command once what it waited for was seen"))
     fact_text = f" ({escape(', '.join(facts))})" if facts else ""  # bare text, greyed by .verdict-head
-    parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}</div>']
+    # What was checked is announced on the verdict's own line: one block fewer per step.
+    announced = ""
+    if step.checks and not (step.outcome in ("skipped", "error") and step.reason):
+        announced = " · " + escape(t.gettext("What was checked:"))
+    parts = [f'<div class="verdict-head"><b>{mark} {escape(label)}</b>{fact_text}{announced}</div>']
     if step.outcome in ("skipped", "error") and step.reason:
         reason = step.reason
         # The verdict above already says it was skipped: the reason's own "omitido:" is not repeated.
@@ -234,8 +240,9 @@ def verdict_html(step: Step, details: DetailsIndex | None = None, t: Translator 
             more = t.counted(len(step.checks) - MAX_CHECKS, "more check", "more checks")
             rest = t.format("⋯ and {more}; the evidence (evidence.json) keeps them all.", more=more)
             items += f'<li class="check">{escape(rest)}</li>'
-        checked = escape(t.gettext("What was checked:"))
-        parts.append(f'<div class="checked">{checked}</div><ul class="checks">{items}</ul>')
+        if not announced:  # a reason stands between the verdict and its checks
+            parts.append(f'<div class="checked">{escape(t.gettext("What was checked:"))}</div>')
+        parts.append(f'<ul class="checks">{items}</ul>')
     elif step.outcome == "passed":
         none = escape(t.gettext("This step has no checks of its own."))
         parts.append(f'<div class="checked">{none}</div>')
@@ -256,7 +263,11 @@ def step_html(
     t = t or spanish()
     block = block if block is not None else make_block(step.raw, t=t)
     landscape = " landscape" if block.size.landscape else ""
-    label = es.outcome_label(step.outcome, t)
+    # A badge marks a step that did not pass; a passed one says so in its verdict, once.
+    badge = ""
+    if step.outcome != "passed":
+        label = escape(es.outcome_label(step.outcome, t))
+        badge = f'<span class="badge badge-{escape(step.outcome)}">{label}</span>'
     explanation = render_markdown(step.explanation)
     number = escape(t.format("Step {number}", number=step.number))
     # The anchor is on the heading, not the section: WeasyPrint shares one computed style among
@@ -266,9 +277,8 @@ def step_html(
         f'<section class="step outcome-{escape(step.outcome)}{landscape}">'
         # Heading and explanation stay together, and with the first lines of the terminal.
         '<div class="step-head">'
-        f'<h4 class="step-title" id="{step_anchor(step)}"><span class="num">{number}</span> '
-        f"{escape(step.title)}"
-        f'<span class="badge badge-{escape(step.outcome)}">{escape(label)}</span></h4>'
+        # The number is bare text, apart from the title by an en space (an inline box less).
+        f'<h4 class="step-title" id="{step_anchor(step)}">{number}\u2002{escape(step.title)}{badge}</h4>'
         f'<div class="explanation">{explanation}</div></div>'
         f"{terminal_html(step, png=png, block=block, t=t)}"
         f"{verdict_html(step, details, t)}"

@@ -95,8 +95,7 @@ def step_html(entry: NotRunStep, t: Translator | None = None) -> str:
     nothing = t.gettext("This run has no output and no checks of this step.")
     return (
         f'<section class="step outcome-not-run" id="{anchor(entry)}">'
-        f'<h4 class="step-title"><span class="num">{step}</span> '
-        f"{escape(entry.title)}"
+        f'<h4 class="step-title">{step}\u2002{escape(entry.title)}'
         f'<span class="badge badge-not-run">{label}</span></h4>'
         '<div class="verdict verdict-not-run">'
         f'<div class="verdict-head"><b>{NOT_RUN_MARK} {label}</b></div>'

@@ -5,8 +5,7 @@
 # Extra arguments go to pytest. FLOORS_VENV names the virtualenv (default: a fresh temp folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python=${PYTHON:-python3.11}
-command -v "$python" >/dev/null 2>&1 || python=python3
+python=$(scripts/python.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 venv=${FLOORS_VENV:-$work/venv}

@@ -9,6 +9,11 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra
   poppler-utils sudo chromium
 )
+python=$(scripts/python.sh)
+# Debian keeps venv's pip bootstrap (ensurepip) in a package of its own.
+if [ "$python" = /usr/bin/python3.11 ] && ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+  packages+=(python3.11-venv)
+fi
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=()
   for package in "${packages[@]}"; do
@@ -24,8 +29,6 @@ fi
 
 scripts/engine-up.sh
 
-python=${PYTHON:-python3.11}
-command -v "$python" >/dev/null 2>&1 || python=python3
 if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $python" >&2
   "$python" -m venv .venv

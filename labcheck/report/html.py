@@ -22,7 +22,7 @@ from labcheck.report.blocks import Block, Omission, make_block
 from labcheck.report.chart import chart_svg
 from labcheck.report.images import picture_columns
 from labcheck.report.limits import MAX_CHECKS, MAX_STEPS, MAX_SUMMARY_ROWS, TerminalBudget
-from labcheck.report.markdown import render_inline, render_markdown
+from labcheck.report.markdown import render_explanation, render_inline, render_markdown
 from labcheck.report.model import Check, Evidence, NotRunStep, Section, Step, Target
 from labcheck.report.options import StudentInfo
 from labcheck.report.sizing import MAX_PT, MIN_PT, PORTRAIT_WIDTH_PT, columns_at
@@ -268,7 +268,7 @@ def step_html(
     if step.outcome != "passed":
         label = escape(es.outcome_label(step.outcome, t))
         badge = f'<span class="badge badge-{escape(step.outcome)}">{label}</span>'
-    explanation = render_markdown(step.explanation)
+    explanation = render_explanation(step.explanation)
     number = escape(t.format("Step {number}", number=step.number))
     # The anchor is on the heading, not the section: WeasyPrint shares one computed style among
     # elements alike, and an id makes an element (and everything inside it) unlike any other, so an

@@ -179,6 +179,28 @@ def test_a_failed_step_shows_what_was_missing_and_where(
     assert "{'" not in text and '{"' not in text
 
 
+def test_each_thing_a_step_shows_is_said_once(evidence_copy: dict[str, Any], tmp_path: Path) -> None:
+    """A badge marks a heading only when its step did not pass (a passed step says so in its
+    verdict); "What was checked" is said on the verdict's line, once per step with checks; an
+    explanation of one paragraph is its block's own text, of two, two paragraphs."""
+    first, second = evidence_copy["steps"][0], evidence_copy["steps"][1]
+    first["outcome"] = "failed"
+    first["explanation"] = "Un solo párrafo con `código`."
+    second["explanation"] = "Primero.\n\nSegundo."
+    result = render(evidence_copy, tmp_path, pdf=False)
+    headings = re.findall(r'<h4 class="step-title"[^>]*>(.*?)</h4>', result.html)
+    outcomes = [step["outcome"] for step in evidence_copy["steps"]]
+    assert len(headings) == len(outcomes)
+    for heading, outcome in zip(headings, outcomes, strict=True):
+        assert ("badge" in heading) == (outcome != "passed"), heading
+    assert 'class="badge badge-failed">Fallido<' in headings[0]
+    with_checks = sum(1 for step in evidence_copy["steps"] if step.get("checks"))
+    assert result.html.count("Qué se comprobó:") == with_checks
+    explanations = re.findall(r'<div class="explanation">(.*?)</div>', result.html, flags=re.S)
+    assert explanations[0] == "Un solo párrafo con <code>código</code>."
+    assert re.findall(r"<p>(.*?)</p>", explanations[1]) == ["Primero.", "Segundo."]
+
+
 def test_hostile_transcript_and_markdown_are_escaped(evidence_copy: dict[str, Any], tmp_path: Path) -> None:
     step = evidence_copy["steps"][0]
     original = base64.b64decode(step["transcript"]["raw_b64"])

@@ -472,12 +472,20 @@ class TocEntry:
     level: int
 
 
+SCREEN_ONLY_LEVEL = 3  # rows of this level (steps) are listed on screen only (style.css): no page number
+
+
 def toc_html(entries: Iterable[TocEntry], t: Translator | None = None) -> str:
     t = t or spanish()
     rows = "".join(
         f'<tr class="toc-{entry.level}"><td class="label">'
         f'<a href="#{entry.anchor}">{escape(entry.label)}</a></td>'
-        f'<td class="page"><a class="page-of" href="#{entry.anchor}"></a></td></tr>'
+        + (
+            ""
+            if entry.level == SCREEN_ONLY_LEVEL
+            else f'<td class="page"><a class="page-of" href="#{entry.anchor}"></a></td>'
+        )
+        + "</tr>"
         for entry in entries
     )
     return (
@@ -644,10 +652,10 @@ def report_html(
         for step, block in zip(steps, blocks, strict=True):
             entry = t.format("Step {number}: {title}", number=step.number, title=step.title)
             if isinstance(step, NotRunStep):
-                toc.append(TocEntry(partial.anchor(step), entry, 3))
+                toc.append(TocEntry(partial.anchor(step), entry, SCREEN_ONLY_LEVEL))
                 parts.append(partial.step_html(step, t))
                 continue
-            toc.append(TocEntry(step_anchor(step), entry, 3))
+            toc.append(TocEntry(step_anchor(step), entry, SCREEN_ONLY_LEVEL))
             parts.append(step_html(step, png=png, block=block, details=details, t=t))
     if len(evidence.steps) > MAX_STEPS:
         parts.append(more_steps_html(len(evidence.steps) - MAX_STEPS, t))

@@ -147,11 +147,12 @@ class DetailsIndex:
         if not self.rows:
             return ""
         t = self.t
-        # The anchor on the link, not the item: see step_html.
+        # The anchor on the link, not the item: see step_html. The pattern is a block of its own
+        # (style.css), not after a <br>: a <br> is an element and a generated line break to lay out.
         items = "".join(
             f'<li><a id="detalle-{index}" href="#{step_anchor(step)}">'
             f"{escape(t.format('Step {number}', number=step.number))}</a>: "
-            f"{escape(said.words)}<br><code>{escape(said.pattern or '')}</code></li>"
+            f'{escape(said.words)}<code class="pattern">{escape(said.pattern or "")}</code></li>'
             for index, (step, said) in enumerate(self.rows, start=1)
         )
         intro = t.gettext("The regular expressions each step's output was checked with, by reference number.")

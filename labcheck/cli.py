@@ -17,6 +17,7 @@ from labcheck.errors import LabcheckError
 from labcheck.i18n import N_
 from labcheck.kit import cli as kit_cli
 from labcheck.report import cli as report_cli
+from labcheck.runner import interrupts
 from labcheck.safe_text import visible
 from labcheck.signing import cli as signing_cli
 from labcheck.spec import cli as spec_cli
@@ -152,6 +153,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        # The command itself (the console script, python -m labcheck), not a caller that goes on:
+        # the process ends when this returns.
+        interrupts.command_owns_process()
     # argparse's words in the locale's language while labcheck builds, parses and runs (a handler
     # may still say a usage error through argparse); the previous gettext domain after.
     with argparse_in_locale():

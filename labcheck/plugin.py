@@ -432,6 +432,7 @@ class LabcheckSession:
             session.exitstatus = interrupts.EXIT_STATUS
         interrupts.settle()
 
+    @pytest.hookimpl(trylast=True)  # after the other plugins' own, which a Ctrl-C must not cut
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         from labcheck.runner import interrupts
 

@@ -11,6 +11,7 @@ and said to be waited on.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import signal
 import sys
@@ -30,14 +31,25 @@ class _State:
     pending = False
     told = False
     previous: ClassVar[dict[int, Any]] = {}
+    process_is_the_command = False
 
 
 def install() -> None:
-    """Handle SIGINT, SIGTERM and SIGHUP as Ctrl-C from now on (main thread only)."""
+    """Handle SIGINT, SIGTERM and SIGHUP as Ctrl-C from now on (main thread only). Every run
+    installs its handler anew (a process may run labs one after another: pytest.main twice,
+    pytester) and keeps the handlers it found, to give them back."""
     reset()
+    _forget_exit_guard()  # how the process ends is its latest run's to say
     for sig in HANDLED:
-        if sig not in _State.previous:
-            _State.previous[sig] = signal.signal(sig, _handler)
+        previous = signal.signal(sig, _handler)
+        if previous is not _handler:  # installed twice in a row: the first one knows the caller's
+            _State.previous[sig] = previous
+
+
+def command_owns_process() -> None:
+    """This process is labcheck's own command, which ends when its run does: after an
+    interrupted run the signals are ignored at once instead of given back (see `uninstall`)."""
+    _State.process_is_the_command = True
 
 
 def settle() -> None:
@@ -47,19 +59,37 @@ def settle() -> None:
 
 
 def uninstall() -> None:
-    """Give the signals back to their previous handlers, unless the run was interrupted: then
-    the process is on its way out with status 130 and pytest's own teardown (which runs after
-    this) must not meet a KeyboardInterrupt from an impatient Ctrl-C either."""
-    if _State.received is not None:
-        # Ignored, not handled: Python's finalization sets a signal with a Python handler back to
-        # its default, so one more Ctrl-C while the interpreter shuts down would kill the process
-        # (status -2, not 130). An ignored signal stays ignored until the process is gone.
-        for sig in _State.previous:
+    """Give the signals back to the handlers `install` found: the caller (a program calling
+    pytest.main, pytester, a test session) has its own Ctrl-C again, and what it starts later does
+    not inherit ignored signals (exec keeps a signal ignored).
+
+    After an interrupted run the process is usually on its way out with status 130, and more
+    Ctrl-C must not change that. Python's finalization puts a signal that has a Python handler
+    back to its default, so a SIGINT while the interpreter shuts down would kill the process
+    (status -2). An interrupted run therefore leaves, once, an atexit guard that ignores the
+    signals: atexit callbacks run before that reset. Checked in CPython 3.11's sources:
+    Py_FinalizeEx (Python/pylifecycle.c) calls _PyAtExit_Call right after
+    wait_for_thread_shutdown and before _PySignal_Fini, and _PySignal_Fini
+    (Modules/signalmodule.c) resets only the signals whose handler is a Python callable, leaving
+    SIG_IGN as it is.
+
+    labcheck's own command (`command_owns_process`) has nothing of a caller's left to run: its
+    signals are ignored at once, as a caller's handler given back could only turn one more
+    Ctrl-C in the last lines before exit into a traceback and status -2 (2 of 10 `labcheck run`
+    under a stream of SIGINT did, before it did this)."""
+    previous, _State.previous = _State.previous, {}
+    if _State.received is not None and _State.process_is_the_command:
+        for sig in previous:
             signal.signal(sig, signal.SIG_IGN)
         return
-    for sig, previous in _State.previous.items():
-        signal.signal(sig, previous)
-    _State.previous = {}
+    if _State.received is not None:
+        _forget_exit_guard()
+        atexit.register(_ignore_at_exit)
+    # SIGINT last: signal.signal first runs the handler of a signal that came in meanwhile, and the
+    # caller's SIGINT handler is the one that raises (KeyboardInterrupt), which would leave the
+    # others unchanged.
+    for sig, handler in reversed(previous.items()):
+        signal.signal(sig, handler)
 
 
 def reset() -> None:
@@ -87,6 +117,15 @@ def _handler(signum: int, frame: FrameType | None) -> None:
             "{signal}: finishing the evidence and giving the nodes back, a moment", signal=name
         )
         print(f"\nlabcheck: {said}", file=sys.stderr, flush=True)
+
+
+def _ignore_at_exit() -> None:
+    for sig in HANDLED:
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _forget_exit_guard() -> None:
+    atexit.unregister(_ignore_at_exit)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from labcheck.authoring.markdown_blocks import read_markdown
 from labcheck.authoring.pack_writer import write_pack
 from labcheck.authoring.reading import read_lab
 from labcheck.checks.output import judge_output_rule
-from labcheck.confined import Limits, read_regular
+from labcheck.confined import FileMissing, Limits, read_regular
 from labcheck.errors import LabcheckError, SpecInvalid
 from labcheck.spec.loader import load_lab
 
@@ -63,7 +63,11 @@ def _drop_echoed_rules(draft: Draft) -> None:
 
 
 def _read_text(path: Path) -> str:
-    raw = read_regular(path, Limits(max_bytes=MAX_MARKDOWN_BYTES))
+    try:
+        raw = read_regular(path, Limits(max_bytes=MAX_MARKDOWN_BYTES))
+    except FileMissing as missing:  # a mistyped name: the likeliest mistake, said in the user's words
+        said = i18n.cli().format("{path}: no such Markdown file", path=missing.path)
+        raise ImportRefused(said) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -27,10 +27,12 @@ import orjson
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from labcheck import i18n
 from labcheck.confined import FileRefused, read_regular
 from labcheck.confined import Limits as ReadLimits
 from labcheck.errors import EvidenceError
 from labcheck.evidence.model import FORMAT, FORMAT_VERSION, Evidence
+from labcheck.i18n import N_
 from labcheck.resources import packaged_json
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -135,40 +137,68 @@ def _decoder() -> msgspec.json.Decoder[Evidence]:
     return msgspec.json.Decoder(Evidence)
 
 
+# A JSON document that is not an object, as the refusal names it.
+_JSON_KINDS = {
+    list: N_("a JSON list"),
+    str: N_("a JSON string"),
+    int: N_("a JSON number"),
+    float: N_("a JSON number"),
+    bool: N_("JSON true or false"),
+    type(None): N_("JSON null"),
+}
+
+
 def _why_unreadable(raw: bytes) -> str:
-    """What is wrong with bytes the model refused, in plain words (only ever on the error path)."""
+    """What is wrong with bytes the model refused, in plain words (only ever on the error path).
+
+    That the file is no JSON, or JSON but no labcheck evidence, is said in the command line's
+    language (JSON's own account of where it stops reading stays the parser's, in English); what
+    is wrong inside an evidence is still said in English only."""
+    t = i18n.cli()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        return f"not UTF-8 text (byte {error.start}, on line {line})"
+        return t.format("not UTF-8 text (byte {byte}, on line {line})", byte=error.start, line=line)
     if not text.strip():
-        return "empty file (no evidence in it)"
+        return t.gettext("empty file (no evidence in it)")
     try:
         document, escapes = _loads(text)
     except json.JSONDecodeError as error:
         stripped = text.strip()
         cut_short = stripped.startswith("{") and not stripped.endswith("}")
-        what = "truncated JSON" if cut_short or error.pos >= len(stripped) else "not JSON"
-        return f"{what} (line {error.lineno}, column {error.colno}: {error.msg})"
+        where_and_why = {"line": error.lineno, "column": error.colno, "error": error.msg}
+        if cut_short or error.pos >= len(stripped):
+            return t.format("truncated JSON (line {line}, column {column}: {error})", **where_and_why)
+        return t.format("not JSON (line {line}, column {column}: {error})", **where_and_why)
     except RecursionError:
-        return "JSON that cannot be read: nested too deeply"
+        return t.gettext("JSON that cannot be read: nested too deeply")
     if not isinstance(document, dict):
-        kind = "list" if isinstance(document, list) else type(document).__name__
-        return f"not an evidence file (a JSON {kind}, not an object)"
+        found = t.gettext(_JSON_KINDS.get(type(document), N_("a JSON value")))
+        return t.format("not an evidence file ({found}, not an object)", found=found)
     problems = list(islice(_walk_problems(document, strings=escapes), SHOWN_PROBLEMS + 1))
     if problems:
         return f"cannot be read as evidence: {_listing(problems)}"
     marker = document.get("format")
     if marker != FORMAT:
-        return f"not a labcheck evidence file (format is {_short(repr(marker))})"
+        return t.format("not a labcheck evidence file (format is {format})", format=_short(repr(marker)))
     version = document.get("format_version")
     if version != FORMAT_VERSION:
         written_by = document.get("labcheck_version")
-        by = f" by labcheck {_short(str(written_by))}" if isinstance(written_by, str) else ""
-        return (
-            f"format_version is {_short(repr(version))} (written{by}); this labcheck reads evidence "
-            f"format {FORMAT_VERSION}: read it with the labcheck that wrote it, or run the lab again"
+        shown = _short(repr(version))
+        if isinstance(written_by, str):
+            return t.format(
+                "format_version is {version} (written by labcheck {writer}); this labcheck reads "
+                "evidence format {expected}: read it with the labcheck that wrote it, or run the lab again",
+                version=shown,
+                writer=_short(written_by),
+                expected=FORMAT_VERSION,
+            )
+        return t.format(
+            "format_version is {version}; this labcheck reads evidence format {expected}: read it "
+            "with the labcheck that wrote it, or run the lab again",
+            version=shown,
+            expected=FORMAT_VERSION,
         )
     words = schema_problem(document)
     if words is not None:

@@ -181,3 +181,54 @@ def test_the_labs_table_has_its_headings_in_the_locales_language() -> None:
     assert english.stdout.splitlines()[0].split() == ["ID", "TITLE", "NODES", "STEPS", "VERSION"]
     (row,) = [line for line in spanish.stdout.splitlines() if line.startswith("ops-stage1 ")]
     assert " Docker, primera etapa: contenedores, imágenes y Swarm " in row  # the title, as the spec gives it
+
+
+# Files labcheck cannot read, said in the locale's language around the system's and the parser's
+# own words; the common causes (no such file, a loop of links) in the user's words too.
+
+
+def _said_in_both(*argv: str) -> tuple[str, str]:
+    spanish, english = both(*argv)
+    assert spanish.returncode == english.returncode == 2, spanish.stderr + english.stderr
+    assert "Traceback" not in spanish.stderr + english.stderr
+    return spanish.stderr, english.stderr
+
+
+def test_a_spec_that_cannot_be_read_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    missing = tmp_path / "nada.yaml"
+    spanish, english = _said_in_both("validate", str(missing))
+    assert spanish == f"{missing}: (archivo): no se puede leer: no existe ese archivo ni esa carpeta\n"
+    assert english == f"{missing}: (file): cannot read it: no such file or folder\n"
+    loop, other = tmp_path / "bucle.yaml", tmp_path / "otro.yaml"
+    loop.symlink_to(other)
+    other.symlink_to(loop)
+    spanish, english = _said_in_both("validate", str(loop))
+    assert spanish == (
+        f"{loop}: (archivo): no se puede leer (un enlace a {other}): "
+        "demasiados niveles de enlaces simbólicos\n"
+    )
+    assert (
+        english == f"{loop}: (file): cannot read it (a link to {other}): too many levels of symbolic links\n"
+    )
+
+
+def test_a_missing_markdown_file_to_import_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    missing = tmp_path / "lab.md"
+    spanish, english = _said_in_both("import", str(missing), "-o", str(tmp_path / "pack"))
+    assert spanish == f"labcheck: {missing}: no existe ese archivo Markdown\n"
+    assert english == f"labcheck: {missing}: no such Markdown file\n"
+    assert not (tmp_path / "pack").exists()
+
+
+def test_an_evidence_that_is_no_json_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    cut = tmp_path / "cortada.json"
+    cut.write_text('{"format": "labcheck-evidence", ', encoding="utf-8")
+    spanish, english = _said_in_both("report", str(cut), "-o", str(tmp_path / "out"))
+    why = "Expecting property name enclosed in double quotes"  # the JSON parser's words
+    assert spanish == f"labcheck: {cut}: JSON truncado (línea 1, columna 33: {why})\n"
+    assert english == f"labcheck: {cut}: truncated JSON (line 1, column 33: {why})\n"
+    prose = tmp_path / "texto.json"
+    prose.write_text("esto no es JSON\n", encoding="utf-8")
+    spanish, english = _said_in_both("report", str(prose), "-o", str(tmp_path / "out"))
+    assert spanish == f"labcheck: {prose}: no es JSON (línea 1, columna 1: Expecting value)\n"
+    assert english == f"labcheck: {prose}: not JSON (line 1, column 1: Expecting value)\n"

@@ -14,27 +14,15 @@ from tests.authoring.labs import PWD_STYLE
 from tests.authoring.test_lint import ECHO_TRAP, HEADER
 from tests.authoring.test_record_local import SPEC as RECORD_SPEC
 from tests.catalog_words import language_in, other_language_in
-from tests.locale_env import SPANISH, locale_env
+from tests.cli_process import PLAIN_C, run_labcheck, run_labcheck_in_both
+from tests.locale_env import SPANISH
 
-ENGLISH = "C"
-
-
-def labcheck_in(locale: str, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "labcheck", *args],
-        cwd=cwd,
-        env=locale_env(locale),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+ENGLISH = PLAIN_C
+TIMEOUT_S = 300  # two labcheck at once per case, on a machine running other tests
 
 
 def both(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
-    with ThreadPoolExecutor(2) as pool:
-        spanish, english = pool.map(lambda locale: labcheck_in(locale, cwd, *args), (SPANISH, ENGLISH))
-    return spanish, english
+    return run_labcheck_in_both(*args, cwd=cwd, timeout=TIMEOUT_S)
 
 
 def assert_worded_lines_in(language: str, lines: list[str]) -> None:
@@ -298,7 +286,9 @@ def test_import_says_what_it_wrote_and_left_in_the_locales_language(tmp_path: Pa
 
     def run(case: tuple[str, str, str]) -> subprocess.CompletedProcess[str]:
         name, locale, language = case
-        return labcheck_in(locale, tmp_path / language, "import", f"{name}.md", "-o", name)
+        return run_labcheck(
+            "import", f"{name}.md", "-o", name, cwd=tmp_path / language, locale=locale, timeout=TIMEOUT_S
+        )
 
     cases = [
         (name, locale, language) for name in labs for locale, language in ((SPANISH, "es"), (ENGLISH, "en"))
@@ -343,7 +333,9 @@ def test_import_says_what_it_wrote_and_left_in_the_locales_language(tmp_path: Pa
     for name in labs:
         spanish_pack = (tmp_path / "es" / name / "lab.yaml").read_text(encoding="utf-8")
         assert spanish_pack == (tmp_path / "en" / name / "lab.yaml").read_text(encoding="utf-8")
-    again = labcheck_in(SPANISH, tmp_path / "es", "import", "pwd.md", "-o", "pwd")
+    again = run_labcheck(
+        "import", "pwd.md", "-o", "pwd", cwd=tmp_path / "es", locale=SPANISH, timeout=TIMEOUT_S
+    )
     assert again.returncode == 2
     assert again.stderr == (
         "labcheck: pwd/lab.yaml ya existe: indica otra carpeta con -o (no se escribió nada)\n"
@@ -355,7 +347,17 @@ def test_record_says_what_it_proposed_in_the_locales_language(tmp_path: Path) ->
         locale, runs = case
         pack = tmp_path / runs
         _write(pack, "lab.yaml", RECORD_SPEC)
-        return labcheck_in(locale, pack, "record", ".", "--runs", runs, "--target", "host=local")
+        return run_labcheck(
+            "record",
+            ".",
+            "--runs",
+            runs,
+            "--target",
+            "host=local",
+            cwd=pack,
+            locale=locale,
+            timeout=TIMEOUT_S,
+        )
 
     with ThreadPoolExecutor(2) as pool:
         spanish, english = pool.map(run, [(SPANISH, "1"), (ENGLISH, "2")])

@@ -16,6 +16,7 @@ import pytest
 import labcheck
 from labcheck.cli import EXAMPLES, build_parser, main, parse_args, subcommand_parsers
 from tests.bundled_lab import bundled_step_ids
+from tests.cli_process import run_labcheck
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,15 +53,7 @@ sections:
 
 
 def labcheck_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "80"}  # pytest cuts its summary lines to the terminal's width
-    return subprocess.run(
-        [sys.executable, "-m", "labcheck", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_labcheck(*args, cwd=cwd, columns=80)  # pytest cuts its summary lines to the terminal's width
 
 
 @pytest.mark.parametrize("flag", ["--version", "-V"])

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from labcheck import catalogs
 from labcheck.cli import build_parser, subcommand_parsers
-from tests.locale_env import SPANISH, locale_env
+from tests.cli_process import run_labcheck, run_labcheck_in_both
+from tests.locale_env import SPANISH
 
-ROOT = Path(__file__).resolve().parents[2]
-ENGLISH = "C"
+WIDTH = 100  # one terminal width, so both languages wrap alike
 
 # Usage errors of each kind argparse says: (arguments, what the Spanish says).
 USAGE_ERRORS = [
@@ -42,23 +40,8 @@ def commands(parser: object = None, path: tuple[str, ...] = ()) -> list[tuple[st
     return found
 
 
-def labcheck_in(locale: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**locale_env(locale), "COLUMNS": "100"}  # one width, so both languages wrap alike
-    return subprocess.run(
-        [sys.executable, "-m", "labcheck", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def both(*args: str) -> tuple[subprocess.CompletedProcess[str], subprocess.CompletedProcess[str]]:
-    with ThreadPoolExecutor(2) as pool:
-        spanish, english = pool.map(lambda locale: labcheck_in(locale, *args), (SPANISH, ENGLISH))
-    return spanish, english
+    return run_labcheck_in_both(*args, columns=WIDTH)
 
 
 _NOT_WORDS = re.compile(
@@ -159,14 +142,14 @@ def test_a_commands_own_usage_error_is_in_the_locales_language_and_exits_2(
 
 
 def test_keygen_says_where_its_keys_are_in_the_locales_language(tmp_path: Path) -> None:
-    done = labcheck_in(SPANISH, "keygen", "-o", str(tmp_path))
+    done = run_labcheck("keygen", "-o", str(tmp_path), locale=SPANISH, columns=WIDTH)
     assert done.returncode == 0, done.stderr
     private, public, key_id = done.stdout.splitlines()
     secret = "(guárdala en secreto: un secreto de la CI que solo el curso puede leer)"
     assert private == f"clave privada:  {tmp_path / 'course.key'} {secret}"
     assert public == f"clave pública:  {tmp_path / 'course.pub'}"
     assert key_id.startswith("id de la clave: ") and len(key_id.split()[-1]) == 64
-    again = labcheck_in(SPANISH, "keygen", "-o", str(tmp_path))
+    again = run_labcheck("keygen", "-o", str(tmp_path), locale=SPANISH, columns=WIDTH)
     existing = tmp_path / "course.key"
     assert again.returncode == 2
     assert (

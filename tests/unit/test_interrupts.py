@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.cli_process import labcheck_argv
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # A run interrupted by its first SIGINT, then ended as labcheck's plugin ends it: `after_run` is
@@ -180,7 +182,7 @@ def test_labcheck_run_ends_with_130_however_long_ctrl_c_is_held(tmp_path: Path) 
             "--labcheck-no-report",
         ]
         child = subprocess.Popen(
-            [sys.executable, "-m", "labcheck", *command],
+            labcheck_argv(*command),
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -32,6 +32,7 @@ from labcheck.kit import api, paths, registry, registry_client
 from labcheck.kit.packs import split_ref
 from labcheck.spec.loader import load_lab
 from tests.bundled_lab import BUNDLED_SPEC, bundled_step_ids
+from tests.cli_process import labcheck_argv
 from tests.docker.kit.registry_push import copy_image
 from tests.docker.labrun import wait_for_kit_nodes
 
@@ -81,7 +82,7 @@ class User:
         )
 
     def labcheck(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        return self.run(str(self.python), "-m", "labcheck", *args, env=env)
+        return self.run(*labcheck_argv(*args, python=self.python), env=env)
 
 
 def _system_python() -> Path:

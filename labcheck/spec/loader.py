@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from labcheck import patterns
+from labcheck import i18n, patterns
 from labcheck.checks.registry import state_kinds
 from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
@@ -54,6 +54,9 @@ SPEC_FILE_NAMES = ("lab.yaml", "lab.yml")
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _MAX_SCHEMA_ERRORS = 50
+_MERGED_OUTPUT = i18n.N_(
+    "a step under a terminal (tty or input) has one merged output: use 'output', not 'stderr'"
+)
 
 
 @cache
@@ -103,9 +106,10 @@ def resolve_spec_path(path: Path) -> Path:
             # Whatever is there (a link, a FIFO) is the spec; reading it says what is wrong.
             if (path / name).is_symlink() or (path / name).exists():
                 return path / name
-        raise SpecInvalid(
-            [SpecError(str(path), None, "(file)", f"no {' or '.join(SPEC_FILE_NAMES)} in this folder")]
-        )
+        t = i18n.cli()
+        first, second = SPEC_FILE_NAMES
+        said = t.format("no {first} or {second} in this folder", first=first, second=second)
+        raise SpecInvalid([SpecError(str(path), None, t.gettext("(file)"), said)])
     return path
 
 
@@ -116,14 +120,21 @@ def load_lab(path: Path | str) -> Lab:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise SpecInvalid(
-            [SpecError(display, None, "(file)", f"is not UTF-8 text (byte {error.start})")]
-        ) from None
+        t = i18n.cli()
+        said = t.format("is not UTF-8 text (byte {byte})", byte=error.start)
+        raise SpecInvalid([SpecError(display, None, t.gettext("(file)"), said)]) from None
     try:
         data, lines = load_with_lines(text)
     except YamlSyntaxError as error:
         raise SpecInvalid(
-            [SpecError(display, error.line, "(yaml)", f"is not valid YAML: {error.message}")]
+            [
+                SpecError(
+                    display,
+                    error.line,
+                    "(yaml)",
+                    i18n.cli().format("is not valid YAML: {why}", why=error.message),
+                )
+            ]
         ) from None
     except YamlRefused as error:
         key = schema_errors.describe_path(error.path) if error.path else "(yaml)"
@@ -177,7 +188,11 @@ class _Builder:
         if default_node not in node_names:
             self.problem(
                 ("defaults", "node"),
-                f"node '{default_node}' is not among the lab's nodes ({', '.join(node_names)})",
+                i18n.cli().format(
+                    "node '{node}' is not among the lab's nodes ({nodes})",
+                    node=default_node,
+                    nodes=", ".join(node_names),
+                ),
             )
         files = tuple(
             self._lab_file(index, item, default_node, node_names)
@@ -244,7 +259,7 @@ class _Builder:
             self.problem(("files", index, "path"), problem)
         node = item.get("node", default_node)
         if node not in node_names:
-            self.problem(("files", index, "node"), f"unknown node '{node}'")
+            self.problem(("files", index, "node"), i18n.cli().format("unknown node '{node}'", node=node))
         return LabFile(item["path"], node, source, item.get("student_may_replace", True))
 
     def _step(
@@ -262,7 +277,12 @@ class _Builder:
     ) -> Step:
         step_id = data["id"]
         if step_id in seen_ids:
-            self.problem((*doc_path, "id"), f"step id '{step_id}' is already used at {seen_ids[step_id]}")
+            self.problem(
+                (*doc_path, "id"),
+                i18n.cli().format(
+                    "step id '{step}' is already used at {where}", step=step_id, where=seen_ids[step_id]
+                ),
+            )
         seen_ids[step_id] = self.where((*doc_path, "id"))
         for n_index, needed in enumerate(data.get("needs", [])):
             earlier = (known for known in seen_ids if known != step_id)
@@ -277,7 +297,10 @@ class _Builder:
         node = data.get("node", default_node)
         if node not in node_names:
             self.problem(
-                (*doc_path, "node"), f"unknown node '{node}' (the lab's nodes: {', '.join(node_names)})"
+                (*doc_path, "node"),
+                i18n.cli().format(
+                    "unknown node '{node}' (the lab's nodes: {nodes})", node=node, nodes=", ".join(node_names)
+                ),
             )
         before_run = {key: value for key, value in data.items() if key != "expect"}
         self._check_placeholders(doc_path, before_run, known_names)
@@ -300,11 +323,7 @@ class _Builder:
         for stream, rules in by_stream:
             for m_index, rule in enumerate(rules):
                 if uses_pty and stream == "stderr":
-                    self.problem(
-                        (*doc_path, "expect", stream),
-                        "a step under a terminal (tty or input) has one merged output: "
-                        "use 'output', not 'stderr'",
-                    )
+                    self.problem((*doc_path, "expect", stream), i18n.cli().gettext(_MERGED_OUTPUT))
                 kind = next(key for key in MATCHER_KINDS if key in rule)
                 self._rule((*doc_path, "expect", stream, m_index), rule)
                 matchers.append(
@@ -323,7 +342,10 @@ class _Builder:
             state_kind = next(key for key in state_kinds() if key in check)
             on = check.get("on")
             if on is not None and on not in node_names:
-                self.problem((*doc_path, "expect", "state", c_index, "on"), f"unknown node '{on}'")
+                self.problem(
+                    (*doc_path, "expect", "state", c_index, "on"),
+                    i18n.cli().format("unknown node '{node}'", node=on),
+                )
             eventually = check.get("eventually")
             self._eventually_checked((*doc_path, "expect", "state", c_index, "eventually"), eventually)
             state_checks.append(
@@ -383,15 +405,14 @@ class _Builder:
         where = (*doc_path, "until")
         stream = rule.get("stream", "output")
         if uses_pty and stream == "stderr":
-            self.problem(
-                (*where, "stream"),
-                "a step under a terminal (tty or input) has one merged output: use 'output', not 'stderr'",
-            )
+            self.problem((*where, "stream"), i18n.cli().gettext(_MERGED_OUTPUT))
         if "exit_code" in expect:
             self.problem(
                 (*doc_path, "expect", "exit_code"),
-                "a step with 'until' is stopped by labcheck once its rule holds, so it has no exit code "
-                "to check: remove 'exit_code'",
+                i18n.cli().gettext(
+                    "a step with 'until' is stopped by labcheck once its rule holds, so it has no exit code "
+                    "to check: remove 'exit_code'"
+                ),
             )
         if "matches" in rule:
             self._pattern((*where, "matches"), rule["matches"], bool(rule.get("ignore_case")))

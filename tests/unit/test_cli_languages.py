@@ -215,3 +215,84 @@ def test_an_evidence_that_is_no_json_is_said_in_the_locales_language(tmp_path: P
     spanish, english = _said_in_both("report", str(prose), "-o", str(tmp_path / "out"))
     assert spanish == f"labcheck: {prose}: no es JSON (línea 1, columna 1: Expecting value)\n"
     assert english == f"labcheck: {prose}: not JSON (line 1, column 1: Expecting value)\n"
+
+
+# What is wrong inside a spec the schema allows: said by the loader, in the locale's language.
+
+_BAD_SPEC = """\
+labcheck: 1
+lab: {id: tiny, title: Mínimo, language: es, version: "1"}
+nodes: [{name: node1}, {name: node2}]
+defaults: {node: node7}
+files: [{path: app.js, node: node8}]
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: hello
+        title: Saludo
+        node: node9
+        run: echo hola
+        expect:
+          exit_code: 0
+      - id: hello
+        title: Otra vez
+        node: node1
+        run: sh
+        input: [exit]
+        until: {contains: hola, stream: stderr}
+        expect:
+          exit_code: 0
+          stderr: [{contains: x}]
+          state: [{image: {ref: alpine, exists: true}, on: node6}]
+"""
+
+
+def test_what_is_wrong_inside_a_spec_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    (tmp_path / "app.js").write_text("", encoding="utf-8")
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(_BAD_SPEC, encoding="utf-8")
+    spanish, english = both("validate", str(spec))
+    assert spanish.returncode == english.returncode == 2, spanish.stderr + english.stderr
+    here, first, second = f"{spec}:", "sections[0].steps[0]", "sections[0].steps[1]"
+    assert spanish.stderr.splitlines() == [
+        f"{here}4: defaults.node: el nodo 'node7' no está entre los nodos del laboratorio (node1, node2)",
+        f"{here}5: files[0].node: nodo desconocido 'node8'",
+        f"{here}12: {first}.node: nodo desconocido 'node9' (los nodos del laboratorio: node1, node2)",
+        f"{here}16: {second}.id: el id de paso 'hello' ya se usa en {here}10",
+        f"{here}21: {second}.until.stream: un paso con terminal (tty o input) tiene una sola salida"
+        " mezclada: usa 'output', no 'stderr'",
+        f"{here}23: {second}.expect.exit_code: labcheck detiene un paso con 'until' en cuanto se"
+        " cumple su regla, así que no hay código de salida que comprobar: quita 'exit_code'",
+        f"{here}24: {second}.expect.stderr: un paso con terminal (tty o input) tiene una sola salida"
+        " mezclada: usa 'output', no 'stderr'",
+        f"{here}25: {second}.expect.state[0].on: nodo desconocido 'node6'",
+    ]
+    assert english.stderr.splitlines() == [
+        f"{here}4: defaults.node: node 'node7' is not among the lab's nodes (node1, node2)",
+        f"{here}5: files[0].node: unknown node 'node8'",
+        f"{here}12: {first}.node: unknown node 'node9' (the lab's nodes: node1, node2)",
+        f"{here}16: {second}.id: step id 'hello' is already used at {here}10",
+        f"{here}21: {second}.until.stream: a step under a terminal (tty or input) has one merged"
+        " output: use 'output', not 'stderr'",
+        f"{here}23: {second}.expect.exit_code: a step with 'until' is stopped by labcheck once its"
+        " rule holds, so it has no exit code to check: remove 'exit_code'",
+        f"{here}24: {second}.expect.stderr: a step under a terminal (tty or input) has one merged"
+        " output: use 'output', not 'stderr'",
+        f"{here}25: {second}.expect.state[0].on: unknown node 'node6'",
+    ]
+
+
+def test_a_spec_that_is_no_utf8_or_is_missing_from_its_folder_is_said_in_the_locales_language(
+    tmp_path: Path,
+) -> None:
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("título: año\n".encode("latin-1"))
+    spanish, english = _said_in_both("validate", str(latin1))
+    assert spanish == f"{latin1}: (archivo): no es texto UTF-8 (byte 1)\n"
+    assert english == f"{latin1}: (file): is not UTF-8 text (byte 1)\n"
+    empty = tmp_path / "vacia"
+    empty.mkdir()
+    spanish, english = _said_in_both("validate", str(empty))
+    assert spanish == f"{empty}: (archivo): no hay lab.yaml ni lab.yml en esta carpeta\n"
+    assert english == f"{empty}: (file): no lab.yaml or lab.yml in this folder\n"

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.confined import relative_path_problem
 from labcheck.kit.library import LIBRARY_STANDINS
 from labcheck.spec.documents import SpecDoc
@@ -33,7 +34,12 @@ def images_of(data: SpecDoc, pack: Path, problem: Problem, where: Where) -> tupl
         doc_path: DocPath = ("images", index)
         ref = normal_ref(item["ref"])
         if ref in seen:
-            problem((*doc_path, "ref"), f"image '{item['ref']}' is already declared at {seen[ref]}")
+            problem(
+                (*doc_path, "ref"),
+                i18n.cli().format(
+                    "image '{ref}' is already declared at {where}", ref=item["ref"], where=seen[ref]
+                ),
+            )
         seen[ref] = where(doc_path)
         standin = item["standin"]
         build_dir: Path | None = None
@@ -43,19 +49,31 @@ def images_of(data: SpecDoc, pack: Path, problem: Problem, where: Where) -> tupl
             if build_dir is not None and not (build_dir / "Dockerfile").is_file():
                 problem(
                     (*doc_path, "standin", "build"),
-                    f"the folder '{standin['build']}' has no Dockerfile: a stand-in's build context "
-                    "needs one (FROM ${ALPINE}, FROM ${UBUNTU} or FROM scratch)",
+                    i18n.cli().format(
+                        "the folder '{folder}' has no Dockerfile: a stand-in's build context "
+                        "needs one (FROM ${{ALPINE}}, FROM ${{UBUNTU}} or FROM scratch)",
+                        folder=standin["build"],
+                    ),
                 )
         elif library not in LIBRARY_STANDINS:
             close = difflib.get_close_matches(str(library), LIBRARY_STANDINS, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            t = i18n.cli()
+            hint = t.format("did you mean '{suggestion}'? ", suggestion=close[0]) if close else ""
             problem(
                 (*doc_path, "standin", "library"),
-                f"the kit's library has no stand-in '{library}'; {hint}"
-                f"it has {', '.join(LIBRARY_STANDINS)} (or give a build folder of the pack)",
+                t.format(
+                    "the kit's library has no stand-in '{library}'; {hint}"
+                    "it has {standins} (or give a build folder of the pack)",
+                    library=library,
+                    hint=hint,
+                    standins=", ".join(LIBRARY_STANDINS),
+                ),
             )
         if "args" in standin and build_dir is None and "build" not in standin:
-            problem((*doc_path, "standin", "args"), "args go with a build folder, not a library stand-in")
+            problem(
+                (*doc_path, "standin", "args"),
+                i18n.cli().gettext("args go with a build folder, not a library stand-in"),
+            )
         args = tuple((key, str(value)) for key, value in sorted(standin.get("args", {}).items()))
         images.append(LabImage(ref, build_dir, args, library, where(doc_path)))
     return tuple(images)
@@ -68,11 +86,19 @@ def repositories_of(data: SpecDoc, pack: Path, problem: Problem, where: Where) -
         doc_path: DocPath = ("repositories", index)
         url = normal_url(item["url"])
         if url in seen:
-            problem((*doc_path, "url"), f"repository '{item['url']}' is already declared at {seen[url]}")
+            problem(
+                (*doc_path, "url"),
+                i18n.cli().format(
+                    "repository '{url}' is already declared at {where}", url=item["url"], where=seen[url]
+                ),
+            )
         seen[url] = where(doc_path)
         content = _pack_folder(pack, item["content"], (*doc_path, "content"), problem)
         if content is not None and not any(p.is_file() for p in content.rglob("*")):
-            problem((*doc_path, "content"), f"the folder '{item['content']}' holds no file to serve")
+            problem(
+                (*doc_path, "content"),
+                i18n.cli().format("the folder '{folder}' holds no file to serve", folder=item["content"]),
+            )
         repositories.append(LabRepository(url, content or pack / item["content"], where(doc_path)))
     return tuple(repositories)
 
@@ -90,23 +116,36 @@ def normal_url(url: str) -> str:
 def _pack_folder(pack: Path, relative: str, doc_path: DocPath, problem: Problem) -> Path | None:
     """The folder inside the pack, or None after saying why it cannot be used. Nothing under it
     may lead outside the pack (a symlink out would let a pack copy the host's files into an image)."""
+    t = i18n.cli()
     rule = relative_path_problem(relative)
     if rule is not None:
-        problem(doc_path, f"the folder '{relative}' {rule}")
+        problem(doc_path, t.format("the folder '{folder}' {rule}", folder=relative, rule=rule))
         return None
     base = pack.resolve()
     folder = (pack / relative).resolve()
     if not folder.is_relative_to(base):
-        problem(doc_path, f"the folder '{relative}' leads outside the pack (through a symlink): not used")
+        problem(
+            doc_path,
+            t.format(
+                "the folder '{folder}' leads outside the pack (through a symlink): not used", folder=relative
+            ),
+        )
         return None
     if not folder.is_dir():
-        problem(doc_path, f"the folder '{relative}' is not in the pack (looked for {pack / relative})")
+        problem(
+            doc_path,
+            t.format(
+                "the folder '{folder}' is not in the pack (looked for {looked})",
+                folder=relative,
+                looked=pack / relative,
+            ),
+        )
         return None
     for root, dirs, files in os.walk(folder):
         for name in [*dirs, *files]:
             entry = Path(root) / name
             if entry.is_symlink() and not entry.resolve().is_relative_to(base):
                 inner = entry.relative_to(pack)
-                problem(doc_path, f"'{inner}' is a symlink out of the pack: not used")
+                problem(doc_path, t.format("'{inner}' is a symlink out of the pack: not used", inner=inner))
                 return None
     return folder

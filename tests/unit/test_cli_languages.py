@@ -296,3 +296,60 @@ def test_a_spec_that_is_no_utf8_or_is_missing_from_its_folder_is_said_in_the_loc
     spanish, english = _said_in_both("validate", str(empty))
     assert spanish == f"{empty}: (archivo): no hay lab.yaml ni lab.yml en esta carpeta\n"
     assert english == f"{empty}: (file): no lab.yaml or lab.yml in this folder\n"
+
+
+_BAD_PACK = """\
+labcheck: 1
+lab: {id: tiny, title: Mínimo, language: es, version: "1"}
+images:
+  - {ref: alpine, standin: {library: alpin}}
+  - {ref: "alpine:latest", standin: {build: empty}}
+  - {ref: ubuntu, standin: {build: nowhere}}
+repositories:
+  - {url: "https://example.org/repo.git", content: empty}
+  - {url: "https://example.org/repo", content: empty}
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: hello
+        title: Saludo
+        run: echo hola
+        expect:
+          exit_code: 0
+"""
+
+
+def test_what_is_wrong_in_a_packs_images_and_repositories_is_said_in_the_locales_language(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "empty").mkdir()
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(_BAD_PACK, encoding="utf-8")
+    spanish, english = both("validate", str(spec))
+    assert spanish.returncode == english.returncode == 2, spanish.stderr + english.stderr
+    here, nowhere = f"{spec}:", tmp_path / "nowhere"
+    assert spanish.stderr.splitlines() == [
+        f"{here}4: images[0].standin.library: la biblioteca del kit no tiene el sustituto 'alpin';"
+        " ¿querías decir 'alpine'? tiene alpine, ubuntu, hello-world"
+        " (o indica una carpeta de construcción del paquete)",
+        f"{here}5: images[1].ref: la imagen 'alpine:latest' ya está declarada en {here}4",
+        f"{here}5: images[1].standin.build: la carpeta 'empty' no tiene Dockerfile: el contexto de"
+        " construcción de un sustituto necesita uno (FROM ${ALPINE}, FROM ${UBUNTU} o FROM scratch)",
+        f"{here}6: images[2].standin.build: la carpeta 'nowhere' no está en el paquete (se buscó {nowhere})",
+        f"{here}8: repositories[0].content: la carpeta 'empty' no contiene ningún archivo que servir",
+        f"{here}9: repositories[1].url: el repositorio 'https://example.org/repo' ya está declarado"
+        f" en {here}8",
+        f"{here}9: repositories[1].content: la carpeta 'empty' no contiene ningún archivo que servir",
+    ]
+    assert english.stderr.splitlines() == [
+        f"{here}4: images[0].standin.library: the kit's library has no stand-in 'alpin'; did you mean"
+        " 'alpine'? it has alpine, ubuntu, hello-world (or give a build folder of the pack)",
+        f"{here}5: images[1].ref: image 'alpine:latest' is already declared at {here}4",
+        f"{here}5: images[1].standin.build: the folder 'empty' has no Dockerfile: a stand-in's build context"
+        " needs one (FROM ${ALPINE}, FROM ${UBUNTU} or FROM scratch)",
+        f"{here}6: images[2].standin.build: the folder 'nowhere' is not in the pack (looked for {nowhere})",
+        f"{here}8: repositories[0].content: the folder 'empty' holds no file to serve",
+        f"{here}9: repositories[1].url: repository 'https://example.org/repo' is already declared at {here}8",
+        f"{here}9: repositories[1].content: the folder 'empty' holds no file to serve",
+    ]

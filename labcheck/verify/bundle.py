@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, FileTooBig, Limits, read_regular, read_within
 from labcheck.evidence.model import Evidence
 from labcheck.evidence.reader import DEFAULT_MAX_BYTES, EvidenceUnreadable, evidence_schema, parse_evidence
@@ -55,10 +56,9 @@ def read_bundle_bytes(
         else:
             raw = read_within(within, file.relative_to(within), limits, where=FOLDER, display=str(file))
     except FileTooBig as big:
-        size = f"{_megabytes(big.size)}; the limit is " if big.size is not None else "over the limit of "
-        raise BundleUnreadable(f"{file}: too big ({size}{_megabytes(max_bytes)}, see --max-size)") from None
+        raise BundleUnreadable(_too_big(file, big.size, max_bytes)) from None
     except FileMissing:
-        raise BundleUnreadable(f"{file}: cannot read it: no such file") from None
+        raise BundleUnreadable(i18n.cli().format("{file}: cannot read it: no such file", file=file)) from None
     except FileRefused as refused:
         raise BundleUnreadable(str(refused)) from None
     return raw, parse_bundle(raw, str(file))
@@ -72,5 +72,20 @@ def parse_bundle(raw: bytes, name: str) -> Evidence:
         raise BundleUnreadable(str(error)) from None
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def _too_big(file: Path, size: int | None, max_bytes: int) -> str:
+    t = i18n.cli()
+    limit = _megabytes(t, max_bytes)
+    if size is None:
+        return t.format(
+            "{file}: too big (over the limit of {limit} MB, see --max-size)", file=file, limit=limit
+        )
+    return t.format(
+        "{file}: too big ({size} MB; the limit is {limit} MB, see --max-size)",
+        file=file,
+        size=_megabytes(t, size),
+        limit=limit,
+    )
+
+
+def _megabytes(t: i18n.Translator, size: int) -> str:
+    return t.decimal(size / (1024 * 1024), 1)

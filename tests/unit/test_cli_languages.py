@@ -353,3 +353,16 @@ def test_what_is_wrong_in_a_packs_images_and_repositories_is_said_in_the_locales
         f"{here}9: repositories[1].url: repository 'https://example.org/repo' is already declared at {here}8",
         f"{here}9: repositories[1].content: the folder 'empty' holds no file to serve",
     ]
+
+
+def test_a_bundle_too_big_to_verify_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    big = tmp_path / "entregas" / "grande.json"
+    big.parent.mkdir()
+    big.write_text('{"format": "labcheck-evidence", "padding": "' + "x" * 3_000_000 + '"}', encoding="utf-8")
+    spanish, english = both("verify", str(big.parent), "--spec", "specs/ops-stage1", "--max-size", "2")
+    assert spanish.returncode == english.returncode == 1, spanish.stderr + english.stderr
+    assert (
+        f"    {big}: demasiado grande (2,9 MB; el límite es 2,0 MB, véase --max-size)"
+        in spanish.stdout.splitlines()
+    )
+    assert f"    {big}: too big (2.9 MB; the limit is 2.0 MB, see --max-size)" in english.stdout.splitlines()

@@ -28,7 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from labcheck import i18n
-from labcheck.confined import FileRefused, read_regular
+from labcheck.confined import FileMissing, FileRefused, FileTooBig, read_regular
 from labcheck.confined import Limits as ReadLimits
 from labcheck.errors import EvidenceError
 from labcheck.evidence.model import FORMAT, FORMAT_VERSION, Evidence
@@ -66,8 +66,34 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     try:
         raw = read_regular(path, ReadLimits(max_bytes))
     except FileRefused as refused:
-        raise EvidenceUnreadable(str(refused)) from None
+        raise EvidenceUnreadable(_refusal_said(refused)) from None
     return parse_evidence(raw, str(path))
+
+
+def _refusal_said(refused: FileRefused) -> str:
+    """The refusal in the command line's language where it is a common one (a mistyped name, a file
+    over the limit); confined's other reasons as it says them. Said here, not in confined: its
+    reasons are shared with the report, whose language is the lab's."""
+    t = i18n.cli()
+    if isinstance(refused, FileMissing):
+        return t.format("{path}: no such file", path=refused.path)
+    if isinstance(refused, FileTooBig):
+        limit = _megabytes(t, refused.limit)
+        if refused.size is None:
+            return t.format(
+                "{path}: is too big (over the limit of {limit} MB)", path=refused.path, limit=limit
+            )
+        return t.format(
+            "{path}: is too big ({size} MB; the limit is {limit} MB)",
+            path=refused.path,
+            size=_megabytes(t, refused.size),
+            limit=limit,
+        )
+    return str(refused)
+
+
+def _megabytes(t: i18n.Translator, size: int) -> str:
+    return t.decimal(size / (1024 * 1024), 1)
 
 
 # ---------------------------------------------------------------- bytes to a checked document

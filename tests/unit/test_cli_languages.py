@@ -366,3 +366,16 @@ def test_a_bundle_too_big_to_verify_is_said_in_the_locales_language(tmp_path: Pa
         in spanish.stdout.splitlines()
     )
     assert f"    {big}: too big (2.9 MB; the limit is 2.0 MB, see --max-size)" in english.stdout.splitlines()
+
+
+def test_an_evidence_that_is_missing_or_too_big_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    missing = tmp_path / "nada.json"
+    spanish, english = _said_in_both("report", str(missing), "-o", str(tmp_path / "out"))
+    assert spanish == f"labcheck: {missing}: no existe ese archivo\n"
+    assert english == f"labcheck: {missing}: no such file\n"
+    huge = tmp_path / "enorme.json"
+    with huge.open("wb") as sparse:
+        sparse.truncate(60 * 1024 * 1024)  # sparse: its size is read, never its bytes
+    spanish, english = _said_in_both("report", str(huge), "-o", str(tmp_path / "out"))
+    assert spanish == f"labcheck: {huge}: es demasiado grande (60,0 MB; el límite es 50,0 MB)\n"
+    assert english == f"labcheck: {huge}: is too big (60.0 MB; the limit is 50.0 MB)\n"

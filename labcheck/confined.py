@@ -249,17 +249,3 @@ def read_regular(path: Path, limits: Limits) -> bytes:
         return _read_fd(fd, shown, limits)
     finally:
         os.close(fd)
-
-
-def lab_file_problem(spec_folder: Path, relative: str) -> str | None:
-    """Why a spec's `files:` entry cannot be used (a spec-time error), or None."""
-    rule = relative_path_problem(relative)
-    if rule is not None:
-        return f"the lab file '{relative}' {rule}"
-    try:
-        check_within(spec_folder, relative, where="the spec's folder", display=relative)
-    except FileMissing:
-        return f"the lab file '{relative}' is not beside the spec"
-    except FileRefused as refused:
-        return f"the lab file '{refused.path}' {refused.reason}"
-    return None

@@ -12,7 +12,6 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from labcheck import i18n, patterns
 from labcheck.checks.registry import state_kinds
-from labcheck.confined import lab_file_problem
 from labcheck.errors import SpecError, SpecInvalid
 from labcheck.resources import packaged_json
 from labcheck.spec import pack, schema_errors, semantics
@@ -44,6 +43,7 @@ from labcheck.spec.model import (
     StudentValue,
     TypedLine,
 )
+from labcheck.spec.path_rules import lab_file_problem
 from labcheck.spec.placeholders import placeholders_in
 from labcheck.spec.schema_kinds import with_kinds
 from labcheck.spec.spec_file import read_spec_bytes

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from labcheck import i18n
-from labcheck.confined import relative_path_problem
 from labcheck.kit.library import LIBRARY_STANDINS
 from labcheck.spec.documents import SpecDoc
 from labcheck.spec.model import LabImage, LabNode, LabRepository
+from labcheck.spec.path_rules import path_problem
 
 DocPath = tuple[str | int, ...]
 Problem = Callable[[DocPath, str], None]
@@ -117,7 +117,7 @@ def _pack_folder(pack: Path, relative: str, doc_path: DocPath, problem: Problem)
     """The folder inside the pack, or None after saying why it cannot be used. Nothing under it
     may lead outside the pack (a symlink out would let a pack copy the host's files into an image)."""
     t = i18n.cli()
-    rule = relative_path_problem(relative)
+    rule = path_problem(relative)
     if rule is not None:
         problem(doc_path, t.format("the folder '{folder}' {rule}", folder=relative, rule=rule))
         return None

@@ -379,3 +379,44 @@ def test_an_evidence_that_is_missing_or_too_big_is_said_in_the_locales_language(
     spanish, english = _said_in_both("report", str(huge), "-o", str(tmp_path / "out"))
     assert spanish == f"labcheck: {huge}: es demasiado grande (60,0 MB; el límite es 50,0 MB)\n"
     assert english == f"labcheck: {huge}: is too big (60.0 MB; the limit is 50.0 MB)\n"
+
+
+_BAD_PATHS = """\
+labcheck: 1
+lab: {id: tiny, title: Mínimo, language: es, version: "1"}
+files: [{path: ../fuera.js}, {path: falta.js}, {path: "."}]
+images: [{ref: alpine, standin: {build: /etc}}]
+sections:
+  - number: "1"
+    title: Uno
+    steps:
+      - id: hello
+        title: Saludo
+        run: echo hola
+        expect:
+          exit_code: 0
+"""
+
+
+def test_a_spec_path_that_cannot_be_used_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(_BAD_PATHS, encoding="utf-8")
+    spanish, english = both("validate", str(spec))
+    assert spanish.returncode == english.returncode == 2, spanish.stderr + english.stderr
+    here = f"{spec}:"
+    assert spanish.stderr.splitlines() == [
+        f"{here}3: files[0].path: el archivo del laboratorio '../fuera.js' sube con '..'; debe estar dentro"
+        " de la carpeta de la especificación",
+        f"{here}3: files[1].path: el archivo del laboratorio 'falta.js' no está junto a la especificación",
+        f"{here}3: files[2].path: el archivo del laboratorio '.' nombra la propia carpeta, no un archivo",
+        f"{here}4: images[0].standin.build: la carpeta '/etc' es una ruta absoluta; da una ruta relativa a la"
+        " carpeta de la especificación",
+    ]
+    assert english.stderr.splitlines() == [
+        f"{here}3: files[0].path: the lab file '../fuera.js' goes up with '..'; it must be inside the spec's"
+        " folder",
+        f"{here}3: files[1].path: the lab file 'falta.js' is not beside the spec",
+        f"{here}3: files[2].path: the lab file '.' names the folder itself, not a file",
+        f"{here}4: images[0].standin.build: the folder '/etc' is an absolute path; name it relative to the"
+        " spec's folder",
+    ]

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from labcheck import i18n
+
 Path = tuple[str | int, ...]
 
 # The bundled lab nests 9 levels deep; 50 leaves room for any real spec and keeps
@@ -92,15 +94,21 @@ class _GuardedLoader(yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
             raise YamlRefused(
                 _line(event.start_mark),
-                f"the alias '*{event.anchor}' is not allowed: a lab spec uses no anchors (&) "
-                "nor aliases (*); write the value out",
+                i18n.cli().format(
+                    "the alias '*{anchor}' is not allowed: a lab spec uses no anchors (&) "
+                    "nor aliases (*); write the value out",
+                    anchor=event.anchor,
+                ),
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlRefused(
                 _line(event.start_mark),
-                f"the anchor '&{anchor}' is not allowed: a lab spec uses no anchors (&) "
-                "nor aliases (*); write the value out",
+                i18n.cli().format(
+                    "the anchor '&{anchor}' is not allowed: a lab spec uses no anchors (&) "
+                    "nor aliases (*); write the value out",
+                    anchor=anchor,
+                ),
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":  # written in the document: "!" alone means text
@@ -111,11 +119,17 @@ class _GuardedLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 raise YamlRefused(
                     _line(event.start_mark),
-                    f"nested more than {MAX_DEPTH} levels deep; a lab spec needs far fewer",
+                    i18n.cli().format(
+                        "nested more than {count} levels deep; a lab spec needs far fewer", count=MAX_DEPTH
+                    ),
                 )
             if self._nodes > MAX_NODES:
                 raise YamlRefused(
-                    _line(event.start_mark), f"has more than {MAX_NODES:,} values; a lab spec needs far fewer"
+                    _line(event.start_mark),
+                    i18n.cli().format(
+                        "has more than {count} values; a lab spec needs far fewer",
+                        count=i18n.cli().number(MAX_NODES),
+                    ),
                 )
             return super().compose_node(parent, index)
         finally:
@@ -126,8 +140,11 @@ class _GuardedLoader(yaml.SafeLoader):
         if tag not in _JSON_TAGS:
             raise YamlRefused(
                 _line(event.start_mark),
-                f"the tag '{tag.replace('tag:yaml.org,2002:', '!!')}' is not allowed: "
-                "a lab spec holds only text, numbers, true/false, lists and mappings",
+                i18n.cli().format(
+                    "the tag '{tag}' is not allowed: "
+                    "a lab spec holds only text, numbers, true/false, lists and mappings",
+                    tag=tag.replace("tag:yaml.org,2002:", "!!"),
+                ),
             )
 
 
@@ -138,8 +155,11 @@ def load_with_lines(text: str) -> tuple[object, LineMap]:
     except yaml.reader.ReaderError as error:
         raise YamlSyntaxError(
             text.count("\n", 0, error.position) + 1,
-            f"contains the character U+{error.character:04X}, which YAML does not allow in a file "
-            "(inside double quotes, write it as an escape such as \\x1b)",
+            i18n.cli().format(
+                "contains the character {character}, which YAML does not allow in a file "
+                "(inside double quotes, write it as an escape such as \\x1b)",
+                character=f"U+{error.character:04X}",
+            ),
         ) from None
     try:
         root = loader.get_single_node()
@@ -177,19 +197,27 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlRefused(
                     _line(key_node.start_mark),
-                    "a key must be plain text, not a list or a mapping (a '?' complex key)",
+                    i18n.cli().gettext(
+                        "a key must be plain text, not a list or a mapping (a '?' complex key)"
+                    ),
                     path,
                 )
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlRefused(_line(key_node.start_mark), "merge keys ('<<') are not allowed", path)
+                said = i18n.cli().gettext("merge keys ('<<') are not allowed")
+                raise YamlRefused(_line(key_node.start_mark), said, path)
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in result:
                 first = self.lines.keys[(*path, key)]
                 raise YamlRefused(
                     line,
-                    f"the key '{key}' appears twice (lines {first} and {line}); "
-                    "YAML would silently keep only the last one",
+                    i18n.cli().format(
+                        "the key '{key}' appears twice (lines {first} and {line}); "
+                        "YAML would silently keep only the last one",
+                        key=key,
+                        first=first,
+                        line=line,
+                    ),
                     (*path, key),
                 )
             self.lines.keys[(*path, key)] = line
@@ -201,14 +229,21 @@ class _Builder:
             # A date written plainly (version: 2024-05-01) is text to a spec, not a date object.
             return str(node.value)
         if node.tag not in _JSON_TAGS:
-            raise YamlRefused(_line(node.start_mark), f"the value type '{node.tag}' is not allowed", path)
+            said = i18n.cli().format("the value type '{tag}' is not allowed", tag=node.tag)
+            raise YamlRefused(_line(node.start_mark), said, path)
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError, KeyError, AttributeError):
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             text = str(node.value)
-            shown = f"'{text}'" if len(text) <= 40 else f"'{text[:30]}…' ({len(text):,} characters)"
-            raise YamlRefused(_line(node.start_mark), f"{shown} is not a valid {tag}", path) from None
+            t = i18n.cli()
+            shown = (
+                f"'{text}'"
+                if len(text) <= 40
+                else f"'{text[:30]}…' ({t.counted(len(text), 'character', 'characters')})"
+            )
+            said = t.format("{value} is not a valid {tag}", value=shown, tag=tag)
+            raise YamlRefused(_line(node.start_mark), said, path) from None
         if isinstance(value, datetime.date):
             return str(node.value)
         return value

@@ -420,3 +420,36 @@ def test_a_spec_path_that_cannot_be_used_is_said_in_the_locales_language(tmp_pat
         f"{here}4: images[0].standin.build: the folder '/etc' is an absolute path; name it relative to the"
         " spec's folder",
     ]
+
+
+def test_yaml_a_spec_may_not_use_is_refused_in_the_locales_language(tmp_path: Path) -> None:
+    said = {}
+    for name, text in (
+        ("dup", "labcheck: 1\nlab:\n  id: tiny\n  id: otro\n"),
+        ("anchor", "labcheck: 1\nlab: &a {id: tiny}\n"),
+        ("tag", "labcheck: !!int abc\n"),
+    ):
+        spec = tmp_path / f"{name}.yaml"
+        spec.write_text(text, encoding="utf-8")
+        said[name] = (spec, *_said_in_both("validate", str(spec)))
+    spec, spanish, english = said["dup"]
+    assert spanish == (
+        f"{spec}:4: lab.id: la clave 'id' aparece dos veces (líneas 3 y 4); "
+        "YAML se quedaría sin avisar solo con la última\n"
+    )
+    assert english == (
+        f"{spec}:4: lab.id: the key 'id' appears twice (lines 3 and 4); "
+        "YAML would silently keep only the last one\n"
+    )
+    spec, spanish, english = said["anchor"]
+    assert spanish == (
+        f"{spec}:2: (yaml): no se admite el ancla '&a': una especificación de laboratorio no usa anclas (&) "
+        "ni alias (*); escribe el valor completo\n"
+    )
+    assert english == (
+        f"{spec}:2: (yaml): the anchor '&a' is not allowed: a lab spec uses no anchors (&) nor aliases (*); "
+        "write the value out\n"
+    )
+    spec, spanish, english = said["tag"]
+    assert spanish == f"{spec}:1: labcheck: 'abc' no es un !!int válido\n"
+    assert english == f"{spec}:1: labcheck: 'abc' is not a valid !!int\n"

@@ -70,6 +70,18 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     return parse_evidence(raw, str(path))
 
 
+# confined's reasons for a file that is not a regular one (tests/unit/test_cli_languages.py holds
+# the table to confined.kind_of): a reason not in it is shown as confined says it.
+NOT_REGULAR = (
+    N_("is a folder, not a regular file: not read"),
+    N_("is a FIFO (named pipe), not a regular file: not read"),
+    N_("is a character device, not a regular file: not read"),
+    N_("is a block device, not a regular file: not read"),
+    N_("is a socket, not a regular file: not read"),
+    N_("is a symlink, not a regular file: not read"),
+)
+
+
 def _refusal_said(refused: FileRefused) -> str:
     """The refusal in the command line's language where it is a common one (a mistyped name, a file
     over the limit); confined's other reasons as it says them. Said here, not in confined: its
@@ -89,6 +101,8 @@ def _refusal_said(refused: FileRefused) -> str:
             size=_megabytes(t, refused.size),
             limit=limit,
         )
+    if refused.reason in NOT_REGULAR:
+        return f"{refused.path}: {t.gettext(refused.reason)}"
     return str(refused)
 
 

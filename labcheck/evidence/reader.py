@@ -66,7 +66,7 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     try:
         raw = read_regular(path, ReadLimits(max_bytes))
     except FileRefused as refused:
-        raise EvidenceUnreadable(_refusal_said(refused)) from None
+        raise EvidenceUnreadable(refusal_said(refused)) from None
     return parse_evidence(raw, str(path))
 
 
@@ -82,7 +82,7 @@ NOT_REGULAR = (
 )
 
 
-def _refusal_said(refused: FileRefused) -> str:
+def refusal_said(refused: FileRefused) -> str:
     """The refusal in the command line's language where it is a common one (a mistyped name, a file
     over the limit); confined's other reasons as it says them. Said here, not in confined: its
     reasons are shared with the report, whose language is the lab's."""
@@ -90,7 +90,7 @@ def _refusal_said(refused: FileRefused) -> str:
     if isinstance(refused, FileMissing):
         return t.format("{path}: no such file", path=refused.path)
     if isinstance(refused, FileTooBig):
-        limit = _megabytes(t, refused.limit)
+        limit = megabytes(t, refused.limit)
         if refused.size is None:
             return t.format(
                 "{path}: is too big (over the limit of {limit} MB)", path=refused.path, limit=limit
@@ -98,7 +98,7 @@ def _refusal_said(refused: FileRefused) -> str:
         return t.format(
             "{path}: is too big ({size} MB; the limit is {limit} MB)",
             path=refused.path,
-            size=_megabytes(t, refused.size),
+            size=megabytes(t, refused.size),
             limit=limit,
         )
     if refused.reason in NOT_REGULAR:
@@ -106,7 +106,8 @@ def _refusal_said(refused: FileRefused) -> str:
     return str(refused)
 
 
-def _megabytes(t: i18n.Translator, size: int) -> str:
+def megabytes(t: i18n.Translator, size: int) -> str:
+    """A size in MB with one decimal, written as t's language writes numbers."""
     return t.decimal(size / (1024 * 1024), 1)
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, FileTooBig, Limits, read_regular, read_within
 from labcheck.evidence.model import Evidence
-from labcheck.evidence.reader import DEFAULT_MAX_BYTES, EvidenceUnreadable, evidence_schema, parse_evidence
+from labcheck.evidence.reader import (
+    DEFAULT_MAX_BYTES,
+    EvidenceUnreadable,
+    evidence_schema,
+    megabytes,
+    parse_evidence,
+    refusal_said,
+)
 
 __all__ = ["DEFAULT_MAX_BYTES", "EVIDENCE_FILE", "BundleUnreadable", "evidence_schema", "read_bundle"]
 
@@ -59,8 +66,8 @@ def read_bundle_bytes(
         raise BundleUnreadable(_too_big(file, big.size, max_bytes)) from None
     except FileMissing:
         raise BundleUnreadable(i18n.cli().format("{file}: cannot read it: no such file", file=file)) from None
-    except FileRefused as refused:
-        raise BundleUnreadable(str(refused)) from None
+    except FileRefused as refused:  # a folder, a FIFO, a link out: in the locale's words where known
+        raise BundleUnreadable(refusal_said(refused)) from None
     return raw, parse_bundle(raw, str(file))
 
 
@@ -74,7 +81,7 @@ def parse_bundle(raw: bytes, name: str) -> Evidence:
 
 def _too_big(file: Path, size: int | None, max_bytes: int) -> str:
     t = i18n.cli()
-    limit = _megabytes(t, max_bytes)
+    limit = megabytes(t, max_bytes)
     if size is None:
         return t.format(
             "{file}: too big (over the limit of {limit} MB, see --max-size)", file=file, limit=limit
@@ -82,10 +89,6 @@ def _too_big(file: Path, size: int | None, max_bytes: int) -> str:
     return t.format(
         "{file}: too big ({size} MB; the limit is {limit} MB, see --max-size)",
         file=file,
-        size=_megabytes(t, size),
+        size=megabytes(t, size),
         limit=limit,
     )
-
-
-def _megabytes(t: i18n.Translator, size: int) -> str:
-    return t.decimal(size / (1024 * 1024), 1)

@@ -472,3 +472,14 @@ def test_an_evidence_that_is_no_regular_file_is_said_in_the_locales_language(tmp
     spanish, english = _said_in_both("report", str(fifo), "-o", str(tmp_path / "out"))
     assert spanish == f"labcheck: {fifo}: es una FIFO (tubería con nombre), no un archivo normal: no se lee\n"
     assert english == f"labcheck: {fifo}: is a FIFO (named pipe), not a regular file: not read\n"
+
+
+def test_a_bundle_that_is_no_regular_file_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    """verify says a refused bundle with the evidence reader's words (one table for both)."""
+    fifo = tmp_path / "evidence.json"
+    os.mkfifo(fifo)
+    spec = str(Path(__file__).resolve().parents[2] / "specs" / "ops-stage1")
+    spanish, english = both("verify", "--spec", spec, str(fifo))
+    assert f"{fifo}: es una FIFO (tubería con nombre), no un archivo normal: no se lee" in spanish.stdout
+    assert f"{fifo}: is a FIFO (named pipe), not a regular file: not read" in english.stdout
+    assert "named pipe" not in spanish.stdout + spanish.stderr

@@ -42,6 +42,20 @@ _RESULT_KEY = pytest.StashKey["StepResult"]()
 _SPEC_FILES_KEY = pytest.StashKey[dict[Path, int]]()  # spec path -> its place in collection order
 
 
+def started_as_this_command(config: pytest.Config) -> bool:
+    """This session is its process's command (`pytest ...`, `python -m pytest ...` from a shell),
+    not a pytest.main inside a program (pytester, a script, `labcheck run`, which says so itself):
+    the process ends with it, so after an interrupted run nothing of a caller's is left to give
+    Ctrl-C back to. pytest's own clean-ups run after every plugin's unconfigure (a gc.collect
+    among them); a Ctrl-C given back to Python's default handler there ended the process with a
+    traceback and status -2 instead of 130."""
+    entry = Path(sys.argv[0])
+    by_pytest = entry.name in ("pytest", "py.test") or (
+        entry.name == "__main__.py" and entry.parent.name == "pytest"
+    )
+    return by_pytest and tuple(config.invocation_params.args) == tuple(sys.argv[1:])
+
+
 def out_dir_for(config: pytest.Config, lab: Lab) -> Path:
     out = config.getoption("labcheck_out")
     return Path(out) if out else Path("reports") / lab.id
@@ -382,6 +396,8 @@ class LabcheckSession:
         from labcheck.runner.guard import RunGuard
 
         interrupts.install()
+        if started_as_this_command(self.config):
+            interrupts.command_owns_process()
         guard = RunGuard()
         try:
             plans = [(lab, self.options_for(lab)) for lab in labs]

@@ -47,7 +47,8 @@ def install() -> None:
 
 
 def command_owns_process() -> None:
-    """This process is labcheck's own command, which ends when its run does: after an
+    """This process is a command that ends when its run does (`labcheck run`, `pytest` started
+    from a shell): after an
     interrupted run the signals are ignored at once instead of given back (see `uninstall`)."""
     _State.process_is_the_command = True
 
@@ -73,8 +74,8 @@ def uninstall() -> None:
     (Modules/signalmodule.c) resets only the signals whose handler is a Python callable, leaving
     SIG_IGN as it is.
 
-    labcheck's own command (`command_owns_process`) has nothing of a caller's left to run: its
-    signals are ignored at once, as a caller's handler given back could only turn one more
+    A process that is the run's command (`command_owns_process`) has nothing of a caller's left to
+    run: its signals are ignored at once, as a caller's handler given back could only turn one more
     Ctrl-C in the last lines before exit into a traceback and status -2 (2 of 10 `labcheck run`
     under a stream of SIGINT did, before it did this)."""
     previous, _State.previous = _State.previous, {}

@@ -15,7 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.cli_process import labcheck_argv
+import pytest
+
+from tests.cli_process import labcheck_argv, labcheck_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -164,26 +166,41 @@ def test_a_second_run_in_the_same_process_is_interrupted_like_the_first(tmp_path
     assert [(result["code"], result["status"]) for result in results] == [(130, "interrupted")] * 2
 
 
-def test_labcheck_run_ends_with_130_however_long_ctrl_c_is_held(tmp_path: Path) -> None:
+# The two ways a student starts a run from a shell: each process ends with its run.
+THE_COMMANDS = {
+    "labcheck run": lambda out: labcheck_argv(
+        "run", "lab.yaml", "--target", "host=local", "--out", str(out), "--", "--labcheck-no-report"
+    ),
+    "pytest --labcheck": lambda out: [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--labcheck",
+        "lab.yaml",
+        "--labcheck-target",
+        "host=local",
+        "--labcheck-out",
+        str(out),
+        "--labcheck-no-report",
+    ],
+}
+
+
+@pytest.mark.parametrize("command", THE_COMMANDS)
+def test_a_run_from_the_shell_ends_with_130_however_long_ctrl_c_is_held(tmp_path: Path, command: str) -> None:
     """The command itself, from the first Ctrl-C of its run to its exit: the run's clean-up, pytest's
-    teardown, the command's last lines and the interpreter's shutdown."""
+    teardown (its own clean-ups run after every plugin's unconfigure), the command's last lines and
+    the interpreter's shutdown."""
     (tmp_path / "lab.yaml").write_text(SPEC, encoding="utf-8")
     ended = []
     for run in range(5):
         out = tmp_path / f"out{run}"
-        command = [
-            "run",
-            "lab.yaml",
-            "--target",
-            "host=local",
-            "--out",
-            str(out),
-            "--",
-            "--labcheck-no-report",
-        ]
         child = subprocess.Popen(
-            labcheck_argv(*command),
+            THE_COMMANDS[command](out),
             cwd=tmp_path,
+            env=labcheck_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -105,6 +105,11 @@ class Translator:
         shown = f"{value:.{digits}f}"
         return shown.replace(".", ",") if self.language == "es" else shown
 
+    def short_decimal(self, value: float) -> str:
+        """A number with only the digits it needs ("30", "0.5"; "0,5" in Spanish)."""
+        shown = f"{value:g}"
+        return shown.replace(".", ",") if self.language == "es" else shown
+
     def format(self, message: str, /, **values: Any) -> str:
         """A translated message with its named values put in (values are never translated)."""
         return self.catalog.gettext(message).format(**values)

@@ -14,8 +14,9 @@ from labcheck.authoring.markdown_blocks import read_markdown
 from labcheck.authoring.pack_writer import write_pack
 from labcheck.authoring.reading import read_lab
 from labcheck.checks.output import judge_output_rule
-from labcheck.confined import FileMissing, Limits, read_regular
+from labcheck.confined import FileMissing, FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError, SpecInvalid
+from labcheck.refusal_words import refusal_said
 from labcheck.spec.loader import load_lab
 
 MAX_MARKDOWN_BYTES = 4 * 1024 * 1024
@@ -68,6 +69,8 @@ def _read_text(path: Path) -> str:
     except FileMissing as missing:  # a mistyped name: the likeliest mistake, said in the user's words
         said = i18n.cli().format("{path}: no such Markdown file", path=missing.path)
         raise ImportRefused(said) from None
+    except FileRefused as refused:  # a FIFO, a folder, too big: in the user's words too
+        raise ImportRefused(refusal_said(refused)) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -28,11 +28,12 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
 from labcheck import i18n
-from labcheck.confined import FileMissing, FileRefused, FileTooBig, read_regular
+from labcheck.confined import FileRefused, read_regular
 from labcheck.confined import Limits as ReadLimits
 from labcheck.errors import EvidenceError
 from labcheck.evidence.model import FORMAT, FORMAT_VERSION, Evidence
 from labcheck.i18n import N_
+from labcheck.refusal_words import refusal_said
 from labcheck.resources import packaged_json
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -68,42 +69,6 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     except FileRefused as refused:
         raise EvidenceUnreadable(refusal_said(refused)) from None
     return parse_evidence(raw, str(path))
-
-
-# confined's reasons for a file that is not a regular one (tests/unit/test_cli_languages.py holds
-# the table to confined.kind_of): a reason not in it is shown as confined says it.
-NOT_REGULAR = (
-    N_("is a folder, not a regular file: not read"),
-    N_("is a FIFO (named pipe), not a regular file: not read"),
-    N_("is a character device, not a regular file: not read"),
-    N_("is a block device, not a regular file: not read"),
-    N_("is a socket, not a regular file: not read"),
-    N_("is a symlink, not a regular file: not read"),
-)
-
-
-def refusal_said(refused: FileRefused) -> str:
-    """The refusal in the command line's language where it is a common one (a mistyped name, a file
-    over the limit); confined's other reasons as it says them. Said here, not in confined: its
-    reasons are shared with the report, whose language is the lab's."""
-    t = i18n.cli()
-    if isinstance(refused, FileMissing):
-        return t.format("{path}: no such file", path=refused.path)
-    if isinstance(refused, FileTooBig):
-        limit = megabytes(t, refused.limit)
-        if refused.size is None:
-            return t.format(
-                "{path}: is too big (over the limit of {limit} MB)", path=refused.path, limit=limit
-            )
-        return t.format(
-            "{path}: is too big ({size} MB; the limit is {limit} MB)",
-            path=refused.path,
-            size=megabytes(t, refused.size),
-            limit=limit,
-        )
-    if refused.reason in NOT_REGULAR:
-        return f"{refused.path}: {t.gettext(refused.reason)}"
-    return str(refused)
 
 
 def megabytes(t: i18n.Translator, size: int) -> str:

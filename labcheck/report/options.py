@@ -16,8 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
+from labcheck.os_error_words import os_error_words
+from labcheck.refusal_words import reason_words
 from labcheck.spec.model import Lab
 
 STUDENT_CONFIG = ".labcheck-student.toml"
@@ -53,12 +56,20 @@ class StudentInfo:
     group: str | None
 
 
+def _unreadable(path: Path, reason: str) -> str:
+    return i18n.cli().format("{path}: cannot be read: {reason}", path=path, reason=reason)
+
+
 def _read_config(path: Path) -> StudentInfo:
     try:
         # A regular file of bounded size: never a FIFO that blocks the report.
         data = tomllib.loads(read_regular(path, Limits(_MAX_CONFIG_BYTES)).decode("utf-8"))
-    except (OSError, FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise LabcheckError(f"{path}: no se puede leer: {error}") from error
+    except FileRefused as refused:
+        raise LabcheckError(_unreadable(path, reason_words(refused))) from None
+    except OSError as error:
+        raise LabcheckError(_unreadable(path, os_error_words(error))) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise LabcheckError(_unreadable(path, str(error))) from error
     table = data.get("student", data)
     name = table.get("name") if isinstance(table, dict) else None
     group = table.get("group") if isinstance(table, dict) else None

@@ -23,6 +23,7 @@ from labcheck import i18n
 from labcheck.confined import FileRefused, Limits, read_regular
 from labcheck.errors import LabcheckError
 from labcheck.i18n import N_, Translator, spanish
+from labcheck.refusal_words import refusal_said
 from labcheck.report import text as es
 from labcheck.report.html import (
     Cover,
@@ -211,12 +212,13 @@ def _own_pictures(tokens: Sequence[Token], base: Path, shown: str) -> dict[str, 
                 check_budget(total, unquote(src))
             except FileRefused as refusal:
                 where = f"{shown}:{placement.line}" if isinstance(placement, Placement) else shown
-                refused.append(f"{where}: {refusal}")
+                refused.append(f"{where}: {refusal_said(refusal)}")
                 continue
             pictures[src] = data_url
     if refused:
         listed = "\n".join(f"  {problem}" for problem in refused)
-        raise LabcheckError(f"the report was not written; pictures refused:\n{listed}")
+        said = i18n.cli().format("the report was not written; pictures refused:\n{listed}", listed=listed)
+        raise LabcheckError(said)
     return pictures
 
 

@@ -19,7 +19,9 @@ from urllib.parse import unquote
 
 from PIL import Image
 
-from labcheck.confined import FileMissing, FileRefused, Limits, megabytes, read_within
+from labcheck import i18n
+from labcheck.confined import FileMissing, FileRefused, Limits, read_within
+from labcheck.i18n import N_
 
 MAX_PICTURE_BYTES = 10 * 1024 * 1024
 MAX_PICTURES_BYTES = 64 * 1024 * 1024  # all of one report's pictures together
@@ -27,7 +29,7 @@ MAX_PIXELS = 40_000_000
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
 _MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 _LIMITS = Limits(MAX_PICTURE_BYTES, refuse_hard_links=True)
-WHERE = "the Markdown file's folder"
+WHERE = N_("the Markdown file's folder")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ def is_picture(src: str) -> bool:
 
 def load_picture(folder: Path, src: str) -> str | None:
     """The picture as a data: URL; None when there is no such file (the report names it instead);
-    FileRefused when it is there but cannot be used."""
+    FileRefused when it is there but cannot be used (its own reasons worded in the command line's
+    language: a refused picture stops `report --from`, which says why)."""
     relative = unquote(src)
     try:
         data = read_within(folder, relative, _LIMITS, where=WHERE, display=relative)
@@ -51,30 +54,46 @@ def load_picture(folder: Path, src: str) -> str | None:
         return None
     claimed = FORMATS[PurePosixPath(relative).suffix.lower()]
     found, damage = _image_format(data, relative)
+    t = i18n.cli()
     if found != claimed:
-        what = f"a {found} file" if found else "not an image Pillow can read"
-        raise FileRefused(relative, f"is named as a {claimed} picture but is {what}: not embedded")
+        unknown = t.gettext("not an image Pillow can read")
+        what = t.format("a {format} file", format=found) if found else unknown
+        said = t.format(
+            "is named as a {claimed} picture but is {what}: not embedded", claimed=claimed, what=what
+        )
+        raise FileRefused(relative, said)
     if damage is not None:
-        raise FileRefused(relative, f"is a damaged {claimed} image ({damage}): not embedded")
+        said = t.format(
+            "is a damaged {claimed} image ({damage}): not embedded", claimed=claimed, damage=damage
+        )
+        raise FileRefused(relative, said)
     return f"data:{_MIME[claimed]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _image_format(data: bytes, shown: str) -> tuple[str | None, str | None]:
     """The format Pillow finds, and what Pillow's verify says is wrong with it (None: nothing)."""
+    t = i18n.cli()
     if data.lstrip()[:1] == b"<":
-        return "SVG or HTML (text)", None
+        return t.gettext("SVG or HTML (text)"), None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise FileRefused(shown, f"claims more than {MAX_PIXELS:,} pixels: not embedded") from None
+        said = t.format("claims more than {pixels} pixels: not embedded", pixels=t.number(MAX_PIXELS))
+        raise FileRefused(shown, said) from None
     except Exception:  # Pillow raises many kinds (SyntaxError, OSError, ValueError...) on bad data
         return None, None
     with image:
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise FileRefused(shown, f"is {width} x {height} pixels, more than {MAX_PIXELS:,}: not embedded")
+            said = t.format(
+                "is {width} x {height} pixels, more than {pixels}: not embedded",
+                width=width,
+                height=height,
+                pixels=t.number(MAX_PIXELS),
+            )
+            raise FileRefused(shown, said)
         try:
             image.verify()
         except Exception as error:  # as above: whatever Pillow finds wrong, said in its words
@@ -84,6 +103,9 @@ def _image_format(data: bytes, shown: str) -> tuple[str | None, str | None]:
 
 def check_budget(total: int, src: str) -> None:
     if total > MAX_PICTURES_BYTES:
-        raise FileRefused(
-            src, f"brings the report's pictures over {megabytes(MAX_PICTURES_BYTES)} together: not embedded"
+        t = i18n.cli()
+        said = t.format(
+            "brings the report's pictures over {limit} MB together: not embedded",
+            limit=t.decimal(MAX_PICTURES_BYTES / (1024 * 1024), 1),
         )
+        raise FileRefused(src, said)

@@ -15,13 +15,19 @@ import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, Limits, read_within, relative_path_problem
 from labcheck.errors import LabcheckError
+from labcheck.i18n import N_
+from labcheck.os_error_words import os_error_words
+from labcheck.refusal_words import path_rule_words, refusal_said
 from labcheck.spec.model import Lab
+from labcheck.spec.path_rules import SPEC_FOLDER
 
 MAX_LAB_FILE_BYTES = 16 * 1024 * 1024
 _SPEC_LIMITS = Limits(MAX_LAB_FILE_BYTES)
 _WORKSPACE_LIMITS = Limits(MAX_LAB_FILE_BYTES, refuse_hard_links=True)
+WORKSPACE = N_("the workspace")
 
 FilesByNode = dict[str, dict[str, bytes]]
 
@@ -32,14 +38,17 @@ class LabFilesRefused(LabcheckError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         listed = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"the run was not started; lab files refused:\n{listed}")
+        super().__init__(
+            i18n.cli().format("the run was not started; lab files refused:\n{listed}", listed=listed)
+        )
 
 
 def gather_lab_files(lab: Lab, workspace: Path | None, *, host_targets: bool) -> FilesByNode:
     """Every lab file's bytes, by node and path; LabFilesRefused naming each file that cannot be."""
+    t = i18n.cli()
     problems: list[str] = []
     if workspace is not None and not workspace.is_dir():
-        problems.append(f"{workspace}: the workspace is not a folder")
+        problems.append(t.format("{workspace}: the workspace is not a folder", workspace=workspace))
         workspace = None
     if host_targets and lab.files:
         problem = home_workdir_problem(lab.default_workdir)
@@ -49,14 +58,14 @@ def gather_lab_files(lab: Lab, workspace: Path | None, *, host_targets: bool) ->
     for lab_file in lab.files:
         rule = relative_path_problem(lab_file.path)
         if rule is not None:
-            problems.append(f"{lab_file.path}: {rule}")
+            problems.append(f"{lab_file.path}: {path_rule_words(rule, t)}")
             continue
         try:
             data = _replacement(workspace, lab_file.path) if lab_file.student_may_replace else None
             if data is None:
-                data = read_within(lab.path.parent, lab_file.path, _SPEC_LIMITS, where="the spec's folder")
+                data = read_within(lab.path.parent, lab_file.path, _SPEC_LIMITS, where=SPEC_FOLDER)
         except FileRefused as refused:
-            problems.append(str(refused))
+            problems.append(refusal_said(refused, t))
             continue
         by_node.setdefault(lab_file.node, {})[lab_file.path] = data
     if problems:
@@ -69,7 +78,7 @@ def _replacement(workspace: Path | None, path: str) -> bytes | None:
     if workspace is None:
         return None
     try:
-        return read_within(workspace, path, _WORKSPACE_LIMITS, where="the workspace")
+        return read_within(workspace, path, _WORKSPACE_LIMITS, where=WORKSPACE)
     except FileMissing:
         return None
 
@@ -78,9 +87,10 @@ def home_workdir_problem(workdir: str) -> str | None:
     """On an engine the user named, lab files go to a folder of this machine: only in the home."""
     if workdir == "~" or (workdir.startswith("~/") and ".." not in workdir.split("/")):
         return None
-    return (
-        f"the lab's workdir '{workdir}' is outside the node's home folder; on a target of this "
-        "machine lab files are written only inside it (use '~' or '~/FOLDER')"
+    return i18n.cli().format(
+        "the lab's workdir '{workdir}' is outside the node's home folder; on a target of this "
+        "machine lab files are written only inside it (use '~' or '~/FOLDER')",
+        workdir=workdir,
     )
 
 
@@ -89,11 +99,19 @@ def write_within_home(home: Path, folder: str, files: Mapping[str, bytes]) -> No
     base = home.resolve()
     destination = Path(posixpath.normpath(base / folder))
     if not destination.is_relative_to(base):
-        raise LabcheckError(f"{folder}: outside the node's home folder {base}; lab files were not written")
+        said = i18n.cli().format(
+            "{folder}: outside the node's home folder {base}; lab files were not written",
+            folder=folder,
+            base=base,
+        )
+        raise LabcheckError(said)
     for name, data in files.items():
         rule = relative_path_problem(name)
         if rule is not None:
-            raise LabcheckError(f"{name}: {rule}; lab files were not written")
+            said = i18n.cli().format(
+                "{name}: {rule}; lab files were not written", name=name, rule=path_rule_words(rule)
+            )
+            raise LabcheckError(said)
         parts = destination.relative_to(base).parts + Path(name).parts
         _write_below(base, parts, data, name)
 
@@ -126,5 +144,11 @@ def _open_refusing_links(part: str, flags: int, dir_fd: int, name: str) -> int:
         return os.open(part, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise LabcheckError(f"{name}: a symlink is in the way in the node's home; not written") from None
-        raise LabcheckError(f"{name}: cannot be written in the node's home: {error.strerror}") from None
+            said = i18n.cli().format(
+                "{name}: a symlink is in the way in the node's home; not written", name=name
+            )
+            raise LabcheckError(said) from None
+        said = i18n.cli().format(
+            "{name}: cannot be written in the node's home: {reason}", name=name, reason=os_error_words(error)
+        )
+        raise LabcheckError(said) from None

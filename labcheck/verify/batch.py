@@ -10,7 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from labcheck import i18n
+from labcheck.confined import FileRefused, Reason, Value, Words
 from labcheck.errors import LabcheckError
+from labcheck.os_error_words import os_error_words
+from labcheck.refusal_words import refusal_said
 from labcheck.spec.model import Lab
 from labcheck.verify.bundle import EVIDENCE_FILE, FOLDER
 from labcheck.verify.result import ERROR, BundleResult
@@ -54,13 +58,15 @@ def find_bundles(paths: Sequence[Path], *, ids_from_names: bool, student_id: str
     def refuse(entry: Path, message: str) -> None:
         unreadable.append(BundleResult(str(entry), None, _name(entry, ids_from_names), ERROR, error=message))
 
+    t = i18n.cli()
     for path in paths:
         try:
             is_folder = stat.S_ISDIR(path.stat().st_mode)
         except FileNotFoundError:
-            raise UsageError(f"{path}: no such file or folder") from None
+            raise UsageError(t.format("{path}: no such file or folder", path=path)) from None
         except OSError as error:
-            raise UsageError(f"{path}: cannot be read: {error.strerror or error}") from None
+            said = t.format("{path}: cannot be read: {reason}", path=path, reason=os_error_words(error, t))
+            raise UsageError(said) from None
         if not is_folder:
             add(path, path.stem, None)  # named by the user: read as a regular file, never a FIFO
         elif os.path.lexists(path / EVIDENCE_FILE):
@@ -69,11 +75,17 @@ def find_bundles(paths: Sequence[Path], *, ids_from_names: bool, student_id: str
             _scan(path, add, refuse)
     if not submissions and not unreadable:
         raise UsageError(
-            f"no bundles found in {', '.join(str(p) for p in paths)} (*.json or */{EVIDENCE_FILE})"
+            t.format(
+                "no bundles found in {paths} (*.json or */{file})",
+                paths=", ".join(str(p) for p in paths),
+                file=EVIDENCE_FILE,
+            )
         )
     if student_id is not None:
         if len(submissions) != 1 or unreadable:
-            raise UsageError("--student-id names the student of one bundle; for many, use --ids-from-names")
+            raise UsageError(
+                t.gettext("--student-id names the student of one bundle; for many, use --ids-from-names")
+            )
         submissions = [Submission(submissions[0].path, student_id, submissions[0].folder)]
     return Found(tuple(submissions), tuple(unreadable))
 
@@ -85,6 +97,7 @@ def _scan(
 ) -> None:
     """One folder of submissions: only what is inside it is read; a symlink out is named, not followed."""
     base = folder.resolve()
+    t = i18n.cli()
     for entry in sorted(folder.iterdir()):
         if entry.name.startswith("."):
             continue
@@ -93,18 +106,19 @@ def _scan(
             if stat.S_ISLNK(info.st_mode):
                 target = entry.resolve(strict=True)
                 if not target.is_relative_to(base):
-                    link = os.readlink(entry)
-                    refuse(entry, f"{entry}: is a symlink to {link}, outside {FOLDER}: not read")
+                    values: dict[str, Value] = {"target": os.readlink(entry), "where": Words(FOLDER)}
+                    refused = FileRefused(str(entry), Reason.LINK_OUTSIDE, values, not_read=True)
+                    refuse(entry, refusal_said(refused, t))
                     continue
                 info = target.stat()
         except (OSError, RuntimeError):
-            refuse(entry, f"{entry}: is a symlink that leads nowhere (broken, or a loop): not read")
+            refuse(entry, refusal_said(FileRefused(str(entry), Reason.LINK_NOWHERE, not_read=True), t))
             continue
         if stat.S_ISDIR(info.st_mode):
             if os.path.lexists(entry / EVIDENCE_FILE):
                 add(entry / EVIDENCE_FILE, entry.name, folder)
             else:
-                refuse(entry, f"{entry}: no {EVIDENCE_FILE} in this folder")
+                refuse(entry, t.format("{entry}: no {file} in this folder", entry=entry, file=EVIDENCE_FILE))
         elif entry.suffix == ".json":
             add(entry, entry.stem, folder)  # a FIFO or a device is refused when read, without opening it
 
@@ -130,7 +144,12 @@ def verify_one(verifier: Verifier, submission: Submission) -> BundleResult:
     try:
         return verifier.verify_path(submission.path, submission.expected_student, within=submission.folder)
     except Exception as error:  # one odd bundle must never stop the batch
-        message = f"{submission.path}: could not be verified ({type(error).__name__}: {error})"
+        message = i18n.cli().format(
+            "{path}: could not be verified ({kind}: {error})",
+            path=submission.path,
+            kind=type(error).__name__,
+            error=error,
+        )
         return BundleResult(str(submission.path), None, submission.expected_student, ERROR, error=message)
 
 

@@ -13,14 +13,15 @@ from labcheck.evidence.reader import (
     evidence_schema,
     megabytes,
     parse_evidence,
-    refusal_said,
 )
+from labcheck.i18n import N_
+from labcheck.refusal_words import refusal_said
 
 __all__ = ["DEFAULT_MAX_BYTES", "EVIDENCE_FILE", "BundleUnreadable", "evidence_schema", "read_bundle"]
 
 EVIDENCE_FILE = "evidence.json"
 READ_TIMEOUT_S = 30.0
-FOLDER = "the submissions folder"
+FOLDER = N_("the submissions folder")
 
 
 class BundleUnreadable(EvidenceUnreadable):

@@ -10,6 +10,7 @@ from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, Limits, read_regular, read_within
 from labcheck.errors import EvidenceError
 from labcheck.evidence import model
+from labcheck.refusal_words import refusal_said
 from labcheck.signing.files import envelope_path
 from labcheck.signing.keys import PublicKey
 from labcheck.spec.model import Lab, Step
@@ -66,7 +67,7 @@ class Verifier:
         try:
             envelope = self._envelope(file, within)
         except FileRefused as refused:
-            signature = unreadable_envelope(str(refused))
+            signature = unreadable_envelope(refusal_said(refused))
         else:
             signature = check_signature(raw, evidence, envelope, self.options.public_key)
         return self.verify_evidence(evidence, str(path), expected_student, signature)

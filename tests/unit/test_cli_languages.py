@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import subprocess
 from pathlib import Path
 
@@ -13,8 +12,6 @@ import pytest
 
 from labcheck import catalogs
 from labcheck.cli import build_parser, subcommand_parsers
-from labcheck.confined import kind_of
-from labcheck.evidence.reader import NOT_REGULAR
 from tests.cli_process import run_labcheck, run_labcheck_in_both
 from tests.locale_env import SPANISH
 
@@ -457,13 +454,6 @@ def test_yaml_a_spec_may_not_use_is_refused_in_the_locales_language(tmp_path: Pa
     spec, spanish, english = said["tag"]
     assert spanish == f"{spec}:1: labcheck: 'abc' no es un !!int válido\n"
     assert english == f"{spec}:1: labcheck: 'abc' is not a valid !!int\n"
-
-
-@pytest.mark.parametrize(
-    "mode", [stat.S_IFDIR, stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK, stat.S_IFSOCK, stat.S_IFLNK]
-)
-def test_the_evidence_readers_table_holds_every_kind_confined_names(mode: int) -> None:
-    assert f"is {kind_of(mode)}, not a regular file: not read" in NOT_REGULAR
 
 
 def test_an_evidence_that_is_no_regular_file_is_said_in_the_locales_language(tmp_path: Path) -> None:

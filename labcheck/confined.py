@@ -7,6 +7,10 @@ time bound. The check and the read are one: the file is opened component by comp
 the folder with O_NOFOLLOW, so a symlink swapped in after the check is refused rather than
 followed; it is opened with O_NONBLOCK, so a FIFO put in its place cannot block, and its type
 and size are taken with fstat on the very descriptor that is read.
+
+A refusal (FileRefused) says why with a Reason and its values, not with a sentence: the one place
+that words it, in the command line's language or a report's, is labcheck.refusal_words;
+str(refusal) is its English, for logs.
 """
 
 from __future__ import annotations
@@ -174,10 +178,6 @@ _KINDS = (
 def not_regular(mode: int) -> Reason:
     """What a file that is not a regular one is (a folder, a FIFO...), as a refusal's reason."""
     return next((reason for is_kind, reason in _KINDS if is_kind(mode)), Reason.OTHER_KIND)
-
-
-def megabytes(size: int) -> str:
-    return f"{_english(Megabytes(size))} MB"
 
 
 def relative_path_problem(relative: str) -> Reason | None:

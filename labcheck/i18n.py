@@ -105,6 +105,10 @@ class Translator:
         shown = f"{value:.{digits}f}"
         return shown.replace(".", ",") if self.language == "es" else shown
 
+    def megabytes(self, size: int) -> str:
+        """A size in bytes as MB with one decimal ("1.5"; "1,5" in Spanish), the unit left to the message."""
+        return self.decimal(size / (1024 * 1024), 1)
+
     def short_decimal(self, value: float) -> str:
         """A number with only the digits it needs ("30", "0.5"; "0,5" in Spanish)."""
         shown = f"{value:g}"

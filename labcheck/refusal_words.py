@@ -37,7 +37,7 @@ def _value(value: Value, t: i18n.Translator) -> str:
     if isinstance(value, Words):
         return t.gettext(value.msgid)
     if isinstance(value, Megabytes):
-        return t.decimal(value.size / (1024 * 1024), 1)
+        return t.megabytes(value.size)
     if isinstance(value, Seconds):
         return t.short_decimal(value.seconds)
     if isinstance(value, OSError):

@@ -71,11 +71,6 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
     return parse_evidence(raw, str(path))
 
 
-def megabytes(t: i18n.Translator, size: int) -> str:
-    """A size in MB with one decimal, written as t's language writes numbers."""
-    return t.decimal(size / (1024 * 1024), 1)
-
-
 # ---------------------------------------------------------------- bytes to a checked document
 
 

@@ -106,6 +106,6 @@ def check_budget(total: int, src: str) -> None:
         t = i18n.cli()
         said = t.format(
             "brings the report's pictures over {limit} MB together: not embedded",
-            limit=t.decimal(MAX_PICTURES_BYTES / (1024 * 1024), 1),
+            limit=t.megabytes(MAX_PICTURES_BYTES),
         )
         raise FileRefused(src, said)

@@ -11,7 +11,6 @@ from labcheck.evidence.reader import (
     DEFAULT_MAX_BYTES,
     EvidenceUnreadable,
     evidence_schema,
-    megabytes,
     parse_evidence,
 )
 from labcheck.i18n import N_
@@ -82,7 +81,7 @@ def parse_bundle(raw: bytes, name: str) -> Evidence:
 
 def _too_big(file: Path, size: int | None, max_bytes: int) -> str:
     t = i18n.cli()
-    limit = megabytes(t, max_bytes)
+    limit = t.megabytes(max_bytes)
     if size is None:
         return t.format(
             "{file}: too big (over the limit of {limit} MB, see --max-size)", file=file, limit=limit
@@ -90,6 +89,6 @@ def _too_big(file: Path, size: int | None, max_bytes: int) -> str:
     return t.format(
         "{file}: too big ({size} MB; the limit is {limit} MB, see --max-size)",
         file=file,
-        size=megabytes(t, size),
+        size=t.megabytes(size),
         limit=limit,
     )

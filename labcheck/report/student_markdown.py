@@ -257,7 +257,11 @@ def student_report_html(
     words in t's language (Spanish by default), the student's as written."""
     t = t or spanish()
     # The student's file: a regular file, bounded, never a FIFO or a device.
-    source = read_regular(markdown_path, Limits(MAX_MARKDOWN_BYTES)).decode("utf-8", errors="replace")
+    try:
+        raw = read_regular(markdown_path, Limits(MAX_MARKDOWN_BYTES))
+    except FileRefused as refused:  # stops the command, which says why in the locale's language
+        raise LabcheckError(refusal_said(refused)) from None
+    source = raw.decode("utf-8", errors="replace")
     tokens, placements = place_screenshots(source, evidence)
     _hide_picture_paragraphs(tokens)
     pictures = _own_pictures(tokens, markdown_path.parent, str(markdown_path))

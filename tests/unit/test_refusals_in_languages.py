@@ -178,3 +178,31 @@ def test_a_hard_link_or_a_file_too_big_stops_a_run_in_the_locales_language(tmp_p
         f"  {workspace}/app.js: is a hard link (another name for a file elsewhere): not read",
         f"  {spec.parent}/grande.js: is too big (20.0 MB; the limit is 16.0 MB)",
     ], english.stdout
+
+
+def test_a_students_report_or_picture_refused_is_said_in_the_locales_language(tmp_path: Path) -> None:
+    """`report --from`: the Markdown file itself, then a picture that links out of its folder."""
+    evidence = str(ROOT / "tests" / "data" / "evidence" / "ops-stage1.json")
+    os.mkfifo(tmp_path / "informe.md")
+    (tmp_path / "otro.md").write_text("# Informe\n\n![captura](foto.png)\n", "utf-8")
+    (tmp_path / "foto.png").symlink_to("/etc/passwd")
+    said = {}
+    for markdown in ("informe.md", "otro.md"):
+        spanish, english = both("report", evidence, "--from", markdown, "--no-pdf", cwd=tmp_path)
+        assert spanish.returncode == english.returncode == 2, spanish.stderr + english.stderr
+        said[markdown] = spanish.stderr.splitlines(), english.stderr.splitlines()
+    assert said["informe.md"] == (
+        ["labcheck: informe.md: es una FIFO (tubería con nombre), no un archivo normal: no se lee"],
+        ["labcheck: informe.md: is a FIFO (named pipe), not a regular file: not read"],
+    )
+    spanish_lines, english_lines = said["otro.md"]
+    assert spanish_lines == [
+        "labcheck: no se escribió el informe; imágenes rechazadas:",
+        "  otro.md:3: foto.png: es un enlace simbólico a /etc/passwd, fuera de la carpeta del archivo"
+        " Markdown: no se lee",
+    ]
+    assert_no_english(spanish_lines)
+    assert english_lines == [
+        "labcheck: the report was not written; pictures refused:",
+        "  otro.md:3: foto.png: is a symlink to /etc/passwd, outside the Markdown file's folder: not read",
+    ]

@@ -15,8 +15,10 @@ import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
+from labcheck import i18n
 from labcheck.confined import FileMissing, FileRefused, Limits, read_within, relative_path_problem
 from labcheck.errors import LabcheckError
+from labcheck.os_error_words import os_error_words
 from labcheck.spec.model import Lab
 
 MAX_LAB_FILE_BYTES = 16 * 1024 * 1024
@@ -32,14 +34,15 @@ class LabFilesRefused(LabcheckError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         listed = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"the run was not started; lab files refused:\n{listed}")
+        said = i18n.cli().gettext("the run was not started; lab files refused:")
+        super().__init__(f"{said}\n{listed}")
 
 
 def gather_lab_files(lab: Lab, workspace: Path | None, *, host_targets: bool) -> FilesByNode:
     """Every lab file's bytes, by node and path; LabFilesRefused naming each file that cannot be."""
     problems: list[str] = []
     if workspace is not None and not workspace.is_dir():
-        problems.append(f"{workspace}: the workspace is not a folder")
+        problems.append(f"{workspace}: {i18n.cli().gettext('the workspace is not a folder')}")
         workspace = None
     if host_targets and lab.files:
         problem = home_workdir_problem(lab.default_workdir)
@@ -78,9 +81,10 @@ def home_workdir_problem(workdir: str) -> str | None:
     """On an engine the user named, lab files go to a folder of this machine: only in the home."""
     if workdir == "~" or (workdir.startswith("~/") and ".." not in workdir.split("/")):
         return None
-    return (
-        f"the lab's workdir '{workdir}' is outside the node's home folder; on a target of this "
-        "machine lab files are written only inside it (use '~' or '~/FOLDER')"
+    return i18n.cli().format(
+        "the lab's workdir '{workdir}' is outside the node's home folder; on a target of this "
+        "machine lab files are written only inside it (use '~' or '~/FOLDER')",
+        workdir=workdir,
     )
 
 
@@ -89,11 +93,15 @@ def write_within_home(home: Path, folder: str, files: Mapping[str, bytes]) -> No
     base = home.resolve()
     destination = Path(posixpath.normpath(base / folder))
     if not destination.is_relative_to(base):
-        raise LabcheckError(f"{folder}: outside the node's home folder {base}; lab files were not written")
+        said = i18n.cli().format(
+            "outside the node's home folder {home}; lab files were not written", home=base
+        )
+        raise LabcheckError(f"{folder}: {said}")
     for name, data in files.items():
         rule = relative_path_problem(name)
         if rule is not None:
-            raise LabcheckError(f"{name}: {rule}; lab files were not written")
+            said = i18n.cli().format("{rule}; lab files were not written", rule=rule)
+            raise LabcheckError(f"{name}: {said}")
         parts = destination.relative_to(base).parts + Path(name).parts
         _write_below(base, parts, data, name)
 
@@ -126,5 +134,7 @@ def _open_refusing_links(part: str, flags: int, dir_fd: int, name: str) -> int:
         return os.open(part, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=dir_fd)
     except OSError as error:
         if error.errno in (errno.ELOOP, errno.ENOTDIR):
-            raise LabcheckError(f"{name}: a symlink is in the way in the node's home; not written") from None
-        raise LabcheckError(f"{name}: cannot be written in the node's home: {error.strerror}") from None
+            said = i18n.cli().gettext("a symlink is in the way in the node's home; not written")
+            raise LabcheckError(f"{name}: {said}") from None
+        said = i18n.cli().format("cannot be written in the node's home: {cause}", cause=os_error_words(error))
+        raise LabcheckError(f"{name}: {said}") from None

@@ -34,7 +34,7 @@ class EvidenceWriteFailed(LabcheckError):
     def summary(self, t: Translator | None = None) -> str:
         """What the run's summary says of it, in t's language (the command line's by default)."""
         t = t or i18n.cli()
-        cause = t.gettext(_CAUSES.get(self.errno or 0, N_("an error writing the file")))
+        cause = write_cause(self.errno, t)
         if self.kept_steps is None:
             return t.format("could not be written ({cause}): no evidence is left", cause=cause)
         steps = t.counted(self.kept_steps, "step", "steps")
@@ -53,6 +53,19 @@ _CAUSES = {
     errno.EACCES: N_("no permission to write"),
     errno.EPERM: N_("no permission to write"),
 }
+
+
+def write_cause(number: int | None, t: Translator | None = None) -> str:
+    """Why a file could not be written, in t's language (the command line's by default); a cause
+    without words of its own is named by its errno code (EIO), which reads the same in any language."""
+    t = t or i18n.cli()
+    cause = _CAUSES.get(number or 0)
+    if cause is not None:
+        return t.gettext(cause)
+    code = errno.errorcode.get(number or 0)
+    if code is None:
+        return t.gettext("an error writing the file")
+    return t.format("an error writing the file: {code}", code=code)
 
 
 def now_iso() -> str:
@@ -161,8 +174,12 @@ class EvidenceWriter:
                 sign_evidence_file(self.path, self.signing_key)
             except OSError as error:
                 raise EvidenceWriteFailed(
-                    f"cannot write the signature beside {self.path}: {error.strerror or error}; "
-                    "the evidence is complete but unsigned",
+                    i18n.cli().format(
+                        "cannot write the signature beside {path} ({cause}): the evidence is complete "
+                        "but unsigned",
+                        path=self.path,
+                        cause=write_cause(error.errno),
+                    ),
                     errno=error.errno,
                     kept_steps=len(self.steps),
                 ) from None
@@ -197,10 +214,24 @@ class EvidenceWriter:
             except OSError:
                 pass
             count = self.written_steps if self.path.exists() else None
-            kept = "nothing" if count is None else f"{count} step{'' if count == 1 else 's'}"
+            t = i18n.cli()
+            cause = write_cause(error.errno, t)
+            said = (
+                t.format(
+                    "cannot write the evidence {path} ({cause}): no evidence is left",
+                    path=self.path,
+                    cause=cause,
+                )
+                if count is None
+                else t.format(
+                    "cannot write the evidence {path} ({cause}): the last complete one is kept, with {steps}",
+                    path=self.path,
+                    cause=cause,
+                    steps=t.counted(count, "step", "steps"),
+                )
+            )
             raise EvidenceWriteFailed(
-                f"cannot write the evidence {self.path}: {error.strerror or error}; "
-                f"the last complete evidence ({kept}) is kept",
+                said,
                 errno=error.errno,
                 kept_steps=count,
             ) from None

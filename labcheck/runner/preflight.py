@@ -15,6 +15,7 @@ from pathlib import Path
 from labcheck import i18n
 from labcheck.errors import LabcheckError
 from labcheck.kit.packs import split_ref
+from labcheck.os_error_words import os_error_words
 from labcheck.runner.lab_images import image_pulls, images_pulled
 from labcheck.runner.targets import local_nodes, no_target_for, refuse_engine_needs
 from labcheck.spec.model import Lab
@@ -49,7 +50,7 @@ def check_output_folder(out_dir: Path, lab: Lab) -> None:
                 "the output folder {folder} cannot be written ({error}); "
                 "choose another with --out (--labcheck-out)",
                 folder=out_dir,
-                error=error.strerror or error,
+                error=os_error_words(error),
             )
         ) from None
     free = shutil.disk_usage(out_dir).free

@@ -293,7 +293,7 @@ def parse_target_options(values: Sequence[str]) -> dict[str, str]:
     for value in values:
         name, sep, host = value.partition("=")
         if not sep or not name or not host:
-            raise ValueError(f"expected NAME=DOCKER_HOST, got {value!r}")
+            raise ValueError(i18n.cli().format("expected NAME=DOCKER_HOST, got {value}", value=repr(value)))
         targets[name] = host
     return targets
 

@@ -12,7 +12,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from labcheck import i18n
 from labcheck.errors import LabcheckError
+from labcheck.os_error_words import os_error_words
 
 SIGNING_KEY_ENV = "LABCHECK_SIGNING_KEY"
 
@@ -48,11 +50,11 @@ class PublicKey:
         try:
             key = serialization.load_pem_public_key(data)
         except (ValueError, TypeError):
-            raise SigningKeyError(
-                f"{source}: not a public key in PEM (make one with labcheck keygen)"
-            ) from None
+            said = i18n.cli().gettext("not a public key in PEM (make one with labcheck keygen)")
+            raise SigningKeyError(f"{source}: {said}") from None
         if not isinstance(key, Ed25519PublicKey):
-            raise SigningKeyError(f"{source}: not an Ed25519 public key (labcheck signs with Ed25519)")
+            said = i18n.cli().gettext("not an Ed25519 public key (labcheck signs with Ed25519)")
+            raise SigningKeyError(f"{source}: {said}")
         return cls(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
 
     @property
@@ -90,11 +92,11 @@ class PrivateKey:
             key = serialization.load_pem_private_key(data, password=None)
         except (ValueError, TypeError):
             # Never echo the value: it may be a secret pasted in the wrong place.
-            raise SigningKeyError(
-                f"{source}: not an unencrypted private key in PEM (make one with labcheck keygen)"
-            ) from None
+            said = i18n.cli().gettext("not an unencrypted private key in PEM (make one with labcheck keygen)")
+            raise SigningKeyError(f"{source}: {said}") from None
         if not isinstance(key, Ed25519PrivateKey):
-            raise SigningKeyError(f"{source}: not an Ed25519 private key (labcheck signs with Ed25519)")
+            said = i18n.cli().gettext("not an Ed25519 private key (labcheck signs with Ed25519)")
+            raise SigningKeyError(f"{source}: {said}")
         return cls(key)
 
     @property
@@ -118,14 +120,16 @@ def private_key_from_env(variable: str | None) -> PrivateKey | None:
     value = os.environ.get(name, "")
     if not value.strip():
         if variable:
-            raise SigningKeyError(f"{name}: that environment variable is not set or empty")
+            said = i18n.cli().gettext("that environment variable is not set or empty")
+            raise SigningKeyError(f"{name}: {said}")
         return None
-    return PrivateKey.from_pem(value.encode(), f"the signing key in ${name}")
+    return PrivateKey.from_pem(value.encode(), i18n.cli().format("the signing key in ${name}", name=name))
 
 
 def read_public_key(path: Path) -> PublicKey:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise SigningKeyError(f"{path}: cannot read the public key: {error.strerror or error}") from None
+        said = i18n.cli().format("cannot read the public key: {cause}", cause=os_error_words(error))
+        raise SigningKeyError(f"{path}: {said}") from None
     return PublicKey.from_pem(data, str(path))

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from labcheck import i18n
+from labcheck.spec import yaml_words
 
 Path = tuple[str | int, ...]
 
@@ -165,9 +166,9 @@ def load_with_lines(text: str) -> tuple[object, LineMap]:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlSyntaxError(_line(mark), str(error.problem or error)) from None
+        raise YamlSyntaxError(_line(mark), yaml_words.syntax_problem(error)) from None
     except yaml.YAMLError as error:
-        raise YamlSyntaxError(None, str(error)) from None
+        raise YamlSyntaxError(None, yaml_words.parser_said(str(error))) from None
     finally:
         loader.dispose()
     lines = LineMap()

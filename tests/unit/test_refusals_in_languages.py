@@ -150,6 +150,13 @@ def test_a_lab_file_that_cannot_be_used_is_said_in_the_locales_language(tmp_path
     ]
 
 
+def _refusal_lines(stdout: str, spec: Path) -> list[str]:
+    """The refusal as the ERRORS section prints it. Under CI=true pytest repeats the whole message in
+    its short summary instead of clipping it to one line, so the lines after that header are left out."""
+    errors_section = stdout.split("short test summary info")[0]
+    return [line for line in errors_section.splitlines() if line.startswith(("  ", str(spec)))]
+
+
 def test_a_hard_link_or_a_file_too_big_stops_a_run_in_the_locales_language(tmp_path: Path) -> None:
     """Read before any node is touched: a run on this machine (no engine) stops at its lab files."""
     spec = _spec(tmp_path / "lab", "app.js", "grande.js")
@@ -164,8 +171,8 @@ def test_a_hard_link_or_a_file_too_big_stops_a_run_in_the_locales_language(tmp_p
     # One output folder each: the two runs must not share one.
     spanish = run_labcheck(*argv, "--out", str(tmp_path / "es"), locale=SPANISH, columns=WIDTH)
     english = run_labcheck(*argv, "--out", str(tmp_path / "en"), locale=PLAIN_C, columns=WIDTH)
-    said_es = [line for line in spanish.stdout.splitlines() if line.startswith(("  ", str(spec)))]
-    said_en = [line for line in english.stdout.splitlines() if line.startswith(("  ", str(spec)))]
+    said_es = _refusal_lines(spanish.stdout, spec)
+    said_en = _refusal_lines(english.stdout, spec)
     assert said_es == [
         f"{spec}: no se empezó la ejecución; archivos del laboratorio rechazados:",
         f"  {workspace}/app.js: es un enlace duro (otro nombre de un archivo que está en otro sitio):"

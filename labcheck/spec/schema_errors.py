@@ -121,6 +121,9 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         expected = schema.get("type")
         names = [expected] if isinstance(expected, str) else [str(name) for name in as_list(expected)]
         wanted = t.gettext(" or ").join(_type_name(name) for name in names)
+        if instance is None:  # `key:` with nothing after it: there is no value to show
+            said = t.format("expected {wanted}, but nothing is given", wanted=wanted)
+            return _problem(file, lines, path, said)
         said = t.format(
             "expected {wanted}, got {found} ({value})",
             wanted=wanted,

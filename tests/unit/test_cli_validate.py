@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from labcheck.cli import main
+from tests.cli_process import run_labcheck_in_both
 from tests.locale_env import locale_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -98,3 +99,14 @@ def test_spec_errors_name_file_line_and_key_in_the_locales_language(
     lines = done.stderr.splitlines()
     for words in said:
         assert any(line.startswith(f"{tmp_path}/{words}") for line in lines), (words, done.stderr)
+
+
+def test_a_key_left_empty_says_nothing_is_given_rather_than_showing_none(tmp_path: Path) -> None:
+    """`expect:` with nothing after it is YAML's null: the error names what was wanted, not Python's None."""
+    (tmp_path / "lab.yaml").write_text(SPEC_HEAD + "        expect:\n", encoding="utf-8")
+    spanish, english = run_labcheck_in_both("validate", str(tmp_path / "lab.yaml"))
+    assert spanish.returncode == english.returncode == 2
+    where = f"{tmp_path / 'lab.yaml'}:10: sections[0].steps[0].expect:"
+    assert f"{where} se esperaba un mapa de claves, pero no hay nada" in spanish.stderr, spanish.stderr
+    assert f"{where} expected a mapping of keys, but nothing is given" in english.stderr, english.stderr
+    assert "None" not in spanish.stderr + english.stderr

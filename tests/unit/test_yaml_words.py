@@ -152,7 +152,7 @@ MALFORMED = [
         "sangria.yaml",
         "- labcheck\nlab: x\n",
         "2: (yaml): no es YAML válido: la sangría no cuadra: el bloque de arriba debería terminar "
-        "aquí, pero se encuentra una clave; la lista o el mapeo empieza en la línea 1",
+        "aquí, pero se encuentra una clave; la lista o el mapa de claves empieza en la línea 1",
         "2: (yaml): is not valid YAML: the indentation does not match: the block above should end "
         "here, but there is a key; the list or mapping begins on line 1",
     ),

@@ -16,6 +16,7 @@ from labcheck.authoring import import_cli, lint_cli, new_cli, record_cli
 from labcheck.errors import LabcheckError
 from labcheck.i18n import N_
 from labcheck.kit import cli as kit_cli
+from labcheck.os_error_words import os_error_words
 from labcheck.report import cli as report_cli
 from labcheck.runner import interrupts
 from labcheck.safe_text import visible
@@ -172,7 +173,8 @@ def _main(argv: list[str]) -> int:
         print(f"labcheck: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return 2
     except OSError as exc:  # a file the user named that cannot be read or written
-        print(f"labcheck: {exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"labcheck: {visible(where + os_error_words(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"labcheck: {i18n.cli().gettext('interrupted by the user')}", file=sys.stderr)

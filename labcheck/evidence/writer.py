@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import socket
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,7 +16,8 @@ from labcheck.evidence import chain, model
 from labcheck.evidence.model import FORMAT, FORMAT_VERSION, OUTCOMES
 from labcheck.evidence.selection import NotRun, selection_record
 from labcheck.evidence.spec_copy import lab_header, spec_sections
-from labcheck.i18n import N_, Translator
+from labcheck.i18n import Translator
+from labcheck.os_error_words import errno_words
 from labcheck.signing.files import remove_stale_envelope, sign_evidence_file
 from labcheck.signing.keys import PrivateKey
 from labcheck.spec.model import Lab
@@ -34,7 +34,7 @@ class EvidenceWriteFailed(LabcheckError):
     def summary(self, t: Translator | None = None) -> str:
         """What the run's summary says of it, in t's language (the command line's by default)."""
         t = t or i18n.cli()
-        cause = write_cause(self.errno, t)
+        cause = errno_words(self.errno, t)
         if self.kept_steps is None:
             return t.format("could not be written ({cause}): no evidence is left", cause=cause)
         steps = t.counted(self.kept_steps, "step", "steps")
@@ -43,29 +43,6 @@ class EvidenceWriteFailed(LabcheckError):
             cause=cause,
             steps=steps,
         )
-
-
-_CAUSES = {
-    errno.ENOSPC: N_("the disk is full"),
-    errno.EDQUOT: N_("the disk quota is used up"),
-    errno.EFBIG: N_("the file is larger than allowed"),
-    errno.EROFS: N_("the folder is read-only"),
-    errno.EACCES: N_("no permission to write"),
-    errno.EPERM: N_("no permission to write"),
-}
-
-
-def write_cause(number: int | None, t: Translator | None = None) -> str:
-    """Why a file could not be written, in t's language (the command line's by default); a cause
-    without words of its own is named by its errno code (EIO), which reads the same in any language."""
-    t = t or i18n.cli()
-    cause = _CAUSES.get(number or 0)
-    if cause is not None:
-        return t.gettext(cause)
-    code = errno.errorcode.get(number or 0)
-    if code is None:
-        return t.gettext("an error writing the file")
-    return t.format("an error writing the file: {code}", code=code)
 
 
 def now_iso() -> str:
@@ -178,7 +155,7 @@ class EvidenceWriter:
                         "cannot write the signature beside {path} ({cause}): the evidence is complete "
                         "but unsigned",
                         path=self.path,
-                        cause=write_cause(error.errno),
+                        cause=errno_words(error.errno),
                     ),
                     errno=error.errno,
                     kept_steps=len(self.steps),
@@ -215,7 +192,7 @@ class EvidenceWriter:
                 pass
             count = self.written_steps if self.path.exists() else None
             t = i18n.cli()
-            cause = write_cause(error.errno, t)
+            cause = errno_words(error.errno, t)
             said = (
                 t.format(
                     "cannot write the evidence {path} ({cause}): no evidence is left",

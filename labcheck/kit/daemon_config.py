@@ -14,6 +14,7 @@ from labcheck.errors import KitError
 from labcheck.i18n import N_, cli
 from labcheck.install import managed_engine_hint
 from labcheck.kit import paths
+from labcheck.os_error_words import os_error_words
 
 _ABSENT_MARK = "absent"
 
@@ -52,7 +53,9 @@ def _reload_dockerd() -> None:
         os.kill(pid, signal.SIGHUP)
     except OSError as exc:
         raise KitError(
-            cli().format("cannot send SIGHUP to dockerd (pid {pid}): {error}", pid=pid, error=exc)
+            cli().format(
+                "cannot send SIGHUP to dockerd (pid {pid}): {error}", pid=pid, error=os_error_words(exc)
+            )
         ) from exc
 
 

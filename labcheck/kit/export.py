@@ -25,6 +25,7 @@ from labcheck import __version__
 from labcheck.errors import KitError
 from labcheck.i18n import cli
 from labcheck.kit import paths, state
+from labcheck.os_error_words import os_error_words
 
 Progress = Callable[[str], None]
 
@@ -194,7 +195,7 @@ def export_kit(destination: Path, progress: Progress) -> Written:
                 partial.unlink(missing_ok=True)
             raise KitError(
                 cli().format(
-                    "{file} cannot be written ({error})", file=destination, error=error.strerror or error
+                    "{file} cannot be written ({error})", file=destination, error=os_error_words(error)
                 )
             ) from None
     return Written(tuple(lab.id for lab in record.labs), sum(e.size for e in entries), len(entries))

@@ -36,6 +36,7 @@ from labcheck.kit.export import (
     SYMLINKS_ALLOWED_UNDER,
     Entry,
 )
+from labcheck.os_error_words import os_error_words
 from labcheck.spec.model import Lab
 
 Progress = Callable[[str], None]
@@ -184,7 +185,7 @@ def _open(file: Path) -> IO[bytes]:
     try:
         descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise _refuse(file, cli().format("it cannot be read ({error})", error=exc.strerror or exc)) from None
+        raise _refuse(file, cli().format("it cannot be read ({error})", error=os_error_words(exc))) from None
     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
         os.close(descriptor)
         raise _refuse(file, cli().gettext("it is not a regular file"))

@@ -9,6 +9,7 @@ from typing import IO
 
 from labcheck.errors import KitError
 from labcheck.i18n import N_, cli
+from labcheck.os_error_words import os_error_words
 
 KIT_LABEL = "io.labcheck.kit"
 NODE_LABEL = "io.labcheck.kit.node"
@@ -99,7 +100,7 @@ def writable_home() -> Path:
                 "LABCHECK_KIT_HOME names {home}, which you cannot write ({error}): "
                 "point it at a folder you own, or unset it to use {default}",
                 home=home,
-                error=exc.strerror,
+                error=os_error_words(exc),
                 default=user_kit_home(),
             )
         elif home == SYSTEM_KIT_HOME and not is_root():
@@ -113,7 +114,7 @@ def writable_home() -> Path:
                 "the kit's folder {home} cannot be written ({error}): "
                 "free it or set LABCHECK_KIT_HOME to a folder you own",
                 home=home,
-                error=exc.strerror,
+                error=os_error_words(exc),
             )
         raise KitError(said) from None
     return home
@@ -139,7 +140,7 @@ def open_shared(path: Path, mode: str) -> IO[str]:
                 "the kit's file {path} cannot be opened for writing ({error}): "
                 "check its owner and permissions"
             )
-        raise KitError(cli().format(message, path=path, error=exc.strerror)) from None
+        raise KitError(cli().format(message, path=path, error=os_error_words(exc))) from None
     for made in (path.parent, path):
         share(made)
     return handle

@@ -23,6 +23,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from labcheck.errors import KitError
 from labcheck.i18n import cli
+from labcheck.os_error_words import os_error_words
 
 CA_FILE = "ca.pem"
 CLIENT_CERT = "cert.pem"
@@ -152,7 +153,7 @@ def ensure(folder: Path) -> TlsFiles:
             cli().format(
                 "cannot write the kit's TLS certificates in {folder}: {error}",
                 folder=folder,
-                error=error.strerror,
+                error=os_error_words(error),
             )
         ) from None
     return files

@@ -16,6 +16,7 @@ from labcheck.checks.record import CheckRecord
 from labcheck.errors import EngineUnreachable
 from labcheck.evidence import reasons
 from labcheck.evidence.model import Reason
+from labcheck.os_error_words import os_error_words
 from labcheck.runner.process import ProcessResult
 from labcheck.spec.model import TypedLine
 
@@ -74,7 +75,7 @@ def engine_error_text(error: BaseException) -> str:
     if isinstance(error, (requests.exceptions.ConnectionError, docker.errors.DockerException)):
         return i18n.cli().gettext("the Docker engine does not answer")
     if isinstance(error, OSError):
-        return error.strerror or str(error)
+        return os_error_words(error)
     return str(error)
 
 

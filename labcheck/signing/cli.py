@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from labcheck import i18n
+from labcheck.os_error_words import os_error_words
 from labcheck.signing.keys import PrivateKey, SigningKeyError
 
 PRIVATE_NAME = "course.key"
@@ -40,7 +41,8 @@ def _write(path: Path, data: bytes, mode: int, force: bool) -> None:
     except FileExistsError:
         raise SigningKeyError(_already_there(path)) from None
     except OSError as error:
-        raise SigningKeyError(f"{path}: cannot write it: {error.strerror or error}") from None
+        said = i18n.cli().format("{path}: cannot write it: {cause}", path=path, cause=os_error_words(error))
+        raise SigningKeyError(said) from None
     with os.fdopen(descriptor, "wb") as stream:
         os.fchmod(stream.fileno(), mode)  # also when --force replaced a file with wider permissions
         stream.write(data)

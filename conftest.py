@@ -6,12 +6,17 @@ import os
 
 import pytest
 
-# labcheck's command line follows the locale: the suite reads its English unless a test sets a
-# locale of its own (tests/locale_env.py), whatever the machine's LANG; children inherit it. A
-# pytest a test starts in this folder keeps the locale that test gave it (the marker says so).
-if "LABCHECK_TEST_LOCALE" not in os.environ:
-    for _name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        os.environ.pop(_name, None)
+
+def pytest_configure(config: pytest.Config) -> None:
+    # labcheck's command line follows the locale: the suite reads its English unless a test sets a
+    # locale of its own (tests/locale_env.py), whatever the machine's LANG; children inherit it. A
+    # pytest a test starts in this folder keeps the locale that test gave it (the marker says so).
+    # A lab run from this checkout (`labcheck run specs/...`, `pytest --labcheck`) is a student's,
+    # not the suite's: this file is its rootdir's conftest too, and must leave their language be.
+    if config.getoption("labcheck") or "LABCHECK_TEST_LOCALE" in os.environ:
+        return
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        os.environ.pop(name, None)
     os.environ["LANG"] = os.environ["LABCHECK_TEST_LOCALE"] = "C.UTF-8"
 
 

@@ -150,6 +150,12 @@ def pytest_configure(config: pytest.Config) -> None:
     tracker = SelectionTracker(config)
     config.pluginmanager.register(StepOrderGuard(config), "labcheck-order")
     config.pluginmanager.register(tracker, "labcheck-selection")
+    from labcheck.runner.targets import parse_target_options
+
+    try:
+        parse_target_options(config.getoption("labcheck_target"))
+    except ValueError as error:  # before any lab is collected, as pytest's own usage errors
+        raise pytest.UsageError(f"--labcheck-target: {error}") from None
     try:
         # Read once, before anything runs: a bad key stops the run instead of leaving it unsigned.
         key_variable = config.getoption("labcheck_signing_key_env")
@@ -314,13 +320,9 @@ class LabcheckSession:
         from labcheck.runner.targets import parse_target_options
 
         workspace = self.config.getoption("labcheck_workspace")
-        try:
-            targets = parse_target_options(self.config.getoption("labcheck_target"))
-        except ValueError as error:
-            raise LabcheckError(f"--labcheck-target: {error}") from None
         return RunOptions(
             out_dir=out_dir_for(self.config, lab),
-            targets=targets,
+            targets=parse_target_options(self.config.getoption("labcheck_target")),  # checked at configure
             workspace=Path(workspace) if workspace else None,
             keep=bool(self.config.getoption("labcheck_keep")),
             student={

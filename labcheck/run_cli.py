@@ -14,7 +14,7 @@ from pathlib import Path
 from labcheck import i18n
 from labcheck.argparse_words import argparse_of_others
 from labcheck.bundled import LIST_HINT, bundled_root, bundled_spec_files, run_argument
-from labcheck.errors import LabNotFound
+from labcheck.errors import LabcheckError, LabNotFound
 from labcheck.i18n import N_
 from labcheck.kit.transport import MODES
 from labcheck.signing.keys import SIGNING_KEY_ENV, private_key_from_env
@@ -126,6 +126,12 @@ def _spec_paths(specs: list[str]) -> list[str]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from labcheck.runner.targets import parse_target_options
+
+    try:
+        parse_target_options(args.target)
+    except ValueError as error:  # named as this command's option, not the plugin's it becomes
+        raise LabcheckError(f"--target: {error}") from None
     argv = ["--labcheck", "-p", "no:cacheprovider", "-q", "-rfEs", *_spec_paths(args.specs)]
     for target in args.target:
         argv += ["--labcheck-target", target]

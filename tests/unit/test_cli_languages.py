@@ -13,7 +13,7 @@ import pytest
 from labcheck import catalogs
 from labcheck.cli import build_parser, subcommand_parsers
 from tests.cli_process import run_labcheck, run_labcheck_in_both
-from tests.locale_env import SPANISH
+from tests.locale_env import SPANISH, locale_env
 
 WIDTH = 100  # one terminal width, so both languages wrap alike
 
@@ -473,3 +473,23 @@ def test_a_bundle_that_is_no_regular_file_is_said_in_the_locales_language(tmp_pa
     assert f"{fifo}: es una FIFO (tubería con nombre), no un archivo normal: no se lee" in spanish.stdout
     assert f"{fifo}: is a FIFO (named pipe), not a regular file: not read" in english.stdout
     assert "named pipe" not in spanish.stdout + spanish.stderr
+
+
+def test_a_bad_target_of_labcheck_run_names_its_own_option_before_anything_starts() -> None:
+    """`labcheck run` hands --target to pytest as --labcheck-target: the student typed the first."""
+    spanish, english = both("run", "--target", "bogus")
+    assert spanish.returncode == english.returncode == 2
+    assert spanish.stderr == "labcheck: --target: se esperaba NOMBRE=DOCKER_HOST; se recibió 'bogus'\n"
+    assert english.stderr == "labcheck: --target: expected NAME=DOCKER_HOST, got 'bogus'\n"
+    assert spanish.stdout == english.stdout == ""  # no pytest session was started
+
+
+def test_a_lab_run_from_this_checkout_keeps_the_students_language(tmp_path: Path) -> None:
+    """The suite's conftest.py pins English for the suite; a bundled lab run from the checkout
+    loads it too (it is the rootdir's) and must not lose the student's Spanish."""
+    env = {key: value for key, value in locale_env(SPANISH).items() if key != "LABCHECK_TEST_LOCALE"}
+    (tmp_path / "a-file").write_text("not a folder\n", "utf-8")
+    out = tmp_path / "a-file" / "out"  # refused by the plugin's pre-flight, inside the session
+    done = run_labcheck("run", "specs/ops-stage1", "--target", "node1=local", "--out", str(out), env=env)
+    assert done.returncode == 2
+    assert f"no se puede escribir en la carpeta de salida {out}" in done.stdout, done.stdout

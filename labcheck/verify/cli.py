@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from labcheck import i18n
+from labcheck.bundled import spec_argument
 from labcheck.signing.keys import read_public_key
 from labcheck.spec.loader import load_lab
 from labcheck.verify import outputs
@@ -35,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "bundles", nargs="+", type=Path, metavar="BUNDLE", help=t.gettext("bundle files or folders")
     )
     parser.add_argument(
-        "--spec", type=Path, required=True, help=t.gettext("the course's spec (lab.yaml or its folder)")
+        "--spec",
+        type=Path,
+        required=True,
+        help=t.gettext("the course's spec (lab.yaml, its folder or a bundled lab's id)"),
     )
     parser.add_argument(
         "--pubkey",
@@ -115,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(t.gettext("--max-size must be a positive number of megabytes"))
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(t.gettext("--jobs must be at least 1"))
-    lab = load_lab(args.spec)
+    lab = load_lab(spec_argument(str(args.spec)))  # a path, or a bundled lab's id as elsewhere
     options = VerifyOptions(
         public_key=read_public_key(args.pubkey) if args.pubkey else None,
         max_bytes=int(args.max_size * 1024 * 1024),

@@ -64,8 +64,11 @@ def test_one_real_bundle(capsys: pytest.CaptureFixture[str], lab: Lab, real_docu
     row = next(line for line in out.splitlines() if line.startswith(student))
     assert row.endswith("consistent (unsigned)") and row.split()[5] == "0"  # no step tampered
     assert "steps have state checks that only a signed bundle proves: hello-world, pull-alpine," in out
-    code, _, _ = run(capsys, EVIDENCE, "--spec", lab.path, "--accept-unsigned")
+    code, by_path, _ = run(capsys, EVIDENCE, "--spec", lab.path, "--accept-unsigned")
     assert code == 0
+    # The course may name the spec as every other command lets it: by the bundled lab's id.
+    code, by_id, _ = run(capsys, EVIDENCE, "--spec", lab.id, "--accept-unsigned")
+    assert code == 0 and by_id == by_path
 
 
 def test_the_table_speaks_the_locale_and_the_machine_fields_stay(

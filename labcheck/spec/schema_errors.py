@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+import yaml
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
@@ -29,6 +30,26 @@ _MATCHER_KEYS = ["contains", "not_contains", "matches", "not_matches", "equals",
 
 def _kind_keys() -> dict[str, list[str]]:
     return {"matcher": _MATCHER_KEYS, "state_check": list(state_kind_names())}
+
+
+_SHOWN_CHARACTERS = 60
+
+
+def as_written(value: object) -> str:
+    """A value as the spec's author would write it in YAML ('0s', true, {host: ...}), not as
+    Python's repr shows it (True, {'host': ...}); long ones are cut."""
+    if isinstance(value, str):
+        shown = "'" + value.replace("'", "''") + "'"
+    elif isinstance(value, bool):
+        shown = "true" if value else "false"
+    elif value is None:
+        shown = "null"
+    elif isinstance(value, int | float):
+        shown = str(value)
+    else:
+        flow = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
+        shown = flow.removesuffix("\n").removesuffix("\n...").strip()
+    return shown if len(shown) <= _SHOWN_CHARACTERS + 20 else shown[:_SHOWN_CHARACTERS] + "…"
 
 
 def describe_path(path: Path) -> str:
@@ -116,7 +137,7 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         return _translate_one(best_match(error.context), file, lines)
     duration = N_("expected a duration with its unit, like 30s, 2m or 500ms; got {value}")
     if validator == "type" and "(ms|s|m|h)" in str(schema.get("pattern", "")):
-        return _problem(file, lines, path, t.format(duration, value=repr(instance)))
+        return _problem(file, lines, path, t.format(duration, value=as_written(instance)))
     if validator == "type":
         expected = schema.get("type")
         names = [expected] if isinstance(expected, str) else [str(name) for name in as_list(expected)]
@@ -128,7 +149,7 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
             "expected {wanted}, got {found} ({value})",
             wanted=wanted,
             found=_type_of(instance),
-            value=repr(instance),
+            value=as_written(instance),
         )
         return _problem(file, lines, path, said)
     if validator == "minItems":
@@ -140,12 +161,12 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         return _problem(file, lines, path, t.gettext("checks nothing: give it at least one thing to check"))
     if validator == "pattern":
         if "(ms|s|m|h)" in str(error.validator_value):
-            return _problem(file, lines, path, t.format(duration, value=repr(instance)))
+            return _problem(file, lines, path, t.format(duration, value=as_written(instance)))
         # The schema describes a form in English: other languages show the pattern itself.
         described = schema.get("description") if t.language == "en" else None
         said = t.format(
             "{value} does not have the expected form ({form})",
-            value=repr(instance),
+            value=as_written(instance),
             form=described or error.validator_value,
         )
         return _problem(file, lines, path, said)
@@ -154,12 +175,12 @@ def _translate_one(error: ValidationError, file: str, lines: LineMap) -> SpecErr
         allowed_values = list(as_list(raw_allowed)) if validator == "enum" else [raw_allowed]
         said = t.format(
             "expected one of {allowed}; got {value}",
-            allowed=", ".join(repr(v) for v in allowed_values),
-            value=repr(instance),
+            allowed=", ".join(as_written(v) for v in allowed_values),
+            value=as_written(instance),
         )
         return _problem(file, lines, path, said)
     if validator == "format":
-        shown = repr(instance) if len(repr(instance)) <= 80 else repr(instance)[:60] + "…"
+        shown = as_written(instance)
         if error.cause is not None:
             said = t.format(
                 "is not a valid regular expression ({cause}): {value}", cause=error.cause, value=shown

@@ -110,3 +110,15 @@ def test_a_key_left_empty_says_nothing_is_given_rather_than_showing_none(tmp_pat
     assert f"{where} se esperaba un mapa de claves, pero no hay nada" in spanish.stderr, spanish.stderr
     assert f"{where} expected a mapping of keys, but nothing is given" in english.stderr, english.stderr
     assert "None" not in spanish.stderr + english.stderr
+
+
+def test_a_value_of_the_wrong_kind_is_shown_as_yaml_writes_it(tmp_path: Path) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(
+        SPEC_HEAD.replace("sections:", "nodes: {node1: {description: mi máquina}}\nsections:"), "utf-8"
+    )
+    spanish, english = run_labcheck_in_both("validate", str(spec))
+    shown = "({node1: {description: mi máquina}})"
+    assert f"{spec}:3: nodes: se esperaba una lista; hay un mapa de claves {shown}" in spanish.stderr
+    assert f"{spec}:3: nodes: expected a list, got a mapping of keys {shown}" in english.stderr
+    assert "{'node1'" not in spanish.stderr + english.stderr  # never Python's repr

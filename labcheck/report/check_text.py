@@ -133,12 +133,17 @@ def _nearest(lines: Sequence[str], wanted: str) -> int | None:
     """The line most like the wanted text: where it should have been."""
     if not lines or not wanted.strip():
         return None
-    best, best_ratio = None, 0.0
+    best, best_score = None, (0.0, 0)
+    target = wanted.strip()
     for index, line in enumerate(lines[:2000]):
-        ratio = difflib.SequenceMatcher(None, line.strip(), wanted.strip(), autojunk=False).ratio()
-        if ratio > best_ratio:
-            best, best_ratio = index, ratio
-    return best if best_ratio >= 0.3 else None
+        matcher = difflib.SequenceMatcher(None, line.strip(), target, autojunk=False)
+        # Alike lines ("row 10", "row 17" for "row 17 of 30") are told apart by the longest run
+        # of characters they share with the wanted text.
+        run = matcher.find_longest_match().size
+        score = (matcher.ratio(), run)
+        if score > best_score:
+            best, best_score = index, score
+    return best if best_score[0] >= 0.3 else None
 
 
 def _holding(lines: Sequence[str], needle: str, *, regex: bool, ignore_case: bool) -> int | None:

@@ -173,7 +173,8 @@ def _words(reason: model.Reason | None, t: Translator) -> str | None:
     return cut(reason_words(reason, t.language), PROSE_TEXT, t) if reason is not None else None
 
 
-def _check(check: model.Check, t: Translator) -> Check:
+def check_view(check: model.Check, t: Translator) -> Check:
+    """One recorded check as the report shows it, its reason in t's language."""
     return Check(
         code=_text(t, check.code),
         stream=_str(t, check.stream),
@@ -210,7 +211,7 @@ def step_view(step: model.Step, t: Translator | None = None) -> Step:
         duration_s=step.duration_s,
         raw=_raw(step.transcript),
         text=step.transcript.text,
-        checks=tuple(_check(check, t) for check in step.checks),
+        checks=tuple(check_view(check, t) for check in step.checks),
         captures=dict(step.captures),
         chain=step.chain,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from labcheck import i18n
@@ -11,6 +10,8 @@ from labcheck.checks.reason_words import reason_words
 from labcheck.checks.record import CheckRecord
 from labcheck.evidence.model import Reason
 from labcheck.evidence.model import Step as StepRecord
+from labcheck.report.check_text import Excerpt, mismatch
+from labcheck.report.model import check_view, step_view
 from labcheck.spec.texts import in_language
 
 TAIL_LINES = 15
@@ -52,31 +53,37 @@ class StepResult:
         ]
         if self.reason:
             out.append(t.format("Reason: {reason}", reason=reason_words(self.reason, t.language)))
+        # Each failed check says how it failed with the report's own words (what was missing and
+        # the output lines around where it should have been), so the terminal and the PDF agree.
+        view = step_view(record, t)
+        shown: set[int] = set()  # output line numbers already shown under a check
         for check in self.failed_checks:
             out.append(f"✗ {check_words(check, t)}")
-            if check.reason is not None:
-                out.append(f"    {reason_words(check.reason, t.language)}")
-            out.append("    " + t.format("expected: {value}", value=_shown(check.expected, t)))
-            out.append("    " + t.format("got: {value}", value=_shown(check.observed, t)))
+            how = mismatch(check_view(check.to_check(), t), view, t)
+            reason = reason_words(check.reason, t.language) if check.reason is not None else None
+            if reason is not None and reason != how.said:
+                out.append(f"    {reason}")
+            if not (check.family == "exit_code" and view.timed_out and self.reason is not None):
+                out.append(f"    {how.said}")  # (a timeout is the step's reason, said just above)
+            if how.excerpt is not None:
+                out.extend(excerpt_lines(how.excerpt))
+                shown.update(range(how.excerpt.first, how.excerpt.first + len(how.excerpt.lines)))
         hint = in_language(self.spec_hint, t.language) or record.hint
         if hint:
             out.append(t.format("Hint: {hint}", hint=hint.strip()))
         tail = self.transcript_tail()
-        if tail:
+        total = len(record.transcript.text.split("\n"))
+        tail_numbers = range(max(1, total - TAIL_LINES + 1), total + 1)
+        if tail.strip() and not set(tail_numbers) <= shown:  # not again what a check just showed
             out.append(t.gettext("Last lines of the output:") + f"\n{tail}")
         return "\n".join(out)
 
 
-def _shown(value: object, t: i18n.Translator, limit: int = 500) -> str:
-    """A recorded value as a person reads it: text as is, lists joined, mappings as key: value."""
-    if value is None:
-        text = t.gettext("nothing")
-    elif isinstance(value, bool):
-        text = t.gettext("yes") if value else t.gettext("no")
-    elif isinstance(value, list):
-        text = ", ".join(_shown(item, t, limit) for item in value) or t.gettext("none")
-    elif isinstance(value, Mapping):
-        text = "; ".join(f"{key}: {_shown(item, t, limit)}" for key, item in value.items())
-    else:
-        text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+def excerpt_lines(excerpt: Excerpt) -> list[str]:
+    """Numbered output lines under a failed check; the line that matters marked with an arrow."""
+    last = excerpt.first + len(excerpt.lines) - 1
+    width = len(str(last))
+    return [
+        f"    {'→' if number == excerpt.marked else ' '} {number:>{width}} │ {line}"
+        for number, line in enumerate(excerpt.lines, start=excerpt.first)
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -114,7 +115,9 @@ def test_broken_cmd_fails_run_hello_and_skips_what_needs_it(tmp_path: Path) -> N
     assert steps["run-v02"]["reason"] == {"code": "needs", "params": {"step": "run-v01", "outcome": "failed"}}
     report = done.stdout
     assert "✗ la salida es «hello from ‹12 cifras hexadecimales›»" in report
-    assert "Pista:" in report and "esperado:" in report and "obtenido:" in report
+    # How it failed, in the report's words, with the output where the line should have been.
+    assert "Pista:" in report and "ninguna línea tiene lo esperado" in report
+    assert re.search(r"\n    [ →] +[0-9]+ │ ", report), report[-3000:]  # numbered output lines
 
 
 HANGING = """\

@@ -300,10 +300,8 @@ def test_the_terminal_speaks_the_locale_in_every_line(
     english = {
         "step": "Step 1.a «Greet» (",
         "check": "✗ the output contains «hola»",
-        "expected": "    expected: hola",
-        "got": "    got: adios",
+        "missing": "    «hola» does not appear; this is how the output starts:\n      1 │ adios\n",
         "hint": "Hint: the greeting is hola",
-        "tail": "Last lines of the output:",
         "skip": "skipped: it needs step 'greet', which failed",
         "evidence": "evidence: out/evidence.json",
         "html": "HTML report: out/informe.html",
@@ -312,10 +310,8 @@ def test_the_terminal_speaks_the_locale_in_every_line(
     spanish = {
         "step": "Paso 1.a «Greet» (",
         "check": "✗ la salida contiene «hola»",
-        "expected": "    esperado: hola",
-        "got": "    obtenido: adios",
+        "missing": "    no aparece «hola»; así empieza la salida:\n      1 │ adios\n",
         "hint": "Pista: the greeting is hola",
-        "tail": "Últimas líneas de la salida:",
         "skip": "omitido: depende del paso «greet», que falló",
         "evidence": "evidencia: out/evidence.json",
         "html": "informe HTML: out/informe.html",
@@ -326,3 +322,28 @@ def test_the_terminal_speaks_the_locale_in_every_line(
         assert words in out, (key, out)
     for key, words in other.items():
         assert words not in out, (key, out)
+    # The output the check just showed (one line, adios) is not shown again as its last lines.
+    assert "Last lines of the output:" not in out and "Últimas líneas de la salida:" not in out
+
+
+LONG_OUTPUT_SPEC = """\
+      - id: rows
+        title: Rows
+        run: for i in $(seq 1 30); do echo "row $i"; done
+        expect:
+          output: [{contains: "row 17 of 30"}]
+"""
+
+
+def test_a_missing_line_is_shown_where_it_should_have_been_then_the_last_lines(
+    pytester: pytest.Pytester,
+) -> None:
+    result = _run(pytester, _spec(pytester, LONG_OUTPUT_SPEC), "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert (
+        "✗ the output contains «row 17 of 30»\n"
+        "    «row 17 of 30» does not appear; the closest is on line 17:\n"
+        "      15 │ row 15\n      16 │ row 16\n    → 17 │ row 17\n      18 │ row 18\n      19 │ row 19\n"
+        "Last lines of the output:\nrow 16\n"
+    ) in out, out

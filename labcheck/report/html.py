@@ -307,6 +307,8 @@ def _facts_table(rows: Iterable[tuple[str, str]]) -> str:
 def standins_html(evidence: Evidence, t: Translator | None = None) -> str:
     t = t or spanish()
     if not evidence.standins:
+        if evidence.engineless:
+            return ""  # no engine, so no image: the environment row says so
         said = t.gettext(
             "The images used are those of the registry the engine is set to; none is a stand-in of "
             "the offline kit."
@@ -333,8 +335,11 @@ def limitations_html(evidence: Evidence, t: Translator | None = None) -> str:
         if c.name in es.CAPABILITY
         else escape(t.format("{name}: not available", name=c.name) + (f" ({c.reason})" if c.reason else ""))
         for c in evidence.capabilities
-        # Stand-in images have their own box on the cover.
-        if not c.available and not (c.name == "real_images" and evidence.standins)
+        # Stand-in images have their own box on the cover; nodes with no engine lack every
+        # engine's feature, which the environment row says once.
+        if not c.available
+        and not (c.name == "real_images" and evidence.standins)
+        and c.reason_code != reasons.LOCAL_NODES
     ]
     if not items:
         return ""
@@ -431,6 +436,8 @@ def cover_html(cover: Cover) -> str:
     ]
     if sandbox:
         shown = t.gettext(es.SANDBOX[sandbox]) if sandbox in es.SANDBOX else sandbox
+        if evidence.engineless:
+            shown = t.gettext(es.ENGINELESS)
         rows.append((t.gettext("Environment"), escape(shown)))
     rows.extend(nodes_rows(evidence, t))
     lab = t.format("{id}, version {version}", id=evidence.lab_id, version=evidence.lab_version)

@@ -99,6 +99,7 @@ class Capability:
     name: str
     available: bool
     reason: str | None
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,13 @@ class Evidence:
     def partial(self) -> bool:
         return bool(self.not_run)
 
+    @property
+    def engineless(self) -> bool:
+        """Every node ran as a shell on the student's machine (`host=local`): no engine at all."""
+        return bool(self.targets) and all(target.kind == LOCAL_TARGET for target in self.targets)
+
+
+LOCAL_TARGET = "local"  # the kind the evidence records for a node run with no engine
 
 # What one text of the evidence may print at most: a megabyte title or command would
 # otherwise become pages (and minutes) of PDF. A cut text ends with a visible mark.
@@ -277,7 +285,12 @@ def evidence_view(
         for item in data.spec.sections
     )
     capabilities = tuple(
-        Capability(_text(t, name), value.available, _words(value.reason, t) if not value.available else None)
+        Capability(
+            _text(t, name),
+            value.available,
+            _words(value.reason, t) if not value.available else None,
+            value.reason.code if value.reason is not None else None,
+        )
         for name, value in run.capabilities.items()
     )[:MAX_LISTED]
     # The kit may say so only through its capabilities: real images were not available.

@@ -35,6 +35,7 @@ SANDBOX = {
     "kit-nodes": N_("fresh Docker-in-Docker nodes of the offline kit"),
     "targets": N_("Docker engines the user named"),
 }
+ENGINELESS = N_("this machine's shell, with no Docker engine (local nodes)")
 RUN_STATUS = {
     "complete": N_("complete"),
     "running": N_("unfinished (the file was written during the run)"),

@@ -85,6 +85,12 @@ COUNTED = [
         ("0 caracteres más", "1 carácter más", "2 caracteres más"),
         ("0 more characters", "1 more character", "2 more characters"),
     ),
+    (("failure", "failures"), ("0 fallos", "1 fallo", "2 fallos"), ("0 failures", "1 failure", "2 failures")),
+    (
+        ("character", "characters"),
+        ("0 caracteres", "1 carácter", "2 caracteres"),
+        ("0 characters", "1 character", "2 characters"),
+    ),
     (
         ("distinct value", "distinct values"),
         ("0 valores distintos", "1 valor distinto", "2 valores distintos"),

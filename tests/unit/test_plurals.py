@@ -1,44 +1,11 @@
-"""Every counted noun of labcheck's Spanish, on 0, 1 and 2: one place (gettext's ngettext) agrees them."""
+"""The report's Spanish phrases agree with their counts on 0, 1 and 2 (the catalogs' nouns
+themselves: tests/unit/test_catalogs.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from labcheck.checks.phrases import output_phrase, state_expectation, state_phrase
-from labcheck.plurals import counted
-
-NOUNS = [
-    ("capa", "capas"),
-    ("administrador", "administradores"),
-    ("trabajador", "trabajadores"),
-    ("nodo", "nodos"),
-    ("servicio", "servicios"),
-    ("réplica pedida", "réplicas pedidas"),
-    ("listo", "listos"),
-    ("omitido", "omitidos"),
-    ("fallido", "fallidos"),
-    ("superado", "superados"),
-    ("paso", "pasos"),
-    ("línea", "líneas"),
-    ("intento", "intentos"),
-    ("carácter más", "caracteres más"),
-    ("byte más", "bytes más"),
-    ("comprobación más", "comprobaciones más"),
-    ("paso más", "pasos más"),
-    ("valor distinto", "valores distintos"),
-]
-
-
-@pytest.mark.parametrize(("singular", "plural"), NOUNS)
-def test_zero_one_and_two(singular: str, plural: str) -> None:
-    assert counted(0, singular, plural) == f"0 {plural}"
-    assert counted(1, singular, plural) == f"1 {singular}"
-    assert counted(2, singular, plural) == f"2 {plural}"
-
-
-def test_large_counts_are_grouped_the_spanish_way() -> None:
-    assert counted(12_345, "línea", "líneas") == "12\u00a0345 líneas"
-    assert counted(1_234, "línea", "líneas") == "1234 líneas"
 
 
 @pytest.mark.parametrize(

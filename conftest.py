@@ -13,7 +13,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # pytest a test starts in this folder keeps the locale that test gave it (the marker says so).
     # A lab run from this checkout (`labcheck run specs/...`, `pytest --labcheck`) is a student's,
     # not the suite's: this file is its rootdir's conftest too, and must leave their language be.
-    if config.getoption("labcheck") or "LABCHECK_TEST_LOCALE" in os.environ:
+    if config.getoption("labcheck", default=False) or "LABCHECK_TEST_LOCALE" in os.environ:
         return
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         os.environ.pop(name, None)

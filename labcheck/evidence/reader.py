@@ -78,21 +78,29 @@ def read_evidence(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Evidence:
 class _Refused:
     """A number JSON may spell but the evidence must not hold, kept to be named by its path."""
 
-    problem: str
+    message: str  # a msgid, said in the reader's language once the path is known
+    values: tuple[tuple[str, object], ...] = ()
+
+    def said(self, t: i18n.Translator) -> str:
+        return t.format(self.message, **dict(self.values))
 
 
 def _constant(name: str) -> _Refused:
-    return _Refused(f"{name} is not a number (the evidence format has no NaN or Infinity)")
+    return _Refused(
+        N_("{name} is not a number (the evidence format has no NaN or Infinity)"), (("name", name),)
+    )
 
 
 def _float(text: str) -> float | _Refused:
     value = float(text)
-    return value if math.isfinite(value) else _Refused(f"{_short(text)} is too large a number (it overflows)")
+    if math.isfinite(value):
+        return value
+    return _Refused(N_("{number} is too large a number (it overflows)"), (("number", _short(text)),))
 
 
 def _int(text: str) -> int | _Refused:
     digits = len(text.lstrip("-"))
-    return int(text) if digits <= MAX_DIGITS else _Refused(f"a number of {digits} digits is too large")
+    return int(text) if digits <= MAX_DIGITS else _Refused(_TOO_MANY_DIGITS, (("digits", digits),))
 
 
 def _loads(text: str) -> tuple[Any, bool]:
@@ -122,9 +130,14 @@ def parse_evidence(raw: bytes, name: str) -> Evidence:
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError):
         raise EvidenceUnreadable(f"{name}: {_why_unreadable(raw)}") from None
     if not _values_are_plain(evidence):
-        problems = list(islice(_value_problems(evidence), SHOWN_PROBLEMS + 1))
-        said = _listing(problems) if problems else "values nested too deeply or numbers too long"
-        raise EvidenceUnreadable(f"{name}: cannot be read as evidence: {said}")
+        t = i18n.cli()
+        problems = list(islice(_value_problems(evidence, t), SHOWN_PROBLEMS + 1))
+        said = (
+            _listing(problems, t) if problems else t.gettext("values nested too deeply or numbers too long")
+        )
+        raise EvidenceUnreadable(
+            f"{name}: " + t.format("cannot be read as evidence: {problems}", problems=said)
+        )
     return evidence
 
 
@@ -154,7 +167,7 @@ def _why_unreadable(raw: bytes) -> str:
 
     That the file is no JSON, or JSON but no labcheck evidence, is said in the command line's
     language (JSON's own account of where it stops reading stays the parser's, in English); what
-    is wrong inside an evidence is still said in English only."""
+    is wrong inside an evidence too, but for the parsers' own details (JSON's, msgspec's)."""
     t = i18n.cli()
     try:
         text = raw.decode("utf-8")
@@ -177,9 +190,9 @@ def _why_unreadable(raw: bytes) -> str:
     if not isinstance(document, dict):
         found = t.gettext(_JSON_KINDS.get(type(document), N_("a JSON value")))
         return t.format("not an evidence file ({found}, not an object)", found=found)
-    problems = list(islice(_walk_problems(document, strings=escapes), SHOWN_PROBLEMS + 1))
+    problems = list(islice(_walk_problems(document, t, strings=escapes), SHOWN_PROBLEMS + 1))
     if problems:
-        return f"cannot be read as evidence: {_listing(problems)}"
+        return t.format("cannot be read as evidence: {problems}", problems=_listing(problems, t))
     marker = document.get("format")
     if marker != FORMAT:
         return t.format("not a labcheck evidence file (format is {format})", format=_short(repr(marker)))
@@ -201,14 +214,14 @@ def _why_unreadable(raw: bytes) -> str:
             version=shown,
             expected=FORMAT_VERSION,
         )
-    words = schema_problem(document)
+    words = schema_problem(document, t)
     if words is not None:
         return words
     try:  # the schema is generated from the model and agrees with it; this is only a safety net
         msgspec.convert(document, Evidence)
     except msgspec.ValidationError as error:
-        return f"does not follow the evidence format: {_plain_validation(str(error))}"
-    return "does not follow the evidence format"
+        return t.format(_NOT_THE_FORMAT, problems=_plain_validation(str(error)))
+    return t.gettext("does not follow the evidence format")
 
 
 _AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<place>[^`]*)`)?$", re.S)
@@ -251,13 +264,13 @@ def _values_are_plain(evidence: Evidence) -> bool:
     return True
 
 
-def _value_problems(evidence: Evidence) -> Iterator[str]:
+def _value_problems(evidence: Evidence, t: i18n.Translator) -> Iterator[str]:
     """The JSON values the model leaves open (a rule, what a check expected and saw): bounded
     depth, no integer beyond 64 bits. (Lone surrogates never get this far: msgspec refuses them,
     and the error path names them.)"""
 
     def walk(value: Any, *place: str | int) -> Iterator[str]:
-        return _walk_problems(value, place, strings=False, max_depth=MAX_VALUE_DEPTH)
+        return _walk_problems(value, t, place, strings=False, max_depth=MAX_VALUE_DEPTH)
 
     for index, step in enumerate(evidence.steps):
         if step.reason is not None:
@@ -271,9 +284,9 @@ def _value_problems(evidence: Evidence) -> Iterator[str]:
                 yield from walk(check.reason.params, *place, "reason", "params")
 
 
-def _listing(problems: list[str]) -> str:
+def _listing(problems: list[str], t: i18n.Translator) -> str:
     shown = "; ".join(problems[:SHOWN_PROBLEMS])
-    return shown + (" (and more)" if len(problems) > SHOWN_PROBLEMS else "")
+    return shown + (t.gettext(" (and more)") if len(problems) > SHOWN_PROBLEMS else "")
 
 
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -305,11 +318,19 @@ def _is_text(value: str) -> bool:
     return True
 
 
-_SURROGATE = "holds a lone surrogate (an escape like \\ud800 that is no character)"
+_SURROGATE = N_("holds a lone surrogate (an escape like \\ud800 that is no character)")
+_KEY_SURROGATE = N_("a key holds a lone surrogate (an escape like \\ud800 that is no character)")
+_TOO_MANY_DIGITS = N_("a number of {digits} digits is too large")
+_NOT_THE_FORMAT = N_("does not follow the evidence format: {problems}")
 
 
 def _walk_problems(
-    document: Any, at: tuple[str | int, ...] = (), *, strings: bool = True, max_depth: int = MAX_DEPTH
+    document: Any,
+    t: i18n.Translator,
+    at: tuple[str | int, ...] = (),
+    *,
+    strings: bool = True,
+    max_depth: int = MAX_DEPTH,
 ) -> Iterator[str]:
     """Depth (levels below `at`), refused and too large numbers and (with `strings`) lone
     surrogates, without recursion."""
@@ -319,7 +340,9 @@ def _walk_problems(
     while stack:
         value, path = stack.pop()
         if len(path) - len(at) >= max_depth:
-            yield f"{where(path)}: nested too deeply (more than {max_depth} levels)"
+            yield f"{where(path)}: " + t.format(
+                "nested too deeply (more than {levels} levels)", levels=max_depth
+            )
             continue
         children: list[tuple[Any, tuple[str | int, ...]]] = []
         for key, item in value.items() if isinstance(value, dict) else enumerate(value):
@@ -327,13 +350,13 @@ def _walk_problems(
             if kind is dict or kind is list:
                 children.append((item, (*path, key)))
             elif kind is _Refused:
-                yield f"{where((*path, key))}: {item.problem}"
+                yield f"{where((*path, key))}: {item.said(t)}"
             elif kind is int and not _LOWEST <= item <= _HIGHEST:
-                yield f"{where((*path, key))}: a number of {len(str(abs(item)))} digits is too large"
+                yield f"{where((*path, key))}: " + t.format(_TOO_MANY_DIGITS, digits=len(str(abs(item))))
             elif strings and kind is str and not _is_text(item):
-                yield f"{where((*path, key))}: {_SURROGATE}"
+                yield f"{where((*path, key))}: {t.gettext(_SURROGATE)}"
             if strings and type(key) is str and not _is_text(key):
-                yield f"{where(path)}: a key {_SURROGATE}"
+                yield f"{where(path)}: {t.gettext(_KEY_SURROGATE)}"
         stack.extend(reversed(children))
 
 
@@ -344,76 +367,84 @@ def _short(text: str, limit: int = 60) -> str:
 # ---------------------------------------------------------------- schema problems in plain words
 
 _TYPE_NAMES = {
-    "object": "an object",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
+    "object": N_("an object"),
+    "array": N_("a list"),
+    "string": N_("a string"),
+    "integer": N_("an integer"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "null": N_("null"),
 }
 
 
-def describe(value: Any) -> str:
+def describe(value: Any, t: i18n.Translator) -> str:
     """What was found, in words: `the string '3 s'`, `an object`, `null`."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return f"the number {_short(repr(value))}"
+        return t.format("the number {value}", value=_short(repr(value)))
     if isinstance(value, str):
-        return f"the string {_short(repr(value))}"
+        return t.format("the string {value}", value=_short(repr(value)))
     if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return "an object"
+        return t.ngettext("a list of {count} item", "a list of {count} items", len(value)).format(
+            count=len(value)
+        )
+    return t.gettext("an object")
 
 
-def _expected_types(names: Any) -> str:
+def _expected_types(names: Any, t: i18n.Translator) -> str:
     names = names if isinstance(names, list) else [names]
-    return " or ".join(_TYPE_NAMES.get(str(name), str(name)) for name in names)
+    return t.gettext(" or ").join(
+        t.gettext(_TYPE_NAMES[str(name)]) if str(name) in _TYPE_NAMES else str(name) for name in names
+    )
 
 
-def plain_problem(error: ValidationError) -> str:
-    """One jsonschema error as `place: expected …, found …`."""
+def plain_problem(error: ValidationError, t: i18n.Translator) -> str:
+    """One jsonschema error as `place: expected …, found …`, in t's language."""
     place = where(error.absolute_path)
     instance, expected = error.instance, error.validator_value
     listed: list[Any] = list(expected) if isinstance(expected, list) else []
+    found = describe(instance, t)
+    said: str
     if error.validator == "anyOf" and isinstance(error.schema, dict):
         # msgspec writes `X | None` as anyOf [{"type": X}, {"type": "null"}] (or a $ref for X).
-        names = [_branch_name(branch) for branch in error.schema.get("anyOf", [])]
-        return f"{place}: expected {' or '.join(names)}, found {describe(instance)}"
-    if error.validator == "type":
-        return f"{place}: expected {_expected_types(expected)}, found {describe(instance)}"
-    if error.validator == "required" and isinstance(instance, dict):
-        missing = [key for key in listed if key not in instance]
-        return f"{place}: the key {', '.join(repr(key) for key in missing)} is missing"
-    if error.validator == "additionalProperties" and isinstance(instance, dict):
+        names = [_branch_name(branch, t) for branch in error.schema.get("anyOf", [])]
+        said = t.format("expected {wanted}, found {found}", wanted=t.gettext(" or ").join(names), found=found)
+    elif error.validator == "type":
+        said = t.format("expected {wanted}, found {found}", wanted=_expected_types(expected, t), found=found)
+    elif error.validator == "required" and isinstance(instance, dict):
+        missing = ", ".join(repr(key) for key in listed if key not in instance)
+        said = t.format("the key {keys} is missing", keys=missing)
+    elif error.validator == "additionalProperties" and isinstance(instance, dict):
         known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
         extra = [key for key in instance if key not in known]
         keys = ", ".join(_short(repr(key)) for key in extra[:3])
-        return f"{place}: unknown key {keys} (not part of the evidence format)"
-    if error.validator == "enum":
+        said = t.format("unknown key {keys} (not part of the evidence format)", keys=keys)
+    elif error.validator == "enum":
         allowed = ", ".join(repr(item) for item in listed)
-        return f"{place}: expected one of {allowed}, found {describe(instance)}"
-    if error.validator == "const":
-        return f"{place}: expected {json.dumps(expected)}, found {describe(instance)}"
-    if error.validator == "pattern":
-        return f"{place}: expected a string matching {expected}, found {describe(instance)}"
-    return f"{place}: {_short(error.message, 200)}"
+        said = t.format("expected one of {allowed}, found {found}", allowed=allowed, found=found)
+    elif error.validator == "const":
+        said = t.format("expected {wanted}, found {found}", wanted=json.dumps(expected), found=found)
+    elif error.validator == "pattern":
+        said = t.format("expected a string matching {pattern}, found {found}", pattern=expected, found=found)
+    else:
+        said = _short(error.message, 200)  # jsonschema's own words: no other validator is in the schema
+    return f"{place}: {said}"
 
 
-def _branch_name(branch: Any) -> str:
+def _branch_name(branch: Any, t: i18n.Translator) -> str:
     if isinstance(branch, dict) and "type" in branch:
-        return _expected_types(branch["type"])
+        return _expected_types(branch["type"], t)
     if isinstance(branch, dict) and "enum" in branch:
-        return "one of " + ", ".join(repr(item) for item in branch["enum"])
-    return "an object"
+        return t.format("one of {allowed}", allowed=", ".join(repr(item) for item in branch["enum"]))
+    return t.gettext("an object")
 
 
-def schema_problem(document: Any) -> str | None:
-    """The first problems the published schema finds, in plain words, as one line."""
+def schema_problem(document: Any, t: i18n.Translator) -> str | None:
+    """The first problems the published schema finds, in plain words and t's language, as one line."""
     errors = list(islice(_validator().iter_errors(document), SHOWN_PROBLEMS + 1))
     if not errors:
         return None
-    return "does not follow the evidence format: " + _listing([plain_problem(error) for error in errors])
+    return t.format(_NOT_THE_FORMAT, problems=_listing([plain_problem(error, t) for error in errors], t))

@@ -17,6 +17,8 @@ from labcheck.spec.model import Lab
 from labcheck.verify.bundle import BundleUnreadable, evidence_schema, read_bundle
 from labcheck.verify.result import ERROR
 from labcheck.verify.verifier import Verifier, VerifyOptions
+from tests.catalog_words import other_language_in
+from tests.cli_process import run_labcheck_in_both
 from tests.verify.forge import write
 
 
@@ -243,3 +245,23 @@ def test_open_values_hold_64_bit_integers_and_no_longer(
     check["observed"] = [1, 2**64]
     message = _unreadable(write(document, tmp_path / "bigger.json"))
     assert "steps[2].checks[0].observed[1]: a number of 20 digits is too large" in message
+
+
+def test_what_is_wrong_inside_an_evidence_is_said_in_the_locales_language(
+    real_document: dict[str, Any], tmp_path: Path
+) -> None:
+    """`labcheck report` of a bundle edited by hand: the fault, named by its place, in one language."""
+    document = json.loads(json.dumps(real_document))
+    document["steps"][3]["exit_code"] = "0"
+    document["steps"][1].pop("transcript")
+    bundle = write(document, tmp_path / "a.json")
+    spanish, english = run_labcheck_in_both("report", str(bundle), "-o", str(tmp_path / "out"), "--no-pdf")
+    assert spanish.returncode == english.returncode == 2
+    assert "no sigue el formato de la evidencia: " in spanish.stderr, spanish.stderr
+    assert "steps[1]: falta la clave 'transcript'" in spanish.stderr
+    assert (
+        "steps[3].exit_code: se esperaba un número entero o null, pero se encontró el texto '0'"
+        in spanish.stderr
+    )
+    assert "steps[3].exit_code: expected an integer or null, found the string '0'" in english.stderr
+    assert other_language_in(spanish.stderr, "es") == [], spanish.stderr

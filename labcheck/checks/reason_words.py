@@ -138,9 +138,33 @@ def _failure_reason(reason: Reason, t: Translator) -> str | None:
     return None
 
 
+def _capture_reason(reason: Reason, t: Translator) -> str | None:
+    """Why a capture found no value; None for other codes."""
+    p: Mapping[str, object] = reason.params
+    code = reason.code
+    if code == r.CAPTURE_NOT_FOUND:
+        return t.format("/{pattern}/ is not in the output", pattern=p.get("pattern"))
+    if code == r.CAPTURE_CREATED:
+        raw = p.get("count")
+        count = as_int(raw) if isinstance(raw, int) and not isinstance(raw, bool) else 0
+        created = t.counted(count, "container", "containers")
+        return t.format(
+            "the step was to create one container and it created {containers}", containers=created
+        )
+    if code == r.CAPTURE_NEEDS_ENGINE:
+        return t.format(
+            "the capture '{name}' ({source}) needs a Docker engine",
+            name=p.get("name"),
+            source=p.get("source"),
+        )
+    if code == r.CAPTURE_UNKNOWN_SOURCE:
+        return t.format("unknown capture source '{source}'", source=p.get("source"))
+    return None
+
+
 def reason_text(reason: Reason, t: Translator) -> str:
     """A reason in t's language."""
-    said = _step_reason(reason, t) or _failure_reason(reason, t)
+    said = _step_reason(reason, t) or _failure_reason(reason, t) or _capture_reason(reason, t)
     if said is not None:
         return said
     if reason.code in _CAPABILITIES:

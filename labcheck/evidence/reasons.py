@@ -23,6 +23,11 @@ PYTEST_TIMEOUT = "pytest_timeout"  # timeout_s (pytest-timeout's --timeout)
 UNEXPECTED_STOP = "unexpected_stop"  # error (type and message)
 # Why a check failed or was not judged.
 PATTERN_TIMEOUT = "pattern_timeout"  # pattern, timeout_s, characters
+# Why a capture found no value (a pattern_timeout or an engine_error may say it too).
+CAPTURE_NOT_FOUND = "capture_not_found"  # pattern (the capture's regular expression)
+CAPTURE_CREATED = "capture_created"  # count (containers the step created, when one was expected)
+CAPTURE_NEEDS_ENGINE = "capture_needs_engine"  # name, source (asked of a node with no engine)
+CAPTURE_UNKNOWN_SOURCE = "capture_unknown_source"  # source
 # How a step's `until` check ended its command: labcheck stopped it once the rule held (after_s).
 STOPPED_WHEN_SEEN = "stopped_when_seen"
 # Why an engine lacks a capability.
@@ -108,3 +113,19 @@ def nested(params: object) -> Reason | None:
 
 def stopped_when_seen(after_s: float) -> Reason:
     return Reason(code=STOPPED_WHEN_SEEN, params={"after_s": round(after_s, 3)})
+
+
+def capture_not_found(pattern: str) -> Reason:
+    return Reason(code=CAPTURE_NOT_FOUND, params={"pattern": pattern})
+
+
+def capture_created(count: int) -> Reason:
+    return Reason(code=CAPTURE_CREATED, params={"count": count})
+
+
+def capture_needs_engine(name: str, source: str) -> Reason:
+    return Reason(code=CAPTURE_NEEDS_ENGINE, params={"name": name, "source": source})
+
+
+def capture_unknown_source(source: str) -> Reason:
+    return Reason(code=CAPTURE_UNKNOWN_SOURCE, params={"source": source})

@@ -253,7 +253,9 @@ def mismatch(check: Check, step: Step, t: Translator | None = None) -> Mismatch:
     if check.family == "state":
         return _state_mismatch(check, t)
     if check.family == "capture":
-        return Mismatch(t.format("it could not be captured: {value}", value=plain_value(check.observed, t)))
+        # Why, as the evidence's reason in the report's words; older evidence kept a sentence instead.
+        why = check.reason if check.reason is not None else plain_value(check.observed, t)
+        return Mismatch(t.format("it could not be captured: {value}", value=why))
     return Mismatch(
         t.format(
             "{expected} was expected; {actual} was found",

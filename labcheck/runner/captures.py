@@ -7,12 +7,19 @@ from collections.abc import Iterable
 import docker
 
 from labcheck import patterns
+from labcheck.checks.reason_words import reason_words
+from labcheck.evidence import reasons
+from labcheck.evidence.model import Reason
 from labcheck.spec.model import Capture
 from labcheck.spec.placeholders import substitute
 
 
 class CaptureFailed(Exception):
-    pass
+    """No value: why, as a reason of the evidence (said in the reader's language when shown)."""
+
+    def __init__(self, reason: Reason) -> None:
+        super().__init__(reason_words(reason, "en"))
+        self.reason = reason
 
 
 def containers_now(client: docker.DockerClient) -> set[str]:
@@ -43,16 +50,17 @@ def _raw_value(
         try:
             match = patterns.search(capture.pattern, output_text)
         except patterns.PatternTimeout as timeout:
-            raise CaptureFailed(f"{timeout} over the output ({len(output_text):,} characters)") from None
+            gave_up = reasons.pattern_timeout(timeout.pattern, timeout.timeout_s, len(output_text))
+            raise CaptureFailed(gave_up) from None
         if match is None:
-            raise CaptureFailed(f"/{capture.pattern}/ not found in the output")
+            raise CaptureFailed(reasons.capture_not_found(capture.pattern))
         return match.group(capture.group)
     if client is None:  # a local node: refused before the run already
-        raise CaptureFailed(f"the capture {capture.name!r} ({capture.source}) needs a Docker engine")
+        raise CaptureFailed(reasons.capture_needs_engine(capture.name, capture.source))
     if capture.source == "created_container":
         created = [c["Id"] for c in client.api.containers(all=True) if c["Id"] not in containers_before]
         if len(created) != 1:
-            raise CaptureFailed(f"expected the step to create one container, it created {len(created)}")
+            raise CaptureFailed(reasons.capture_created(len(created)))
         return str(created[0])
     if capture.source == "image_id":
         assert capture.ref is not None
@@ -63,7 +71,7 @@ def _raw_value(
         tokens = client.swarm.attrs.get("JoinTokens", {})
         role = "Worker" if capture.role == "worker" else "Manager"
         return str(tokens[role])
-    raise CaptureFailed(f"unknown capture source {capture.source!r}")
+    raise CaptureFailed(reasons.capture_unknown_source(capture.source))
 
 
 def needs_container_snapshot(captures: Iterable[Capture]) -> bool:

@@ -307,8 +307,9 @@ class LabRun:
                     CheckRecord(
                         code="capture",
                         expected=capture.source,
-                        observed=str(error),  # what went wrong, in the engine's or the capture's words
+                        observed=None,
                         verdict=FAILED,
+                        reason=_capture_reason(error, step.node),
                         rule={"capture": capture.name},
                     )
                 )
@@ -458,3 +459,13 @@ def _fill(value: Any, values: Mapping[str, str]) -> Any:
     if isinstance(value, dict):
         return {key: _fill(item, values) for key, item in value.items()}
     return value
+
+
+def _capture_reason(error: Exception, node: str) -> Reason:
+    """Why a capture found no value, as a code and its facts (never a sentence in the evidence)."""
+    if isinstance(error, capture_ops.CaptureFailed):
+        return error.reason
+    if isinstance(error, KeyError):  # a value the capture's reference names was never captured
+        return reasons.missing_value(str(error.args[0]) if error.args else "?")
+    explanation = getattr(error, "explanation", None)  # the engine's own words, when it answered
+    return reasons.engine_error(node, str(explanation or error), timeout=False)

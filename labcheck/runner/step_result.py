@@ -61,7 +61,7 @@ class StepResult:
             out.append(f"✗ {check_words(check, t)}")
             how = mismatch(check_view(check.to_check(), t), view, t)
             reason = reason_words(check.reason, t.language) if check.reason is not None else None
-            if reason is not None and reason != how.said:
+            if reason is not None and reason not in how.said:
                 out.append(f"    {reason}")
             if not (check.family == "exit_code" and view.timed_out and self.reason is not None):
                 out.append(f"    {how.said}")  # (a timeout is the step's reason, said just above)

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 
 from labcheck import i18n, patterns
 from labcheck.checks.layers import shared_base_layers, starts_with_layers
-from labcheck.evidence import model
+from labcheck.checks.reason_words import reason_text
+from labcheck.evidence import model, reasons
 from labcheck.spec.model import Capture, Step
 from labcheck.spec.placeholders import MissingValue, placeholders_in, substitute, substitute_known
 
@@ -81,11 +82,11 @@ def captured_values(step: Step, record: model.Step, text: str) -> tuple[dict[str
             try:
                 found = _from_output(capture, text)
             except patterns.PatternTimeout as timeout:
+                t = i18n.cli()
+                gave_up = reasons.pattern_timeout(timeout.pattern, timeout.timeout_s, len(text))
                 failures.append(
-                    i18n.cli().format(
-                        "capturing «{name}»: {timeout} over the transcript",
-                        name=capture.name,
-                        timeout=timeout,
+                    t.format(
+                        "capturing «{name}»: {reason}", name=capture.name, reason=reason_text(gave_up, t)
                     )
                 )
                 continue

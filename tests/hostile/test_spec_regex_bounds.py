@@ -16,7 +16,7 @@ import pytest
 from labcheck import patterns
 from labcheck.checks.output import judge_output_rule, ran_out_of_time
 from labcheck.checks.reason_words import reason_words
-from labcheck.evidence import model
+from labcheck.evidence import model, reasons
 from labcheck.runner.captures import CaptureFailed, capture_value
 from labcheck.runner.process import run_command
 from labcheck.spec.loader import load_lab
@@ -52,8 +52,12 @@ def test_distinct_matches_runs_out_of_time_too() -> None:
 def test_a_capture_that_runs_out_of_time_is_a_failed_capture() -> None:
     capture = Capture(name="x", source="output", pattern=EXPONENTIAL, group=0)
     limit = f"{patterns.MATCH_TIMEOUT_S:g}"
-    with pytest.raises(CaptureFailed, match=rf"took more than {limit} s over the output \(41 characters\)"):
+    with pytest.raises(
+        CaptureFailed, match=rf"took more than {limit} s on an output of 41 characters"
+    ) as caught:
         capture_value(capture, client=None, output_text=TRANSCRIPT, containers_before=set(), values={})  # type: ignore[arg-type]
+    # The evidence keeps the reason's code and facts, to be said in the reader's language.
+    assert caught.value.reason == reasons.pattern_timeout(EXPONENTIAL, patterns.MATCH_TIMEOUT_S, 41)
 
 
 def test_verify_counts_a_timed_out_rule_as_failed_not_tampered() -> None:

@@ -347,3 +347,35 @@ def test_a_missing_line_is_shown_where_it_should_have_been_then_the_last_lines(
         "      15 │ row 15\n      16 │ row 16\n    → 17 │ row 17\n      18 │ row 18\n      19 │ row 19\n"
         "Last lines of the output:\nrow 16\n"
     ) in out, out
+
+
+CAPTURE_SPEC = """\
+      - id: token
+        title: Token
+        run: echo "no token here"
+        capture:
+          - {name: token, from: output, pattern: 'SWMTKN-[0-9a-z-]+'}
+        expect: {exit_code: 0}
+"""
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("C.UTF-8", "    it could not be captured: /SWMTKN-[0-9a-z-]+/ is not in the output\n"),
+        ("es_ES.UTF-8", "    no se pudo capturar: /SWMTKN-[0-9a-z-]+/ no aparece en la salida\n"),
+    ],
+)
+def test_a_capture_that_finds_nothing_is_kept_as_a_reason_and_said_in_the_locales_language(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str, said: str
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    result = _run(pytester, _spec(pytester, CAPTURE_SPEC), "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    assert said in result.stdout.str(), result.stdout.str()
+    check = next(c for c in _steps(_evidence(pytester))["token"]["checks"] if c["code"] == "capture")
+    # The evidence holds the code and its facts, not a sentence in either language.
+    assert check["observed"] is None
+    assert check["reason"] == {"code": "capture_not_found", "params": {"pattern": "SWMTKN-[0-9a-z-]+"}}

@@ -220,8 +220,12 @@ LOCAL = "local"
 class NeedsEngine(LabcheckError):
     """Something of the lab asks a local node (no Docker engine) for what only an engine has."""
 
-    def __init__(self, node: str, what: str = "this check") -> None:
-        super().__init__(f"{what} needs a Docker engine; node {node} is local")
+    def __init__(self, node: str, what: str | None = None) -> None:
+        t = i18n.cli()
+        asking = what if what is not None else t.gettext("this check")
+        super().__init__(
+            t.format("{what} needs a Docker engine; node {node} is local", what=asking, node=node)
+        )
 
 
 class LocalTarget:
@@ -280,10 +284,18 @@ def refuse_engine_needs(lab: Lab, local: Collection[str]) -> None:
         for check in step.state_checks:
             node = check.on or step.node
             if node in local:
-                raise NeedsEngine(node, f"{check.location}: the state check {check.kind!r}")
+                what = i18n.cli().format(
+                    "{location}: the state check '{kind}'", location=check.location, kind=check.kind
+                )
+                raise NeedsEngine(node, what)
         for capture in step.captures:
             if capture.source != "output" and step.node in local:
-                what = f"{step.location}: the capture {capture.name!r} ({capture.source})"
+                what = i18n.cli().format(
+                    "{location}: the capture '{name}' ({source})",
+                    location=step.location,
+                    name=capture.name,
+                    source=capture.source,
+                )
                 raise NeedsEngine(step.node, what)
 
 

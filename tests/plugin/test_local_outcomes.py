@@ -245,7 +245,22 @@ def test_a_local_step_gets_no_secret_and_no_engine_address(
         assert leaked not in text
 
 
-def test_a_state_check_on_a_local_node_is_refused_before_any_step(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [
+        ("C.UTF-8", "the state check 'container' needs a Docker engine; node host is local"),
+        (
+            "es_ES.UTF-8",
+            "la comprobación de estado «container» necesita un motor Docker, y el nodo host es local",
+        ),
+    ],
+)
+def test_a_state_check_on_a_local_node_is_refused_before_any_step(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str, said: str
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)
     spec = _spec(
         pytester,
         """\
@@ -265,7 +280,7 @@ def test_a_state_check_on_a_local_node_is_refused_before_any_step(pytester: pyte
     result = _run(pytester, spec)
     assert result.ret == 2
     output = result.stdout.str() + result.stderr.str()
-    assert "needs a Docker engine; node host is local" in output
+    assert said in output, output
     assert f"{spec.name}:" in output
     assert "Traceback" not in output
     assert not (pytester.path / "out" / "evidence.json").exists()

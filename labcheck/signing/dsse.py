@@ -10,7 +10,9 @@ from typing import Any
 
 import orjson
 
+from labcheck import i18n
 from labcheck.errors import LabcheckError
+from labcheck.i18n import N_
 from labcheck.signing.keys import PrivateKey, PublicKey
 
 IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
@@ -63,33 +65,36 @@ def sign(payload_type: str, payload: bytes, key: PrivateKey) -> Envelope:
 
 
 def _b64(value: Any, what: str) -> bytes:
+    """`what` is a msgid (N_): the part of the envelope, said in the command line's language."""
+    t = i18n.cli()
     if not isinstance(value, str):
-        raise EnvelopeError(f"{what} is not a base64 string")
+        raise EnvelopeError(t.format("{what} is not a base64 string", what=t.gettext(what)))
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise EnvelopeError(f"{what} is not valid base64") from None
+        raise EnvelopeError(t.format("{what} is not valid base64", what=t.gettext(what))) from None
 
 
 def parse_envelope(data: bytes) -> Envelope:
     """The first line of a `.intoto.jsonl` file (or a whole JSON file) as an envelope."""
     first = data.strip().split(b"\n", 1)[0]
+    t = i18n.cli()
     try:
         document = orjson.loads(first)
     except orjson.JSONDecodeError:
-        raise EnvelopeError("not a JSON envelope") from None
+        raise EnvelopeError(t.gettext("not a JSON envelope")) from None
     if not isinstance(document, dict):
-        raise EnvelopeError("not a JSON object")
+        raise EnvelopeError(t.gettext("not a JSON object"))
     payload_type = document.get("payloadType")
     if not isinstance(payload_type, str):
-        raise EnvelopeError("it has no payloadType")
+        raise EnvelopeError(t.gettext("it has no payloadType"))
     signatures = document.get("signatures")
     if not isinstance(signatures, list) or not signatures:
-        raise EnvelopeError("it holds no signatures")
+        raise EnvelopeError(t.gettext("it holds no signatures"))
     parsed = []
     for number, item in enumerate(signatures):
         if not isinstance(item, dict):
-            raise EnvelopeError(f"signature {number} is not an object")
+            raise EnvelopeError(t.format("signature {number} is not an object", number=number))
         keyid = item.get("keyid", "")
-        parsed.append(Signature(keyid if isinstance(keyid, str) else "", _b64(item.get("sig"), "a sig")))
-    return Envelope(_b64(document.get("payload"), "its payload"), payload_type, tuple(parsed))
+        parsed.append(Signature(keyid if isinstance(keyid, str) else "", _b64(item.get("sig"), N_("a sig"))))
+    return Envelope(_b64(document.get("payload"), N_("its payload")), payload_type, tuple(parsed))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from labcheck import i18n
 from labcheck.evidence.model import Evidence
 from labcheck.signing.dsse import EnvelopeError
 
@@ -50,20 +51,23 @@ class Statement:
 
 
 def parse_statement(payload: bytes) -> Statement:
+    t = i18n.cli()
     try:
         statement = orjson.loads(payload)
     except orjson.JSONDecodeError:
-        raise EnvelopeError("its payload is not a JSON statement") from None
+        raise EnvelopeError(t.gettext("its payload is not a JSON statement")) from None
     if not isinstance(statement, dict) or statement.get("_type") != STATEMENT_TYPE:
-        raise EnvelopeError(f"its payload is not an in-toto Statement v1 ({STATEMENT_TYPE})")
+        raise EnvelopeError(
+            t.format("its payload is not an in-toto Statement v1 ({type})", type=STATEMENT_TYPE)
+        )
     if statement.get("predicateType") != PREDICATE_TYPE:
-        raise EnvelopeError(f"its predicate is not labcheck's ({PREDICATE_TYPE})")
+        raise EnvelopeError(t.format("its predicate is not labcheck's ({type})", type=PREDICATE_TYPE))
     subjects = statement.get("subject")
     if not isinstance(subjects, list) or len(subjects) != 1 or not isinstance(subjects[0], dict):
-        raise EnvelopeError("its statement must name exactly one subject, the evidence file")
+        raise EnvelopeError(t.gettext("its statement must name exactly one subject, the evidence file"))
     digest = subjects[0].get("digest")
     sha256 = digest.get("sha256") if isinstance(digest, dict) else None
     predicate = statement.get("predicate")
     if not isinstance(sha256, str) or not isinstance(predicate, dict):
-        raise EnvelopeError("its statement lacks the evidence's sha256 or its predicate")
+        raise EnvelopeError(t.gettext("its statement lacks the evidence's sha256 or its predicate"))
     return Statement(str(subjects[0].get("name", "")), sha256, predicate)

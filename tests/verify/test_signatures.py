@@ -293,3 +293,21 @@ def test_a_signed_failed_step_names_the_checks_that_failed(
     rule = output_check["rule"]
     said = f"{rule['stream']} equals «{output_check['expected']}»"  # run-echo's rule: the whole output
     assert "equals" in rule and verdict.status == "failed" and verdict.reasons == (f"{said}: hola",)
+
+
+def test_an_unreadable_envelope_is_said_in_the_locales_language(
+    lab: Lab, signed: Path, course_key: PrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    envelope = json.loads(envelope_path(signed).read_text(encoding="utf-8"))
+    envelope["payload"] = "***"
+    envelope_path(signed).write_text(json.dumps(envelope), encoding="utf-8")
+    result = verify_file(lab, signed, public_key=course_key.public)
+    message = next(p.message for p in result.problems if p.code == "signature")
+    assert message == "el sobre de la firma es ilegible: su contenido (payload) no es base64 válido"
+    envelope_path(signed).write_text("not json", encoding="utf-8")
+    result = verify_file(lab, signed, public_key=course_key.public)
+    message = next(p.message for p in result.problems if p.code == "signature")
+    assert message == "el sobre de la firma es ilegible: no es un sobre JSON"

@@ -19,6 +19,10 @@ from labcheck.verify.result import StepFindings
 _SHOWN = 80
 
 
+def _capture_failure(check: model.Check) -> str:
+    return reason_text(check.reason) or shown(check.observed)
+
+
 def shown(value: object) -> str:
     text = str(value).replace("\n", "⏎")
     return text if len(text) <= _SHOWN else text[:_SHOWN] + "…"
@@ -66,7 +70,7 @@ def rejudge_run_step(
                 i18n.cli().format(
                     "{rule}: its pattern took more than {seconds} s over this transcript and was abandoned",
                     rule=rule_words(check),
-                    seconds=f"{MATCH_TIMEOUT_S:g}",
+                    seconds=i18n.cli().short_decimal(MATCH_TIMEOUT_S),
                 )
             )
         elif not check.passed:
@@ -80,7 +84,8 @@ def rejudge_run_step(
     for state_check in step.state_checks:
         _state(state_check, recorded_states, values, findings, failures, signed=signed)
     failed_captures = [c for c in record.checks if family(c) == "capture" and c.verdict == "failed"]
-    failures += [f"{rule_words(c)}: {shown(c.observed)}" for c in failed_captures]
+    # A failed capture keeps why as a reason (older evidence: a sentence in `observed`).
+    failures += [f"{rule_words(c)}: {_capture_failure(c)}" for c in failed_captures]
     for recorded in record.checks:
         if (
             family(recorded) in ("output", "until")

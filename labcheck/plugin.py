@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 BUNDLED_SPECS = bundled_root()  # the same finder as `labcheck labs` and `labcheck run ID`
 _RESULT_KEY = pytest.StashKey["StepResult"]()
 _SPEC_FILES_KEY = pytest.StashKey[dict[Path, int]]()  # spec path -> its place in collection order
+_SEVERAL_LABS_KEY = pytest.StashKey[bool]()  # more than one lab's steps were collected
 
 
 def started_as_this_command(config: pytest.Config) -> bool:
@@ -58,7 +59,10 @@ def started_as_this_command(config: pytest.Config) -> bool:
 
 def out_dir_for(config: pytest.Config, lab: Lab) -> Path:
     out = config.getoption("labcheck_out")
-    return Path(out) if out else Path("reports") / lab.id
+    if not out:
+        return Path("reports") / lab.id
+    # Several labs in one run get a folder each under DIR: one evidence never replaces another's.
+    return Path(out) / lab.id if config.stash.get(_SEVERAL_LABS_KEY, False) else Path(out)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -408,18 +412,44 @@ class LabcheckSession:
             pytest.exit(f"labcheck: {error}", returncode=2)
         self.guard = guard
 
+    @pytest.hookimpl(trylast=True)  # after -k and -m have deselected what they leave out
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        labs = {item.lab.path for item in items if isinstance(item, LabStepItem)}
+        self.config.stash[_SEVERAL_LABS_KEY] = len(labs) > 1
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_runtest_teardown(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """A lab whose last step has run is finished before the next lab starts: the next one may
+        take the same kit nodes afresh, and the evidence must record this lab's images, not its."""
+        from labcheck.runner import interrupts
+
+        if not isinstance(item, LabStepItem) or nextitem is None:
+            return  # the session's end finishes the last lab
+        if isinstance(nextitem, LabStepItem) and nextitem.lab.path == item.lab.path:
+            return
+        session = item.session
+        if session.shouldstop or session.shouldfail or interrupts.received() is not None:
+            return  # stopping: the session's end says why each step did not run
+        run = self.runs.get(item.lab.path)
+        if run is not None and not run.finished:
+            self._finish(run, session, pytest.ExitCode.OK, interrupted=False)
+
+    def _finish(self, run: LabRun, session: pytest.Session, exitstatus: int, *, interrupted: bool) -> None:
+        if run.writer is not None:
+            not_run = self.selection.not_run(run.lab, set(run.outcomes), session, exitstatus)
+            try:
+                run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
+            except EvidenceWriteFailed as error:  # a full disk: finish() says so once
+                run.evidence_problem = error.summary()
+        run.finish(interrupted=interrupted)
+
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         from labcheck.runner import interrupts
 
         interrupted = exitstatus == pytest.ExitCode.INTERRUPTED or interrupts.received() is not None
         for run in self.runs.values():
-            if run.writer is not None and not run.finished:
-                not_run = self.selection.not_run(run.lab, set(run.outcomes), session, exitstatus)
-                try:
-                    run.writer.record_selection(self.selection.selected_ids(run.lab), not_run)
-                except EvidenceWriteFailed as error:  # a full disk: finish() says so once
-                    run.evidence_problem = error.summary()
-            run.finish(interrupted=interrupted)
+            if not run.finished:
+                self._finish(run, session, exitstatus, interrupted=interrupted)
         if self.guard is not None:
             self.guard.give_back(list(self.runs.values()))
         t = i18n.cli()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+import pytest
+
 SPANISH = "es_ES.UTF-8"
 ENGLISH = "C.UTF-8"
 
@@ -17,3 +19,10 @@ def locale_env(locale: str, base: Mapping[str, str] | None = None) -> dict[str, 
     env["LANG"] = locale
     env["LABCHECK_TEST_LOCALE"] = locale  # the suite's conftest.py leaves it so in a child pytest
     return env
+
+
+def use_locale(monkeypatch: pytest.MonkeyPatch, locale: str) -> None:
+    """This process (and the children it starts) in locale's language, for one test."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", locale)

@@ -15,7 +15,6 @@ from labcheck.evidence import reasons as r
 from labcheck.evidence import selection as sel
 from labcheck.evidence.model import Reason
 from labcheck.i18n import N_, Translator
-from labcheck.json_values import as_int
 
 _SIGNALS = {
     "SIGINT": N_("interrupted (Ctrl-C)"),
@@ -54,6 +53,11 @@ def _removed(removed: object, t: Translator) -> str:
         "; the {count} containers it had started were stopped and removed ({ids})",
         len(ids),
     ).format(count=t.number(len(ids)), ids=", ".join(ids))
+
+
+def _count(value: object) -> int:
+    """A count of the reason's facts; 0 for anything that is not a whole number (edited evidence)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _seconds(value: object, t: Translator) -> str:
@@ -121,8 +125,7 @@ def _failure_reason(reason: Reason, t: Translator) -> str | None:
     if code == r.UNEXPECTED_STOP:
         return t.format("the step stopped on an unexpected error: {error}", error=p.get("error"))
     if code == r.PATTERN_TIMEOUT:
-        raw = p.get("characters")
-        characters = as_int(raw) if isinstance(raw, int) and not isinstance(raw, bool) else 0
+        characters = _count(p.get("characters"))
         return t.format(
             "the regular expression /{pattern}/ took more than {seconds} s on an output of {characters} "
             "and was given up",
@@ -145,8 +148,7 @@ def _capture_reason(reason: Reason, t: Translator) -> str | None:
     if code == r.CAPTURE_NOT_FOUND:
         return t.format("/{pattern}/ is not in the output", pattern=p.get("pattern"))
     if code == r.CAPTURE_CREATED:
-        raw = p.get("count")
-        count = as_int(raw) if isinstance(raw, int) and not isinstance(raw, bool) else 0
+        count = _count(p.get("count"))
         created = t.counted(count, "container", "containers")
         return t.format(
             "the step was to create one container and it created {containers}", containers=created

@@ -136,6 +136,10 @@ class Engine(_Record, frozen=True, kw_only=True):
     builder: str | None = None
 
 
+# A node run with no engine (`--labcheck-target host=local`): its target's kind and docker_host.
+LOCAL_TARGET = "local"
+
+
 class Target(_Record, frozen=True, kw_only=True, omit_defaults=True):
     # omit_defaults: evidence written before `transport` existed hashes to the same chain when
     # read and written again (the field is left out when it is None, as it was then).

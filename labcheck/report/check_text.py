@@ -138,9 +138,8 @@ def _nearest(lines: Sequence[str], wanted: str) -> int | None:
     for index, line in enumerate(lines[:2000]):
         matcher = difflib.SequenceMatcher(None, line.strip(), target, autojunk=False)
         # Alike lines ("row 10", "row 17" for "row 17 of 30") are told apart by the longest run
-        # of characters they share with the wanted text.
-        run = matcher.find_longest_match().size
-        score = (matcher.ratio(), run)
+        # of characters they share with the wanted text (ratio() has found the blocks already).
+        score = (matcher.ratio(), max(block.size for block in matcher.get_matching_blocks()))
         if score > best_score:
             best, best_score = index, score
     return best if best_score[0] >= 0.3 else None

@@ -139,10 +139,8 @@ class Evidence:
     @property
     def engineless(self) -> bool:
         """Every node ran as a shell on the student's machine (`host=local`): no engine at all."""
-        return bool(self.targets) and all(target.kind == LOCAL_TARGET for target in self.targets)
+        return bool(self.targets) and all(target.kind == model.LOCAL_TARGET for target in self.targets)
 
-
-LOCAL_TARGET = "local"  # the kind the evidence records for a node run with no engine
 
 # What one text of the evidence may print at most: a megabyte title or command would
 # otherwise become pages (and minutes) of PDF. A cut text ends with a visible mark.

@@ -467,5 +467,4 @@ def _capture_reason(error: Exception, node: str) -> Reason:
         return error.reason
     if isinstance(error, KeyError):  # a value the capture's reference names was never captured
         return reasons.missing_value(str(error.args[0]) if error.args else "?")
-    explanation = getattr(error, "explanation", None)  # the engine's own words, when it answered
-    return reasons.engine_error(node, str(explanation or error), timeout=False)
+    return engine_error_reason(node, error)

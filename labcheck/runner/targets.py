@@ -21,6 +21,7 @@ import docker
 from labcheck import i18n
 from labcheck.dockercli import docker_cli
 from labcheck.errors import LabcheckError
+from labcheck.evidence.model import LOCAL_TARGET
 from labcheck.i18n import N_
 from labcheck.kit.engine import client_at
 from labcheck.kit.nodes import KitNode
@@ -214,7 +215,7 @@ class HostTarget(_EngineTarget):
 
 
 # The DOCKER_HOST-like value that asks for no engine: `--labcheck-target host=local`.
-LOCAL = "local"
+LOCAL = LOCAL_TARGET
 
 
 class NeedsEngine(LabcheckError):

@@ -4,13 +4,11 @@ evidence still records the images it made, so `labcheck verify` finds its captur
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.docker.labrun import ROOT, run_labcheck
+from tests.docker.labrun import run_labcheck, verify
 from tests.docker.survive import write_spec
 
 pytestmark = [pytest.mark.docker, pytest.mark.kit]
@@ -64,21 +62,6 @@ def test_the_first_labs_images_are_recorded_before_the_next_lab_takes_the_node(t
     document = json.loads(evidence.read_text("utf-8"))
     tags = {tag for image in document["images"] for tag in image["tags"]}
     assert "mi-alpine:1" in tags, document["images"]
-    verified = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "labcheck",
-            "verify",
-            str(evidence),
-            "--spec",
-            str(first),
-            "--accept-unsigned",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert "tampered" not in verified.stdout.split("summary:")[-1]
+    student = verify(out / "tagger", first)
+    assert student["verdict"] == "consistent", student
+    assert not any(problem["tampering"] for problem in student["problems"]), student["problems"]

@@ -15,6 +15,7 @@ import pytest
 
 from labcheck.signing.keys import SIGNING_KEY_ENV, PrivateKey
 from tests.evidence_words import said
+from tests.locale_env import use_locale
 
 pytest_plugins = ["pytester"]
 
@@ -258,9 +259,7 @@ def test_a_local_step_gets_no_secret_and_no_engine_address(
 def test_a_state_check_on_a_local_node_is_refused_before_any_step(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str, said: str
 ) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", locale)
+    use_locale(monkeypatch, locale)
     spec = _spec(
         pytester,
         """\
@@ -306,9 +305,7 @@ WORDS_SPEC = """\
 def test_the_terminal_speaks_the_locale_in_every_line(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str
 ) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", locale)
+    use_locale(monkeypatch, locale)
     result = _run(pytester, _spec(pytester, WORDS_SPEC), "-p", "no:randomly", "-rs")
     result.assert_outcomes(failed=1, skipped=1)
     out = result.stdout.str()
@@ -384,9 +381,7 @@ CAPTURE_SPEC = """\
 def test_a_capture_that_finds_nothing_is_kept_as_a_reason_and_said_in_the_locales_language(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, locale: str, said: str
 ) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", locale)
+    use_locale(monkeypatch, locale)
     result = _run(pytester, _spec(pytester, CAPTURE_SPEC), "-p", "no:randomly")
     result.assert_outcomes(failed=1)
     assert said in result.stdout.str(), result.stdout.str()

@@ -22,6 +22,7 @@ from labcheck.signing.keys import PrivateKey
 from labcheck.signing.statement import evidence_statement
 from labcheck.spec.model import Lab
 from labcheck.verify.result import CONSISTENT, ERROR, SIGNED, SKIPPED, TAMPERED
+from tests.locale_env import use_locale
 from tests.real_evidence import as_evidence
 from tests.verify.forge import forge_chain, sign, step, verify_file, write
 
@@ -298,9 +299,7 @@ def test_a_signed_failed_step_names_the_checks_that_failed(
 def test_an_unreadable_envelope_is_said_in_the_locales_language(
     lab: Lab, signed: Path, course_key: PrivateKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    use_locale(monkeypatch, "es_ES.UTF-8")
     envelope = json.loads(envelope_path(signed).read_text(encoding="utf-8"))
     envelope["payload"] = "***"
     envelope_path(signed).write_text(json.dumps(envelope), encoding="utf-8")
